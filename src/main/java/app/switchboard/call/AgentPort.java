@@ -1,0 +1,36 @@
+package app.switchboard.call;
+
+import app.switchboard.protocol.InboundMessage;
+import app.switchboard.protocol.OutboundMessage;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+
+/** What an agent may do with its call. All methods must be called on the call's executor. */
+public interface AgentPort {
+
+    String callId();
+
+    /** Runs a task on the call's executor (for results arriving on other threads). */
+    void execute(Runnable task);
+
+    /** Encodes and sends one frame; returns false (and records why) when it could not be sent. */
+    boolean send(OutboundMessage message);
+
+    CallEvent record(EventKind kind, Map<String, Object> fields);
+
+    void setState(CallState state);
+
+    CallState state();
+
+    /** True while the supervisor has taken over: caller turns produce drafts, not speech. */
+    boolean supervisorHolds();
+
+    /** The setup frame of the current relay session, or null before one arrived. */
+    InboundMessage.Setup setup();
+
+    /** Language codes configured as {@code <Language>} elements, the ones the agent may switch to. */
+    List<String> languages();
+
+    Clock clock();
+}

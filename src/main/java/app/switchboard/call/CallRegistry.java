@@ -1,0 +1,220 @@
+package app.switchboard.call;
+
+import app.switchboard.protocol.InboundMessage;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * All calls of this relay, keyed by {@code callSid}: the in-process {@link CallControl}.
+ * A relay session that reconnects on the same call continues its {@link CallSession}.
+ */
+public final class CallRegistry implements CallControl, AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(CallRegistry.class);
+
+    private final Map<String, CallSession> calls = new ConcurrentHashMap<>();
+    private final List<Consumer<CallEvent>> listeners = new CopyOnWriteArrayList<>();
+    private final ExecutorService pool;
+    private final ScheduledExecutorService timers;
+    private final Clock clock;
+    private final CallAgent.Factory agentFactory;
+    private final List<String> languages;
+    private final String defaultLanguage;
+    private final Duration endGrace;
+    private volatile Supplier<RelayStatus> status = () -> new RelayStatus("", "", 0, "", false, "", 0);
+
+    public CallRegistry(CallAgent.Factory agentFactory, List<String> languages, String defaultLanguage,
+                        Duration endGrace, Clock clock) {
+        this.agentFactory = agentFactory;
+        this.languages = List.copyOf(languages);
+        this.defaultLanguage = defaultLanguage;
+        this.endGrace = endGrace;
+        this.clock = clock;
+        int threads = Math.max(4, Runtime.getRuntime().availableProcessors() * 2);
+        this.pool = Executors.newFixedThreadPool(threads, named("call-", true));
+        this.timers = Executors.newSingleThreadScheduledExecutor(named("call-timer-", true));
+    }
+
+    public CallRegistry(CallAgent.Factory agentFactory, List<String> languages, String defaultLanguage) {
+        this(agentFactory, languages, defaultLanguage, Duration.ofSeconds(10), Clock.systemUTC());
+    }
+
+    /** The relay tells the console about itself through this. */
+    public void statusSource(Supplier<RelayStatus> source) {
+        this.status = source;
+    }
+
+    /** A relay socket received a setup frame: find the call (a reconnect) or start one. */
+    public CallSession attach(InboundMessage.Setup setup, RelayConnection socket) {
+        String callId = setup.callSid() == null || setup.callSid().isBlank()
+                ? "unknown-" + setup.sessionId() : setup.callSid();
+        CallSession session = calls.compute(callId, (id, existing) ->
+                existing != null && !existing.ended() ? existing : newSession(id));
+        session.attach(setup, socket);
+        return session;
+    }
+
+    private CallSession newSession(String callId) {
+        return new CallSession(callId, new SerialExecutor(pool), clock, this::publish,
+                languages, defaultLanguage, agentFactory);
+    }
+
+    public void inbound(CallSession session, InboundMessage message) {
+        session.onInbound(message);
+    }
+
+    public void frameTooLarge(CallSession session, long size, long limit) {
+        session.onFrameTooLarge(size, limit);
+    }
+
+    /**
+     * The socket closed. Twilio follows with the action webhook (reconnect or end); when none
+     * comes within the grace period the call is marked ended, so no call stays live forever.
+     */
+    public void socketClosed(CallSession session, RelayConnection socket, int code, String reason) {
+        session.onSocketClosed(socket, code, reason);
+        timers.schedule(() -> {
+            if (!session.ended() && !socket.isOpen() && session.summary().state() == CallState.ENDED) {
+                session.endCall(code == 1000 ? "relay session closed" : "relay session lost (" + code + ")");
+            }
+        }, endGrace.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** Records the action webhook on its call; {@code outcome} is what the relay answered. */
+    public void actionCallback(String callSid, Map<String, String> form, String outcome) {
+        CallSession session = callSid == null ? null : calls.get(callSid);
+        if (session == null) {
+            LOG.info("Action callback for unknown call {} ({})", callSid, form.get("SessionStatus"));
+            return;
+        }
+        session.onActionCallback(form, outcome);
+    }
+
+    public CallSession find(String callId) {
+        return calls.get(callId);
+    }
+
+    private void publish(CallEvent event) {
+        for (Consumer<CallEvent> listener : listeners) {
+            try {
+                listener.accept(event);
+            } catch (RuntimeException e) {
+                LOG.warn("Call event listener failed", e);
+            }
+        }
+    }
+
+    public long liveCalls() {
+        return calls.values().stream().filter(s -> !s.ended()).count();
+    }
+
+    // ---- CallControl ----
+
+    @Override
+    public List<CallSummary> calls() {
+        return calls.values().stream().map(CallSession::summary)
+                .sorted(Comparator.comparing(CallSummary::startedAt)).toList();
+    }
+
+    @Override
+    public List<CallEvent> events(String callId) {
+        CallSession session = calls.get(callId);
+        return session == null ? List.of() : session.events();
+    }
+
+    @Override
+    public AutoCloseable subscribe(Consumer<CallEvent> listener) {
+        listeners.add(listener);
+        return () -> listeners.remove(listener);
+    }
+
+    @Override
+    public RelayStatus status() {
+        return status.get();
+    }
+
+    @Override
+    public List<String> languages() {
+        return languages;
+    }
+
+    @Override
+    public void say(String callId, String text) {
+        with(callId, s -> s.say(text));
+    }
+
+    @Override
+    public void interrupt(String callId) {
+        with(callId, CallSession::interrupt);
+    }
+
+    @Override
+    public void switchLanguage(String callId, String ttsLanguage, String transcriptionLanguage) {
+        with(callId, s -> s.switchLanguage(ttsLanguage, transcriptionLanguage));
+    }
+
+    @Override
+    public void end(String callId, String reason, boolean handToHuman) {
+        with(callId, s -> s.end(reason, handToHuman));
+    }
+
+    @Override
+    public void takeOver(String callId) {
+        with(callId, CallSession::takeOver);
+    }
+
+    @Override
+    public void release(String callId) {
+        with(callId, CallSession::release);
+    }
+
+    @Override
+    public void whisper(String callId, String guidance) {
+        with(callId, s -> s.whisper(guidance));
+    }
+
+    private void with(String callId, Consumer<CallSession> command) {
+        CallSession session = calls.get(callId);
+        if (session == null) {
+            LOG.info("Command for unknown call {} ignored", callId);
+            return;
+        }
+        command.accept(session);
+    }
+
+    @Override
+    public void close() {
+        calls.values().forEach(s -> s.endCall("relay stopped"));
+        timers.shutdownNow();
+        pool.shutdown();
+        try {
+            pool.awaitTermination(2, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    static ThreadFactory named(String prefix, boolean daemon) {
+        AtomicInteger n = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, prefix + n.incrementAndGet());
+            t.setDaemon(daemon);
+            return t;
+        };
+    }
+}

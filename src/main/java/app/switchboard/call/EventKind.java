@@ -1,0 +1,64 @@
+package app.switchboard.call;
+
+/**
+ * What a {@link CallEvent} records. The names are stable: the store persists them and the
+ * console and exports read them back, so add kinds, never rename them.
+ */
+public enum EventKind {
+    /** A relay socket was attached to the call (first session, or a reconnect after 64105). */
+    SESSION_STARTED,
+    /** Twilio's setup frame, every field. */
+    SETUP,
+    /** A partial (cumulative) caller transcript; starts no turn. */
+    PROMPT_PARTIAL,
+    /** A final caller transcript. */
+    PROMPT,
+    DTMF,
+    /** Twilio's interrupt frame: the caller barged in. */
+    INTERRUPT,
+    /** Twilio's error frame. */
+    TWILIO_ERROR,
+    INFO,
+    /** Valid JSON of a type the protocol model does not know; kept raw. */
+    UNKNOWN_MESSAGE,
+    /** A frame that was not a JSON object with a type; kept raw. */
+    MALFORMED_FRAME,
+    /** An inbound frame larger than the configured limit; the socket was closed. */
+    FRAME_TOO_LARGE,
+    /** Any frame the app wrote to the socket, verbatim. */
+    FRAME_SENT,
+    /** An outbound message refused before reaching the wire, or a send that failed. */
+    SEND_FAILED,
+    STATE_CHANGED,
+    /** The agent started answering a caller turn. */
+    TURN_STARTED,
+    /** A token of the agent's answer (also sent as a text frame unless the supervisor holds the call). */
+    AGENT_TOKEN,
+    /** The agent's answer finished; fields hold the full text. */
+    TURN_COMPLETED,
+    /** The agent's answer was cut: fields {@code heard} and {@code unheard}. */
+    TURN_INTERRUPTED,
+    /** While the supervisor holds the call, the agent's proposed reply (token or complete). */
+    DRAFT_TOKEN,
+    DRAFT_READY,
+    TOOL_CALL,
+    /** The LLM failed, timed out, or was cut; fields give the reason and what the caller heard instead. */
+    FAULT,
+    /** Per-turn latency marks in milliseconds from the prompt. */
+    LATENCY,
+    SUPERVISOR_SAY,
+    SUPERVISOR_INTERRUPT,
+    SUPERVISOR_TAKEOVER,
+    SUPERVISOR_RELEASE,
+    SUPERVISOR_WHISPER,
+    SUPERVISOR_LANGUAGE,
+    SUPERVISOR_END,
+    /** A flag for the supervisor's attention (asked for a human, repeated, faults, many interrupts). */
+    ATTENTION,
+    /** The {@code <Connect action>} webhook reported the end of a relay session. */
+    ACTION_CALLBACK,
+    /** The relay socket closed (code, reason). */
+    SESSION_CLOSED,
+    /** The call is over; no more events follow. */
+    CALL_ENDED
+}

@@ -1,0 +1,139 @@
+package app.switchboard.config;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.IOException;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The user's settings, stored as {@code settings.json} in the config directory. Every field
+ * has a default, so a missing or partial file works; unknown fields are ignored so an older
+ * version can read a newer file. Secrets are never here (see {@link Secrets}).
+ */
+@JsonIgnoreProperties(ignoreUnknown = true)
+public final class Settings {
+
+    public static final String FILE_NAME = "settings.json";
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    /** Relay port; 0 picks a free one. */
+    public int port = 8443;
+    /** Interface to bind; a TLS-terminating tunnel on this machine needs only loopback. */
+    public String host = "127.0.0.1";
+    /** The public origin Twilio uses (https://host[/prefix]); signatures are checked against it. */
+    public String publicUrl;
+    /** PKCS12 keystore; its password comes from SWITCHBOARD_KEYSTORE_PASSWORD. */
+    public String keystore;
+    /** PEM certificate chain and private key, as a certificate authority issues them. */
+    public String certificate;
+    public String privateKey;
+
+    /** Model name; OPENAI_MODEL overrides it. */
+    public String model = "gpt-4o-mini";
+    /** OpenAI-compatible base URL; OPENAI_BASE_URL overrides it. */
+    public String baseUrl;
+    public String systemPrompt = app.switchboard.agent.AgentSettings.defaults().systemPrompt();
+    public String fallbackSentence = app.switchboard.agent.AgentSettings.defaults().fallbackSentence();
+    /** The human the agent or supervisor hands calls to (E.164); none: a goodbye and hang up. */
+    public String handoffNumber;
+    public String goodbyeMessage = "Thank you for calling. Goodbye.";
+    /** Pace of the offline responder. */
+    public double responderTokensPerSecond = 30;
+    public int firstTokenTimeoutMs = 4000;
+
+    public int maxFrameBytes = 64 * 1024;
+    public int idleTimeoutSeconds = 300;
+    /** Delete calls older than this many days; 0 keeps everything. */
+    public int retentionDays;
+
+    public TwimlSettings twiml = new TwimlSettings();
+
+    /** Attributes of {@code <ConversationRelay>} and its {@code <Language>} children. */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public static final class TwimlSettings {
+        public String welcomeGreeting = "Hello, thanks for calling Acme Telecom. How can I help you today?";
+        public String welcomeGreetingInterruptible = "any";
+        public String language = "en-US";
+        public String ttsLanguage;
+        public String transcriptionLanguage;
+        public String ttsProvider;
+        public String voice;
+        public String transcriptionProvider;
+        public String speechModel;
+        public String interruptible = "any";
+        public String interruptSensitivity;
+        public Boolean dtmfDetection = true;
+        public String reportInputDuringAgentSpeech;
+        public Boolean preemptible;
+        public Boolean partialPrompts = true;
+        public String hints;
+        public String debug;
+        public String events;
+        public String intelligenceService;
+        public List<LanguageOption> languages = new ArrayList<>(List.of(
+                new LanguageOption("en-US", null, null, null, null),
+                new LanguageOption("es-ES", null, null, null, null)));
+    }
+
+    /** A {@code <Language>} element: the language it configures and optional provider choices. */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record LanguageOption(String code, String ttsProvider, String voice,
+                                 String transcriptionProvider, String speechModel) {
+    }
+
+    public List<String> languageCodes() {
+        List<String> codes = new ArrayList<>();
+        if (twiml.languages != null) {
+            twiml.languages.forEach(l -> codes.add(l.code()));
+        }
+        if (codes.isEmpty() && twiml.language != null) {
+            codes.add(twiml.language);
+        }
+        return codes;
+    }
+
+    public static Settings load(Path configDir) {
+        Path file = configDir.resolve(FILE_NAME);
+        if (!Files.exists(file)) {
+            return new Settings();
+        }
+        try {
+            return JSON.readValue(file.toFile(), Settings.class);
+        } catch (IOException e) {
+            throw new SettingsException("Cannot read " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Writes to a temporary file and moves it into place, so a crash never leaves half a file. */
+    public void save(Path configDir) {
+        try {
+            Files.createDirectories(configDir);
+            Path file = configDir.resolve(FILE_NAME);
+            Path tmp = Files.createTempFile(configDir, FILE_NAME, ".tmp");
+            JSON.writeValue(tmp.toFile(), this);
+            try {
+                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
+            }
+        } catch (IOException e) {
+            throw new SettingsException("Cannot write settings to " + configDir + ": " + e.getMessage(), e);
+        }
+    }
+
+    public Settings copy() {
+        return JSON.convertValue(JSON.valueToTree(this), Settings.class);
+    }
+
+    public static final class SettingsException extends RuntimeException {
+        public SettingsException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+}
