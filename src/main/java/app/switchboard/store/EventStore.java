@@ -64,6 +64,8 @@ public final class EventStore implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(EventStore.class);
     /** Put in the inbox to wake the writer for a task or for close; never written. */
     private static final CallEvent WAKE = new CallEvent("", 0, Instant.EPOCH, EventKind.INFO, Map.of());
+    /** How long the file may be locked by someone else before the console is told. */
+    private static final Duration BUSY_GRACE = Duration.ofSeconds(1);
     private static final DateTimeFormatter STAMP =
             DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
 
@@ -76,7 +78,7 @@ public final class EventStore implements AutoCloseable {
                           Duration retentionInterval, Clock clock) {
 
         public static Options defaults() {
-            return new Options(200_000, 5_000, Duration.ofMillis(1000), Duration.ofMillis(100), Duration.ofSeconds(5),
+            return new Options(100_000, 5_000, Duration.ofMillis(100), Duration.ofMillis(100), Duration.ofSeconds(5),
                     false, Duration.ofSeconds(5), null, Duration.ofDays(1), Clock.systemUTC());
         }
 
@@ -151,6 +153,7 @@ public final class EventStore implements AutoCloseable {
     private boolean suspectDamage;
     private String notice;
     private long retryAtNanos;
+    private long failingSinceNanos;
     private Duration retryDelay;
 
     private EventStore(Path dir, Options options) {
@@ -207,8 +210,9 @@ public final class EventStore implements AutoCloseable {
         }
         accepted.incrementAndGet();
         inbox.offer(event);
-        if (inboxSize.incrementAndGet() > options.bufferCapacity()) {
-            // Only when the writer itself is stuck inside SQLite; normally it trims its own buffer.
+        if (inboxSize.incrementAndGet() > 2 * options.bufferCapacity()) {
+            // An emergency bound for a writer stuck inside a disk call; normally the writer trims
+            // its own buffer exactly (the oldest first) and this never runs.
             CallEvent oldest = inbox.poll();
             if (oldest == WAKE) {
                 inbox.offer(WAKE);
@@ -604,6 +608,7 @@ public final class EventStore implements AutoCloseable {
                 }
                 retryDelay = null;
                 retryAtNanos = 0;
+                failingSinceNanos = 0;
                 healthy();
             } catch (SQLException | IOException | RuntimeException e) {
                 failed(e);
@@ -960,11 +965,18 @@ public final class EventStore implements AutoCloseable {
         }
         retryDelay = retryDelay == null ? options.retryMin()
                 : min(retryDelay.multipliedBy(2), options.retryMax());
-        retryAtNanos = System.nanoTime() + retryDelay.toNanos();
+        long now = System.nanoTime();
+        retryAtNanos = now + retryDelay.toNanos();
+        if (failingSinceNanos == 0) {
+            failingSinceNanos = now;
+        }
+        if (busy(e) && now - failingSinceNanos < BUSY_GRACE.toNanos()) {
+            return; // another program's short write; a warning would only flicker
+        }
         String message = describe(e) + " " + pendingText();
         if (!message.equals(health.message())) {
             StoreHealth.Status before = health.status();
-            publish(new StoreHealth(StoreHealth.Status.DEGRADED, message, pending.size(), dropped.get(),
+            publish(new StoreHealth(StoreHealth.Status.DEGRADED, message, pending.size() + inboxSize.get(), dropped.get(),
                     before == StoreHealth.Status.DEGRADED ? health.since() : options.clock().instant()));
             if (before == StoreHealth.Status.OK) {
                 LOG.warn("{}", message, e);
