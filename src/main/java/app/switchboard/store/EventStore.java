@@ -482,21 +482,17 @@ public final class EventStore implements AutoCloseable {
         }
         List<String> words = words(q.text());
         if (!words.isEmpty()) {
-            if (Schema.saidIsFullText(db)) {
-                StringBuilder match = new StringBuilder();
-                for (String word : words) {
-                    // Each word quoted (no query syntax from the user) and matched as a prefix.
-                    match.append(match.length() == 0 ? "" : " ").append('"').append(word.replace("\"", "\"\"")).append("\"*");
+            // Every word must be said somewhere in the call, by anyone: one clause per word.
+            boolean fts = Schema.saidIsFullText(db);
+            for (String word : words) {
+                if (fts) {
+                    // Quoted, so nothing the user types is query syntax; matched as a word prefix.
+                    w.add("call_id IN (SELECT call_id FROM said WHERE said MATCH ?)",
+                            '"' + word.replace("\"", "\"\"") + "\"*");
+                } else {
+                    w.add("call_id IN (SELECT call_id FROM said WHERE body LIKE ? ESCAPE '\\')",
+                            "%" + likeEscape(word) + "%");
                 }
-                w.add("call_id IN (SELECT call_id FROM said WHERE said MATCH ?)", match.toString());
-            } else {
-                StringBuilder clause = new StringBuilder("call_id IN (SELECT call_id FROM said WHERE 1 = 1");
-                List<Object> likes = new ArrayList<>();
-                for (String word : words) {
-                    clause.append(" AND body LIKE ? ESCAPE '\\'");
-                    likes.add("%" + likeEscape(word) + "%");
-                }
-                w.add(clause.append(")").toString(), likes.toArray());
             }
         }
         w.sql = w.sqlBuilder.toString();
