@@ -93,8 +93,8 @@ public final class CallRegistry implements CallControl, AutoCloseable {
         session.onInbound(message);
     }
 
-    public void frameTooLarge(CallSession session, long size, long limit) {
-        session.onFrameTooLarge(size, limit);
+    public void frameTooLarge(CallSession session, String detail, long limit) {
+        session.onFrameTooLarge(detail, limit);
     }
 
     /**

@@ -111,8 +111,8 @@ public final class CallSession implements AgentPort {
         executor.execute(() -> handleInbound(message));
     }
 
-    void onFrameTooLarge(long size, long limit) {
-        executor.execute(() -> record(EventKind.FRAME_TOO_LARGE, fields("size", size, "limit", limit)));
+    void onFrameTooLarge(String detail, long limit) {
+        executor.execute(() -> record(EventKind.FRAME_TOO_LARGE, fields("detail", detail, "limit", limit)));
     }
 
     void onSocketClosed(RelayConnection socket, int code, String reason) {
