@@ -11,7 +11,8 @@ import java.util.List;
  * @param endedAt       null while the call is live (or was live when the relay stopped writing)
  * @param turns         agent answers completed or interrupted
  * @param interruptions agent answers cut off (by the caller or the supervisor)
- * @param attention     distinct attention flags raised on the call, in the order first raised
+ * @param attention     attention reasons raised on the call (the ATTENTION event's {@code reason},
+ *                      e.g. HUMAN_REQUESTED), in the order first raised
  */
 public record CallRecord(
         String callId,

@@ -83,7 +83,8 @@ final class CallRow {
             turns++;
             interruptions++;
         } else if (kind == EventKind.ATTENTION) {
-            String flag = firstText(e, "flag", "reason", "kind", "type");
+            // The stable reason code (HUMAN_REQUESTED, ...); the console has the labels.
+            String flag = firstText(e, "reason", "label");
             attention.add(flag == null ? "attention" : flag);
         } else if (kind == EventKind.SUPERVISOR_LANGUAGE) {
             language = orKeep(firstText(e, "ttsLanguage", "transcriptionLanguage"), language);

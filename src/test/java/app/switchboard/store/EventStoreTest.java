@@ -79,7 +79,7 @@ class EventStoreTest {
             assertEquals("es-ES", row.language(), "the supervisor's language switch came after the caller's en-US");
             assertEquals(2, row.turns());
             assertEquals(1, row.interruptions());
-            assertEquals(List.of("asked for a human"), row.attention());
+            assertEquals(List.of("HUMAN_REQUESTED"), row.attention());
             assertEquals(call.size(), row.eventCount());
         }
     }

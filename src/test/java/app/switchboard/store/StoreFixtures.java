@@ -52,7 +52,7 @@ final class StoreFixtures {
         add.accept(EventKind.PROMPT, new Object[] {"text", "and the roaming charge", "lang", "en-US"});
         add.accept(EventKind.TURN_INTERRUPTED, new Object[] {"turn", 2, "heard", "Roaming costs", "unheard", " five dollars.",
                 "reason", "caller barged in"});
-        add.accept(EventKind.ATTENTION, new Object[] {"flag", "asked for a human"});
+        add.accept(EventKind.ATTENTION, new Object[] {"reason", "HUMAN_REQUESTED", "label", "asked for a person", "cause", 7});
         add.accept(EventKind.SUPERVISOR_TAKEOVER, new Object[] {"operator", "alice"});
         add.accept(EventKind.SUPERVISOR_SAY, new Object[] {"text", "A colleague will call you back tomorrow.", "operator", "alice"});
         add.accept(EventKind.SUPERVISOR_LANGUAGE, new Object[] {"ttsLanguage", "es-ES", "transcriptionLanguage", "es-ES",
