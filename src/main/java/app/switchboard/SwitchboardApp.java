@@ -10,6 +10,7 @@ import app.switchboard.config.Secrets;
 import app.switchboard.config.Settings;
 import app.switchboard.relay.RelayConfig;
 import app.switchboard.relay.RelayServer;
+import app.switchboard.store.EventStore;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.time.Duration;
@@ -28,18 +29,20 @@ final class SwitchboardApp implements AutoCloseable {
     private final LlmClient llm;
     private final CallRegistry registry;
     private final RelayServer relay;
+    private final EventStore store;
     private final int demoCallers;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile boolean closed;
 
     private SwitchboardApp(Settings settings, Secrets secrets, AppDirectories dirs, LlmClient llm,
-                           CallRegistry registry, RelayServer relay, int demoCallers) {
+                           CallRegistry registry, RelayServer relay, EventStore store, int demoCallers) {
         this.settings = settings;
         this.secrets = secrets;
         this.dirs = dirs;
         this.llm = llm;
         this.registry = registry;
         this.relay = relay;
+        this.store = store;
         this.demoCallers = demoCallers;
     }
 
@@ -51,6 +54,9 @@ final class SwitchboardApp implements AutoCloseable {
                 AgentSettings.defaults().maxAnswerChars());
         CallRegistry registry = new CallRegistry(ConversationAgent.factory(llm, agentSettings),
                 settings.languageCodes(), settings.twiml.language);
+        // Subscribed before the relay listens, so no call's first event is missed.
+        EventStore store = EventStore.open(dirs.data(),
+                EventStore.Options.defaults().withRetention(() -> settings.retentionDays)).attach(registry);
         RelayServer relay = new RelayServer(
                 new RelayConfig(settings.host, settings.port, settings.publicUrl, tls, secrets.twilioAuthToken(), settings),
                 registry);
@@ -59,14 +65,16 @@ final class SwitchboardApp implements AutoCloseable {
             relay.start();
         } catch (IOException e) {
             registry.close();
+            store.close();
             llm.close();
             throw e;
         } catch (Exception e) {
             registry.close();
+            store.close();
             llm.close();
             throw new IOException(e.getMessage(), e);
         }
-        return new SwitchboardApp(settings, secrets, dirs, llm, registry, relay, demoCallers);
+        return new SwitchboardApp(settings, secrets, dirs, llm, registry, relay, store, demoCallers);
     }
 
     private static LlmClient createLlm(Settings settings, Secrets secrets) {
@@ -109,6 +117,7 @@ final class SwitchboardApp implements AutoCloseable {
         closed = true;
         registry.close();
         relay.close();
+        store.close(); // after the registry: the calls' own ends are recorded first
         llm.close();
         stopped.countDown();
     }
