@@ -1,0 +1,234 @@
+package app.switchboard.store;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import app.switchboard.Launcher;
+import app.switchboard.protocol.InboundMessage;
+import app.switchboard.protocol.ProtocolCodec;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.eclipse.jetty.client.HttpClient;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
+import org.eclipse.jetty.websocket.api.Callback;
+import org.eclipse.jetty.websocket.api.Session;
+import org.eclipse.jetty.websocket.client.WebSocketClient;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A crash loses at most the last uncommitted window: the headless relay runs in its own JVM
+ * with callers streaming; it is killed with SIGKILL mid-stream and started again on the same
+ * data directory. Every frame a caller received more than 100 ms before the kill must be in
+ * the history (the relay records each frame before sending it), and the calls that were live
+ * must be ended "relay crashed".
+ */
+class CrashRecoveryTest {
+
+    private static final Pattern READY = Pattern.compile("^Switchboard relay listening on (wss://[^\\s/]+:(\\d+)/relay)$");
+    private static final long WINDOW_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+    private static final int CALLS = 6;
+
+    @TempDir
+    Path dataDir;
+
+    /** Twilio's side of one call, as far as this test needs: what arrived, and when. */
+    public static final class Caller implements Session.Listener.AutoDemanding {
+        final String callSid;
+        final ConcurrentLinkedQueue<Received> received = new ConcurrentLinkedQueue<>();
+        volatile Session session;
+
+        Caller(String callSid) {
+            this.callSid = callSid;
+        }
+
+        @Override
+        public void onWebSocketOpen(Session s) {
+            session = s;
+        }
+
+        @Override
+        public void onWebSocketText(String frame) {
+            received.add(new Received(System.nanoTime(), frame));
+        }
+
+        @Override
+        public void onWebSocketError(Throwable cause) {
+            // The relay is killed on purpose: its sockets drop without a close frame.
+        }
+
+        void send(InboundMessage message) {
+            Session s = session;
+            if (s != null && s.isOpen()) {
+                s.sendText(ProtocolCodec.encodeInbound(message), Callback.NOOP);
+            }
+        }
+    }
+
+    record Received(long nanos, String frame) {
+    }
+
+    private Process launch() throws Exception {
+        ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx512m", "-cp", System.getProperty("java.class.path"), Launcher.class.getName(),
+                "--headless", "--port", "0", "--data-dir", dataDir.toString());
+        pb.environment().remove("TWILIO_AUTH_TOKEN");
+        pb.environment().remove("OPENAI_API_KEY");
+        pb.redirectErrorStream(true);
+        return pb.start();
+    }
+
+    private static String awaitReady(Process relay) throws Exception {
+        BufferedReader out = new BufferedReader(new InputStreamReader(relay.getInputStream(), StandardCharsets.UTF_8));
+        List<String> seen = new ArrayList<>();
+        for (String line = out.readLine(); line != null; line = out.readLine()) {
+            Matcher m = READY.matcher(line);
+            if (m.matches()) {
+                // Keep draining the output so the relay never blocks on a full pipe.
+                Thread drain = new Thread(() -> out.lines().forEach(l -> { }), "relay-output");
+                drain.setDaemon(true);
+                drain.start();
+                return m.group(1);
+            }
+            seen.add(line);
+        }
+        throw new AssertionError("relay exited before its ready line:\n" + String.join("\n", seen));
+    }
+
+    @Test
+    void sigkillLosesNothingAcknowledgedAndLiveCallsEndAsRelayCrashed() throws Exception {
+        Process relay = launch();
+        HttpClient http = new HttpClient();
+        http.setSslContextFactory(new SslContextFactory.Client(true)); // the relay's self-signed certificate, loopback only
+        WebSocketClient ws = new WebSocketClient(http);
+        ScheduledExecutorService talk = Executors.newSingleThreadScheduledExecutor();
+        List<Caller> callers = new ArrayList<>();
+        long killedAt;
+        try {
+            URI url = URI.create(awaitReady(relay));
+            ws.start();
+            for (int i = 0; i < CALLS; i++) {
+                Caller caller = new Caller("CAcrash" + i);
+                ws.connect(caller, url).get(10, TimeUnit.SECONDS);
+                caller.send(new InboundMessage.Setup("VXcrash" + i, "AC0", caller.callSid, "", "+1555020000" + i,
+                        "+18005550100", "", "", "inbound", "PSTN", "RINGING", Map.of()));
+                callers.add(caller);
+            }
+            // Callers keep talking over the agent, so frames stream the whole time.
+            AtomicInteger round = new AtomicInteger();
+            talk.scheduleAtFixedRate(() -> {
+                int r = round.incrementAndGet();
+                for (Caller c : callers) {
+                    c.send(new InboundMessage.Prompt("what is my bill, question " + r, "en-US", true));
+                }
+            }, 0, 300, TimeUnit.MILLISECONDS);
+            await().atMost(Duration.ofSeconds(60)).until(() ->
+                    callers.stream().allMatch(c -> c.received.size() >= 40));
+            killedAt = System.nanoTime();
+            relay.destroyForcibly(); // SIGKILL on Linux: no shutdown hook, no flush
+            assertTrue(relay.waitFor(30, TimeUnit.SECONDS));
+            assertEquals(137, relay.exitValue(), "killed by SIGKILL");
+        } finally {
+            talk.shutdownNow();
+            relay.destroyForcibly();
+        }
+        ws.stop();
+
+        Map<String, List<String>> acknowledged = new HashMap<>();
+        int checked = 0;
+        for (Caller c : callers) {
+            List<String> frames = new ArrayList<>();
+            for (Received r : c.received) {
+                if (killedAt - r.nanos() > WINDOW_NANOS) {
+                    frames.add(r.frame());
+                }
+            }
+            checked += frames.size();
+            acknowledged.put(c.callSid, frames);
+        }
+        assertTrue(checked >= CALLS * 30, "enough traffic before the kill: " + checked);
+
+        Process restarted = launch();
+        try {
+            awaitReady(restarted);
+            Path db = dataDir.resolve("data").resolve(EventStore.FILE_NAME);
+            await().atMost(Duration.ofSeconds(30)).until(() -> crashedCalls(db) == CALLS);
+            for (Caller c : callers) {
+                List<String> stored = storedFrames(db, c.callSid);
+                List<String> expected = acknowledged.get(c.callSid);
+                assertEquals(expected, stored.subList(0, Math.min(stored.size(), expected.size())),
+                        "every frame " + c.callSid + " received before the window is stored, in order");
+                assertTrue(lastEventIsRecoveredEnd(db, c.callSid), c.callSid + " ends with a recorded CALL_ENDED");
+                System.out.printf("%s: received %d frames, %d of them more than 100 ms before the kill; %d stored%n",
+                        c.callSid, c.received.size(), expected.size(), stored.size());
+            }
+        } finally {
+            restarted.destroy();
+            if (!restarted.waitFor(30, TimeUnit.SECONDS)) {
+                restarted.destroyForcibly();
+            }
+        }
+    }
+
+    private static Connection read(Path db) throws Exception {
+        return DriverManager.getConnection("jdbc:sqlite:" + db);
+    }
+
+    private static int crashedCalls(Path db) throws Exception {
+        try (Connection c = read(db);
+             PreparedStatement s = c.prepareStatement("SELECT count(*) FROM calls WHERE end_reason = ? AND call_id LIKE 'CAcrash%'")) {
+            s.setString(1, EventStore.CRASHED);
+            try (ResultSet r = s.executeQuery()) {
+                return r.getInt(1);
+            }
+        }
+    }
+
+    private static List<String> storedFrames(Path db, String callId) throws Exception {
+        List<String> frames = new ArrayList<>();
+        try (Connection c = read(db);
+             PreparedStatement s = c.prepareStatement(
+                     "SELECT json_extract(fields, '$.frame') FROM events WHERE call_id = ? AND kind = 'FRAME_SENT' ORDER BY id")) {
+            s.setString(1, callId);
+            try (ResultSet r = s.executeQuery()) {
+                while (r.next()) {
+                    frames.add(r.getString(1));
+                }
+            }
+        }
+        return frames;
+    }
+
+    private static boolean lastEventIsRecoveredEnd(Path db, String callId) throws Exception {
+        try (Connection c = read(db);
+             PreparedStatement s = c.prepareStatement(
+                     "SELECT kind, json_extract(fields, '$.reason'), json_extract(fields, '$.recovered') FROM events"
+                             + " WHERE call_id = ? ORDER BY id DESC LIMIT 1")) {
+            s.setString(1, callId);
+            try (ResultSet r = s.executeQuery()) {
+                return r.next() && "CALL_ENDED".equals(r.getString(1)) && EventStore.CRASHED.equals(r.getString(2))
+                        && r.getInt(3) == 1;
+            }
+        }
+    }
+}
