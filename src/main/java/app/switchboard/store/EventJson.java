@@ -23,15 +23,25 @@ final class EventJson {
     private EventJson() {
     }
 
+    /**
+     * Never fails: a value Jackson cannot write is kept as its text, and fields that cannot be
+     * written at all (a map that contains itself) become a note, so one odd event can never
+     * stop the log.
+     */
     static String encode(Map<String, Object> fields) {
         try {
             return MAPPER.writeValueAsString(fields);
-        } catch (JsonProcessingException | RuntimeException e) {
-            // A value Jackson cannot write must not block the log: keep its text instead.
+        } catch (JsonProcessingException | RuntimeException | StackOverflowError e) {
             try {
                 return MAPPER.writeValueAsString(plain(fields));
-            } catch (JsonProcessingException again) {
-                throw new IllegalStateException("Event fields cannot be written as JSON", again);
+            } catch (JsonProcessingException | RuntimeException | StackOverflowError again) {
+                Map<String, Object> note = new LinkedHashMap<>();
+                note.put("unencodable", String.valueOf(again));
+                try {
+                    return MAPPER.writeValueAsString(note);
+                } catch (JsonProcessingException impossible) {
+                    return "{}";
+                }
             }
         }
     }

@@ -575,6 +575,19 @@ public final class EventStore implements AutoCloseable {
     }
 
     private void runWriter() {
+        try {
+            writeUntilClosed();
+        } catch (Throwable fatal) {
+            // Nothing should get here; if it does, say so where the console looks instead of dying silently.
+            LOG.error("The call history writer stopped", fatal);
+            publish(new StoreHealth(StoreHealth.Status.DEGRADED, "Call history is not being saved: the writer stopped ("
+                    + fatal + "). Restart Switchboard.", pending.size() + inboxSize.get(), dropped.get(),
+                    options.clock().instant()));
+            disconnect();
+        }
+    }
+
+    private void writeUntilClosed() {
         long closeDeadline = Long.MAX_VALUE;
         while (true) {
             if (closing && closeDeadline == Long.MAX_VALUE) {

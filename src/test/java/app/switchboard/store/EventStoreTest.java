@@ -263,4 +263,27 @@ class EventStoreTest {
             }
         }
     }
+
+    @Test
+    void fieldsJsonCannotWriteAreKeptAsTextAndTheLogGoesOn() throws Exception {
+        Map<String, Object> cyclic = new java.util.HashMap<>();
+        cyclic.put("self", cyclic);
+        try (EventStore store = EventStore.open(dir)) {
+            store.append(event("CA9", 1, T0, EventKind.TOOL_CALL, "tool", "lookup", "result", new Object() {
+                @Override
+                public String toString() {
+                    return "an object";
+                }
+            }));
+            store.append(new CallEvent("CA9", 2, T0.plusMillis(1), EventKind.TOOL_CALL, Map.of("args", cyclic)));
+            store.append(event("CA9", 3, T0.plusMillis(2), EventKind.PROMPT, "text", "still recording"));
+            flushed(store);
+            List<CallEvent> events = store.events("CA9");
+            assertEquals(3, events.size());
+            assertEquals("an object", events.get(0).text("result"));
+            assertTrue(events.get(1).fields().containsKey("unencodable"));
+            assertEquals("still recording", events.get(2).text("text"));
+            assertTrue(store.health().ok());
+        }
+    }
 }
