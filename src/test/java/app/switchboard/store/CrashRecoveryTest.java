@@ -190,6 +190,45 @@ class CrashRecoveryTest {
         }
     }
 
+    @Test
+    void sigtermEndsLiveCallsAsRelayStoppedAndWritesTheirEnds() throws Exception {
+        Process relay = launch();
+        HttpClient http = new HttpClient();
+        http.setSslContextFactory(new SslContextFactory.Client(true));
+        WebSocketClient ws = new WebSocketClient(http);
+        List<Caller> callers = new ArrayList<>();
+        try {
+            URI url = URI.create(awaitReady(relay));
+            ws.start();
+            for (int i = 0; i < 3; i++) {
+                Caller caller = new Caller("CAstop" + i);
+                ws.connect(caller, url).get(10, TimeUnit.SECONDS);
+                caller.send(new InboundMessage.Setup("VXstop" + i, "AC0", caller.callSid, "", "+1555030000" + i,
+                        "+18005550100", "", "", "inbound", "PSTN", "RINGING", Map.of()));
+                caller.send(new InboundMessage.Prompt("what are your opening hours", "en-US", true));
+                callers.add(caller);
+            }
+            await().atMost(Duration.ofSeconds(30)).until(() -> callers.stream().allMatch(c -> c.received.size() >= 3));
+            relay.destroy(); // SIGTERM: the shutdown hook closes the registry, then the store
+            assertTrue(relay.waitFor(30, TimeUnit.SECONDS));
+        } finally {
+            relay.destroyForcibly();
+            ws.stop();
+        }
+        Path db = dataDir.resolve("data").resolve(EventStore.FILE_NAME);
+        for (Caller c : callers) {
+            try (Connection conn = read(db);
+                 PreparedStatement s = conn.prepareStatement("SELECT end_reason FROM calls WHERE call_id = ?")) {
+                s.setString(1, c.callSid);
+                try (ResultSet r = s.executeQuery()) {
+                    assertTrue(r.next(), c.callSid + " stored");
+                    assertEquals("relay stopped", r.getString(1), "ended by the shutdown, recorded before the file closed");
+                }
+            }
+            assertTrue(storedFrames(db, c.callSid).size() >= c.received.size(), "every frame sent is stored");
+        }
+    }
+
     private static Connection read(Path db) throws Exception {
         return DriverManager.getConnection("jdbc:sqlite:" + db);
     }
