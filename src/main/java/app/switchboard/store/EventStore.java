@@ -148,7 +148,6 @@ public final class EventStore implements AutoCloseable {
     };
     private Connection db;
     private long nextId;
-    private boolean fullText;
     private boolean recovered;
     private boolean suspectDamage;
     private String notice;
@@ -278,7 +277,7 @@ public final class EventStore implements AutoCloseable {
         submit(() -> {
             try {
                 result.complete(deleteEndedBefore(options.clock().instant().minus(Duration.ofDays(days))));
-            } catch (SQLException e) {
+            } catch (SQLException | RuntimeException e) {
                 result.completeExceptionally(new StoreException("Old calls could not be deleted: " + e.getMessage(), e));
             }
         }, result);
@@ -704,7 +703,6 @@ public final class EventStore implements AutoCloseable {
             try (ResultSet r = s.executeQuery("SELECT coalesce(max(id), 0) + 1 FROM events")) {
                 nextId = r.getLong(1);
             }
-            fullText = Schema.saidIsFullText(c);
             return c;
         } catch (SQLException | RuntimeException e) {
             closeQuietly(c);
