@@ -4,9 +4,13 @@ import app.switchboard.call.CallControl;
 import app.switchboard.call.CallEvent;
 import app.switchboard.call.EventKind;
 import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -60,6 +64,8 @@ public final class EventStore implements AutoCloseable {
 
     public static final String FILE_NAME = "switchboard.db";
     public static final String CRASHED = "relay crashed";
+    /** Held while a store writes; a second Switchboard on the same folder waits instead of interfering. */
+    public static final String LOCK_NAME = FILE_NAME + ".lock";
 
     private static final Logger LOG = LoggerFactory.getLogger(EventStore.class);
     /** Put in the inbox to wake the writer for a task or for close; never written. */
@@ -147,6 +153,8 @@ public final class EventStore implements AutoCloseable {
         }
     };
     private Connection db;
+    private FileChannel lockChannel;
+    private FileLock lock;
     private long nextId;
     private boolean recovered;
     private boolean suspectDamage;
@@ -583,6 +591,7 @@ public final class EventStore implements AutoCloseable {
                     + fatal + "). Restart Switchboard.", pending.size() + inboxSize.get(), dropped.get(),
                     options.clock().instant()));
             disconnect();
+            releaseLock();
         }
     }
 
@@ -628,6 +637,7 @@ public final class EventStore implements AutoCloseable {
                     health.message() == null ? "time ran out" : health.message());
         }
         disconnect();
+        releaseLock();
         failTasks();
     }
 
@@ -663,6 +673,7 @@ public final class EventStore implements AutoCloseable {
             return;
         }
         Files.createDirectories(dir);
+        holdLock();
         try {
             db = openWriter();
         } catch (SQLException e) {
@@ -675,6 +686,50 @@ public final class EventStore implements AutoCloseable {
         if (!recovered) {
             recoverUnfinishedCalls();
             recovered = true;
+        }
+    }
+
+    /**
+     * Only one store writes a history at a time: another's recovery would end this one's live
+     * calls as crashed, and its ids would collide. The OS drops the lock when a process dies.
+     */
+    private void holdLock() throws IOException {
+        if (lock != null) {
+            return;
+        }
+        FileChannel channel = FileChannel.open(dir.resolve(LOCK_NAME), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        FileLock held = null;
+        try {
+            held = channel.tryLock();
+        } catch (OverlappingFileLockException sameProcess) {
+            // another store in this JVM holds it
+        } finally {
+            if (held == null) {
+                channel.close();
+            }
+        }
+        if (held == null) {
+            throw new HistoryInUseException();
+        }
+        lockChannel = channel;
+        lock = held;
+    }
+
+    private void releaseLock() {
+        if (lockChannel != null) {
+            try {
+                lockChannel.close(); // releases the lock
+            } catch (IOException ignored) {
+                // the OS releases it with the process anyway
+            }
+            lockChannel = null;
+            lock = null;
+        }
+    }
+
+    private static final class HistoryInUseException extends IOException {
+        HistoryInUseException() {
+            super("another Switchboard is using this call history");
         }
     }
 
@@ -791,7 +846,8 @@ public final class EventStore implements AutoCloseable {
         try (Statement tx = db.createStatement()) {
             tx.execute("BEGIN IMMEDIATE");
             try (PreparedStatement insert = db.prepareStatement(
-                    "INSERT OR IGNORE INTO events (id, call_id, seq, time_ns, kind, fields) VALUES (?, ?, ?, ?, ?, ?)");
+                    "INSERT INTO events (id, call_id, seq, time_ns, kind, fields) VALUES (?, ?, ?, ?, ?, ?)"
+                            + " ON CONFLICT (call_id, seq, time_ns) DO NOTHING");
                  PreparedStatement said = db.prepareStatement(
                          "INSERT INTO said (rowid, body, call_id, speaker) VALUES (?, ?, ?, ?)")) {
                 for (CallEvent e : batch) {
@@ -1005,8 +1061,17 @@ public final class EventStore implements AutoCloseable {
         if (e instanceof Schema.NewerSchemaException) {
             return "Call history is not being saved: " + e.getMessage() + where + ".";
         }
+        if (e instanceof HistoryInUseException) {
+            return "Call history is not being saved: another Switchboard is using the same history (" + dir
+                    + "); this one saves once that one stops.";
+        }
         if (e instanceof IOException) {
-            return "Call history is not being saved: the data folder cannot be used" + where + ": " + e + ".";
+            String reason = String.valueOf(e.getMessage());
+            if (reason.contains("No space left")) {
+                return "Call history is not being saved: the disk is full (" + dir + ").";
+            }
+            return "Call history is not being saved: the data folder is read-only or cannot be written (" + dir + "): "
+                    + e.getClass().getSimpleName() + " " + reason + ".";
         }
         SQLiteErrorCode code = code(e);
         if (code == SQLiteErrorCode.SQLITE_FULL) {

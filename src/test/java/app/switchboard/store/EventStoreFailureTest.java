@@ -132,4 +132,33 @@ class EventStoreFailureTest {
             assertEquals(50, store.health().dropped());
         }
     }
+
+    @Test
+    void aSecondStoreOnTheSameFolderWaitsWithoutEndingTheFirstsLiveCalls() throws Exception {
+        List<CallEvent> live = conversation("CA-first", "+15553330000", T0, "still talking", false);
+        List<CallEvent> other = conversation("CA-second", "+15553330001", T0.plusSeconds(5), "hello", true);
+        EventStore first = EventStore.open(root, fastRetry());
+        try (EventStore second = awaitingFirst(first, live)) {
+            other.forEach(second::append);
+            await().atMost(Duration.ofSeconds(10)).until(() -> second.health().pending() == other.size());
+            assertTrue(second.health().message().contains("another Switchboard"), second.health().message());
+            assertTrue(!second.call("CA-first").orElseThrow().ended(), "the first store's live call is left alone");
+
+            first.close(); // stops without ending its call, as a crash would
+            await().atMost(Duration.ofSeconds(10)).until(() -> second.health().ok());
+            flushed(second);
+            assertSameEvents(other, second.events("CA-second"));
+            assertEquals(EventStore.CRASHED, second.call("CA-first").orElseThrow().endReason(),
+                    "a call its store left open is ended once the history changes hands");
+        } finally {
+            first.close();
+        }
+    }
+
+    /** Opens a second store once the first one has written (so it holds the history). */
+    private EventStore awaitingFirst(EventStore first, List<CallEvent> live) throws Exception {
+        live.forEach(first::append);
+        flushed(first);
+        return EventStore.open(root, fastRetry());
+    }
 }
