@@ -125,6 +125,9 @@ public final class EventStore implements AutoCloseable {
     private final Options options;
     private final Thread writer;
     private final ScheduledExecutorService retention;
+    private final ScheduledExecutorService checkpointer;
+    private Connection checkpointDb; // checkpointer thread only
+    private volatile boolean writing; // the writer holds the lock and has the file open
 
     // Call side -> writer.
     private final LinkedTransferQueue<CallEvent> inbox = new LinkedTransferQueue<>();
@@ -138,6 +141,7 @@ public final class EventStore implements AutoCloseable {
     private final List<AutoCloseable> subscriptions = new CopyOnWriteArrayList<>();
     private volatile StoreHealth health;
     private volatile boolean closing;
+    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
     private volatile int pendingSize;
     private volatile long written;
     private volatile long commits;
@@ -163,6 +167,14 @@ public final class EventStore implements AutoCloseable {
     private long failingSinceNanos;
     private Duration retryDelay;
 
+    /**
+     * WAL checkpoints copy the log back into the file and sync it, which takes tens of ms. At a
+     * steady load a thread of their own does them (a passive checkpoint never blocks the
+     * writer), so commits stay short; under a burst the writer's own automatic checkpoint
+     * (SQLite's default, 1000 pages) still bounds the log.
+     */
+    private static final Duration CHECKPOINT_EVERY = Duration.ofMillis(500);
+
     private EventStore(Path dir, Options options) {
         this.dir = dir;
         this.file = dir.resolve(FILE_NAME);
@@ -170,6 +182,11 @@ public final class EventStore implements AutoCloseable {
         this.health = new StoreHealth(StoreHealth.Status.OK, null, 0, 0, options.clock().instant());
         this.writer = new Thread(this::runWriter, "event-store-writer");
         this.writer.setDaemon(true);
+        this.checkpointer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "event-store-checkpoint");
+            t.setDaemon(true);
+            return t;
+        });
         this.retention = options.retentionDays() == null ? null
                 : Executors.newSingleThreadScheduledExecutor(r -> {
                     Thread t = new Thread(r, "event-store-retention");
@@ -185,6 +202,8 @@ public final class EventStore implements AutoCloseable {
     public static EventStore open(Path dataDir, Options options) {
         EventStore store = new EventStore(dataDir, options);
         store.writer.start();
+        store.checkpointer.scheduleWithFixedDelay(store::checkpoint, CHECKPOINT_EVERY.toMillis(),
+                CHECKPOINT_EVERY.toMillis(), TimeUnit.MILLISECONDS);
         if (store.retention != null) {
             long every = options.retentionInterval().toMillis();
             store.retention.scheduleAtFixedRate(store::runScheduledRetention, 0, every, TimeUnit.MILLISECONDS);
@@ -290,6 +309,35 @@ public final class EventStore implements AutoCloseable {
             }
         }, result);
         return result;
+    }
+
+    private void checkpoint() {
+        if (!writing) {
+            closeCheckpointDb();
+            return;
+        }
+        try {
+            if (checkpointDb == null) {
+                SQLiteConfig config = new SQLiteConfig();
+                config.resetOpenMode(SQLiteOpenMode.CREATE);
+                config.setBusyTimeout((int) options.busyTimeout().toMillis());
+                checkpointDb = config.createConnection("jdbc:sqlite:" + file);
+            }
+            try (Statement s = checkpointDb.createStatement()) {
+                s.execute("PRAGMA wal_checkpoint(PASSIVE)");
+            }
+        } catch (SQLException e) {
+            // The writer reports what matters; a missed checkpoint only lets the log grow a while.
+            LOG.debug("WAL checkpoint skipped: {}", e.getMessage());
+            closeCheckpointDb();
+        }
+    }
+
+    private void closeCheckpointDb() {
+        if (checkpointDb != null) {
+            closeQuietly(checkpointDb);
+            checkpointDb = null;
+        }
     }
 
     private void runScheduledRetention() {
@@ -683,6 +731,7 @@ public final class EventStore implements AutoCloseable {
             moveAsideDamaged(e);
             db = openWriter();
         }
+        writing = true;
         if (!recovered) {
             recoverUnfinishedCalls();
             recovered = true;
@@ -1126,6 +1175,7 @@ public final class EventStore implements AutoCloseable {
     }
 
     private void disconnect() {
+        writing = false;
         if (db != null) {
             closeQuietly(db);
             db = null;
@@ -1151,6 +1201,9 @@ public final class EventStore implements AutoCloseable {
      */
     @Override
     public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
         for (AutoCloseable s : subscriptions) {
             try {
                 s.close();
@@ -1161,6 +1214,14 @@ public final class EventStore implements AutoCloseable {
         closing = true;
         if (retention != null) {
             retention.shutdownNow();
+        }
+        // Its connection closes first, so the writer's is the last and leaves no WAL behind.
+        checkpointer.execute(this::closeCheckpointDb);
+        checkpointer.shutdown();
+        try {
+            checkpointer.awaitTermination(options.busyTimeout().toMillis() + 1000, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
         inbox.offer(WAKE);
         try {

@@ -286,4 +286,16 @@ class EventStoreTest {
             assertTrue(store.health().ok());
         }
     }
+
+    @Test
+    void closingWritesWhatWaitsAndLeavesNoLogFileBehind() throws Exception {
+        List<CallEvent> call = conversation("CA10", "+15550001010", T0, "goodbye", true);
+        EventStore store = EventStore.open(dir);
+        call.forEach(store::append);
+        store.close();
+        assertFalse(Files.exists(dir.resolve(EventStore.FILE_NAME + "-wal")), "the WAL was checkpointed and removed");
+        try (EventStore reopened = EventStore.open(dir)) {
+            assertSameEvents(call, reopened.events("CA10"));
+        }
+    }
 }
