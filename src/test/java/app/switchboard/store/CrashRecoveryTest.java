@@ -27,6 +27,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
+import java.util.stream.LongStream;
 import java.util.regex.Pattern;
 import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
@@ -179,6 +180,9 @@ class CrashRecoveryTest {
                 assertEquals(expected, stored.subList(0, Math.min(stored.size(), expected.size())),
                         "every frame " + c.callSid + " received before the window is stored, in order");
                 assertTrue(lastEventIsRecoveredEnd(db, c.callSid), c.callSid + " ends with a recorded CALL_ENDED");
+                List<Long> seqs = storedSeqs(db, c.callSid);
+                assertEquals(LongStream.rangeClosed(1, seqs.size()).boxed().toList(), seqs,
+                        "a gap-free prefix of the call: whatever preceded a stored frame (setup, prompts) is stored too");
                 System.out.printf("%s: received %d frames, %d of them more than 100 ms before the kill; %d stored%n",
                         c.callSid, c.received.size(), expected.size(), stored.size());
             }
@@ -256,6 +260,20 @@ class CrashRecoveryTest {
             }
         }
         return frames;
+    }
+
+    private static List<Long> storedSeqs(Path db, String callId) throws Exception {
+        List<Long> seqs = new ArrayList<>();
+        try (Connection c = read(db);
+             PreparedStatement s = c.prepareStatement("SELECT seq FROM events WHERE call_id = ? ORDER BY id")) {
+            s.setString(1, callId);
+            try (ResultSet r = s.executeQuery()) {
+                while (r.next()) {
+                    seqs.add(r.getLong(1));
+                }
+            }
+        }
+        return seqs;
     }
 
     private static boolean lastEventIsRecoveredEnd(Path db, String callId) throws Exception {
