@@ -165,6 +165,7 @@ public final class EventStore implements AutoCloseable {
     private String notice;
     private long retryAtNanos;
     private long failingSinceNanos;
+    private long lastExistsCheckNanos;
     private Duration retryDelay;
 
     /**
@@ -666,6 +667,7 @@ public final class EventStore implements AutoCloseable {
                 continue;
             }
             try {
+                reopenIfDeleted();
                 connect();
                 runTasks();
                 if (!pending.isEmpty()) {
@@ -687,6 +689,22 @@ public final class EventStore implements AutoCloseable {
         disconnect();
         releaseLock();
         failTasks();
+    }
+
+    /**
+     * Someone deleted the history while the app runs (the README says to quit first): SQLite
+     * would go on writing into the deleted file and lose it all on close. Start a new file.
+     */
+    private void reopenIfDeleted() {
+        long now = System.nanoTime();
+        if (db == null || now - lastExistsCheckNanos < TimeUnit.SECONDS.toNanos(1)) {
+            return;
+        }
+        lastExistsCheckNanos = now;
+        if (!Files.exists(file)) {
+            LOG.warn("The call history file {} was deleted while in use; starting a new one", file);
+            disconnect();
+        }
     }
 
     /** Moves arrived events into the bounded buffer, waiting up to {@code waitNanos} for the first. */

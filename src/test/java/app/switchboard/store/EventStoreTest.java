@@ -298,4 +298,27 @@ class EventStoreTest {
             assertSameEvents(call, reopened.events("CA10"));
         }
     }
+
+    @Test
+    void aHistoryDeletedWhileInUseIsStartedAgain() throws Exception {
+        List<CallEvent> before = conversation("CA11", "+15550001111", T0, "before", true);
+        List<CallEvent> after = conversation("CA12", "+15550001212", T0.plusSeconds(9), "after", true);
+        try (EventStore store = EventStore.open(dir)) {
+            before.forEach(store::append);
+            flushed(store);
+            for (String name : List.of(EventStore.FILE_NAME, EventStore.FILE_NAME + "-wal", EventStore.FILE_NAME + "-shm")) {
+                Files.deleteIfExists(dir.resolve(name));
+            }
+            // The writer looks for its file at most once a second; keep the calls coming until it has.
+            long[] seq = {100};
+            await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(50)).until(() -> {
+                store.append(event("CA-tick", ++seq[0], T0.plusSeconds(seq[0]), EventKind.INFO, "name", "tick"));
+                return store.flush(Duration.ofSeconds(5)) && Files.exists(dir.resolve(EventStore.FILE_NAME));
+            });
+            after.forEach(store::append);
+            flushed(store);
+            assertSameEvents(after, store.events("CA12"));
+            assertTrue(store.events("CA11").isEmpty(), "the deleted history stays deleted");
+        }
+    }
 }
