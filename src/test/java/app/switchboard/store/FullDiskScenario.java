@@ -14,6 +14,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BooleanSupplier;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * Runs in a child JVM whose data folder is a tiny tmpfs (see {@link EventStoreFullDiskTest}):
@@ -66,15 +68,13 @@ public final class FullDiskScenario {
         }
     }
 
-    private static boolean until(BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (System.nanoTime() < deadline) {
-            if (condition.getAsBoolean()) {
-                return true;
-            }
-            Thread.sleep(20); // polling a condition in a child process's script; no assertion timing
+    private static boolean until(BooleanSupplier condition) {
+        try {
+            Awaitility.await().atMost(Duration.ofSeconds(30)).until(condition::getAsBoolean);
+            return true;
+        } catch (ConditionTimeoutException e) {
+            return false;
         }
-        return false;
     }
 
     private static void require(boolean ok, String what) {
