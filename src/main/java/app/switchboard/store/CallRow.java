@@ -2,6 +2,8 @@ package app.switchboard.store;
 
 import app.switchboard.call.CallEvent;
 import app.switchboard.call.EventKind;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -52,6 +54,26 @@ final class CallRow {
         c.lastEventMs = lastEventMs;
         c.lastSeq = lastSeq;
         return c;
+    }
+
+    /** A row as stored in the calls table. */
+    static CallRow from(ResultSet r) throws SQLException {
+        CallRow row = new CallRow(r.getString("call_id"), r.getLong("started_ms"));
+        row.callSid = r.getString("call_sid");
+        row.sessionIds.addAll(CallRow.split(r.getString("session_ids")));
+        row.from = r.getString("from_number");
+        row.to = r.getString("to_number");
+        long ended = r.getLong("ended_ms");
+        row.endedMs = r.wasNull() ? null : ended;
+        row.endReason = r.getString("end_reason");
+        row.language = r.getString("language");
+        row.turns = r.getInt("turns");
+        row.interruptions = r.getInt("interruptions");
+        row.attention.addAll(CallRow.split(r.getString("attention")));
+        row.eventCount = r.getLong("event_count");
+        row.lastEventMs = r.getLong("last_event_ms");
+        row.lastSeq = r.getLong("last_seq");
+        return row;
     }
 
     /** Folds one event into the row: what the History list needs, derived from the facts. */

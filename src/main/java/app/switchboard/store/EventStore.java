@@ -36,6 +36,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedTransferQueue;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
@@ -123,6 +124,7 @@ public final class EventStore implements AutoCloseable {
     private final Path dir;
     private final Path file;
     private final Options options;
+    private final HistoryReader reader;
     private final Thread writer;
     private final ScheduledExecutorService retention;
     private final ScheduledExecutorService checkpointer;
@@ -141,7 +143,7 @@ public final class EventStore implements AutoCloseable {
     private final List<AutoCloseable> subscriptions = new CopyOnWriteArrayList<>();
     private volatile StoreHealth health;
     private volatile boolean closing;
-    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
+    private final AtomicBoolean closed = new AtomicBoolean();
     private volatile int pendingSize;
     private volatile long written;
     private volatile long commits;
@@ -180,6 +182,7 @@ public final class EventStore implements AutoCloseable {
         this.dir = dir;
         this.file = dir.resolve(FILE_NAME);
         this.options = options;
+        this.reader = new HistoryReader(dir, file, options.busyTimeout());
         this.health = new StoreHealth(StoreHealth.Status.OK, null, 0, 0, options.clock().instant());
         this.writer = new Thread(this::runWriter, "event-store-writer");
         this.writer.setDaemon(true);
@@ -353,37 +356,15 @@ public final class EventStore implements AutoCloseable {
         }
     }
 
-    // ---- reading: any thread, its own connection ----
+    // ---- reading: any thread, each on its own connection (see HistoryReader) ----
 
     /** A page of past calls matching {@code query}, newest first. */
     public CallPage history(HistoryQuery query) {
-        return read(db -> {
-            Where where = where(db, query);
-            long total;
-            try (PreparedStatement s = db.prepareStatement("SELECT count(*) FROM calls" + where.sql)) {
-                where.bind(s, 1);
-                try (ResultSet r = s.executeQuery()) {
-                    total = r.next() ? r.getLong(1) : 0;
-                }
-            }
-            List<CallRecord> calls = new ArrayList<>();
-            String sql = "SELECT * FROM calls" + where.sql + " ORDER BY started_ms DESC, call_id DESC LIMIT ? OFFSET ?";
-            try (PreparedStatement s = db.prepareStatement(sql)) {
-                int next = where.bind(s, 1);
-                s.setInt(next, query.limit());
-                s.setInt(next + 1, query.offset());
-                try (ResultSet r = s.executeQuery()) {
-                    while (r.next()) {
-                        calls.add(record(r));
-                    }
-                }
-            }
-            return new CallPage(calls, query.offset(), total);
-        }, () -> new CallPage(List.of(), query.offset(), 0));
+        return reader.history(query);
     }
 
     public Optional<CallRecord> call(String callId) {
-        return read(db -> Optional.ofNullable(loadRecord(db, callId)), Optional::empty);
+        return reader.call(callId);
     }
 
     /**
@@ -391,33 +372,12 @@ public final class EventStore implements AutoCloseable {
      * after its end continues after the earlier events).
      */
     public List<CallEvent> events(String callId) {
-        return read(db -> {
-            List<CallEvent> events = new ArrayList<>();
-            forEachEvent(db, callId, events::add);
-            return events;
-        }, List::of);
+        return reader.events(callId);
     }
 
     /** The supervisor's actions on one call, in order: the audit trail. */
     public List<AuditEntry> auditTrail(String callId) {
-        return read(db -> {
-            List<AuditEntry> entries = new ArrayList<>();
-            try (PreparedStatement s = db.prepareStatement(
-                    "SELECT seq, time_ns, kind, fields FROM events WHERE call_id = ? AND kind LIKE 'SUPERVISOR\\_%' ESCAPE '\\'"
-                            + " ORDER BY id")) {
-                s.setString(1, callId);
-                try (ResultSet r = s.executeQuery()) {
-                    while (r.next()) {
-                        Map<String, Object> details = EventJson.decode(r.getString(4));
-                        Object operator = details.remove("operator");
-                        String action = r.getString(3).substring("SUPERVISOR_".length()).toLowerCase(java.util.Locale.ROOT);
-                        entries.add(new AuditEntry(instant(r.getLong(2)), action,
-                                operator == null ? null : operator.toString(), r.getLong(1), details));
-                    }
-                }
-            }
-            return entries;
-        }, List::of);
+        return reader.auditTrail(callId);
     }
 
     /**
@@ -428,179 +388,12 @@ public final class EventStore implements AutoCloseable {
      * @return the number of events written
      */
     public long export(HistoryQuery query, ExportFormat format, Path target, ExportProgress progress) {
-        HistoryQuery all = new HistoryQuery(query.number(), query.from(), query.until(), query.text(), 0, Integer.MAX_VALUE);
-        return read(db -> {
-            List<CallRecord> calls = new ArrayList<>();
-            Where where = where(db, all);
-            try (PreparedStatement s = db.prepareStatement(
-                    "SELECT * FROM calls" + where.sql + " ORDER BY started_ms DESC, call_id DESC")) {
-                where.bind(s, 1);
-                try (ResultSet r = s.executeQuery()) {
-                    while (r.next()) {
-                        calls.add(record(r));
-                    }
-                }
-            }
-            return HistoryExport.write(db, calls, format, target, progress);
-        }, () -> HistoryExport.write(null, List.of(), format, target, progress));
+        return reader.export(query, format, target, progress);
     }
 
-    /** Writes one call with all its events to {@code target}; see {@link #export(HistoryQuery, ExportFormat, Path, ExportProgress)}. */
+    /** Writes one call with all its events to {@code target}; see {@link #export}. */
     public long exportCall(String callId, ExportFormat format, Path target, ExportProgress progress) {
-        return read(db -> {
-            CallRecord call = loadRecord(db, callId);
-            if (call == null) {
-                throw new StoreException("No call " + callId + " in the history", null);
-            }
-            return HistoryExport.write(db, List.of(call), format, target, progress);
-        }, () -> {
-            throw new StoreException("No call " + callId + " in the history (there is none yet in " + dir + ")", null);
-        });
-    }
-
-    static void forEachEvent(Connection db, String callId, Consumer<CallEvent> sink) throws SQLException {
-        try (PreparedStatement s = db.prepareStatement(
-                "SELECT seq, time_ns, kind, fields FROM events WHERE call_id = ? ORDER BY id")) {
-            s.setString(1, callId);
-            s.setFetchSize(500);
-            try (ResultSet r = s.executeQuery()) {
-                while (r.next()) {
-                    EventKind kind = kind(r.getString(3));
-                    if (kind == null) {
-                        LOG.warn("Skipping event of unknown kind {} in call {}", r.getString(3), callId);
-                        continue;
-                    }
-                    sink.accept(new CallEvent(callId, r.getLong(1), instant(r.getLong(2)), kind,
-                            EventJson.decode(r.getString(4))));
-                }
-            }
-        }
-    }
-
-    @FunctionalInterface
-    private interface Reading<T> {
-        T apply(Connection db) throws SQLException;
-    }
-
-    /** Runs a read on a fresh connection; an empty or not yet created history gives {@code empty}. */
-    private <T> T read(Reading<T> work, java.util.function.Supplier<T> empty) {
-        if (!Files.exists(file)) {
-            return empty.get();
-        }
-        SQLiteConfig config = new SQLiteConfig();
-        config.resetOpenMode(SQLiteOpenMode.CREATE); // a reader never creates the file
-        config.setBusyTimeout((int) options.busyTimeout().toMillis());
-        try (Connection db = config.createConnection("jdbc:sqlite:" + file)) {
-            if (Schema.version(db) == 0) {
-                return empty.get();
-            }
-            return work.apply(db);
-        } catch (SQLException e) {
-            throw new StoreException("The call history cannot be read (" + file + "): " + e.getMessage(), e);
-        }
-    }
-
-    private static final class Where {
-        final StringBuilder sqlBuilder = new StringBuilder(" WHERE 1 = 1");
-        final List<Object> params = new ArrayList<>();
-        String sql;
-
-        void add(String clause, Object... values) {
-            sqlBuilder.append(" AND ").append(clause);
-            params.addAll(List.of(values));
-        }
-
-        int bind(PreparedStatement s, int first) throws SQLException {
-            int i = first;
-            for (Object p : params) {
-                s.setObject(i++, p);
-            }
-            return i;
-        }
-    }
-
-    private static Where where(Connection db, HistoryQuery q) throws SQLException {
-        Where w = new Where();
-        if (q.number() != null && !q.number().isBlank()) {
-            String digits = CallRow.digits(q.number());
-            if (digits != null) {
-                w.add("(from_digits LIKE ? OR to_digits LIKE ?)", "%" + digits + "%", "%" + digits + "%");
-            } else {
-                String like = "%" + likeEscape(q.number().strip()) + "%";
-                w.add("(from_number LIKE ? ESCAPE '\\' OR to_number LIKE ? ESCAPE '\\')", like, like);
-            }
-        }
-        if (q.from() != null) {
-            w.add("started_ms >= ?", q.from().toEpochMilli());
-        }
-        if (q.until() != null) {
-            w.add("started_ms < ?", q.until().toEpochMilli());
-        }
-        List<String> words = words(q.text());
-        if (!words.isEmpty()) {
-            // Every word must be said somewhere in the call, by anyone: one clause per word.
-            boolean fts = Schema.saidIsFullText(db);
-            for (String word : words) {
-                if (fts) {
-                    // Quoted, so nothing the user types is query syntax; matched as a word prefix.
-                    w.add("call_id IN (SELECT call_id FROM said WHERE said MATCH ?)",
-                            '"' + word.replace("\"", "\"\"") + "\"*");
-                } else {
-                    w.add("call_id IN (SELECT call_id FROM said WHERE body LIKE ? ESCAPE '\\')",
-                            "%" + likeEscape(word) + "%");
-                }
-            }
-        }
-        w.sql = w.sqlBuilder.toString();
-        return w;
-    }
-
-    private static List<String> words(String text) {
-        List<String> words = new ArrayList<>();
-        if (text != null) {
-            for (String w : text.strip().split("\\s+")) {
-                if (w.codePoints().anyMatch(Character::isLetterOrDigit)) {
-                    words.add(w);
-                }
-            }
-        }
-        return words;
-    }
-
-    private static String likeEscape(String s) {
-        return s.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
-    }
-
-    private static CallRecord loadRecord(Connection db, String callId) throws SQLException {
-        try (PreparedStatement s = db.prepareStatement("SELECT * FROM calls WHERE call_id = ?")) {
-            s.setString(1, callId);
-            try (ResultSet r = s.executeQuery()) {
-                return r.next() ? record(r) : null;
-            }
-        }
-    }
-
-    private static CallRecord record(ResultSet r) throws SQLException {
-        return row(r).toRecord();
-    }
-
-    private static CallRow row(ResultSet r) throws SQLException {
-        CallRow row = new CallRow(r.getString("call_id"), r.getLong("started_ms"));
-        row.callSid = r.getString("call_sid");
-        row.sessionIds.addAll(CallRow.split(r.getString("session_ids")));
-        row.from = r.getString("from_number");
-        row.to = r.getString("to_number");
-        long ended = r.getLong("ended_ms");
-        row.endedMs = r.wasNull() ? null : ended;
-        row.endReason = r.getString("end_reason");
-        row.language = r.getString("language");
-        row.turns = r.getInt("turns");
-        row.interruptions = r.getInt("interruptions");
-        row.attention.addAll(CallRow.split(r.getString("attention")));
-        row.eventCount = r.getLong("event_count");
-        row.lastEventMs = r.getLong("last_event_ms");
-        row.lastSeq = r.getLong("last_seq");
-        return row;
+        return reader.exportCall(callId, format, target, progress);
     }
 
     static Instant instant(long epochNanos) {
@@ -609,14 +402,6 @@ public final class EventStore implements AutoCloseable {
 
     static long nanos(Instant t) {
         return t.getEpochSecond() * 1_000_000_000L + t.getNano();
-    }
-
-    private static EventKind kind(String name) {
-        try {
-            return EventKind.valueOf(name);
-        } catch (IllegalArgumentException e) {
-            return null;
-        }
     }
 
     // ---- writer thread ----
@@ -977,7 +762,7 @@ public final class EventStore implements AutoCloseable {
         try (PreparedStatement s = db.prepareStatement("SELECT * FROM calls WHERE call_id = ?")) {
             s.setString(1, callId);
             try (ResultSet r = s.executeQuery()) {
-                return r.next() ? row(r) : null;
+                return r.next() ? CallRow.from(r) : null;
             }
         }
     }

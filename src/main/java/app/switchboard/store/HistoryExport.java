@@ -120,7 +120,7 @@ final class HistoryExport {
                 g.writeObjectField("attention", c.attention());
                 g.writeArrayFieldStart("events");
                 try {
-                    EventStore.forEachEvent(db, c.callId(), e -> {
+                    HistoryReader.forEachEvent(db, c.callId(), e -> {
                         try {
                             g.writeStartObject();
                             g.writeNumberField("seq", e.seq());
@@ -154,7 +154,7 @@ final class HistoryExport {
         row(w, "call_id", "from", "to", "call_started", "seq", "time", "kind", "speaker", "text", "fields");
         for (CallRecord c : calls) {
             try {
-                EventStore.forEachEvent(db, c.callId(), e -> {
+                HistoryReader.forEachEvent(db, c.callId(), e -> {
                     String[] said = CallRow.said(e);
                     try {
                         row(w, c.callId(), c.from(), c.to(), String.valueOf(c.startedAt()), Long.toString(e.seq()),
