@@ -90,11 +90,15 @@ final class Schema {
      * @throws NewerSchemaException when the file was written by a newer Switchboard
      */
     static void migrate(Connection db) throws SQLException {
+        migrate(db, hasFts5(db));
+    }
+
+    /** As {@link #migrate(Connection)}, choosing the words table; tests use it to check the LIKE path. */
+    static void migrate(Connection db, boolean fts5) throws SQLException {
         int version = version(db);
         if (version > LATEST) {
             throw new NewerSchemaException(version, LATEST);
         }
-        boolean fts5 = hasFts5(db);
         for (int v = version; v < LATEST; v++) {
             try (Statement s = db.createStatement()) {
                 s.execute("BEGIN IMMEDIATE");

@@ -321,4 +321,20 @@ class EventStoreTest {
             assertTrue(store.events("CA11").isEmpty(), "the deleted history stays deleted");
         }
     }
+
+    @Test
+    void withoutFts5WordsAreSearchedWithLike() throws Exception {
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve(EventStore.FILE_NAME))) {
+            Schema.migrate(c, false);
+            assertFalse(Schema.saidIsFullText(c));
+        }
+        try (EventStore store = EventStore.open(dir)) {
+            conversation("CA13", "+15550001313", T0, "my zebra invoice", true).forEach(store::append);
+            conversation("CA14", "+15550001414", T0.plusSeconds(60), "opening hours", true).forEach(store::append);
+            flushed(store);
+            assertEquals(List.of("CA13"), store.history(HistoryQuery.all(10).withText("Zebra colleague"))
+                    .calls().stream().map(CallRecord::callId).toList());
+            assertEquals(0, store.history(HistoryQuery.all(10).withText("100%")).total(), "% is a character, not a wildcard");
+        }
+    }
 }
