@@ -89,7 +89,7 @@ final class HistoryExport {
                 if (Thread.currentThread().isInterrupted()) {
                     throw new CancellationException("export cancelled");
                 }
-                progress.progress(done, Math.max(done, total));
+                progress.progress(done, total);
             }
         }
     }

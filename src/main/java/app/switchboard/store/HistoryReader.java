@@ -8,6 +8,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -175,11 +176,15 @@ final class HistoryReader {
         SQLiteConfig config = new SQLiteConfig();
         config.resetOpenMode(SQLiteOpenMode.CREATE); // a reader never creates the file
         config.setBusyTimeout((int) busyTimeout.toMillis());
-        try (Connection db = config.createConnection("jdbc:sqlite:" + file)) {
-            if (Schema.version(db) == 0) {
-                return empty.get();
+        try (Connection db = config.createConnection("jdbc:sqlite:" + file); Statement tx = db.createStatement()) {
+            // One snapshot for the whole read: a page's count matches its rows, an export's
+            // total matches its events, while the writer goes on committing.
+            tx.execute("BEGIN");
+            try {
+                return Schema.version(db) == 0 ? empty.get() : work.apply(db);
+            } finally {
+                tx.execute("ROLLBACK"); // read-only: nothing to keep
             }
-            return work.apply(db);
         } catch (SQLException e) {
             throw new StoreException("The call history cannot be read (" + file + "): " + e.getMessage(), e);
         }
