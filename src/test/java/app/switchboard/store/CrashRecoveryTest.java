@@ -48,7 +48,9 @@ class CrashRecoveryTest {
 
     private static final Pattern READY = Pattern.compile("^Switchboard relay listening on (wss://[^\\s/]+:(\\d+)/relay)$");
     private static final long WINDOW_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
-    private static final int CALLS = 6;
+    private static final int CALLS = 10;
+    /** The offline responder's pace in the relay: fast, so thousands of events per second stream at the kill. */
+    private static final int TOKENS_PER_SECOND = 200;
 
     @TempDir
     Path dataDir;
@@ -118,6 +120,9 @@ class CrashRecoveryTest {
 
     @Test
     void sigkillLosesNothingAcknowledgedAndLiveCallsEndAsRelayCrashed() throws Exception {
+        Path config = java.nio.file.Files.createDirectories(dataDir.resolve("config"));
+        java.nio.file.Files.writeString(config.resolve("settings.json"),
+                "{\"responderTokensPerSecond\": " + TOKENS_PER_SECOND + "}");
         Process relay = launch();
         HttpClient http = new HttpClient();
         http.setSslContextFactory(new SslContextFactory.Client(true)); // the relay's self-signed certificate, loopback only
@@ -144,7 +149,7 @@ class CrashRecoveryTest {
                 }
             }, 0, 300, TimeUnit.MILLISECONDS);
             await().atMost(Duration.ofSeconds(60)).until(() ->
-                    callers.stream().allMatch(c -> c.received.size() >= 40));
+                    callers.stream().allMatch(c -> c.received.size() >= 300));
             killedAt = System.nanoTime();
             relay.destroyForcibly(); // SIGKILL on Linux: no shutdown hook, no flush
             assertTrue(relay.waitFor(30, TimeUnit.SECONDS));
@@ -167,7 +172,7 @@ class CrashRecoveryTest {
             checked += frames.size();
             acknowledged.put(c.callSid, frames);
         }
-        assertTrue(checked >= CALLS * 30, "enough traffic before the kill: " + checked);
+        assertTrue(checked >= CALLS * 250, "enough traffic before the kill: " + checked);
 
         Process restarted = launch();
         try {
