@@ -328,7 +328,7 @@ public final class ConversationAgent implements CallAgent {
         if (text.length() > room) {
             // Cut at a word boundary inside the cap, then end the turn: the caller hears a whole word.
             int cut = Math.max(0, room);
-            while (cut > 0 && !Character.isWhitespace(text.charAt(cut - 1))) {
+            while (cut > 0 && !Character.isWhitespace(text.charAt(cut))) {
                 cut--;
             }
             sendToken(turn, text.substring(0, cut));

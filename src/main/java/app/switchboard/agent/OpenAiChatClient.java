@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.openai.client.OpenAIClient;
 import com.openai.client.okhttp.OpenAIOkHttpClient;
 import com.openai.core.JsonValue;
+import com.openai.core.ObjectMappers;
 import com.openai.core.http.AsyncStreamResponse;
 import com.openai.errors.OpenAIServiceException;
 import com.openai.errors.SseException;
@@ -22,6 +23,7 @@ import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.ConnectException;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -128,8 +130,49 @@ public final class OpenAiChatClient implements LlmClient {
         String base = secrets.openAiBaseUrl() != null ? secrets.openAiBaseUrl() : settings.baseUrl;
         String name = secrets.openAiModel() != null ? secrets.openAiModel() : settings.model;
         OpenAiChatClient c = new OpenAiChatClient(secrets.openAiApiKey(), base, name, DEFAULT_MAX_STREAMS);
+        Thread warm = new Thread(c::warmUp, "openai-warm-up");
+        warm.setDaemon(true);
+        warm.start();
         LOG.info("Model: {} (API key {})", c.describe(), Secrets.masked(secrets.openAiApiKey()));
         return c;
+    }
+
+    /**
+     * Loads what the first request needs (openai-java's request and chunk models, their JSON
+     * mappings, the error types) without any network traffic. On a cold JVM that takes seconds;
+     * without it the first caller of the day would wait for class loading, or even hit the
+     * first-token deadline. {@link #create} runs it in the background at start-up.
+     */
+    public void warmUp() {
+        try {
+            ToolCall call = new ToolCall("call_0", AgentTools.SEND_DIGITS, "{\"digits\":\"1\"}");
+            ChatCompletionCreateParams p = params(new Request(List.of(ChatMessage.system("s"), ChatMessage.user("u"),
+                    ChatMessage.assistant("a", List.of(call)), ChatMessage.tool("call_0", "t"), ChatMessage.assistant("a")),
+                    AgentTools.specs(List.of("en-US"))), "warm-up");
+            ObjectMappers.jsonMapper().writeValueAsString(p._body());
+            ChatCompletionChunk chunk = ObjectMappers.jsonMapper().readValue("{\"id\":\"c\",\"object\":\"chat.completion.chunk\","
+                    + "\"created\":1,\"model\":\"m\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"x\",\"tool_calls\":"
+                    + "[{\"index\":0,\"id\":\"i\",\"type\":\"function\",\"function\":{\"name\":\"n\",\"arguments\":\"{}\"}}]},"
+                    + "\"finish_reason\":\"stop\"}]}", ChatCompletionChunk.class);
+            Handle probe = new Handle("warm-up", new Listener() {
+                @Override
+                public void onToken(String token) {
+                }
+
+                @Override
+                public void onComplete() {
+                }
+
+                @Override
+                public void onError(Throwable failure) {
+                }
+            });
+            probe.chunk(chunk);
+            failure(com.openai.errors.RateLimitException.builder().headers(com.openai.core.http.Headers.builder().build())
+                    .build());
+        } catch (Exception | LinkageError e) {
+            LOG.debug("Warm-up of the model client failed; the first request will be slower", e);
+        }
     }
 
     @Override

@@ -46,6 +46,8 @@ class OpenAiAgentTest {
     void start() throws Exception {
         server = new FakeOpenAiServer();
         llm = new OpenAiChatClient(API_KEY, server.baseUrl(), "fake-model", 256);
+        // Class loading on a cold JVM takes seconds; the app warms up at start-up too (OpenAiChatClient.create).
+        llm.warmUp();
         harness = new AgentHarness(llm, settings());
     }
 
@@ -69,6 +71,8 @@ class OpenAiAgentTest {
 
     @Test
     void tokensReachTheCallerInOrderAndTheTurnEndsWithLast() {
+        // A prompt sharing no words with the answer: the output guard has no reason to hold a token back.
+        restartWith(settings().withSystemPrompt("Be brief and kind."));
         server.script(r -> Reply.tokens("Your", " bill", " is", " due", " on", " Friday", "."));
         AgentHarness.Call call = harness.call();
         call.say("When is my bill due?");
@@ -184,7 +188,7 @@ class OpenAiAgentTest {
                 : Reply.tokens("Okay."));
         AgentHarness.Call call = harness.call();
         call.say("Get me a person");
-        await().until(() -> call.spoken().contains("transfer you"));
+        await().until(() -> call.spoken().contains("Let me transfer"));
         call.interrupt("let me");
         await().atMost(Duration.ofSeconds(10)).untilTrue(server.request(0).disconnected);
         call.awaitEvent(EventKind.TURN_INTERRUPTED, 1);
@@ -325,7 +329,7 @@ class OpenAiAgentTest {
         call.say("Hi");
         call.awaitFinals(1);
 
-        assertEquals("All good.", call.spoken());
+        assertEquals("All good.", call.spoken(), call.events(EventKind.FAULT).toString());
         CallEvent fault = call.events(EventKind.FAULT).get(0);
         assertTrue(fault.text("reason").contains("500"));
         assertTrue(fault.flag("retry"));
@@ -363,11 +367,14 @@ class OpenAiAgentTest {
 
     @Test
     void streamEndingWithoutFinishCountsAsCut() {
-        server.script(r -> r.index == 0 ? Reply.stream(new Token("Half an ans")) : Reply.tokens("Ok."));
+        server.script(r -> r.index == 0 ? Reply.stream(new Token("Half"), new Token(" a sent")) : Reply.tokens("Ok."));
         AgentHarness.Call call = harness.call();
         call.say("Tell me");
         call.awaitFinals(1);
-        assertEquals("Half an ans " + settings().fallbackSentence(), call.spoken());
+        assertTrue(call.spoken().startsWith("Half"), call.spoken());
+        assertTrue(call.spoken().endsWith(" " + settings().fallbackSentence()), call.spoken());
+        assertTrue(call.events(EventKind.FAULT).get(0).text("reason").startsWith("stream cut"));
+        assertEquals(1, server.requests().size());
     }
 
     @Test
@@ -466,7 +473,7 @@ class OpenAiAgentTest {
         call.awaitFinals(1);
         String spoken = call.spoken();
         assertTrue(spoken.length() <= 30, spoken);
-        assertEquals("This answer goes on and on and", spoken.strip().length() > 0 ? spoken.strip() + (spoken.endsWith(" ") ? "" : "") : "");
+        assertEquals("This answer goes on and on and", spoken);
         assertTrue(call.events(EventKind.TURN_COMPLETED).get(0).flag("capped"));
     }
 
