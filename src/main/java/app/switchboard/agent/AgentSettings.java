@@ -42,7 +42,7 @@ public record AgentSettings(
     public AgentSettings(String systemPrompt, String fallbackSentence, Duration firstTokenTimeout,
                          Duration dtmfIdle, int maxAnswerChars) {
         this(systemPrompt, fallbackSentence, firstTokenTimeout, dtmfIdle, maxAnswerChars,
-                DEFAULT_REFUSAL, List.of(), 6, 3);
+                DEFAULT_REFUSAL, List.of(), 10, 3);
     }
 
     public static AgentSettings defaults() {

@@ -44,7 +44,6 @@ public final class ConversationAgent implements CallAgent {
     /** The last answer that was sent in full; a late barge-in still trims it to what was heard. */
     private Turn lastSpoken;
     private int turnCount;
-    private boolean closed;
     private final StringBuilder dtmfDigits = new StringBuilder();
     private ScheduledFuture<?> dtmfFlush;
     private int dtmfGeneration;
@@ -105,9 +104,6 @@ public final class ConversationAgent implements CallAgent {
 
     @Override
     public void onCallerTurn(String text, String lang) {
-        if (closed) {
-            return;
-        }
         if (current != null) {
             // The caller spoke again before the answer finished; what was sent stays as sent.
             finishInterrupted(current.sent.length(), "caller spoke again");
@@ -119,7 +115,7 @@ public final class ConversationAgent implements CallAgent {
 
     @Override
     public void onDtmf(String digit) {
-        if (closed || digit == null || digit.isEmpty()) {
+        if (digit == null || digit.isEmpty()) {
             return;
         }
         // Key presses come one frame each; gather them into one caller entry once the caller pauses.
@@ -133,7 +129,7 @@ public final class ConversationAgent implements CallAgent {
     }
 
     private void flushDtmf(int generation) {
-        if (closed || generation != dtmfGeneration || dtmfDigits.length() == 0) {
+        if (generation != dtmfGeneration || dtmfDigits.length() == 0) {
             return;
         }
         String digits = dtmfDigits.toString();
@@ -144,9 +140,6 @@ public final class ConversationAgent implements CallAgent {
 
     @Override
     public void onCallerInterrupt(String heard, Long durationMs) {
-        if (closed) {
-            return;
-        }
         if (current != null && !current.draft) {
             Turn turn = current;
             finishInterrupted(HeardText.heardPrefix(turn.sent.toString(), heard).length(), "caller barged in");
@@ -206,12 +199,18 @@ public final class ConversationAgent implements CallAgent {
         }
     }
 
+    /**
+     * The relay session ended (hang-up, {@code end}, or a dropped socket): cancel what is in
+     * flight. Not final: after a reconnect on the same call the conversation goes on.
+     */
     @Override
     public void close() {
-        closed = true;
         if (dtmfFlush != null) {
             dtmfFlush.cancel(false);
+            dtmfFlush = null;
         }
+        dtmfDigits.setLength(0);
+        dtmfGeneration++;
         if (current != null) {
             abandon(current);
         }
@@ -293,7 +292,7 @@ public final class ConversationAgent implements CallAgent {
     }
 
     private boolean live(Turn turn, Attempt attempt) {
-        return !closed && turn == current && attempt == turn.attempt;
+        return turn == current && attempt == turn.attempt;
     }
 
     private void token(Turn turn, Attempt attempt, String token, long arrivedNanos) {
