@@ -63,8 +63,10 @@ public final class ConversationAgent implements CallAgent {
     private static final class Attempt {
         final List<LlmClient.ToolCall> toolCalls = new ArrayList<>();
         LlmClient.Stream stream;
+        /** Before the first token: the first-token deadline; after it: the stall check. */
         ScheduledFuture<?> firstTokenTimer;
         int tokens;
+        long lastTokenNanos;
     }
 
     /** One answer in progress. */
@@ -300,7 +302,14 @@ public final class ConversationAgent implements CallAgent {
             return;
         }
         attempt.tokens++;
-        cancelTimer(attempt);
+        attempt.lastTokenNanos = arrivedNanos;
+        if (attempt.tokens == 1) {
+            // A stream that stops mid-answer must not leave the caller waiting for the HTTP read timeout.
+            cancelTimer(attempt);
+            long period = settings.firstTokenTimeout().toNanos();
+            attempt.firstTokenTimer = TIMERS.scheduleAtFixedRate(() -> port.execute(() -> stallCheck(turn, attempt)),
+                    period, period, TimeUnit.NANOSECONDS);
+        }
         if (turn.firstTokenNanos == 0) {
             turn.firstTokenNanos = arrivedNanos;
         }
@@ -410,6 +419,17 @@ public final class ConversationAgent implements CallAgent {
         }
         cancel(turn);
         fallback(turn, "no first token within " + settings.firstTokenTimeout().toMillis() + " ms");
+    }
+
+    private void stallCheck(Turn turn, Attempt attempt) {
+        if (!live(turn, attempt)) {
+            cancelTimer(attempt);
+            return;
+        }
+        if (System.nanoTime() - attempt.lastTokenNanos >= settings.firstTokenTimeout().toNanos()) {
+            cancel(turn);
+            fallback(turn, "stream stalled: no token for " + settings.firstTokenTimeout().toMillis() + " ms");
+        }
     }
 
     /** The caller is never left in silence: the fallback sentence closes the turn. */

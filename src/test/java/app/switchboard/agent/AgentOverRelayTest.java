@@ -57,6 +57,7 @@ public class AgentOverRelayTest {
         model = new FakeOpenAiServer();
         llm = new OpenAiChatClient(OpenAiAgentTest.API_KEY, model.baseUrl(), "fake-model", 256);
         llm.warmUp();
+        OpenAiAgentTest.warmRequest(llm, model);
         Settings settings = new Settings();
         registry = new CallRegistry(ConversationAgent.factory(llm,
                 AgentSettings.defaults().withProtectedSecrets(List.of(OpenAiAgentTest.API_KEY))),

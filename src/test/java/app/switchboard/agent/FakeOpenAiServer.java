@@ -174,6 +174,13 @@ public final class FakeOpenAiServer implements AutoCloseable {
         this.script = script;
     }
 
+    /** Forgets the requests recorded so far (after a warm-up request). */
+    public void reset() {
+        synchronized (requests) {
+            requests.clear();
+        }
+    }
+
     public List<Recorded> requests() {
         return Collections.unmodifiableList(requests);
     }

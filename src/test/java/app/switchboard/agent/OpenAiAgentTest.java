@@ -48,7 +48,30 @@ class OpenAiAgentTest {
         llm = new OpenAiChatClient(API_KEY, server.baseUrl(), "fake-model", 256);
         // Class loading on a cold JVM takes seconds; the app warms up at start-up too (OpenAiChatClient.create).
         llm.warmUp();
+        warmRequest(llm, server);
         harness = new AgentHarness(llm, settings());
+    }
+
+    /** One real request first, so no test's deadline pays for the JVM's first connection and parse. */
+    static void warmRequest(OpenAiChatClient llm, FakeOpenAiServer server) throws InterruptedException {
+        CountDownLatch done = new CountDownLatch(1);
+        llm.stream(LlmClient.Request.of(List.of(ChatMessage.user("warm up"))), new LlmClient.Listener() {
+            @Override
+            public void onToken(String token) {
+            }
+
+            @Override
+            public void onComplete() {
+                done.countDown();
+            }
+
+            @Override
+            public void onError(Throwable failure) {
+                done.countDown();
+            }
+        });
+        done.await(30, java.util.concurrent.TimeUnit.SECONDS);
+        server.reset();
     }
 
     private static AgentSettings settings() {
@@ -379,7 +402,7 @@ class OpenAiAgentTest {
 
     @Test
     void stalledModelTimesOutToTheFallbackAndTheStreamIsClosed() {
-        restartWith(settings().withFirstTokenTimeout(Duration.ofMillis(400)));
+        restartWith(settings().withFirstTokenTimeout(Duration.ofMillis(1000)));
         server.script(r -> r.index == 0 ? Reply.stream(new Stall()) : Reply.tokens("Here now."));
         AgentHarness.Call call = harness.call();
         call.say("Hello?");
@@ -394,8 +417,39 @@ class OpenAiAgentTest {
     }
 
     @Test
+    void streamStallingMidAnswerGivesTheFallbackAndIsClosed() {
+        restartWith(settings().withFirstTokenTimeout(Duration.ofMillis(1000)));
+        server.script(r -> r.index == 0 ? Reply.stream(new Token("Let me check"), new Token(" that."), new Stall())
+                : Reply.tokens("Done."));
+        AgentHarness.Call call = harness.call();
+        call.say("Check my plan");
+        call.awaitFinals(1);
+
+        assertEquals("Let me check that. " + settings().fallbackSentence(), call.spoken());
+        assertTrue(call.events(EventKind.FAULT).get(0).text("reason").startsWith("stream stalled"));
+        await().atMost(Duration.ofSeconds(10)).untilTrue(server.request(0).disconnected);
+        call.say("And?");
+        call.awaitFinals(2);
+        assertTrue(call.spoken().endsWith("Done."));
+    }
+
+    @Test
+    void whileTheSupervisorHoldsTheCallTheAgentOnlyDrafts() {
+        server.script(r -> Reply.tokens("A", " drafted", " reply."));
+        AgentHarness.Call call = harness.call();
+        harness.registry.takeOver(call.sid);
+        call.awaitEvent(EventKind.SUPERVISOR_TAKEOVER, 1);
+        call.say("Is anyone there?");
+        call.awaitEvent(EventKind.DRAFT_READY, 1);
+
+        assertEquals("A drafted reply.", call.events(EventKind.DRAFT_READY).get(0).text("text"));
+        assertTrue(call.texts().isEmpty(), "a draft is never spoken");
+        assertTrue(server.request(0).toolNames().isEmpty(), "a draft cannot act");
+    }
+
+    @Test
     void hangingServerTimesOutToTheFallback() {
-        restartWith(settings().withFirstTokenTimeout(Duration.ofMillis(400)));
+        restartWith(settings().withFirstTokenTimeout(Duration.ofMillis(1000)));
         server.script(r -> r.index == 0 ? Reply.hang() : Reply.tokens("Here now."));
         AgentHarness.Call call = harness.call();
         call.say("Hello?");
