@@ -404,7 +404,8 @@ public final class ConversationAgent implements CallAgent {
         cancelTimer(attempt);
         String reason = redact(describe(failure));
         // A retry is safe only while nothing of this request reached the caller, and only once.
-        if (attempt.tokens == 0 && !turn.retried && !turn.draft) {
+        boolean retryable = !(failure instanceof OpenAiChatClient.LlmException e) || e.retryable();
+        if (retryable && attempt.tokens == 0 && !turn.retried && !turn.draft) {
             turn.retried = true;
             port.record(EventKind.FAULT, CallSession.fields("turn", turn.number, "reason", reason, "retry", true));
             request(turn);

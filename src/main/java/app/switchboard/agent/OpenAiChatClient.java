@@ -392,9 +392,20 @@ public final class OpenAiChatClient implements LlmClient {
     /** A model failure with a reason fit for the console: status and message, no headers, no key. */
     public static final class LlmException extends IOException {
         private static final long serialVersionUID = 1L;
+        private final boolean retryable;
 
         LlmException(String message, Throwable cause) {
+            this(message, cause, true);
+        }
+
+        LlmException(String message, Throwable cause, boolean retryable) {
             super(message, cause);
+            this.retryable = retryable;
+        }
+
+        /** False when asking again cannot help (a refused key, a bad request). */
+        public boolean retryable() {
+            return retryable;
         }
     }
 
@@ -406,7 +417,9 @@ public final class OpenAiChatClient implements LlmClient {
         if (t instanceof OpenAIServiceException s) {
             String kind = s.statusCode() == 429 ? "rate limited" : s.statusCode() >= 500 ? "server error"
                     : s.statusCode() == 401 || s.statusCode() == 403 ? "not authorised" : "refused";
-            return new LlmException("HTTP " + s.statusCode() + " (" + kind + ")" + s.code().map(c -> ": " + c).orElse(""), null);
+            boolean retryable = s.statusCode() == 429 || s.statusCode() == 408 || s.statusCode() >= 500;
+            return new LlmException("HTTP " + s.statusCode() + " (" + kind + ")" + s.code().map(c -> ": " + c).orElse(""),
+                    null, retryable);
         }
         if (t instanceof SseException) {
             return new LlmException("stream error: " + t.getMessage(), null);

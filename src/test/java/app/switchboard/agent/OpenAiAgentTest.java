@@ -480,7 +480,7 @@ class OpenAiAgentTest {
 
     @Test
     void apiKeyNeverAppearsInEventsOrFrames() {
-        server.script(r -> r.index < 2 ? Reply.status(401) : Reply.tokens("Your key is " + API_KEY));
+        server.script(r -> r.index < 1 ? Reply.status(401) : Reply.tokens("Your key is " + API_KEY));
         AgentHarness.Call call = harness.call();
         call.say("Hi");
         call.awaitFinals(1);
@@ -492,6 +492,8 @@ class OpenAiAgentTest {
         }
         assertFalse(call.socket.raw.toString().contains("0123456789"));
         assertEquals(1, call.events(EventKind.GUARD_TRIPPED).size());
+        assertEquals(2, server.requests().size(), "a refused key is not retried");
+        assertTrue(call.events(EventKind.FAULT).get(0).text("reason").startsWith("HTTP 401"));
     }
 
     // ---- guard and cap ----
