@@ -62,6 +62,8 @@ public final class ConversationAgent implements CallAgent {
     /** One model request of a turn; callbacks of an attempt that is no longer the turn's are stale. */
     private static final class Attempt {
         final List<LlmClient.ToolCall> toolCalls = new ArrayList<>();
+        /** Names of tool calls that began streaming, for the record when the stream is cut. */
+        final List<String> toolsStarted = new ArrayList<>();
         LlmClient.Stream stream;
         /** Before the first token: the first-token deadline; after it: the stall check. */
         ScheduledFuture<?> firstTokenTimer;
@@ -270,6 +272,15 @@ public final class ConversationAgent implements CallAgent {
                     public void onToken(String token) {
                         long now = System.nanoTime();
                         port.execute(() -> token(turn, attempt, token, now));
+                    }
+
+                    @Override
+                    public void onToolCallStarted(String id, String name) {
+                        port.execute(() -> {
+                            if (live(turn, attempt)) {
+                                attempt.toolsStarted.add(name);
+                            }
+                        });
                     }
 
                     @Override
@@ -484,9 +495,15 @@ public final class ConversationAgent implements CallAgent {
             return;
         }
         String held = turn.guard.discard();
+        List<String> unfinished = new ArrayList<>(turn.attempt.toolsStarted);
         for (LlmClient.ToolCall call : turn.attempt.toolCalls) {
+            unfinished.remove(call.name());
             port.record(EventKind.TOOL_CALL, CallSession.fields("turn", turn.number, "name", call.name(),
                     "arguments", call.argumentsJson(), "outcome", "cancelled", "detail", reason));
+        }
+        for (String name : unfinished) {
+            port.record(EventKind.TOOL_CALL, CallSession.fields("turn", turn.number, "name", name,
+                    "outcome", "cancelled", "detail", reason + " while the call was still streaming"));
         }
         String sent = turn.sent.toString();
         commit(turn, heardLength);

@@ -53,6 +53,10 @@ public interface LlmClient extends AutoCloseable {
 
         void onToken(String token);
 
+        /** A function call began streaming (its name is known, its arguments not yet); optional. */
+        default void onToolCallStarted(String id, String name) {
+        }
+
         /** The model asked for a function call; delivered, complete, before {@link #onComplete}. */
         default void onToolCall(ToolCall call) {
         }

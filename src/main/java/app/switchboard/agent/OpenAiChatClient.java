@@ -346,7 +346,13 @@ public final class OpenAiChatClient implements LlmClient {
             String[] call = toolCalls.computeIfAbsent(delta.index(), i -> new String[] {null, null, ""});
             delta.id().ifPresent(v -> call[0] = v);
             delta.function().ifPresent(f -> {
-                f.name().ifPresent(v -> call[1] = v);
+                f.name().ifPresent(v -> {
+                    boolean first = call[1] == null;
+                    call[1] = v;
+                    if (first) {
+                        listener.onToolCallStarted(call[0], v);
+                    }
+                });
                 f.arguments().ifPresent(v -> call[2] = call[2] + v);
             });
         }

@@ -216,6 +216,9 @@ class OpenAiAgentTest {
         await().atMost(Duration.ofSeconds(10)).untilTrue(server.request(0).disconnected);
         call.awaitEvent(EventKind.TURN_INTERRUPTED, 1);
         assertTrue(call.frames().stream().noneMatch(f -> f instanceof OutboundMessage.End));
+        CallEvent cancelled = call.events(EventKind.TOOL_CALL).get(0);
+        assertEquals("transfer_to_human", cancelled.text("name"));
+        assertEquals("cancelled", cancelled.text("outcome"));
         call.say("Never mind");
         call.awaitFinals(1);
         assertTrue(call.frames().stream().noneMatch(f -> f instanceof OutboundMessage.End));
