@@ -58,6 +58,12 @@ final class OutputGuard {
         }
         String release = text.substring(0, cut);
         held.delete(0, cut);
+        // What stays held may itself be long enough to be a quote (its start just fell away).
+        String tail = trip(held.toString());
+        if (tail != null) {
+            held.setLength(0);
+            return new Verdict(release, true, tail);
+        }
         return new Verdict(release, false, null);
     }
 

@@ -310,8 +310,12 @@ public final class FakeOpenAiServer implements AutoCloseable {
     }
 
     @Override
-    public void close() throws Exception {
+    public void close() throws IOException {
         closing.countDown();
-        server.stop();
+        try {
+            server.stop();
+        } catch (Exception e) {
+            throw new IOException("fake model server did not stop: " + e.getMessage(), e);
+        }
     }
 }

@@ -54,6 +54,21 @@ class OutputGuardTest {
     }
 
     @Test
+    void quoteStartingInsideAnotherMatchStillTrips() {
+        // "the" then a run of prompt words that does not continue the first "the ..." match.
+        OutputGuard g = new OutputGuard("the cat sat. the phone assistant of acme telecom offers help", List.of(), 6, 8);
+        StringBuilder released = new StringBuilder();
+        boolean tripped = false;
+        for (String t : List.of("So", " the", " phone", " assistant", " of", " acme", " telecom", " offers")) {
+            OutputGuard.Verdict v = g.accept(t);
+            released.append(v.release());
+            tripped |= v.tripped();
+        }
+        assertTrue(tripped);
+        assertFalse(released.toString().contains("phone"), released.toString());
+    }
+
+    @Test
     void wordsSharedWithThePromptAreOnlyHeldUntilTheAnswerMovesOn() {
         OutputGuard g = guard();
         assertEquals("", g.accept("You").release());
