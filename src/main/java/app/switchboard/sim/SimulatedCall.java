@@ -289,15 +289,21 @@ public final class SimulatedCall implements AutoCloseable {
         await(answered, "the pong");
     }
 
-    /** Closes the socket without a webhook, if it is still open. */
-    @Override
-    public void close() {
+    /** Closes the socket from Twilio's side with this code, without a webhook. */
+    public CompletableFuture<Close> closeWith(int code, String reason) {
         synchronized (lock) {
             if (close != null || closing || session == null) {
-                return;
+                return closed;
             }
         }
-        enqueue(new Outgoing(null, null, 1000, CLOSING_REASON, new CompletableFuture<>()));
+        enqueue(new Outgoing(null, null, code, reason, new CompletableFuture<>()));
+        return closed;
+    }
+
+    /** Closes the socket (1000) without a webhook, if it is still open. */
+    @Override
+    public void close() {
+        closeWith(1000, CLOSING_REASON);
     }
 
     // ---- what was received ----
