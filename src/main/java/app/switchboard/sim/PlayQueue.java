@@ -76,6 +76,16 @@ final class PlayQueue {
         return !items.isEmpty();
     }
 
+    /** How long, from {@code now}, until everything queued has been played (0 when silent). */
+    long remainingNanos(long now) {
+        settle(now);
+        long total = 0;
+        for (Item item : items) {
+            total += item.duration();
+        }
+        return Math.max(0, total - (now - headStart));
+    }
+
     /**
      * The words of the message playing at {@code now} that have been spoken, cut to whole
      * words; once nothing plays, the whole of the last message.

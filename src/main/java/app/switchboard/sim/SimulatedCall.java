@@ -265,6 +265,13 @@ public final class SimulatedCall implements AutoCloseable {
         }
     }
 
+    /** How long until the caller has heard everything the app queued so far. */
+    public Duration agentSpeechRemaining() {
+        synchronized (lock) {
+            return Duration.ofNanos(playQueue.remainingNanos(System.nanoTime()));
+        }
+    }
+
     /** The caller hangs up: close 1000, then the {@code completed} action webhook. */
     public CompletableFuture<Close> hangUp() {
         closeAndReport(1000, CLOSING_REASON, "completed", "completed", null);
