@@ -273,6 +273,11 @@ public final class CallerScript {
 
         public CallerScript hangUp() {
             steps.add(new HangUp());
+            return build();
+        }
+
+        /** The script as it stands, leaving the call open at its end. */
+        public CallerScript build() {
             return new CallerScript(name, from, customParameters, steps);
         }
     }
