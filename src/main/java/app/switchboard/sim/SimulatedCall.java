@@ -662,7 +662,11 @@ public final class SimulatedCall implements AutoCloseable {
         return new IllegalStateException("socket closed before it came: " + close);
     }
 
-    private final class Listener implements Session.Listener.AutoDemanding {
+    /** Jetty's view of the socket; public because Jetty invokes it through method handles. */
+    public final class Listener implements Session.Listener.AutoDemanding {
+        private Listener() {
+        }
+
         @Override
         public void onWebSocketOpen(Session s) {
             // setup goes first, before anything a script queued while the upgrade was in flight.
