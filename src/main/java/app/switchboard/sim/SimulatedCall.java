@@ -258,6 +258,13 @@ public final class SimulatedCall implements AutoCloseable {
         return interrupt;
     }
 
+    /** What the caller has heard so far of the message playing (or last played), in whole words. */
+    public String heard() {
+        synchronized (lock) {
+            return playQueue.heard(System.nanoTime()).utterance();
+        }
+    }
+
     /** True while, at the simulated speaking rate, the caller still hears the agent. */
     public boolean agentSpeaking() {
         synchronized (lock) {

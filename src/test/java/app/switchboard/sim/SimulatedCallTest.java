@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import app.switchboard.agent.AgentSettings;
 import app.switchboard.agent.ChatMessage;
 import app.switchboard.agent.OfflineResponder;
 import app.switchboard.call.CallEvent;
@@ -156,7 +155,24 @@ class SimulatedCallTest {
             assertTrue(call.invalidFrames().isEmpty(), call.describe());
         }
         assertEquals(50, harness.registry.calls().stream().filter(s -> s.eventCount() > 0).count());
-        assertEquals(AgentSettings.defaults().maxAnswerChars() > 0, true);
+    }
+
+    @Test
+    void oversizedFrameClosesThatSocketAndTheRelayKeepsTakingCalls() {
+        SimulatedCall call = harness.caller().build().open();
+        await().until(() -> !harness.events(call.callSid(), EventKind.SETUP).isEmpty());
+        String huge = "word ".repeat(harness.settings.maxFrameBytes / 5 + 100);
+        call.prompt(huge, "en-US", true);
+
+        SimulatedCall.Close close = call.awaitClosed();
+        assertFalse(close.bySimulator());
+        assertEquals(1009, close.code(), close.toString());
+        assertTrue(close.reason().toLowerCase().contains("too large"), close.reason());
+        await().until(() -> !harness.events(call.callSid(), EventKind.FRAME_TOO_LARGE).isEmpty());
+
+        SimulatedCall next = harness.caller().build().open();
+        next.say("What are your opening hours", "en-US");
+        assertTrue(next.awaitTurn(0).text().startsWith("We are open"));
     }
 
     private static String i(int n) {
