@@ -193,6 +193,19 @@ public final class FixtureReplay {
      * recording closed it; then it is closed with the recorded code.
      */
     public static Result replay(SimClient client, Target target, Fixture fixture, double speed, Duration timeout) {
+        return replay(client, target, fixture, speed, timeout, false);
+    }
+
+    /**
+     * As above; with {@code freshCallSids} every recorded {@code CallSid} is replaced, consistently
+     * in frames and webhooks, by a new one, so replays of recordings that share stand-in ids
+     * (they all do) are separate calls to the relay.
+     */
+    public static Result replay(SimClient client, Target target, Fixture fixture, double speed, Duration timeout,
+                                boolean freshCallSids) {
+        Map<String, String> sids = new LinkedHashMap<>();
+        java.util.function.UnaryOperator<String> sid = recorded -> !freshCallSids || recorded == null || recorded.isEmpty()
+                ? recorded : sids.computeIfAbsent(recorded, r -> SimulatedCall.newSid("CA"));
         List<SessionResult> sessions = new ArrayList<>();
         List<Webhook.Result> webhooks = new ArrayList<>();
         SimulatedCall call = null;
@@ -202,7 +215,11 @@ public final class FixtureReplay {
             pace(previousMs, step.ms(), speed);
             previousMs = step.ms();
             if (step instanceof Frame frame) {
-                if (frame.message() instanceof InboundMessage.Setup setup) {
+                if (frame.message() instanceof InboundMessage.Setup recorded) {
+                    InboundMessage.Setup setup = new InboundMessage.Setup(recorded.sessionId(), recorded.accountSid(),
+                            sid.apply(recorded.callSid()), sid.apply(recorded.parentCallSid()), recorded.from(),
+                            recorded.to(), recorded.forwardedFrom(), recorded.callerName(), recorded.direction(),
+                            recorded.callType(), recorded.callStatus(), recorded.customParameters());
                     if (call != null) {
                         sessions.add(finish(call, callSession, 1000, SimulatedCall.CLOSING_REASON));
                     }
@@ -221,7 +238,10 @@ public final class FixtureReplay {
                 sessions.add(finish(call, callSession, close.code(), close.reason()));
                 call = null;
             } else if (step instanceof WebhookCall hook) {
-                webhooks.add(postRecorded(client, target, hook, timeout));
+                Map<String, String> form = new LinkedHashMap<>(hook.form());
+                form.computeIfPresent("CallSid", (k, v) -> sid.apply(v));
+                form.computeIfPresent("ParentCallSid", (k, v) -> sid.apply(v));
+                webhooks.add(postRecorded(client, target, new WebhookCall(hook.ms(), hook.path(), form), timeout));
             }
         }
         if (call != null) {

@@ -29,6 +29,8 @@ final class RelayHarness implements AutoCloseable {
     final CallRegistry registry;
     final RelayServer relay;
     final SimClient client;
+    /** Every event of every call, including calls the registry has since replaced or forgotten. */
+    final List<CallEvent> allEvents = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     RelayHarness(Path dataDir, double tokensPerSecond) throws Exception {
         this(dataDir, tokensPerSecond, new Settings());
@@ -40,6 +42,7 @@ final class RelayHarness implements AutoCloseable {
         responder = new OfflineResponder(tokensPerSecond);
         registry = new CallRegistry(ConversationAgent.factory(responder, AgentSettings.defaults()),
                 settings.languageCodes(), "en-US");
+        registry.subscribe(allEvents::add);
         relay = new RelayServer(new RelayConfig("127.0.0.1", 0, PUBLIC_URL,
                 new RelayConfig.TlsSource.SelfSigned(dataDir), TOKEN, settings), registry);
         relay.start();
@@ -68,12 +71,13 @@ final class RelayHarness implements AutoCloseable {
                 relay.twimlUrl(), actionPostUrl(), relay.actionUrl(), TOKEN);
     }
 
+    /** Every event recorded for this call id, across relay sessions. */
     List<CallEvent> events(String callSid) {
-        return registry.events(callSid);
+        return allEvents.stream().filter(e -> e.callId().equals(callSid)).toList();
     }
 
     List<CallEvent> events(String callSid, EventKind kind) {
-        return registry.events(callSid).stream().filter(e -> e.kind() == kind).toList();
+        return events(callSid).stream().filter(e -> e.kind() == kind).toList();
     }
 
     @Override
