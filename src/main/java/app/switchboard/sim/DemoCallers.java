@@ -151,7 +151,9 @@ public final class DemoCallers implements AutoCloseable {
         call.connect()
                 .thenCompose(c -> script.run(c, timer, options.pacing(), stopped))
                 .whenComplete((turns, failure) -> {
-                    if (failure != null) {
+                    if (failure != null && stopped.get()) {
+                        LOG.debug("Demo caller '{}' cut short by stop: {}", script.name(), failure.toString());
+                    } else if (failure != null) {
                         failed.incrementAndGet();
                         LOG.warn("Demo caller '{}' ({}) failed: {}", script.name(), call.callSid(), failure.toString());
                     } else {
