@@ -4,7 +4,10 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -62,7 +65,8 @@ public final class DemoCallers implements AutoCloseable {
     private final AtomicLong started = new AtomicLong();
     private final AtomicLong finished = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
-    private final List<SimulatedCall> open = new java.util.concurrent.CopyOnWriteArrayList<>();
+    /** Each caller in progress and its script; stop cancels the scripts, so nothing waits on a stopped timer. */
+    private final Map<SimulatedCall, CompletableFuture<?>> open = new ConcurrentHashMap<>();
 
     private DemoCallers(Options options) throws Exception {
         this.options = options;
@@ -146,28 +150,35 @@ public final class DemoCallers implements AutoCloseable {
                 .customParameters(script.customParameters())
                 .build();
         active.incrementAndGet();
-        open.add(call);
         LOG.info("Demo caller '{}' calling as {} ({})", script.name(), call.callSid(), script.from());
-        call.connect()
-                .thenCompose(c -> script.run(c, timer, options.pacing(), stopped))
-                .whenComplete((turns, failure) -> {
-                    if (failure != null && stopped.get()) {
-                        LOG.debug("Demo caller '{}' cut short by stop: {}", script.name(), failure.toString());
-                    } else if (failure != null) {
-                        failed.incrementAndGet();
-                        LOG.warn("Demo caller '{}' ({}) failed: {}", script.name(), call.callSid(), failure.toString());
-                    } else {
-                        finished.incrementAndGet();
-                    }
-                    call.close();
-                    open.remove(call);
-                    active.decrementAndGet();
-                    if (!stopped.get()) {
-                        long gap = options.arrivalGap().toMillis();
-                        long jitter = gap <= 0 ? 0 : ThreadLocalRandom.current().nextLong(gap / 2 + 1);
-                        timer.schedule(this::placeCall, gap + jitter, TimeUnit.MILLISECONDS);
-                    }
-                });
+        CompletableFuture<List<CallerScript.TurnRecord>> running = call.connect()
+                .thenCompose(c -> script.run(c, timer, options.pacing(), stopped));
+        open.put(call, running);
+        if (stopped.get()) {
+            running.cancel(false);
+        }
+        running.whenComplete((turns, failure) -> {
+            if (failure != null && stopped.get()) {
+                LOG.debug("Demo caller '{}' cut short by stop: {}", script.name(), failure.toString());
+            } else if (failure != null) {
+                failed.incrementAndGet();
+                LOG.warn("Demo caller '{}' ({}) failed: {}", script.name(), call.callSid(), failure.toString());
+            } else {
+                finished.incrementAndGet();
+            }
+            call.close();
+            open.remove(call);
+            active.decrementAndGet();
+            if (!stopped.get()) {
+                long gap = options.arrivalGap().toMillis();
+                long jitter = gap <= 0 ? 0 : ThreadLocalRandom.current().nextLong(gap / 2 + 1);
+                try {
+                    timer.schedule(this::placeCall, gap + jitter, TimeUnit.MILLISECONDS);
+                } catch (RejectedExecutionException e) {
+                    LOG.debug("Demo stopped while scheduling the next caller");
+                }
+            }
+        });
     }
 
     /** Calls placed so far. */
@@ -193,7 +204,10 @@ public final class DemoCallers implements AutoCloseable {
         if (!stopped.compareAndSet(false, true)) {
             return;
         }
-        open.forEach(SimulatedCall::close);
+        open.forEach((call, script) -> {
+            call.close();
+            script.cancel(false);
+        });
         timer.shutdownNow();
         try {
             client.close();
