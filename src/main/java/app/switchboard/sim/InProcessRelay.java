@@ -1,0 +1,89 @@
+package app.switchboard.sim;
+
+import app.switchboard.agent.AgentSettings;
+import app.switchboard.agent.ChatMessage;
+import app.switchboard.agent.ConversationAgent;
+import app.switchboard.agent.LlmClient;
+import app.switchboard.agent.OfflineResponder;
+import app.switchboard.call.CallRegistry;
+import app.switchboard.call.EventKind;
+import app.switchboard.config.Settings;
+import app.switchboard.relay.RelayConfig;
+import app.switchboard.relay.RelayServer;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * The relay as the benchmark runs it: the real {@link RelayServer} over TLS on loopback, the
+ * offline responder as the agent, in the same JVM as the simulated calls so that both sides
+ * stamp times on one {@link System#nanoTime()} clock. Each answer token is stamped twice on
+ * the relay side: when the responder hands it over (before the hop to the call's executor)
+ * and when the call writes its {@code text} frame ({@code FRAME_SENT}, seen by a
+ * {@code CallControl} listener on the call's executor).
+ */
+final class InProcessRelay implements AutoCloseable {
+
+    final OfflineResponder responder;
+    final CallRegistry registry;
+    final RelayServer relay;
+    final TokenClock clock = new TokenClock();
+    private final AutoCloseable subscription;
+
+    InProcessRelay(Path dataDir, double tokensPerSecond, String authToken, String publicUrl) throws Exception {
+        Settings settings = new Settings();
+        responder = new OfflineResponder(tokensPerSecond);
+        AgentSettings agent = AgentSettings.defaults();
+        registry = new CallRegistry(port -> new ConversationAgent(port, stamped(responder, port.callId()), agent),
+                settings.languageCodes(), "en-US");
+        subscription = registry.subscribe(event -> {
+            if (event.kind() == EventKind.FRAME_SENT && "text".equals(event.text("type"))
+                    && !event.text("frame").contains("\"token\":\"\"")) {
+                clock.written(event.callId(), System.nanoTime());
+            }
+        });
+        relay = new RelayServer(new RelayConfig("127.0.0.1", 0, publicUrl,
+                new RelayConfig.TlsSource.SelfSigned(dataDir), authToken, settings), registry);
+        relay.start();
+    }
+
+    /** The responder, with each token stamped as it leaves the model for the relay. */
+    private LlmClient stamped(LlmClient model, String callId) {
+        return new LlmClient() {
+            @Override
+            public String describe() {
+                return model.describe();
+            }
+
+            @Override
+            public Stream stream(List<ChatMessage> messages, Listener listener) {
+                return model.stream(messages, new Listener() {
+                    @Override
+                    public void onToken(String token) {
+                        if (!token.isEmpty()) {
+                            clock.emitted(callId, System.nanoTime());
+                        }
+                        listener.onToken(token);
+                    }
+
+                    @Override
+                    public void onComplete() {
+                        listener.onComplete();
+                    }
+
+                    @Override
+                    public void onError(Throwable failure) {
+                        listener.onError(failure);
+                    }
+                });
+            }
+        };
+    }
+
+    @Override
+    public void close() throws Exception {
+        subscription.close();
+        relay.close();
+        registry.close();
+        responder.close();
+    }
+}
