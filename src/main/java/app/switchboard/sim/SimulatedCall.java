@@ -652,6 +652,8 @@ public final class SimulatedCall implements AutoCloseable {
             unexpected = !bySim && !endReceived;
             pending = new ArrayList<>(waiters);
             waiters.clear();
+            pongWaiters.forEach(f -> f.completeExceptionally(closedException()));
+            pongWaiters.clear();
             outbox.clear();
         }
         pending.forEach(w -> w.future().completeExceptionally(closedException()));
