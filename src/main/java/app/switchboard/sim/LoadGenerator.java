@@ -278,7 +278,7 @@ public final class LoadGenerator implements Callable<Integer> {
                 report.unexpectedCloses++;
             }
             if (target.clock() != null) {
-                matchTokens(call, target.clock(), report);
+                matchTokens(call, target.clock(), report, start + (long) (rampSeconds * 1e9));
             }
         }
 
@@ -309,7 +309,7 @@ public final class LoadGenerator implements Callable<Integer> {
     }
 
     /** Pairs the relay's stamps of each token with the caller's arrival stamps, in order per call. */
-    private static void matchTokens(SimulatedCall call, TokenClock clock, Report report) {
+    private static void matchTokens(SimulatedCall call, TokenClock clock, Report report, long rampEnd) {
         List<Long> emitted = clock.emitted(call.callSid());
         List<Long> written = clock.written(call.callSid());
         List<SimulatedCall.Frame> arrived = call.received().stream()
@@ -321,6 +321,9 @@ public final class LoadGenerator implements Callable<Integer> {
         for (int i = 0; i < k; i++) {
             long at = arrived.get(i).nanos();
             report.relayPerToken.add(at - emitted.get(i));
+            if (emitted.get(i) > rampEnd) {
+                report.relayPerTokenAfterRamp.add(at - emitted.get(i));
+            }
             report.executorPerToken.add(written.get(i) - emitted.get(i));
             report.wirePerToken.add(at - written.get(i));
         }
@@ -400,6 +403,8 @@ public final class LoadGenerator implements Callable<Integer> {
         long heapPerCallBytes;
         final LatencyStats firstToken = new LatencyStats();
         final LatencyStats relayPerToken = new LatencyStats();
+        /** Tokens emitted once every call had connected: no TLS handshakes competing. */
+        final LatencyStats relayPerTokenAfterRamp = new LatencyStats();
         final LatencyStats executorPerToken = new LatencyStats();
         final LatencyStats wirePerToken = new LatencyStats();
         final LatencyStats jitter = new LatencyStats();
@@ -446,10 +451,11 @@ public final class LoadGenerator implements Callable<Integer> {
 
         String details() {
             return String.format(Locale.ROOT,
-                    "<!-- %d calls: wall %.1fs, process CPU %.1fs; tokens measured %d; errors: connect %d, script %d, "
+                    "<!-- %d calls: wall %.1fs, process CPU %.1fs; tokens measured %d (after the ramp: %d, relay per token %s ms); errors: connect %d, script %d, "
                             + "unanswered %d, invalid frames %d, unexpected closes %d, token mismatches %d, hang-up %d, "
                             + "webhooks %d, timed out %s; CPU of other Java threads %.1fs %s -->",
-                    calls, wallNanos / 1e9, cpuNanos / 1e9, relayPerToken.count(), connectFailures, scriptFailures,
+                    calls, wallNanos / 1e9, cpuNanos / 1e9, relayPerToken.count(), relayPerTokenAfterRamp.count(),
+                    relayPerTokenAfterRamp.summary(), connectFailures, scriptFailures,
                     unanswered, invalidFrames, unexpectedCloses, tokenMismatches, hangupProblems, webhookErrors, timedOut,
                     otherCpuNanos / 1e9, otherThreads);
         }
