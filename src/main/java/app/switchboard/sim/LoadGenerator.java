@@ -442,9 +442,10 @@ public final class LoadGenerator implements Callable<Integer> {
             double wallSec = wallNanos / 1e9;
             // A single call's heap is below the noise of a full GC; it can even come out negative.
             String heap = heapPerCallBytes <= 0 ? "noise" : Long.toString(heapPerCallBytes / 1024);
-            r.append(String.format(Locale.ROOT, " %s / %s | %.1f / %.1f | %.0f%% | %s | %.1f→%.1f |",
+            String relayCpu = inProcess ? String.format(Locale.ROOT, "%.1f", relayCpuNanos / 1e6 / calls) : "n/a";
+            r.append(String.format(Locale.ROOT, " %s / %s | %s / %.1f | %.0f%% | %s | %.1f→%.1f |",
                     LatencyStats.fmt(jitter.percentileMs(50)), LatencyStats.fmt(jitter.percentileMs(99)),
-                    relayCpuNanos / 1e6 / calls, simulatorCpuNanos / 1e6 / calls,
+                    relayCpu, simulatorCpuNanos / 1e6 / calls,
                     100.0 * cpuNanos / (wallNanos * (double) cores), heap, loadBefore, loadAfter));
             return r.toString();
         }
