@@ -184,6 +184,8 @@ public final class LoadGenerator implements Callable<Integer> {
         long cpuBefore = os.getProcessCpuTime();
         Map<Long, ThreadCpu> threadsBefore = threadCpu();
         double loadBefore = os.getSystemLoadAverage();
+        SchedulerProbe probe = new SchedulerProbe();
+        probe.start();
         long start = System.nanoTime();
 
         CallerScript.Pacing pacing = CallerScript.Pacing.natural().hearingAnswersOut(false).scaled(pace);
@@ -222,6 +224,7 @@ public final class LoadGenerator implements Callable<Integer> {
             // Individual failures are counted below.
         }
         long end = System.nanoTime();
+        probe.stop();
         long cpuAfter = os.getProcessCpuTime();
         Map<Long, ThreadCpu> threadsAfter = threadCpu();
         double loadAfter = os.getSystemLoadAverage();
@@ -232,6 +235,7 @@ public final class LoadGenerator implements Callable<Integer> {
         long openAtMeasure = simCalls.stream().filter(SimulatedCall::isOpen).count();
 
         Report report = new Report(n, turns);
+        report.schedulerLateness = probe.lateness;
         report.wallNanos = end - start;
         report.timedOut = timedOut;
         report.connectFailures = connectFailures.get();
@@ -329,6 +333,35 @@ public final class LoadGenerator implements Callable<Integer> {
         }
     }
 
+    /**
+     * A control for the machine, not the relay: a thread that asks to wake every millisecond and
+     * records how late it woke. On a shared, overloaded machine this lateness, not the relay,
+     * sets the floor of every latency above.
+     */
+    private static final class SchedulerProbe {
+        final LatencyStats lateness = new LatencyStats();
+        private volatile boolean running = true;
+        private final Thread thread = new Thread(this::loop, "load-probe");
+
+        void start() {
+            thread.setDaemon(true);
+            thread.start();
+        }
+
+        void stop() throws InterruptedException {
+            running = false;
+            thread.join();
+        }
+
+        private void loop() {
+            while (running) {
+                long before = System.nanoTime();
+                java.util.concurrent.locks.LockSupport.parkNanos(1_000_000L);
+                lateness.add(Math.max(0, System.nanoTime() - before - 1_000_000L));
+            }
+        }
+    }
+
     private record ThreadCpu(String name, long nanos) {
     }
 
@@ -355,7 +388,7 @@ public final class LoadGenerator implements Callable<Integer> {
             String name = e.getValue().name();
             if (name.startsWith("relay") || name.startsWith("call-") || name.startsWith("offline-responder")) {
                 report.relayCpuNanos += delta;
-            } else if (name.startsWith("sim-client") || name.startsWith("load-timer") || name.equals("main")
+            } else if (name.startsWith("sim-client") || name.startsWith("load-") || name.equals("main")
                     || name.startsWith("HttpClient") || name.startsWith("CompletableFutureDelayScheduler")) {
                 report.simulatorCpuNanos += delta;
             } else {
@@ -408,6 +441,8 @@ public final class LoadGenerator implements Callable<Integer> {
         final LatencyStats executorPerToken = new LatencyStats();
         final LatencyStats wirePerToken = new LatencyStats();
         final LatencyStats jitter = new LatencyStats();
+        /** How late a thread asking to wake in 1 ms woke up: the machine's own scheduling delay. */
+        LatencyStats schedulerLateness = new LatencyStats();
 
         Report(int calls, int turns) {
             this.calls = calls;
@@ -426,8 +461,8 @@ public final class LoadGenerator implements Callable<Integer> {
                 h += " relay per token ms p50/p95/p99/max | of which model→frame written | frame written→caller |";
                 sep += "---|---|---|";
             }
-            h += " token gap deviation ms p50/p99 | CPU ms per call (relay / sim) | CPU use of cores | heap KB per open call | load avg |";
-            sep += "---|---|---:|---:|---|";
+            h += " token gap deviation ms p50/p99 | 1 ms wake-up lateness ms p50/p99/max | CPU ms per call (relay / sim) | CPU use of cores | heap KB per open call | load avg |";
+            sep += "---|---|---|---:|---:|---|";
             return h + "\n" + sep;
         }
 
@@ -443,8 +478,10 @@ public final class LoadGenerator implements Callable<Integer> {
             // A single call's heap is below the noise of a full GC; it can even come out negative.
             String heap = heapPerCallBytes <= 0 ? "noise" : Long.toString(heapPerCallBytes / 1024);
             String relayCpu = inProcess ? String.format(Locale.ROOT, "%.1f", relayCpuNanos / 1e6 / calls) : "n/a";
-            r.append(String.format(Locale.ROOT, " %s / %s | %s / %.1f | %.0f%% | %s | %.1f→%.1f |",
+            r.append(String.format(Locale.ROOT, " %s / %s | %s / %s / %s | %s / %.1f | %.0f%% | %s | %.1f→%.1f |",
                     LatencyStats.fmt(jitter.percentileMs(50)), LatencyStats.fmt(jitter.percentileMs(99)),
+                    LatencyStats.fmt(schedulerLateness.percentileMs(50)), LatencyStats.fmt(schedulerLateness.percentileMs(99)),
+                    LatencyStats.fmt(schedulerLateness.maxMs()),
                     relayCpu, simulatorCpuNanos / 1e6 / calls,
                     100.0 * cpuNanos / (wallNanos * (double) cores), heap, loadBefore, loadAfter));
             return r.toString();
