@@ -211,7 +211,7 @@ public final class DemoCallers implements AutoCloseable {
         timer.shutdownNow();
         try {
             client.close();
-        } catch (Exception e) {
+        } catch (RuntimeException e) {
             LOG.debug("Closing the demo callers' client", e);
         }
     }

@@ -148,7 +148,7 @@ public final class FixtureReplay {
                 String path = entry.path("path").asText();
                 if ("/voice".equals(path) || "/action".equals(path)) {
                     Map<String, String> form = new LinkedHashMap<>();
-                    entry.get("form").fields().forEachRemaining(f -> form.put(f.getKey(), f.getValue().asText()));
+                    entry.get("form").properties().forEach(f -> form.put(f.getKey(), f.getValue().asText()));
                     steps.add(new WebhookCall(ms, path, form));
                 }
             }

@@ -80,8 +80,12 @@ final class InProcessRelay implements AutoCloseable {
     }
 
     @Override
-    public void close() throws Exception {
-        subscription.close();
+    public void close() {
+        try {
+            subscription.close();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
         relay.close();
         registry.close();
         responder.close();

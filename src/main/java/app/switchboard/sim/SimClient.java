@@ -87,9 +87,13 @@ public final class SimClient implements AutoCloseable {
     }
 
     @Override
-    public void close() throws Exception {
-        webSocket.stop();
-        http.stop();
+    public void close() {
+        try {
+            webSocket.stop();
+            http.stop();
+        } catch (Exception e) {
+            throw new IllegalStateException("simulator client did not stop cleanly", e);
+        }
     }
 
     /** SHA-256 of a certificate's DER encoding, as lowercase hex. */

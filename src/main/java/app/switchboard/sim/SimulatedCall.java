@@ -171,14 +171,14 @@ public final class SimulatedCall implements AutoCloseable {
      * future fails with the upgrade's error, e.g. a 403 (see {@link #upgradeStatus}).
      */
     public CompletableFuture<SimulatedCall> connect() {
-        ClientUpgradeRequest upgrade = new ClientUpgradeRequest();
+        ClientUpgradeRequest upgrade = new ClientUpgradeRequest(connectUrl);
         upgrade.setHeader("User-Agent", SOCKET_USER_AGENT);
         if (authToken != null) {
             upgrade.setHeader(TwilioSignature.HEADER, TwilioSignature.sign(authToken, signedUrl));
         }
         upgrade.setTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
         try {
-            return client.webSocket().connect(new Listener(), connectUrl, upgrade).thenApply(s -> this);
+            return client.webSocket().connect(new Listener(), upgrade).thenApply(s -> this);
         } catch (java.io.IOException e) {
             return CompletableFuture.failedFuture(e);
         }
@@ -708,8 +708,9 @@ public final class SimulatedCall implements AutoCloseable {
         }
 
         @Override
-        public void onWebSocketClose(int statusCode, String reason) {
+        public void onWebSocketClose(int statusCode, String reason, Callback callback) {
             onClosed(statusCode, reason);
+            callback.succeed();
         }
 
         @Override

@@ -110,14 +110,23 @@ final class MisbehavingApp implements AutoCloseable {
         }
 
         @Override
-        public void onWebSocketClose(int statusCode, String reason) {
+        public void onWebSocketClose(int statusCode, String reason, org.eclipse.jetty.websocket.api.Callback callback) {
             closeCode.complete(new int[] {statusCode});
             closeReason.complete(reason);
+            callback.succeed();
         }
     }
 
     @Override
-    public void close() throws Exception {
+    public void close() {
+        try {
+            closeAll();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private void closeAll() throws Exception {
         server.stop();
     }
 }

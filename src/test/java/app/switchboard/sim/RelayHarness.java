@@ -81,7 +81,15 @@ final class RelayHarness implements AutoCloseable {
     }
 
     @Override
-    public void close() throws Exception {
+    public void close() {
+        try {
+            closeAll();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private void closeAll() throws Exception {
         client.close();
         relay.close();
         registry.close();
