@@ -67,6 +67,10 @@ public final class LoadGenerator implements Callable<Integer> {
             description = "Calls run once before measuring, to warm the JIT (default: ${DEFAULT-VALUE}).")
     int warmupCalls;
 
+    @Option(names = "--client-threads", defaultValue = "32",
+            description = "Threads of the simulated callers' socket client (default: ${DEFAULT-VALUE}).")
+    int clientThreads;
+
     @Option(names = "--url", description = "wss URL of a relay running elsewhere; default: run one in process.")
     URI url;
 
@@ -121,13 +125,12 @@ public final class LoadGenerator implements Callable<Integer> {
                     actionSignedUrl == null && actionUrl != null ? actionUrl.toString() : actionSignedUrl,
                     System.getenv(authTokenEnv), fingerprint, null);
         }
-        int maxCalls = calls.stream().mapToInt(Integer::intValue).max().orElse(1);
         ScheduledExecutorService timer = Executors.newScheduledThreadPool(2, r -> {
             Thread t = new Thread(r, "load-timer");
             t.setDaemon(true);
             return t;
         });
-        try (SimClient client = SimClient.create(target.fingerprint(), Math.max(32, Math.min(256, maxCalls / 2)))) {
+        try (SimClient client = SimClient.create(target.fingerprint(), clientThreads)) {
             out.printf(Locale.ROOT, "# Switchboard load: %s relay, %d cores, Java %s, responder %s tokens/s, "
                             + "%d turns per call, pace x%s, ramp %ss%n",
                     inProcess != null ? "in-process (" + LOCAL_TOKEN_NOTE + ")" : "external " + url,
