@@ -1,17 +1,17 @@
 package app.switchboard.sim;
 
 import app.switchboard.agent.AgentSettings;
-import app.switchboard.agent.ChatMessage;
 import app.switchboard.agent.ConversationAgent;
 import app.switchboard.agent.LlmClient;
 import app.switchboard.agent.OfflineResponder;
 import app.switchboard.call.CallRegistry;
 import app.switchboard.call.EventKind;
 import app.switchboard.config.Settings;
+import app.switchboard.protocol.OutboundMessage;
+import app.switchboard.protocol.ProtocolCodec;
 import app.switchboard.relay.RelayConfig;
 import app.switchboard.relay.RelayServer;
 import java.nio.file.Path;
-import java.util.List;
 
 /**
  * The relay as the benchmark runs it: the real {@link RelayServer} over TLS on loopback, the
@@ -36,9 +36,13 @@ final class InProcessRelay implements AutoCloseable {
         registry = new CallRegistry(port -> new ConversationAgent(port, stamped(responder, port.callId()), agent),
                 settings.languageCodes(), "en-US");
         subscription = registry.subscribe(event -> {
-            if (event.kind() == EventKind.FRAME_SENT && "text".equals(event.text("type"))
-                    && !event.text("frame").contains("\"token\":\"\"")) {
-                clock.written(event.callId(), System.nanoTime());
+            if (event.kind() == EventKind.FRAME_SENT && "text".equals(event.text("type"))) {
+                long now = System.nanoTime();
+                OutboundMessage message = ProtocolCodec.decodeOutbound(event.text("frame"));
+                String token = ((OutboundMessage.Text) message).token();
+                if (!token.isEmpty()) {
+                    clock.written(event.callId(), now, token);
+                }
             }
         });
         relay = new RelayServer(new RelayConfig("127.0.0.1", 0, publicUrl,
@@ -55,14 +59,29 @@ final class InProcessRelay implements AutoCloseable {
             }
 
             @Override
-            public Stream stream(List<ChatMessage> messages, Listener listener) {
-                return model.stream(messages, new Listener() {
+            public Stream stream(Request request, Listener listener) {
+                return model.stream(request, new Listener() {
+                    @Override
+                    public void onRequestSent() {
+                        listener.onRequestSent();
+                    }
+
                     @Override
                     public void onToken(String token) {
                         if (!token.isEmpty()) {
-                            clock.emitted(callId, System.nanoTime());
+                            clock.emitted(callId, System.nanoTime(), token);
                         }
                         listener.onToken(token);
+                    }
+
+                    @Override
+                    public void onToolCallStarted(String id, String name) {
+                        listener.onToolCallStarted(id, name);
+                    }
+
+                    @Override
+                    public void onToolCall(ToolCall call) {
+                        listener.onToolCall(call);
                     }
 
                     @Override

@@ -315,25 +315,34 @@ public final class LoadGenerator implements Callable<Integer> {
         return report;
     }
 
-    /** Pairs the relay's stamps of each token with the caller's arrival stamps, in order per call. */
+    /**
+     * Pairs the relay's stamps of the answer text with the caller's arrival stamps by text
+     * position: a token has arrived when the frame carrying its last character has.
+     */
     private static void matchTokens(SimulatedCall call, TokenClock clock, Report report, long rampEnd) {
-        List<Long> emitted = clock.emitted(call.callSid());
-        List<Long> written = clock.written(call.callSid());
-        List<SimulatedCall.Frame> arrived = call.received().stream()
-                .filter(f -> f.isText() && !f.text().token().isEmpty()).toList();
-        if (emitted.size() != arrived.size() || written.size() != arrived.size()) {
+        List<TokenClock.Stamp> emitted = clock.emitted(call.callSid());
+        List<TokenClock.Stamp> written = clock.written(call.callSid());
+        List<TokenClock.Stamp> arrived = call.received().stream()
+                .filter(f -> f.isText() && !f.text().token().isEmpty())
+                .map(f -> new TokenClock.Stamp(f.nanos(), f.text().token())).toList();
+        long[] total = TokenClock.delays(emitted, arrived);
+        long[] agent = TokenClock.delays(emitted, written);
+        long[] wire = TokenClock.delays(written, arrived);
+        if (total == null || agent == null || wire == null) {
             report.tokenMismatches++;
+            return;
         }
-        int k = Math.min(arrived.size(), Math.min(emitted.size(), written.size()));
-        for (int i = 0; i < k; i++) {
-            long at = arrived.get(i).nanos();
-            report.relayPerToken.add(at - emitted.get(i));
-            if (emitted.get(i) > rampEnd) {
-                report.relayPerTokenAfterRamp.add(at - emitted.get(i));
+        for (int i = 0; i < emitted.size(); i++) {
+            report.relayPerToken.add(total[i]);
+            report.executorPerToken.add(agent[i]);
+            if (emitted.get(i).nanos() > rampEnd) {
+                report.relayPerTokenAfterRamp.add(total[i]);
             }
-            report.executorPerToken.add(written.get(i) - emitted.get(i));
-            report.wirePerToken.add(at - written.get(i));
         }
+        for (long w : wire) {
+            report.wirePerToken.add(w);
+        }
+        report.framesPerToken.add(written.size(), emitted.size());
     }
 
     /**
@@ -413,6 +422,21 @@ public final class LoadGenerator implements Callable<Integer> {
         }
     }
 
+    /** A running ratio of two counts. */
+    static final class Ratio {
+        private long numerator;
+        private long denominator;
+
+        synchronized void add(long n, long d) {
+            numerator += n;
+            denominator += d;
+        }
+
+        synchronized double value() {
+            return denominator == 0 ? Double.NaN : (double) numerator / denominator;
+        }
+    }
+
     /** One run's numbers. */
     static final class Report {
         final int calls;
@@ -444,6 +468,8 @@ public final class LoadGenerator implements Callable<Integer> {
         final LatencyStats executorPerToken = new LatencyStats();
         final LatencyStats wirePerToken = new LatencyStats();
         final LatencyStats jitter = new LatencyStats();
+        /** Text frames written per model token: below 1 when the agent held tokens back and sent them together. */
+        final Ratio framesPerToken = new Ratio();
         /** How late a thread asking to wake in 1 ms woke up: the machine's own scheduling delay. */
         LatencyStats schedulerLateness = new LatencyStats();
 
@@ -492,11 +518,11 @@ public final class LoadGenerator implements Callable<Integer> {
 
         String details() {
             return String.format(Locale.ROOT,
-                    "<!-- %d calls: wall %.1fs, process CPU %.1fs; tokens measured %d (after the ramp: %d, relay per token %s ms); errors: connect %d, script %d, "
+                    "<!-- %d calls: wall %.1fs, process CPU %.1fs; tokens measured %d (after the ramp: %d, relay per token %s ms); text frames per model token %.3f; errors: connect %d, script %d, "
                             + "unanswered %d, invalid frames %d, unexpected closes %d, token mismatches %d, hang-up %d, "
                             + "webhooks %d, timed out %s; CPU of other Java threads %.1fs %s -->",
                     calls, wallNanos / 1e9, cpuNanos / 1e9, relayPerToken.count(), relayPerTokenAfterRamp.count(),
-                    relayPerTokenAfterRamp.summary(), connectFailures, scriptFailures,
+                    relayPerTokenAfterRamp.summary(), framesPerToken.value(), connectFailures, scriptFailures,
                     unanswered, invalidFrames, unexpectedCloses, tokenMismatches, hangupProblems, webhookErrors, timedOut,
                     otherCpuNanos / 1e9, otherThreads);
         }
