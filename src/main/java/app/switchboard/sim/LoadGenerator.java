@@ -398,7 +398,8 @@ public final class LoadGenerator implements Callable<Integer> {
             ThreadCpu was = before.get(e.getKey());
             long delta = e.getValue().nanos() - (was == null ? 0 : was.nanos());
             String name = e.getValue().name();
-            if (name.startsWith("relay") || name.startsWith("call-") || name.startsWith("offline-responder")) {
+            if (name.startsWith("relay") || name.startsWith("call-") || name.startsWith("offline-responder")
+                    || name.startsWith("agent-")) {
                 report.relayCpuNanos += delta;
             } else if (name.startsWith("sim-client") || name.startsWith("load-") || name.equals("main")
                     || name.startsWith("HttpClient") || name.startsWith("CompletableFutureDelayScheduler")) {
