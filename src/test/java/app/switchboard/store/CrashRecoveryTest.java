@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import app.switchboard.Launcher;
-import app.switchboard.protocol.InboundMessage;
-import app.switchboard.protocol.ProtocolCodec;
+import app.switchboard.sim.SimClient;
+import app.switchboard.sim.SimulatedCall;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.net.URI;
@@ -21,7 +21,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -29,23 +28,19 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.stream.LongStream;
 import java.util.regex.Pattern;
-import org.eclipse.jetty.client.HttpClient;
-import org.eclipse.jetty.util.ssl.SslContextFactory;
-import org.eclipse.jetty.websocket.api.Callback;
-import org.eclipse.jetty.websocket.api.Session;
-import org.eclipse.jetty.websocket.client.WebSocketClient;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A crash loses at most the last uncommitted window: the headless relay runs in its own JVM
- * with callers streaming; it is killed with SIGKILL mid-stream and started again on the same
+ * with simulated callers (package {@code sim}, over real wss with the certificate pinned) streaming; it is killed with SIGKILL mid-stream and started again on the same
  * data directory. Every frame a caller received more than 100 ms before the kill must be in
  * the history (the relay records each frame before sending it), and the calls that were live
  * must be ended "relay crashed".
  */
 class CrashRecoveryTest {
 
+    private static final String FINGERPRINT = "TLS certificate SHA-256:";
     private static final Pattern READY = Pattern.compile("^Switchboard relay listening on (wss://[^\\s/]+:(\\d+)/relay)$");
     private static final long WINDOW_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
     private static final int CALLS = 10;
@@ -55,40 +50,8 @@ class CrashRecoveryTest {
     @TempDir
     Path dataDir;
 
-    /** Twilio's side of one call, as far as this test needs: what arrived, and when. */
-    public static final class Caller implements Session.Listener.AutoDemanding {
-        final String callSid;
-        final ConcurrentLinkedQueue<Received> received = new ConcurrentLinkedQueue<>();
-        volatile Session session;
-
-        Caller(String callSid) {
-            this.callSid = callSid;
-        }
-
-        @Override
-        public void onWebSocketOpen(Session s) {
-            session = s;
-        }
-
-        @Override
-        public void onWebSocketText(String frame) {
-            received.add(new Received(System.nanoTime(), frame));
-        }
-
-        @Override
-        public void onWebSocketError(Throwable cause) {
-            // The relay is killed on purpose: its sockets drop without a close frame.
-        }
-
-        void send(InboundMessage message) {
-            Session s = session;
-            if (s != null && s.isOpen()) {
-                s.sendText(ProtocolCodec.encodeInbound(message), Callback.NOOP);
-            }
-        }
-    }
-
-    record Received(long nanos, String frame) {
+    /** What the relay prints at start: its URL, and the certificate fingerprint the simulator pins. */
+    record Relay(URI url, String fingerprint) {
     }
 
     private Process launch() throws Exception {
@@ -101,21 +64,29 @@ class CrashRecoveryTest {
         return pb.start();
     }
 
-    private static String awaitReady(Process relay) throws Exception {
+    private static Relay awaitReady(Process relay) throws Exception {
         BufferedReader out = new BufferedReader(new InputStreamReader(relay.getInputStream(), StandardCharsets.UTF_8));
         List<String> seen = new ArrayList<>();
+        URI url = null;
         for (String line = out.readLine(); line != null; line = out.readLine()) {
+            seen.add(line);
             Matcher m = READY.matcher(line);
             if (m.matches()) {
+                url = URI.create(m.group(1));
+            } else if (url != null && line.startsWith(FINGERPRINT)) {
                 // Keep draining the output so the relay never blocks on a full pipe.
                 Thread drain = new Thread(() -> out.lines().forEach(l -> { }), "relay-output");
                 drain.setDaemon(true);
                 drain.start();
-                return m.group(1);
+                return new Relay(url, line.substring(FINGERPRINT.length()).strip());
             }
-            seen.add(line);
         }
-        throw new AssertionError("relay exited before its ready line:\n" + String.join("\n", seen));
+        throw new AssertionError("relay exited before its ready lines:\n" + String.join("\n", seen));
+    }
+
+    private static SimulatedCall call(SimClient client, Relay relay, String callSid, String from) {
+        return SimulatedCall.builder(client, relay.url()).callSid(callSid).sessionId("VX" + callSid).from(from)
+                .to("+18005550100").build().open();
     }
 
     @Test
@@ -124,54 +95,51 @@ class CrashRecoveryTest {
         java.nio.file.Files.writeString(config.resolve("settings.json"),
                 "{\"responderTokensPerSecond\": " + TOKENS_PER_SECOND + "}");
         Process relay = launch();
-        HttpClient http = new HttpClient();
-        http.setSslContextFactory(new SslContextFactory.Client(true)); // the relay's self-signed certificate, loopback only
-        WebSocketClient ws = new WebSocketClient(http);
         ScheduledExecutorService talk = Executors.newSingleThreadScheduledExecutor();
-        List<Caller> callers = new ArrayList<>();
+        List<SimulatedCall> calls = new ArrayList<>();
         long killedAt;
         try {
-            URI url = URI.create(awaitReady(relay));
-            ws.start();
-            for (int i = 0; i < CALLS; i++) {
-                Caller caller = new Caller("CAcrash" + i);
-                ws.connect(caller, url).get(10, TimeUnit.SECONDS);
-                caller.send(new InboundMessage.Setup("VXcrash" + i, "AC0", caller.callSid, "", "+1555020000" + i,
-                        "+18005550100", "", "", "inbound", "PSTN", "RINGING", Map.of()));
-                callers.add(caller);
-            }
-            // Callers keep talking over the agent, so frames stream the whole time.
-            AtomicInteger round = new AtomicInteger();
-            talk.scheduleAtFixedRate(() -> {
-                int r = round.incrementAndGet();
-                for (Caller c : callers) {
-                    c.send(new InboundMessage.Prompt("what is my bill, question " + r, "en-US", true));
+            Relay ready = awaitReady(relay);
+            try (SimClient client = SimClient.pinned(ready.fingerprint())) {
+                for (int i = 0; i < CALLS; i++) {
+                    calls.add(call(client, ready, "CAcrash" + i, "+1555020000" + i));
                 }
-            }, 0, 300, TimeUnit.MILLISECONDS);
-            await().atMost(Duration.ofSeconds(60)).until(() ->
-                    callers.stream().allMatch(c -> c.received.size() >= 300));
-            killedAt = System.nanoTime();
-            relay.destroyForcibly(); // SIGKILL on Linux: no shutdown hook, no flush
-            assertTrue(relay.waitFor(30, TimeUnit.SECONDS));
-            assertEquals(137, relay.exitValue(), "killed by SIGKILL");
+                // Callers speak again before each answer is done, so frames stream without a pause.
+                AtomicInteger round = new AtomicInteger();
+                talk.scheduleAtFixedRate(() -> {
+                    int r = round.incrementAndGet();
+                    for (SimulatedCall c : calls) {
+                        c.prompt("what is my bill, question " + r, "en-US", true);
+                    }
+                }, 0, 100, TimeUnit.MILLISECONDS);
+                await().atMost(Duration.ofSeconds(60)).until(() ->
+                        calls.stream().allMatch(c -> c.received().size() >= 300));
+                killedAt = System.nanoTime();
+                relay.destroyForcibly(); // SIGKILL on Linux: no shutdown hook, no flush
+                assertTrue(relay.waitFor(30, TimeUnit.SECONDS));
+                assertEquals(137, relay.exitValue(), "killed by SIGKILL");
+                talk.shutdownNow();
+            }
         } finally {
             talk.shutdownNow();
             relay.destroyForcibly();
         }
-        ws.stop();
 
         Map<String, List<String>> acknowledged = new HashMap<>();
         int checked = 0;
-        for (Caller c : callers) {
+        int inWindow = 0;
+        for (SimulatedCall c : calls) {
             List<String> frames = new ArrayList<>();
-            for (Received r : c.received) {
-                if (killedAt - r.nanos() > WINDOW_NANOS) {
-                    frames.add(r.frame());
+            for (SimulatedCall.Frame f : c.received()) {
+                if (killedAt - f.nanos() > WINDOW_NANOS) {
+                    frames.add(f.raw());
                 }
             }
             checked += frames.size();
-            acknowledged.put(c.callSid, frames);
+            inWindow += c.received().size() - frames.size();
+            acknowledged.put(c.callSid(), frames);
         }
+        assertTrue(inWindow > 0, "frames were still streaming in the last 100 ms: the kill came mid-stream");
         assertTrue(checked >= CALLS * 250, "enough traffic before the kill: " + checked);
 
         Process restarted = launch();
@@ -179,17 +147,17 @@ class CrashRecoveryTest {
             awaitReady(restarted);
             Path db = dataDir.resolve("data").resolve(EventStore.FILE_NAME);
             await().atMost(Duration.ofSeconds(30)).until(() -> crashedCalls(db) == CALLS);
-            for (Caller c : callers) {
-                List<String> stored = storedFrames(db, c.callSid);
-                List<String> expected = acknowledged.get(c.callSid);
+            for (SimulatedCall c : calls) {
+                List<String> stored = storedFrames(db, c.callSid());
+                List<String> expected = acknowledged.get(c.callSid());
                 assertEquals(expected, stored.subList(0, Math.min(stored.size(), expected.size())),
-                        "every frame " + c.callSid + " received before the window is stored, in order");
-                assertTrue(lastEventIsRecoveredEnd(db, c.callSid), c.callSid + " ends with a recorded CALL_ENDED");
-                List<Long> seqs = storedSeqs(db, c.callSid);
+                        "every frame " + c.callSid() + " received before the window is stored, in order");
+                assertTrue(lastEventIsRecoveredEnd(db, c.callSid()), c.callSid() + " ends with a recorded CALL_ENDED");
+                List<Long> seqs = storedSeqs(db, c.callSid());
                 assertEquals(LongStream.rangeClosed(1, seqs.size()).boxed().toList(), seqs,
                         "a gap-free prefix of the call: whatever preceded a stored frame (setup, prompts) is stored too");
                 System.out.printf("%s: received %d frames, %d of them more than 100 ms before the kill; %d stored%n",
-                        c.callSid, c.received.size(), expected.size(), stored.size());
+                        c.callSid(), c.received().size(), expected.size(), stored.size());
             }
         } finally {
             restarted.destroy();
@@ -202,39 +170,33 @@ class CrashRecoveryTest {
     @Test
     void sigtermEndsLiveCallsAsRelayStoppedAndWritesTheirEnds() throws Exception {
         Process relay = launch();
-        HttpClient http = new HttpClient();
-        http.setSslContextFactory(new SslContextFactory.Client(true));
-        WebSocketClient ws = new WebSocketClient(http);
-        List<Caller> callers = new ArrayList<>();
+        List<SimulatedCall> calls = new ArrayList<>();
         try {
-            URI url = URI.create(awaitReady(relay));
-            ws.start();
-            for (int i = 0; i < 3; i++) {
-                Caller caller = new Caller("CAstop" + i);
-                ws.connect(caller, url).get(10, TimeUnit.SECONDS);
-                caller.send(new InboundMessage.Setup("VXstop" + i, "AC0", caller.callSid, "", "+1555030000" + i,
-                        "+18005550100", "", "", "inbound", "PSTN", "RINGING", Map.of()));
-                caller.send(new InboundMessage.Prompt("what are your opening hours", "en-US", true));
-                callers.add(caller);
+            Relay ready = awaitReady(relay);
+            try (SimClient client = SimClient.pinned(ready.fingerprint())) {
+                for (int i = 0; i < 3; i++) {
+                    SimulatedCall call = call(client, ready, "CAstop" + i, "+1555030000" + i);
+                    call.say("what are your opening hours", "en-US");
+                    calls.add(call);
+                }
+                await().atMost(Duration.ofSeconds(30)).until(() -> calls.stream().allMatch(c -> c.received().size() >= 3));
+                relay.destroy(); // SIGTERM: the shutdown hook closes the registry, then the store
+                assertTrue(relay.waitFor(30, TimeUnit.SECONDS));
             }
-            await().atMost(Duration.ofSeconds(30)).until(() -> callers.stream().allMatch(c -> c.received.size() >= 3));
-            relay.destroy(); // SIGTERM: the shutdown hook closes the registry, then the store
-            assertTrue(relay.waitFor(30, TimeUnit.SECONDS));
         } finally {
             relay.destroyForcibly();
-            ws.stop();
         }
         Path db = dataDir.resolve("data").resolve(EventStore.FILE_NAME);
-        for (Caller c : callers) {
+        for (SimulatedCall c : calls) {
             try (Connection conn = read(db);
                  PreparedStatement s = conn.prepareStatement("SELECT end_reason FROM calls WHERE call_id = ?")) {
-                s.setString(1, c.callSid);
+                s.setString(1, c.callSid());
                 try (ResultSet r = s.executeQuery()) {
-                    assertTrue(r.next(), c.callSid + " stored");
+                    assertTrue(r.next(), c.callSid() + " stored");
                     assertEquals("relay stopped", r.getString(1), "ended by the shutdown, recorded before the file closed");
                 }
             }
-            assertTrue(storedFrames(db, c.callSid).size() >= c.received.size(), "every frame sent is stored");
+            assertTrue(storedFrames(db, c.callSid()).size() >= c.received().size(), "every frame sent is stored");
         }
     }
 
