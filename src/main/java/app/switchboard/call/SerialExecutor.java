@@ -38,7 +38,12 @@ public final class SerialExecutor implements Executor {
 
     private void schedule() {
         if (!tasks.isEmpty() && scheduled.compareAndSet(false, true)) {
-            pool.execute(this::drain);
+            try {
+                pool.execute(this::drain);
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                // The app is shutting down: what is left of this call's work is dropped.
+                scheduled.set(false);
+            }
         }
     }
 

@@ -1,0 +1,176 @@
+package app.switchboard;
+
+import app.switchboard.config.AppDirectories;
+import app.switchboard.config.Secrets;
+import app.switchboard.config.Settings;
+import app.switchboard.relay.RelayConfig;
+import app.switchboard.relay.TlsMaterial;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** Command-line options; flags override the settings file, secrets come from the environment. */
+@Command(name = "switchboard", mixinStandardHelpOptions = true, versionProvider = SwitchboardCommand.Version.class,
+        description = {"Operator console for AI voice agents on Twilio ConversationRelay.", "",
+                "Environment: OPENAI_API_KEY, OPENAI_BASE_URL, OPENAI_MODEL, TWILIO_AUTH_TOKEN,",
+                "TWILIO_ACCOUNT_SID, SWITCHBOARD_KEYSTORE_PASSWORD."})
+public final class SwitchboardCommand implements Callable<Integer> {
+
+    static final int USAGE_ERROR = 2;
+
+    @Option(names = "--headless", description = "Relay only, no window.")
+    boolean headless;
+
+    @Option(names = "--demo", description = "Simulated callers on the real relay; no Twilio account or API key needed.")
+    boolean demo;
+
+    @Option(names = "--port", paramLabel = "N", description = "Relay port (0 picks a free one). Default: settings, 8443.")
+    Integer port;
+
+    @Option(names = "--host", paramLabel = "H", description = "Interface to listen on. Default: settings, 127.0.0.1.")
+    String host;
+
+    @Option(names = "--public-url", paramLabel = "URL", description = "Public origin Twilio uses, https://host[/prefix].")
+    String publicUrl;
+
+    @Option(names = "--data-dir", paramLabel = "DIR", description = "Keep settings, data and logs under DIR.")
+    Path dataDir;
+
+    @Option(names = "--keystore", paramLabel = "FILE", description = "PKCS12 keystore (password in SWITCHBOARD_KEYSTORE_PASSWORD).")
+    Path keystore;
+
+    @Option(names = "--cert", paramLabel = "FILE", description = "PEM certificate chain (with --key).")
+    Path cert;
+
+    @Option(names = "--key", paramLabel = "FILE", description = "PEM private key (with --cert).")
+    Path key;
+
+    @Option(names = "--demo-callers", paramLabel = "N", defaultValue = "5", description = "Simulated callers at once in the demo (default ${DEFAULT-VALUE}).")
+    int demoCallers;
+
+    private static volatile boolean exitWhenDone = true;
+
+    static CommandLine commandLine() {
+        CommandLine cl = new CommandLine(new SwitchboardCommand());
+        cl.setParameterExceptionHandler((ex, args) -> {
+            PrintWriter err = ex.getCommandLine().getErr();
+            err.println("switchboard: " + ex.getMessage() + " (see --help)");
+            return USAGE_ERROR;
+        });
+        cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
+            commandLine.getErr().println("switchboard: " + ex.getMessage());
+            return ex instanceof StartupException se ? se.exitCode : 1;
+        });
+        return cl;
+    }
+
+    static boolean exitWhenDone() {
+        return exitWhenDone;
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        if (headless && demo) {
+            throw new StartupException("--headless and --demo cannot be combined: the demo shows the console", USAGE_ERROR);
+        }
+        if ((cert == null) != (key == null)) {
+            throw new StartupException("--cert and --key go together", USAGE_ERROR);
+        }
+        if (keystore != null && cert != null) {
+            throw new StartupException("choose --keystore or --cert/--key, not both", USAGE_ERROR);
+        }
+        AppDirectories dirs = (dataDir != null ? AppDirectories.under(dataDir) : AppDirectories.forUser()).create();
+        System.setProperty("switchboard.logdir", dirs.state().toString());
+
+        Settings settings;
+        try {
+            settings = Settings.load(dirs.config());
+        } catch (Settings.SettingsException e) {
+            throw new StartupException(e.getMessage(), USAGE_ERROR);
+        }
+        if (port != null) {
+            settings.port = port;
+        }
+        if (host != null) {
+            settings.host = host;
+        }
+        if (publicUrl != null) {
+            settings.publicUrl = publicUrl;
+        }
+        if (settings.publicUrl != null && !settings.publicUrl.isBlank() && !settings.publicUrl.startsWith("https://")) {
+            throw new StartupException("--public-url must start with https:// (Twilio requires TLS), got " + settings.publicUrl, USAGE_ERROR);
+        }
+        if (settings.port < 0 || settings.port > 65535) {
+            throw new StartupException("--port must be between 0 and 65535, got " + settings.port, USAGE_ERROR);
+        }
+        Secrets secrets = Secrets.fromEnvironment();
+        RelayConfig.TlsSource tls = tlsSource(settings, secrets, dirs);
+
+        if (demo) {
+            // The demo always runs on a free port, so it starts whatever else is running.
+            if (port == null) {
+                settings.port = 0;
+            }
+        }
+        SwitchboardApp app;
+        try {
+            app = SwitchboardApp.start(settings, secrets, dirs, tls, demo ? demoCallers : 0);
+        } catch (TlsMaterial.TlsException e) {
+            throw new StartupException(e.getMessage(), USAGE_ERROR);
+        } catch (java.io.IOException e) {
+            throw new StartupException("cannot listen on " + settings.host + ":" + settings.port + ": " + e.getMessage(), 1);
+        }
+        app.printReady(System.out);
+        if (headless) {
+            Runtime.getRuntime().addShutdownHook(new Thread(app::close, "shutdown"));
+            app.awaitStop();
+            return 0;
+        }
+        exitWhenDone = true;
+        app.runConsole();
+        app.close();
+        return 0;
+    }
+
+    private RelayConfig.TlsSource tlsSource(Settings settings, Secrets secrets, AppDirectories dirs) {
+        Path ks = keystore != null ? keystore : settings.keystore == null ? null : Path.of(settings.keystore);
+        Path c = cert != null ? cert : settings.certificate == null ? null : Path.of(settings.certificate);
+        Path k = key != null ? key : settings.privateKey == null ? null : Path.of(settings.privateKey);
+        if (ks != null) {
+            if (!Files.isReadable(ks)) {
+                throw new StartupException("cannot read keystore " + ks, USAGE_ERROR);
+            }
+            String pw = secrets.keystorePassword();
+            return new RelayConfig.TlsSource.Keystore(ks, pw == null ? new char[0] : pw.toCharArray());
+        }
+        if (c != null && k != null) {
+            if (!Files.isReadable(c) || !Files.isReadable(k)) {
+                throw new StartupException("cannot read certificate " + c + " or key " + k, USAGE_ERROR);
+            }
+            return new RelayConfig.TlsSource.Pem(c, k);
+        }
+        return new RelayConfig.TlsSource.SelfSigned(dirs.data());
+    }
+
+    /** A start-up failure the user can fix; printed as one line. */
+    static final class StartupException extends RuntimeException {
+        final int exitCode;
+
+        StartupException(String message, int exitCode) {
+            super(message);
+            this.exitCode = exitCode;
+        }
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = SwitchboardCommand.class.getPackage().getImplementationVersion();
+            return new String[] {"Switchboard " + (v == null ? "(development build)" : v)};
+        }
+    }
+}

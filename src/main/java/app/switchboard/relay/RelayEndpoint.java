@@ -1,0 +1,126 @@
+package app.switchboard.relay;
+
+import app.switchboard.call.CallRegistry;
+import app.switchboard.call.CallSession;
+import app.switchboard.call.RelayConnection;
+import app.switchboard.protocol.InboundMessage;
+import app.switchboard.protocol.ProtocolCodec;
+import java.util.ArrayList;
+import java.util.List;
+import org.eclipse.jetty.websocket.api.Callback;
+import org.eclipse.jetty.websocket.api.Session;
+import org.eclipse.jetty.websocket.api.exceptions.MessageTooLargeException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One relay socket. It decodes frames on Jetty's thread and hands them to the call; it never
+ * waits on the call or the model. Nothing a peer sends throws past this class.
+ */
+public final class RelayEndpoint implements Session.Listener.AutoDemanding, RelayConnection {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RelayEndpoint.class);
+    /** Frames before setup are not in the protocol; keep a few to record once the call is known. */
+    private static final int MAX_EARLY_FRAMES = 32;
+
+    private final CallRegistry registry;
+    private final long maxFrameBytes;
+    private final List<InboundMessage> early = new ArrayList<>();
+    private volatile Session session;
+    private volatile CallSession call;
+    private volatile String remote = "";
+
+    RelayEndpoint(CallRegistry registry, long maxFrameBytes) {
+        this.registry = registry;
+        this.maxFrameBytes = maxFrameBytes;
+    }
+
+    @Override
+    public void onWebSocketOpen(Session session) {
+        this.session = session;
+        this.remote = String.valueOf(session.getRemoteSocketAddress());
+    }
+
+    @Override
+    public void onWebSocketText(String text) {
+        InboundMessage message = ProtocolCodec.decodeInbound(text);
+        CallSession current = call;
+        if (current == null) {
+            if (message instanceof InboundMessage.Setup setup) {
+                current = registry.attach(setup, this);
+                call = current;
+                List<InboundMessage> pending;
+                synchronized (early) {
+                    pending = new ArrayList<>(early);
+                    early.clear();
+                }
+                for (InboundMessage m : pending) {
+                    registry.inbound(current, m);
+                }
+            } else {
+                synchronized (early) {
+                    if (early.size() < MAX_EARLY_FRAMES) {
+                        early.add(message);
+                    }
+                }
+                LOG.warn("Frame of type {} before setup from {}", message.type(), remote);
+            }
+            return;
+        }
+        registry.inbound(current, message);
+    }
+
+    @Override
+    public void onWebSocketError(Throwable cause) {
+        if (cause instanceof MessageTooLargeException) {
+            CallSession current = call;
+            if (current != null) {
+                registry.frameTooLarge(current, String.valueOf(cause.getMessage()), maxFrameBytes);
+            }
+            LOG.warn("Frame larger than {} bytes from {}: socket closed", maxFrameBytes, remote);
+        } else {
+            LOG.debug("Relay socket error from {}", remote, cause);
+        }
+    }
+
+    @Override
+    public void onWebSocketClose(int statusCode, String reason, Callback callback) {
+        CallSession current = call;
+        if (current != null) {
+            registry.socketClosed(current, this, statusCode, reason);
+        }
+        callback.succeed();
+    }
+
+    // ---- RelayConnection ----
+
+    @Override
+    public void sendText(String frame, SendResult result) {
+        Session s = session;
+        if (s == null || !s.isOpen()) {
+            result.completed(new IllegalStateException("socket closed"));
+            return;
+        }
+        // Jetty queues outgoing frames in order; completion is reported, not awaited.
+        s.sendText(frame, Callback.from(() -> result.completed(null), result::completed));
+    }
+
+    @Override
+    public void close(int statusCode, String reason) {
+        Session s = session;
+        if (s != null && s.isOpen()) {
+            s.close(statusCode, reason, Callback.NOOP);
+        }
+    }
+
+    @Override
+    public boolean isOpen() {
+        Session s = session;
+        return s != null && s.isOpen();
+    }
+
+    @Override
+    public String remoteAddress() {
+        return remote;
+    }
+}

@@ -1,0 +1,267 @@
+package app.switchboard.relay;
+
+import app.switchboard.call.CallRegistry;
+import app.switchboard.call.RelayStatus;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpMethod;
+import org.eclipse.jetty.http.HttpStatus;
+import org.eclipse.jetty.server.FormFields;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.SecureRequestCustomizer;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.SslConnectionFactory;
+import org.eclipse.jetty.server.handler.ContextHandler;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.Fields;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.eclipse.jetty.websocket.server.WebSocketUpgradeHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The relay Twilio connects to: an embedded Jetty 12 server over TLS, no servlets.
+ * {@code GET /relay} (WebSocket), {@code POST /twiml} (voice webhook), {@code POST /action}
+ * ({@code <Connect action>}), {@code GET /health}. With an auth token, every upgrade and
+ * webhook must carry a valid {@code X-Twilio-Signature} over the public URL, or gets 403
+ * before anything else happens.
+ */
+public final class RelayServer implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RelayServer.class);
+    public static final String RELAY_PATH = "/relay";
+
+    private final RelayConfig config;
+    private final CallRegistry registry;
+    private final TwilioSignatures signatures;
+    private final TlsMaterial tls;
+    private Server server;
+    private ServerConnector connector;
+    private volatile String publicBase;
+    private volatile TwimlFactory twiml;
+    private volatile Supplier<String> modelName = () -> "";
+
+    public RelayServer(RelayConfig config, CallRegistry registry) {
+        this.config = config;
+        this.registry = registry;
+        this.signatures = new TwilioSignatures(config.authToken() == null ? List.of() : List.of(config.authToken()));
+        this.tls = TlsMaterial.from(config.tls());
+    }
+
+    /** What the status bar shows as the model in use. */
+    public void modelName(Supplier<String> name) {
+        this.modelName = name;
+    }
+
+    public void start() throws Exception {
+        QueuedThreadPool threads = new QueuedThreadPool(256, 8);
+        threads.setName("relay");
+        server = new Server(threads);
+
+        HttpConfiguration http = new HttpConfiguration();
+        http.setSendServerVersion(false);
+        SecureRequestCustomizer secure = new SecureRequestCustomizer();
+        // A self-signed certificate for localhost is reached as 127.0.0.1 and through tunnels:
+        // the host check would answer 400 "Invalid SNI" to legitimate clients.
+        secure.setSniHostCheck(false);
+        http.addCustomizer(secure);
+
+        SslContextFactory.Server ssl = new SslContextFactory.Server();
+        ssl.setKeyStore(tls.keyStore());
+        ssl.setKeyStorePassword(new String(tls.password()));
+        ssl.setKeyManagerPassword(new String(tls.password()));
+
+        connector = new ServerConnector(server, new SslConnectionFactory(ssl, "http/1.1"), new HttpConnectionFactory(http));
+        connector.setHost(config.host());
+        connector.setPort(config.port());
+        server.addConnector(connector);
+
+        ContextHandler context = new ContextHandler("/");
+        long maxFrame = config.settings().maxFrameBytes;
+        WebSocketUpgradeHandler upgrades = WebSocketUpgradeHandler.from(server, context, container -> {
+            container.setMaxTextMessageSize(maxFrame);
+            container.setMaxBinaryMessageSize(maxFrame);
+            container.setIdleTimeout(Duration.ofSeconds(config.settings().idleTimeoutSeconds));
+            container.addMapping(RELAY_PATH, (request, response, callback) -> {
+                String signed = relayUrl() + query(request);
+                String signature = request.getHeaders().get(TwilioSignatures.HEADER);
+                if (!signatures.validUpgrade(signed, signature)) {
+                    LOG.warn("Refused relay upgrade from {}: {} signature", Request.getRemoteAddr(request),
+                            signature == null ? "missing" : "invalid");
+                    Response.writeError(request, response, callback, HttpStatus.FORBIDDEN_403, "Invalid Twilio signature");
+                    return null;
+                }
+                return new RelayEndpoint(registry, maxFrame);
+            });
+        });
+        upgrades.setHandler(new HttpRoutes());
+        context.setHandler(upgrades);
+        server.setHandler(context);
+        server.setStopTimeout(3000);
+        server.start();
+
+        publicBase = publicBase();
+        twiml = new TwimlFactory(config.settings(), relayUrl(), actionUrl());
+        registry.statusSource(this::status);
+    }
+
+    private String publicBase() {
+        String url = config.publicUrl();
+        if (url != null && !url.isBlank()) {
+            url = url.strip();
+            while (url.endsWith("/")) {
+                url = url.substring(0, url.length() - 1);
+            }
+            return url;
+        }
+        return "https://" + displayHost() + ":" + port();
+    }
+
+    private String displayHost() {
+        String host = config.host();
+        if (host == null || host.isBlank() || host.equals("0.0.0.0") || host.equals("::")) {
+            return "127.0.0.1";
+        }
+        return host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host;
+    }
+
+    public int port() {
+        return connector.getLocalPort();
+    }
+
+    /** The socket URL Twilio is given and signs. */
+    public String relayUrl() {
+        return "wss://" + publicBase.substring(publicBase.indexOf("://") + 3) + RELAY_PATH;
+    }
+
+    /** The socket URL on this machine. */
+    public String localRelayUrl() {
+        return "wss://" + displayHost() + ":" + port() + RELAY_PATH;
+    }
+
+    public String localBaseUrl() {
+        return "https://" + displayHost() + ":" + port();
+    }
+
+    public String twimlUrl() {
+        return publicBase + "/twiml";
+    }
+
+    public String actionUrl() {
+        return publicBase + "/action";
+    }
+
+    public String fingerprint() {
+        return tls.fingerprint();
+    }
+
+    public boolean verifiesSignatures() {
+        return signatures.enabled();
+    }
+
+    public RelayStatus status() {
+        return new RelayStatus(relayUrl(), twimlUrl(), port(), fingerprint(), verifiesSignatures(),
+                modelName.get(), (int) registry.liveCalls());
+    }
+
+    @Override
+    public void close() {
+        if (server == null) {
+            return;
+        }
+        try {
+            server.stop();
+        } catch (Exception e) {
+            LOG.warn("Relay did not stop cleanly", e);
+        }
+    }
+
+    private static String query(Request request) {
+        String q = request.getHttpURI().getQuery();
+        return q == null || q.isEmpty() ? "" : "?" + q;
+    }
+
+    /** The plain HTTP endpoints; upgrades to /relay never reach this. */
+    private final class HttpRoutes extends Handler.Abstract {
+
+        @Override
+        public boolean handle(Request request, Response response, Callback callback) {
+            String path = Request.getPathInContext(request);
+            String method = request.getMethod();
+            switch (path) {
+                case "/health" -> {
+                    if (!HttpMethod.GET.is(method) && !HttpMethod.HEAD.is(method)) {
+                        Response.writeError(request, response, callback, HttpStatus.METHOD_NOT_ALLOWED_405);
+                        return true;
+                    }
+                    write(response, callback, "application/json",
+                            "{\"status\":\"ok\",\"liveCalls\":" + registry.liveCalls() + "}");
+                }
+                case "/twiml", "/action" -> {
+                    if (!HttpMethod.POST.is(method)) {
+                        Response.writeError(request, response, callback, HttpStatus.METHOD_NOT_ALLOWED_405);
+                        return true;
+                    }
+                    webhook(path, request, response, callback);
+                }
+                case RELAY_PATH -> Response.writeError(request, response, callback, HttpStatus.BAD_REQUEST_400,
+                        "WebSocket upgrade required");
+                default -> Response.writeError(request, response, callback, HttpStatus.NOT_FOUND_404);
+            }
+            return true;
+        }
+
+        private void webhook(String path, Request request, Response response, Callback callback) {
+            Map<String, String> form;
+            try {
+                form = toMap(FormFields.getFields(request));
+            } catch (RuntimeException e) {
+                Response.writeError(request, response, callback, HttpStatus.BAD_REQUEST_400, "Unreadable form body");
+                return;
+            }
+            String signed = (path.equals("/twiml") ? twimlUrl() : actionUrl()) + query(request);
+            String signature = request.getHeaders().get(TwilioSignatures.HEADER);
+            if (!signatures.validWebhook(signed, form, signature)) {
+                LOG.warn("Refused {} from {}: {} signature", path, Request.getRemoteAddr(request),
+                        signature == null ? "missing" : "invalid");
+                Response.writeError(request, response, callback, HttpStatus.FORBIDDEN_403, "Invalid Twilio signature");
+                return;
+            }
+            String body;
+            if (path.equals("/twiml")) {
+                body = twiml.connect(form);
+            } else {
+                TwimlFactory.ActionAnswer answer = twiml.action(form);
+                registry.actionCallback(form.get("CallSid"), form, answer.outcome().name().toLowerCase());
+                body = answer.twiml();
+            }
+            write(response, callback, "application/xml", body);
+        }
+
+        private void write(Response response, Callback callback, String type, String body) {
+            response.setStatus(HttpStatus.OK_200);
+            response.getHeaders().put(HttpHeader.CONTENT_TYPE, type + "; charset=utf-8");
+            response.write(true, ByteBuffer.wrap(body.getBytes(StandardCharsets.UTF_8)), callback);
+        }
+
+        private Map<String, String> toMap(Fields fields) {
+            Map<String, String> map = new LinkedHashMap<>();
+            for (Fields.Field f : fields) {
+                map.put(f.getName(), f.getValue());
+            }
+            return map;
+        }
+    }
+}

@@ -1,0 +1,165 @@
+package app.switchboard.relay;
+
+import app.switchboard.config.Settings;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.twilio.http.HttpMethod;
+import com.twilio.twiml.VoiceResponse;
+import com.twilio.twiml.voice.Connect;
+import com.twilio.twiml.voice.ConversationRelay;
+import com.twilio.twiml.voice.Dial;
+import com.twilio.twiml.voice.Hangup;
+import com.twilio.twiml.voice.Language;
+import com.twilio.twiml.voice.Parameter;
+import com.twilio.twiml.voice.Say;
+import java.util.Map;
+
+/**
+ * The TwiML the relay answers with, built with the twilio SDK's own builders: the voice
+ * webhook's {@code <Connect><ConversationRelay>}, and what to do when a relay session ends.
+ */
+public final class TwimlFactory {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** What {@code /action} decided; recorded on the call. */
+    public enum ActionOutcome { HANDOFF, GOODBYE, RECONNECT, CLOSED }
+
+    public record ActionAnswer(ActionOutcome outcome, String twiml) {
+    }
+
+    private final Settings settings;
+    private final String relayUrl;
+    private final String actionUrl;
+
+    public TwimlFactory(Settings settings, String relayUrl, String actionUrl) {
+        this.settings = settings;
+        this.relayUrl = relayUrl;
+        this.actionUrl = actionUrl;
+    }
+
+    /** The voice webhook's answer; the caller's number travels as a {@code <Parameter>}. */
+    public String connect(Map<String, String> callParams) {
+        return new VoiceResponse.Builder().connect(connectElement(callParams)).build().toXml();
+    }
+
+    Connect connectElement(Map<String, String> callParams) {
+        Settings.TwimlSettings t = settings.twiml;
+        ConversationRelay.Builder relay = new ConversationRelay.Builder().url(relayUrl);
+        if (t.welcomeGreeting != null && !t.welcomeGreeting.isBlank()) {
+            relay.welcomeGreeting(t.welcomeGreeting);
+        }
+        set(relay, "welcomeGreetingInterruptible", t.welcomeGreetingInterruptible);
+        set(relay, "language", t.language);
+        set(relay, "ttsLanguage", t.ttsLanguage);
+        set(relay, "transcriptionLanguage", t.transcriptionLanguage);
+        set(relay, "ttsProvider", t.ttsProvider);
+        set(relay, "voice", t.voice);
+        set(relay, "transcriptionProvider", t.transcriptionProvider);
+        set(relay, "speechModel", t.speechModel);
+        set(relay, "interruptible", t.interruptible);
+        set(relay, "interruptSensitivity", t.interruptSensitivity);
+        set(relay, "dtmfDetection", t.dtmfDetection);
+        // The SDK's typed setter takes a Boolean, but the attribute is none|dtmf|speech|any (protocol.md §5).
+        set(relay, "reportInputDuringAgentSpeech", t.reportInputDuringAgentSpeech);
+        set(relay, "preemptible", t.preemptible);
+        set(relay, "partialPrompts", t.partialPrompts);
+        set(relay, "hints", t.hints);
+        set(relay, "debug", t.debug);
+        set(relay, "events", t.events);
+        set(relay, "intelligenceService", t.intelligenceService);
+        if (t.languages != null) {
+            for (Settings.LanguageOption l : t.languages) {
+                if (l.code() == null || l.code().isBlank()) {
+                    continue;
+                }
+                Language.Builder lang = new Language.Builder().code(l.code());
+                if (l.ttsProvider() != null) {
+                    lang.ttsProvider(l.ttsProvider());
+                }
+                if (l.voice() != null) {
+                    lang.voice(l.voice());
+                }
+                if (l.transcriptionProvider() != null) {
+                    lang.transcriptionProvider(l.transcriptionProvider());
+                }
+                if (l.speechModel() != null) {
+                    lang.speechModel(l.speechModel());
+                }
+                relay.language(lang.build());
+            }
+        }
+        parameter(relay, "callerNumber", callParams.get("From"));
+        parameter(relay, "calledNumber", callParams.get("To"));
+        parameter(relay, "callerCountry", callParams.get("FromCountry"));
+        return new Connect.Builder().action(actionUrl).method(HttpMethod.POST).conversationRelay(relay.build()).build();
+    }
+
+    /**
+     * The {@code <Connect action>} callback (protocol.md §4): hand over to a human, reconnect a
+     * session that failed while the call is still up, or let a finished call go.
+     */
+    public ActionAnswer action(Map<String, String> form) {
+        String status = form.getOrDefault("SessionStatus", "");
+        String callStatus = form.getOrDefault("CallStatus", "");
+        if ("completed".equals(status) || "completed".equals(callStatus)) {
+            return new ActionAnswer(ActionOutcome.CLOSED, new VoiceResponse.Builder().build().toXml());
+        }
+        if ("failed".equals(status)) {
+            if ("64105".equals(form.get("ErrorCode")) && "in-progress".equals(callStatus)) {
+                return new ActionAnswer(ActionOutcome.RECONNECT, connect(form));
+            }
+            return goodbye("Sorry, we are having technical difficulties. Please call again later.");
+        }
+        if ("ended".equals(status)) {
+            String number = settings.handoffNumber;
+            if (wantsHuman(form.get("HandoffData")) && number != null && !number.isBlank()) {
+                VoiceResponse twiml = new VoiceResponse.Builder()
+                        .say(new Say.Builder("Please hold while I connect you to a colleague.").build())
+                        .dial(new Dial.Builder(number).build())
+                        .build();
+                return new ActionAnswer(ActionOutcome.HANDOFF, twiml.toXml());
+            }
+            return goodbye(settings.goodbyeMessage);
+        }
+        return goodbye(settings.goodbyeMessage);
+    }
+
+    private ActionAnswer goodbye(String sentence) {
+        VoiceResponse.Builder twiml = new VoiceResponse.Builder();
+        if (sentence != null && !sentence.isBlank()) {
+            twiml.say(new Say.Builder(sentence).build());
+        }
+        return new ActionAnswer(ActionOutcome.GOODBYE, twiml.hangup(new Hangup.Builder().build()).build().toXml());
+    }
+
+    /**
+     * Handoff data is ours (the agent's or supervisor's {@code end}), JSON with
+     * {@code handToHuman}. Anything else that Twilio passes back still asks for a human: a
+     * caller is better served by a person than by a hang-up when in doubt.
+     */
+    static boolean wantsHuman(String handoffData) {
+        if (handoffData == null || handoffData.isBlank()) {
+            return false;
+        }
+        try {
+            JsonNode node = JSON.readTree(handoffData);
+            return !node.isObject() || !node.has("handToHuman") || node.get("handToHuman").asBoolean(true);
+        } catch (java.io.IOException e) {
+            return true;
+        }
+    }
+
+    private static void set(ConversationRelay.Builder relay, String attribute, Object value) {
+        if (value != null && !(value instanceof String s && s.isBlank())) {
+            // option() emits the documented camelCase name; some typed setters emit lowercase or take the wrong type.
+            relay.option(attribute, value.toString());
+        }
+    }
+
+    private static void parameter(ConversationRelay.Builder relay, String name, String value) {
+        if (value != null && !value.isBlank()) {
+            relay.parameter(new Parameter.Builder().name(name).value(value).build());
+        }
+    }
+}
