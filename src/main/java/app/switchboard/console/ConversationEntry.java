@@ -15,7 +15,7 @@ import javafx.beans.property.ReadOnlyStringWrapper;
 public final class ConversationEntry {
 
     /** Who or what the line is about; the view styles each kind differently. */
-    public enum Kind { CALLER, AI, SUPERVISOR, WHISPER, DTMF, TOOL, ERROR, NOTE }
+    public enum Kind { CALLER, AI, SUPERVISOR, WHISPER, DTMF, TOOL, ERROR, ATTENTION, NOTE }
 
     private final Kind kind;
     private final Instant time;

@@ -7,6 +7,7 @@ import app.switchboard.call.EventKind;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -25,7 +26,8 @@ import javafx.collections.ObservableList;
 
 /**
  * The console's model of one call, rebuilt from its {@link CallEvent}s: what the call list shows
- * (caller, state, language, duration, last latency, attention) and what the detail shows (the
+ * (caller, state, language, duration, last latency, attention as raised by the call model's
+ * ATTENTION events) and what the detail shows (the
  * conversation, latency per turn, the AI's draft while the supervisor holds the call).
  *
  * <p>Plain JavaFX properties and lists, no controls: fed on the FX thread by {@link CallBoard}
@@ -57,7 +59,8 @@ public final class LiveCall {
     private final ObservableList<TurnLatency> latencies = FXCollections.observableArrayList();
     private final ObservableList<TurnLatency> latenciesView = FXCollections.unmodifiableObservableList(latencies);
 
-    private final AttentionRules attentionRules = new AttentionRules();
+    /** Attention reasons raised by the call model (ATTENTION events), in order, once each. */
+    private final Map<String, String> attentionReasons = new LinkedHashMap<>();
     private final Map<Long, ConversationEntry> answers = new HashMap<>();
     private final Set<ConversationEntry> growing = new LinkedHashSet<>();
     private ConversationEntry openPartial;
@@ -137,7 +140,7 @@ public final class LiveCall {
     }
 
     public List<String> attentionReasons() {
-        return attentionRules.reasons();
+        return List.copyOf(attentionReasons.values());
     }
 
     public ReadOnlyBooleanProperty endedProperty() {
@@ -199,11 +202,6 @@ public final class LiveCall {
         lastSeq = event.seq();
         if (startedAt.get() == null) {
             startedAt.set(event.time());
-        }
-        if (attentionRules.observe(event)) {
-            List<String> reasons = attentionRules.reasons();
-            attentionText.set(String.join("; ", reasons));
-            updateAttention();
         }
         EventKind kind = event.kind();
         switch (kind) {
@@ -323,8 +321,8 @@ public final class LiveCall {
                 add(ConversationEntry.Kind.NOTE, event, "Relay", "unknown message type \u201c" + orEmpty(event.text("type")) + "\u201d kept");
                 break;
             case FRAME_TOO_LARGE:
-                add(ConversationEntry.Kind.ERROR, event, "Relay", "frame of " + event.text("size")
-                        + " bytes over the limit of " + event.text("limit") + "; socket closed");
+                add(ConversationEntry.Kind.ERROR, event, "Relay", "frame over the limit of " + event.text("limit")
+                        + " bytes; socket closed" + (event.text("detail") == null ? "" : " (" + event.text("detail") + ")"));
                 break;
             case SEND_FAILED:
                 add(ConversationEntry.Kind.ERROR, event, "Relay", "could not send " + orEmpty(event.text("type"))
@@ -367,9 +365,16 @@ public final class LiveCall {
                         + (event.flag("handToHuman") ? " and handed it to a human" : "")
                         + " \u2014 " + orEmpty(event.text("reason")));
                 break;
-            case ATTENTION:
-                add(ConversationEntry.Kind.NOTE, event, "Attention", orEmpty(event.text("reason")));
+            case ATTENTION: {
+                String label = event.text("label") != null ? event.text("label") : orEmpty(event.text("reason"));
+                String key = event.text("reason") != null ? event.text("reason") : label;
+                if (attentionReasons.putIfAbsent(key, label) == null) {
+                    attentionText.set(String.join("; ", attentionReasons.values()));
+                    updateAttention();
+                }
+                add(ConversationEntry.Kind.ATTENTION, event, "Attention", label);
                 break;
+            }
             case ACTION_CALLBACK:
                 add(ConversationEntry.Kind.NOTE, event, "Twilio", "session " + orEmpty(event.text("SessionStatus"))
                         + (event.text("ErrorCode") != null ? " (error " + event.text("ErrorCode") + ")" : "")
@@ -482,7 +487,7 @@ public final class LiveCall {
     }
 
     private void updateAttention() {
-        attention.set(!attentionRules.reasons().isEmpty() && !ended.get());
+        attention.set(!attentionReasons.isEmpty() && !ended.get());
     }
 
     private static CallState parseState(String name) {

@@ -28,7 +28,8 @@ class CallBoardTest {
         board.apply(second.started("+2222").take());
         assertEquals(List.of("CA1", "CA2"), ids());
 
-        board.apply(second.prompt("I want a human").take());
+        board.apply(second.prompt("I want a human")
+                .add(EventKind.ATTENTION, "reason", "HUMAN_REQUESTED", "label", "asked for a person").take());
 
         assertEquals(List.of("CA2", "CA1"), ids());
     }
