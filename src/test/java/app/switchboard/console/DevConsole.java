@@ -8,6 +8,12 @@ import app.switchboard.protocol.InboundMessage;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import javafx.animation.Animation;
+import javafx.animation.KeyFrame;
+import javafx.animation.Timeline;
+import javafx.application.Platform;
+import javafx.stage.Stage;
+import javafx.util.Duration;
 
 /**
  * Opens the console on scripted traffic (no relay, no network) to look at it:
@@ -22,8 +28,26 @@ public final class DevConsole {
                 false, "offline responder", (int) callers.registry.liveCalls()));
         Path root = Files.createTempDirectory("switchboard-dev");
         script(callers);
-        ConsoleApp.launch(new ConsoleContext(callers.registry, new Settings(), AppDirectories.under(root),
-                Secrets.from(Map.of()), "dev", callers::close));
+        ConsoleContext context = new ConsoleContext(callers.registry, new Settings(), AppDirectories.under(root),
+                Secrets.from(Map.of()), "demo", callers::close);
+        String select = args.length > 0 ? args[0] : null;
+        if (select == null) {
+            ConsoleApp.launch(context);
+            return;
+        }
+        // Follow one call (for screenshots): select it once it exists.
+        Platform.startup(() -> {
+            ConsoleWindow window = ConsoleWindow.show(new Stage(), context);
+            window.stage().setOnHidden(e -> Platform.exit());
+            Timeline follow = new Timeline(new KeyFrame(Duration.millis(500), e -> {
+                LiveCall call = window.board().find(select);
+                if (call != null) {
+                    window.view().list().table().getSelectionModel().select(call);
+                }
+            }));
+            follow.setCycleCount(Animation.INDEFINITE);
+            follow.play();
+        });
     }
 
     static void script(ScriptedCallers c) {
@@ -47,7 +71,9 @@ public final class DevConsole {
         // One who asks for a human, twice.
         c.later(2600, () -> c.connect("CA04", "+16175550142"));
         c.say("CA04", "I want to talk to a real person", 170, 3200);
-        c.say("CA04", "Please let me talk to a real person", 170, 11000);
+        c.later(7000, () -> c.registry.takeOver("CA04"));
+        c.later(8000, () -> c.registry.whisper("CA04", "Offer a callback from the billing team"));
+        c.say("CA04", "Is my bill paid already", 170, 9000);
 
         // One in Spanish, with a Twilio error on the way.
         c.later(3300, () -> c.connect("CA05", "+34915550177"));
