@@ -31,6 +31,9 @@ public final class CallBoard {
             .thenComparing(c -> c.startedAt() == null ? Instant.MAX : c.startedAt())
             .thenComparing(LiveCall::callId);
 
+    /** Ended calls kept in the list; older ones leave it (the store keeps their history). */
+    static final int MAX_ENDED_SHOWN = 200;
+
     private final CallControl control;
     private final Map<String, LiveCall> byId = new HashMap<>();
     // The extractor makes attention and end changes list updates, so the sorted view re-sorts.
@@ -79,6 +82,19 @@ public final class CallBoard {
             call.applyAll(events);
         }
         updateLiveCount();
+        forgetOldEndedCalls();
+    }
+
+    private void forgetOldEndedCalls() {
+        int ended = calls.size() - liveCount.get();
+        if (ended <= MAX_ENDED_SHOWN) {
+            return;
+        }
+        List<LiveCall> oldest = calls.stream().filter(LiveCall::isEnded)
+                .sorted(Comparator.comparing(c -> c.startedAt() == null ? Instant.MIN : c.startedAt()))
+                .limit(ended - MAX_ENDED_SHOWN).toList();
+        oldest.forEach(c -> byId.remove(c.callId()));
+        calls.removeAll(oldest);
     }
 
     /** Advances every live call's duration. */

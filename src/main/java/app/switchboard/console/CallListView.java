@@ -99,6 +99,11 @@ public final class CallListView extends FxmlView<VBox> {
         AttentionCell() {
             badge.getStyleClass().add("attention-badge");
             badge.setTooltip(tip);
+            // Reasons can be added while the flag stays on: read them when the tip shows.
+            tip.setOnShowing(e -> {
+                LiveCall call = getTableRow() == null ? null : getTableRow().getItem();
+                tip.setText(call == null ? "" : String.join("\n", call.attentionReasons()));
+            });
         }
 
         @Override

@@ -63,7 +63,7 @@ public final class MainWindowView extends FxmlView<BorderPane> {
     }
 
     @FXML
-    private void openSettings() {
+    void openSettings() {
         SettingsViewModel editor = new SettingsViewModel(settings,
                 viewModel.context().directories(), viewModel.context().secrets());
         SettingsView view = new SettingsView(editor);

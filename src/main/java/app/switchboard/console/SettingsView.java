@@ -39,6 +39,7 @@ public final class SettingsView extends FxmlView<BorderPane> {
     @FXML private Label messageLabel;
     @FXML private Label fileLabel;
     @FXML private Button saveButton;
+    @FXML private Button cancelButton;
 
     private final SettingsViewModel viewModel;
     private Runnable onDone = () -> { };

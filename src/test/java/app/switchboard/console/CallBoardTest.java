@@ -76,4 +76,16 @@ class CallBoardTest {
     private List<String> ids() {
         return board.sortedCalls().stream().map(LiveCall::callId).toList();
     }
+
+    @Test
+    void onlyTheMostRecentEndedCallsStayListed() {
+        for (int i = 0; i < CallBoard.MAX_ENDED_SHOWN + 5; i++) {
+            board.apply(new EventStream("CA" + i).started("+1").add(EventKind.CALL_ENDED, "reason", "completed").take());
+        }
+        board.apply(new EventStream("LIVE").started("+2").take());
+
+        assertEquals(CallBoard.MAX_ENDED_SHOWN + 1, board.size());
+        assertEquals(null, board.find("CA0"));
+        assertEquals("LIVE", board.sortedCalls().get(0).callId());
+    }
 }

@@ -38,11 +38,12 @@ class ConsoleWindowFxTest {
 
     private ScriptedCallers callers;
     private ConsoleWindow window;
+    private AppDirectories dirs;
 
     @Start
     void start(Stage stage) throws Exception {
         callers = new ScriptedCallers(25);
-        AppDirectories dirs = AppDirectories.under(Files.createTempDirectory("switchboard-fx"));
+        dirs = AppDirectories.under(Files.createTempDirectory("switchboard-fx"));
         window = ConsoleWindow.show(stage, new ConsoleContext(callers.registry, new Settings(), dirs,
                 Secrets.from(Map.of()), "test", callers::close));
         stage.requestFocus();
@@ -209,4 +210,32 @@ class ConsoleWindowFxTest {
         assertTrue(handoff.get("handToHuman").asBoolean());
     }
 
+
+    @Test
+    void settingsDialogSavesTheEditedSettings(FxRobot robot) {
+        robot.press(KeyCode.CONTROL, KeyCode.COMMA).release(KeyCode.COMMA, KeyCode.CONTROL);
+        await().until(() -> robot.lookup("#portField").tryQuery().isPresent());
+
+        robot.clickOn("#portField").press(KeyCode.CONTROL, KeyCode.A).release(KeyCode.A, KeyCode.CONTROL).write("9443");
+        robot.clickOn("#handoffField").write("+15551234567");
+        robot.clickOn("#saveButton");
+
+        await().until(() -> Files.exists(dirs.config().resolve(Settings.FILE_NAME)));
+        Settings saved = Settings.load(dirs.config());
+        assertEquals(9443, saved.port);
+        assertEquals("+15551234567", saved.handoffNumber);
+    }
+
+    @Test
+    void settingsDialogRefusesABadPortAndSaysWhy(FxRobot robot) {
+        robot.press(KeyCode.CONTROL, KeyCode.COMMA).release(KeyCode.COMMA, KeyCode.CONTROL);
+        await().until(() -> robot.lookup("#portField").tryQuery().isPresent());
+
+        robot.clickOn("#portField").press(KeyCode.CONTROL, KeyCode.A).release(KeyCode.A, KeyCode.CONTROL).write("99999");
+        robot.clickOn("#saveButton");
+
+        await().until(() -> robot.lookup("#messageLabel").queryLabeled().getText().contains("Port must be"));
+        assertTrue(!Files.exists(dirs.config().resolve(Settings.FILE_NAME)));
+        robot.clickOn("Cancel");
+    }
 }

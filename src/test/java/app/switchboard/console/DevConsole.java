@@ -47,6 +47,9 @@ public final class DevConsole {
             }));
             follow.setCycleCount(Animation.INDEFINITE);
             follow.play();
+            if (args.length > 1 && args[1].equals("settings")) {
+                window.view().openSettings();
+            }
         });
     }
 
