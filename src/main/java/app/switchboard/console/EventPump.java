@@ -2,6 +2,8 @@ package app.switchboard.console;
 
 import app.switchboard.call.CallControl;
 import app.switchboard.call.CallEvent;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,6 +23,7 @@ public final class EventPump {
     /** A cap per pulse so a burst cannot freeze a frame; the rest waits for the next pulse. */
     static final int MAX_EVENTS_PER_PULSE = 50_000;
     private static final long TICK_NANOS = 250_000_000L;
+    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
     private final CallControl control;
     private final CallBoard board;
@@ -44,8 +47,9 @@ public final class EventPump {
             @Override
             public void handle(long now) {
                 long begin = System.nanoTime();
+                long cpuBegin = threadCpu();
                 pulse(now);
-                frames.record(now, System.nanoTime() - begin);
+                frames.record(now, System.nanoTime() - begin, threadCpu() - cpuBegin);
             }
         };
         timer.start();
@@ -79,6 +83,10 @@ public final class EventPump {
                 }
             }
         }
+    }
+
+    private static long threadCpu() {
+        return THREADS.isCurrentThreadCpuTimeSupported() ? THREADS.getCurrentThreadCpuTime() : 0;
     }
 
     public FrameTimes frames() {

@@ -12,16 +12,26 @@ public final class FrameTimes {
 
     private final long[] intervals = new long[CAPACITY];
     private final long[] work = new long[CAPACITY];
+    private final long[] cpu = new long[CAPACITY];
     private int count;
     private long lastPulse;
     private boolean started;
 
     /** One pulse at {@code now} (AnimationTimer time) whose handling took {@code workNanos}. */
     public synchronized void record(long now, long workNanos) {
+        record(now, workNanos, workNanos);
+    }
+
+    /**
+     * As {@link #record(long, long)}, with the FX thread's CPU time for the handling too: on a
+     * busy machine wall time includes time the thread was not even running.
+     */
+    public synchronized void record(long now, long workNanos, long cpuNanos) {
         if (started) {
             int slot = count % CAPACITY;
             intervals[slot] = now - lastPulse;
             work[slot] = workNanos;
+            cpu[slot] = cpuNanos;
             count++;
         }
         lastPulse = now;
@@ -45,6 +55,11 @@ public final class FrameTimes {
     /** Percentile (0–100) of the time spent applying events in one pulse, in milliseconds. */
     public synchronized double workMs(double percentile) {
         return percentile(work, percentile);
+    }
+
+    /** Percentile (0–100) of the FX thread's CPU time spent applying events in one pulse, in ms. */
+    public synchronized double cpuMs(double percentile) {
+        return percentile(cpu, percentile);
     }
 
     private double percentile(long[] values, double percentile) {

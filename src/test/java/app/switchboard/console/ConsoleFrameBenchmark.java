@@ -79,10 +79,15 @@ public final class ConsoleFrameBenchmark {
             report.complete(String.format(Locale.ROOT,
                     "calls=%d tokens/s/call=%.0f measured=%ds frames=%d events/s=%d agent tokens/s=%d backlog=%d%n"
                             + "frame interval ms: p50=%.2f p90=%.2f p99=%.2f max=%.2f%n"
-                            + "work per pulse ms: p50=%.2f p90=%.2f p99=%.2f max=%.2f",
+                            + "work per pulse ms (wall): p50=%.2f p90=%.2f p99=%.2f max=%.2f%n"
+                            + "work per pulse ms (FX thread CPU): p50=%.2f p90=%.2f p99=%.2f max=%.2f%n"
+                            + "load average (1 min) at the end: %.2f on %d CPUs",
                     calls, tokensPerSecond, seconds, f.frames(), eventsPerSecond, tokensPerSec, window.pump().backlog(),
                     f.intervalMs(50), f.intervalMs(90), f.intervalMs(99), f.intervalMs(100),
-                    f.workMs(50), f.workMs(90), f.workMs(99), f.workMs(100)));
+                    f.workMs(50), f.workMs(90), f.workMs(99), f.workMs(100),
+                    f.cpuMs(50), f.cpuMs(90), f.cpuMs(99), f.cpuMs(100),
+                    java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(),
+                    Runtime.getRuntime().availableProcessors()));
         });
         System.out.println(report.get(10, TimeUnit.SECONDS));
         Platform.runLater(() -> window.stage().close());
