@@ -126,7 +126,10 @@ public final class CallDetailView extends FxmlView<StackPane> {
 
         viewModel.callProperty().addListener((obs, old, now) -> show(now));
         conversationScroll.vvalueProperty().addListener((obs, old, now) -> {
-            if (!scrolling) {
+            // When the content grows, the ScrollPane's skin moves vvalue itself (keeping the
+            // pixel offset) before our height listener runs: that is not the supervisor
+            // scrolling, so only changes at an unchanged content height count.
+            if (!scrolling && conversation.getHeight() == lastContentHeight) {
                 following = now.doubleValue() >= conversationScroll.getVmax() - 0.001 || contentFits();
                 jumpButton.setVisible(!following);
                 jumpButton.setManaged(!following);
@@ -318,22 +321,12 @@ public final class CallDetailView extends FxmlView<StackPane> {
 
     // ---- auto-scroll ----
 
+    /** Content grew or shrank: stick to the end when following; otherwise the skin keeps the lines in place. */
     private void contentResized(double height) {
+        lastContentHeight = height;
         if (following) {
             scrollToEnd();
-        } else {
-            // Keep the lines the supervisor is reading where they are as content grows below.
-            double viewport = conversationScroll.getViewportBounds().getHeight();
-            double oldRange = lastContentHeight - viewport;
-            double newRange = height - viewport;
-            if (oldRange > 0 && newRange > 0) {
-                double offset = conversationScroll.getVvalue() * oldRange;
-                scrolling = true;
-                conversationScroll.setVvalue(Math.min(1, offset / newRange));
-                scrolling = false;
-            }
         }
-        lastContentHeight = height;
     }
 
     private void scrollToEnd() {
