@@ -18,7 +18,7 @@ final class LatencyChart extends Region {
     private static final double ROW = 18;
     private static final double GAP = 5;
     private static final double LABEL = 30;
-    private static final double VALUE = 92;
+    private static final double VALUE = 116;
 
     private final ListChangeListener<TurnLatency> onChange = c -> rebuild();
     private final Label empty = new Label("No answered turns yet");

@@ -74,6 +74,7 @@ public final class DevConsole {
         // One who asks for a human, twice.
         c.later(2600, () -> c.connect("CA04", "+16175550142"));
         c.say("CA04", "I want to talk to a real person", 170, 3200);
+        c.later(5400, () -> c.bargeIn("CA04", 0));
         c.later(7000, () -> c.registry.takeOver("CA04"));
         c.later(8000, () -> c.registry.whisper("CA04", "Offer a callback from the billing team"));
         c.say("CA04", "Is my bill paid already", 170, 9000);
