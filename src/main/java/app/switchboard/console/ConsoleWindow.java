@@ -11,6 +11,7 @@ import javafx.stage.Stage;
 public final class ConsoleWindow {
 
     public static final String THEME = "/styles/switchboard.css";
+    public static final String DARK_THEME = "/styles/switchboard-dark.css";
 
     private final ConsoleContext context;
     private final CallBoard board;

@@ -4,6 +4,7 @@ import javafx.css.PseudoClass;
 import javafx.fxml.FXML;
 import javafx.scene.Scene;
 import javafx.scene.control.Alert;
+import javafx.scene.control.CheckMenuItem;
 import javafx.scene.control.Label;
 import javafx.scene.control.SplitPane;
 import javafx.scene.control.Tooltip;
@@ -19,6 +20,7 @@ public final class MainWindowView extends FxmlView<BorderPane> {
     private static final PseudoClass WARNING = PseudoClass.getPseudoClass("warning");
 
     @FXML private SplitPane split;
+    @FXML private CheckMenuItem darkThemeItem;
     @FXML private Label relayLabel;
     @FXML private Label tlsLabel;
     @FXML private Label signaturesLabel;
@@ -84,6 +86,25 @@ public final class MainWindowView extends FxmlView<BorderPane> {
             dialog.close();
         });
         dialog.show();
+    }
+
+    void useDarkTheme() {
+        darkThemeItem.setSelected(true);
+        toggleDarkTheme();
+    }
+
+    /** The dark variant only redefines the theme's colour variables, on top of the light theme. */
+    @FXML
+    private void toggleDarkTheme() {
+        Scene scene = root().getScene();
+        java.net.URL dark = MainWindowView.class.getResource(ConsoleWindow.DARK_THEME);
+        if (scene == null || dark == null) {
+            return;
+        }
+        scene.getStylesheets().remove(dark.toExternalForm());
+        if (darkThemeItem.isSelected()) {
+            scene.getStylesheets().add(dark.toExternalForm());
+        }
     }
 
     @FXML

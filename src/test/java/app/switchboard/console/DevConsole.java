@@ -50,6 +50,9 @@ public final class DevConsole {
             if (args.length > 1 && args[1].equals("settings")) {
                 window.view().openSettings();
             }
+            if (args.length > 1 && args[1].equals("dark")) {
+                window.view().useDarkTheme();
+            }
         });
     }
 
