@@ -266,7 +266,6 @@ public final class LiveCall {
                 answer.replace(event.text("text"));
                 answer.setStreaming(false);
                 growing.add(answer);
-                answers.remove(event.number("turn", -1));
                 break;
             }
             case TURN_INTERRUPTED: {
@@ -276,7 +275,6 @@ public final class LiveCall {
                 answer.setDetail("cut: " + orEmpty(event.text("reason")));
                 answer.setStreaming(false);
                 growing.add(answer);
-                answers.remove(event.number("turn", -1));
                 break;
             }
             case DRAFT_TOKEN:
@@ -300,14 +298,30 @@ public final class LiveCall {
                 break;
             case FAULT: {
                 ConversationEntry entry = add(ConversationEntry.Kind.ERROR, event, "Fault", orEmpty(event.text("reason")));
+                if (event.flag("retry")) {
+                    entry.setDetail("retrying once");
+                    break;
+                }
                 if (event.text("fallback") != null) {
                     entry.setDetail("caller heard: \u201c" + event.text("fallback") + "\u201d");
                 }
                 // A failed turn streams no more; close its answer line.
-                ConversationEntry answer = answers.remove(event.number("turn", -1));
-                if (answer != null) {
+                ConversationEntry answer = answers.get(event.number("turn", -1));
+                if (answer != null && answer.isStreaming()) {
                     answer.setStreaming(false);
                     answer.setDetail("failed");
+                }
+                break;
+            }
+            case GUARD_TRIPPED: {
+                ConversationEntry entry = add(ConversationEntry.Kind.ERROR, event, "Guard",
+                        "answer stopped: " + orEmpty(event.text("reason")));
+                if (event.text("said") != null) {
+                    entry.setDetail("caller heard: \u201c" + event.text("said") + "\u201d");
+                }
+                ConversationEntry answer = answers.get(event.number("turn", -1));
+                if (answer != null && answer.isStreaming()) {
+                    answer.setStreaming(false);
                 }
                 break;
             }
@@ -390,7 +404,6 @@ public final class LiveCall {
                 setState(CallState.ENDED);
                 supervisorHolds.set(false);
                 answers.values().forEach(a -> a.setStreaming(false));
-                answers.clear();
                 add(ConversationEntry.Kind.NOTE, event, "Call", "ended: " + orEmpty(event.text("reason")));
                 updateAttention();
                 tick(event.time());
@@ -500,20 +513,15 @@ public final class LiveCall {
 
     private static String describeTool(CallEvent event) {
         String name = event.text("name");
-        if (name == null) {
-            name = event.text("tool");
-        }
         StringBuilder text = new StringBuilder(name == null ? "tool call" : name);
-        String args = event.text("arguments");
-        if (args != null) {
-            text.append('(').append(args).append(')');
+        text.append('(').append(event.text("arguments") == null ? "" : event.text("arguments")).append(')');
+        String outcome = event.text("outcome");
+        if (outcome != null) {
+            text.append(" \u2192 ").append(outcome);
         }
-        String result = event.text("result");
-        if (result != null) {
-            text.append(" \u2192 ").append(result);
-        }
-        if (name == null && args == null && result == null) {
-            text.append(' ').append(event.fields());
+        String detail = event.text("detail");
+        if (detail != null && !detail.isBlank()) {
+            text.append(": ").append(detail);
         }
         return text.toString();
     }
