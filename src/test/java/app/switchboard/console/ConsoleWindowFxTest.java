@@ -2,21 +2,30 @@ package app.switchboard.console;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import app.switchboard.agent.AgentSettings;
+import app.switchboard.agent.ConversationAgent;
+import app.switchboard.agent.OfflineResponder;
+import app.switchboard.call.CallRegistry;
 import app.switchboard.call.EventKind;
 import app.switchboard.config.AppDirectories;
 import app.switchboard.config.Secrets;
 import app.switchboard.config.Settings;
-import app.switchboard.protocol.InboundMessage;
 import app.switchboard.protocol.OutboundMessage;
+import app.switchboard.relay.RelayConfig;
+import app.switchboard.relay.RelayServer;
+import app.switchboard.sim.SimClient;
+import app.switchboard.sim.SimulatedCall;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.URI;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
-import java.util.function.Predicate;
 import javafx.scene.control.ChoiceBox;
+import javafx.scene.control.Label;
 import javafx.scene.control.TableView;
 import javafx.scene.control.TextArea;
 import javafx.scene.input.KeyCode;
@@ -30,23 +39,49 @@ import org.testfx.framework.junit5.ApplicationExtension;
 import org.testfx.framework.junit5.Start;
 
 /**
- * The console as a supervisor uses it: headless (Monocle), clicking the real buttons, and
- * checking what reached the caller's end of the connection.
+ * The console as a supervisor uses it, end to end: headless (Monocle), a real relay over TLS on
+ * loopback, and the simulator playing Twilio's side of a real {@code wss://} socket. Each action
+ * is clicked on the real button and checked in the frames the simulated caller received.
  */
 @ExtendWith(ApplicationExtension.class)
 class ConsoleWindowFxTest {
 
-    private ScriptedCallers callers;
-    private ConsoleWindow window;
+    private static final String TOKEN = "0123456789abcdef0123456789abcdef";
+
+    private Path dataDir;
     private AppDirectories dirs;
+    private OfflineResponder responder;
+    private CallRegistry registry;
+    private RelayServer relay;
+    private SimClient client;
+    private ConsoleWindow window;
 
     @Start
     void start(Stage stage) throws Exception {
-        callers = new ScriptedCallers(25);
-        dirs = AppDirectories.under(Files.createTempDirectory("switchboard-fx"));
-        window = ConsoleWindow.show(stage, new ConsoleContext(callers.registry, new Settings(), dirs,
-                Secrets.from(Map.of()), "test", callers::close));
+        dataDir = Files.createTempDirectory("switchboard-fx");
+        dirs = AppDirectories.under(dataDir);
+        Settings settings = new Settings();
+        responder = new OfflineResponder(25);
+        registry = new CallRegistry(ConversationAgent.factory(responder, AgentSettings.defaults()),
+                settings.languageCodes(), "en-US");
+        relay = new RelayServer(new RelayConfig("127.0.0.1", 0, null,
+                new RelayConfig.TlsSource.SelfSigned(dataDir.resolve("data")), TOKEN, settings), registry);
+        relay.start();
+        client = SimClient.pinned(relay.fingerprint());
+        window = ConsoleWindow.show(stage, new ConsoleContext(registry, settings, dirs,
+                Secrets.from(Map.of("TWILIO_AUTH_TOKEN", TOKEN)), "test", this::shutDown));
         stage.requestFocus();
+    }
+
+    private void shutDown() {
+        try {
+            client.close();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+        relay.close();
+        registry.close();
+        responder.close();
     }
 
     @AfterEach
@@ -54,22 +89,27 @@ class ConsoleWindowFxTest {
         robot.interact(window::close);
     }
 
-    private MemoryConnection callIn(String callSid, String from) {
-        MemoryConnection caller = callers.connect(callSid, from);
-        await().until(() -> callers.registry.events(callSid).stream().anyMatch(e -> e.kind() == EventKind.SETUP));
-        return caller;
+    /** A caller as Twilio places it: signed upgrade over real wss to the relay. */
+    private SimulatedCall callIn(String from) {
+        SimulatedCall call = SimulatedCall.builder(client, URI.create(relay.localRelayUrl()))
+                .signedUrl(relay.relayUrl())
+                .authToken(TOKEN)
+                .action(URI.create(relay.localBaseUrl() + "/action"), relay.actionUrl())
+                .timeout(Duration.ofSeconds(20))
+                .from(from)
+                .build()
+                .open();
+        awaitEvent(call, EventKind.SETUP);
+        return call;
     }
 
-    private static Predicate<OutboundMessage> is(OutboundMessage expected) {
-        return expected::equals;
+    private void awaitEvent(SimulatedCall call, EventKind kind) {
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> registry.events(call.callSid()).stream().anyMatch(e -> e.kind() == kind));
     }
 
-    private static void awaitFrame(MemoryConnection caller, Predicate<OutboundMessage> expected) {
-        await().atMost(Duration.ofSeconds(10)).until(() -> caller.messages().stream().anyMatch(expected));
-    }
-
-    private void awaitEvent(String callSid, EventKind kind) {
-        await().until(() -> callers.registry.events(callSid).stream().anyMatch(e -> e.kind() == kind));
+    private static OutboundMessage awaitMessage(SimulatedCall call, int from, OutboundMessage expected) {
+        return call.awaitFrame(from, f -> expected.equals(f.message())).message();
     }
 
     private boolean conversationShows(FxRobot robot, String fragment) {
@@ -79,7 +119,7 @@ class ConsoleWindowFxTest {
 
     @Test
     void aNewCallAppearsInTheList(FxRobot robot) {
-        callIn("CA1", "+14155550123");
+        callIn("+14155550123");
 
         TableView<?> table = robot.lookup(".calls-table").queryAs(TableView.class);
         await().until(() -> table.getItems().size() == 1);
@@ -87,37 +127,50 @@ class ConsoleWindowFxTest {
     }
 
     @Test
+    void theStatusBarShowsTheRelayAndVerifiedSignatures(FxRobot robot) {
+        callIn("+14155550123");
+
+        await().until(() -> robot.lookup("1 live call").tryQuery().isPresent());
+        assertTrue(robot.lookup(".status-item").queryAllAs(Label.class).stream()
+                .anyMatch(l -> l.getText().equals("Relay " + relay.relayUrl())));
+        assertTrue(robot.lookup("Twilio signatures verified").tryQuery().isPresent());
+    }
+
+    @Test
     void theAnswerStreamsIntoTheDetail(FxRobot robot) {
-        callIn("CA1", "+14155550123");
-        callers.send("CA1", new InboundMessage.Prompt("a question about my bill", "en-US", true));
+        SimulatedCall caller = callIn("+14155550123");
+        int mark = caller.mark();
+
+        caller.say("a question about my bill", "en-US");
 
         await().until(() -> conversationShows(robot, "a question about my bill"));
         await().until(() -> conversationShows(robot, "Your last bill was twenty dollars"));
-        awaitEvent("CA1", EventKind.TURN_COMPLETED);
+        caller.awaitTurn(mark);
         await().until(() -> conversationShows(robot, "never miss a due date?"));
     }
 
     @Test
     void sayButtonSpeaksTheSentence(FxRobot robot) {
-        MemoryConnection caller = callIn("CA1", "+14155550123");
+        SimulatedCall caller = callIn("+14155550123");
+        int mark = caller.mark();
 
         robot.clickOn("#sayField").write("One moment please.");
         robot.clickOn("#sayButton");
 
-        awaitFrame(caller, is(new OutboundMessage.Text("One moment please.", true, null, null, false)));
+        awaitMessage(caller, mark, new OutboundMessage.Text("One moment please.", true, null, null, false));
         await().until(() -> conversationShows(robot, "One moment please."));
     }
 
     @Test
     void interruptButtonCutsTheAnswer(FxRobot robot) {
-        MemoryConnection caller = callIn("CA1", "+14155550123");
-        callers.send("CA1", new InboundMessage.Prompt("why is my bill so high", "en-US", true));
-        awaitEvent("CA1", EventKind.AGENT_TOKEN);
+        SimulatedCall caller = callIn("+14155550123");
+        caller.say("why is my bill so high", "en-US");
+        awaitEvent(caller, EventKind.AGENT_TOKEN);
+        int mark = caller.mark();
 
         robot.clickOn("#interruptButton");
 
-        awaitFrame(caller, is(new OutboundMessage.Text("", true, null, null, false)));
-        awaitEvent("CA1", EventKind.TURN_INTERRUPTED);
+        awaitMessage(caller, mark, new OutboundMessage.Text("", true, null, null, false));
         await().until(() -> conversationShows(robot, "interrupted the AI"));
         await().until(() -> robot.lookup(".entry-detail").queryAllAs(Text.class).stream()
                 .anyMatch(t -> t.getText().contains("cut: supervisor interrupted")));
@@ -125,28 +178,31 @@ class ConsoleWindowFxTest {
 
     @Test
     void aCallerBargeInStrikesThroughWhatWasNotHeard(FxRobot robot) {
-        MemoryConnection caller = callIn("CA1", "+14155550123");
-        callers.send("CA1", new InboundMessage.Prompt("why is my bill so high", "en-US", true));
-        await().until(() -> caller.messages().size() >= 6);
+        SimulatedCall caller = callIn("+14155550123");
+        int mark = caller.mark();
+        caller.say("why is my bill so high", "en-US");
+        caller.awaitFrame(mark + 4, f -> f.isText());
 
-        callers.bargeIn("CA1", 0);
+        caller.bargeIn();
 
-        awaitEvent("CA1", EventKind.TURN_INTERRUPTED);
+        awaitEvent(caller, EventKind.TURN_INTERRUPTED);
         await().until(() -> robot.lookup(".entry-unheard").queryAllAs(Text.class).stream()
                 .anyMatch(t -> t.isVisible() && t.isStrikethrough() && !t.getText().isEmpty()));
     }
 
     @Test
     void takeOverThenSendTheEditedDraft(FxRobot robot) {
-        MemoryConnection caller = callIn("CA1", "+14155550123");
+        SimulatedCall caller = callIn("+14155550123");
 
         robot.clickOn("#takeOverButton");
-        awaitEvent("CA1", EventKind.SUPERVISOR_TAKEOVER);
-        callers.send("CA1", new InboundMessage.Prompt("when is my payment due", "en-US", true));
-        awaitEvent("CA1", EventKind.DRAFT_READY);
+        awaitEvent(caller, EventKind.SUPERVISOR_TAKEOVER);
+        int held = caller.mark();
+        caller.say("when is my payment due", "en-US");
+        awaitEvent(caller, EventKind.DRAFT_READY);
         TextArea draft = robot.lookup("#draftArea").queryAs(TextArea.class);
         await().until(() -> draft.getText().startsWith("Your last bill") && !draft.isDisabled());
-        assertTrue(caller.messages().isEmpty(), "while held, the AI's draft is not spoken");
+        assertFalse(caller.received().stream().skip(held).anyMatch(f -> f.isText()),
+                "while held, the AI's draft is not spoken");
 
         robot.clickOn("#draftArea").press(KeyCode.CONTROL, KeyCode.END).release(KeyCode.END, KeyCode.CONTROL);
         robot.write(" Anything else?");
@@ -154,62 +210,68 @@ class ConsoleWindowFxTest {
         robot.clickOn("#sendDraftButton");
 
         assertTrue(edited.endsWith("due date? Anything else?"), edited);
-        awaitFrame(caller, is(new OutboundMessage.Text(edited, true, null, null, false)));
+        awaitMessage(caller, held, new OutboundMessage.Text(edited, true, null, null, false));
     }
 
     @Test
     void releaseByShortcutHandsTheCallBack(FxRobot robot) {
-        callIn("CA1", "+14155550123");
+        SimulatedCall caller = callIn("+14155550123");
         robot.clickOn("#takeOverButton");
-        awaitEvent("CA1", EventKind.SUPERVISOR_TAKEOVER);
+        awaitEvent(caller, EventKind.SUPERVISOR_TAKEOVER);
 
         robot.clickOn("#sayField").press(KeyCode.CONTROL, KeyCode.T).release(KeyCode.T, KeyCode.CONTROL);
 
-        awaitEvent("CA1", EventKind.SUPERVISOR_RELEASE);
+        awaitEvent(caller, EventKind.SUPERVISOR_RELEASE);
         await().until(() -> conversationShows(robot, "handed the call back to the AI"));
+        int mark = caller.mark();
+        caller.say("what are your opening hours", "en-US");
+        assertTrue(caller.awaitTurn(mark).text().startsWith("We are open"), "the AI answers again");
     }
 
     @Test
     void whisperIsRecordedButNotSpoken(FxRobot robot) {
-        MemoryConnection caller = callIn("CA1", "+14155550123");
+        SimulatedCall caller = callIn("+14155550123");
+        int mark = caller.mark();
 
         robot.clickOn("#whisperField").write("offer the loyalty discount");
         robot.clickOn("#whisperButton");
 
-        awaitEvent("CA1", EventKind.SUPERVISOR_WHISPER);
+        awaitEvent(caller, EventKind.SUPERVISOR_WHISPER);
         await().until(() -> conversationShows(robot, "offer the loyalty discount"));
-        assertEquals(List.of(), caller.messages());
+        caller.roundTrip();
+        assertEquals(mark, caller.mark(), "nothing reached the caller");
     }
 
     @Test
+    @SuppressWarnings("unchecked")
     void languageSwitchSendsTheLanguageMessage(FxRobot robot) {
-        MemoryConnection caller = callIn("CA1", "+34915550177");
-        ChoiceBox<?> choice = robot.lookup("#languageChoice").queryAs(ChoiceBox.class);
+        SimulatedCall caller = callIn("+34915550177");
+        int mark = caller.mark();
+        ChoiceBox<String> choice = robot.lookup("#languageChoice").queryAs(ChoiceBox.class);
         await().until(() -> !choice.isDisabled());
 
-        robot.interact(() -> ((ChoiceBox<String>) (ChoiceBox) choice).setValue("es-ES"));
+        robot.interact(() -> choice.setValue("es-ES"));
         robot.clickOn("#languageButton");
 
-        awaitFrame(caller, is(new OutboundMessage.Language("es-ES", "es-ES")));
+        awaitMessage(caller, mark, new OutboundMessage.Language("es-ES", "es-ES"));
+        assertEquals("es-ES", caller.ttsLanguage());
         await().until(() -> conversationShows(robot, "switched language to speech es-ES"));
     }
 
     @Test
     void endWithHandoffSendsEndWithTheReason(FxRobot robot) throws Exception {
-        MemoryConnection caller = callIn("CA1", "+14155550123");
+        SimulatedCall caller = callIn("+14155550123");
 
         robot.clickOn("#endReasonField").write("billing dispute");
         robot.clickOn("#handToHumanCheck");
         robot.clickOn("#endButton");
 
-        awaitFrame(caller, m -> m instanceof OutboundMessage.End);
-        OutboundMessage.End end = (OutboundMessage.End) caller.messages().stream()
-                .filter(m -> m instanceof OutboundMessage.End).findFirst().orElseThrow();
-        var handoff = new ObjectMapper().readTree(end.handoffData());
+        assertEquals(1000, caller.awaitClosed().code());
+        var handoff = new ObjectMapper().readTree(caller.handoffData());
         assertEquals("billing dispute", handoff.get("reason").asText());
         assertTrue(handoff.get("handToHuman").asBoolean());
+        await().until(() -> conversationShows(robot, "ended the call and handed it to a human"));
     }
-
 
     @Test
     void settingsDialogSavesTheEditedSettings(FxRobot robot) {
@@ -235,7 +297,7 @@ class ConsoleWindowFxTest {
         robot.clickOn("#saveButton");
 
         await().until(() -> robot.lookup("#messageLabel").queryLabeled().getText().contains("Port must be"));
-        assertTrue(!Files.exists(dirs.config().resolve(Settings.FILE_NAME)));
-        robot.clickOn("Cancel");
+        assertFalse(Files.exists(dirs.config().resolve(Settings.FILE_NAME)));
+        robot.clickOn("#cancelButton");
     }
 }
