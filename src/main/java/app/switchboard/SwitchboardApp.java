@@ -11,6 +11,7 @@ import app.switchboard.config.Settings;
 import app.switchboard.relay.RelayConfig;
 import app.switchboard.relay.RelayServer;
 import app.switchboard.console.ConsoleApp;
+import app.switchboard.console.CallHistory;
 import app.switchboard.console.ConsoleContext;
 import app.switchboard.sim.DemoCallers;
 import app.switchboard.store.EventStore;
@@ -112,7 +113,8 @@ final class SwitchboardApp implements AutoCloseable {
 
     /** Opens the console; returns when its window is closed. */
     void runConsole() {
-        ConsoleApp.launch(new ConsoleContext(registry, saved, dirs, secrets, demo == null ? null : "demo", () -> { }));
+        ConsoleApp.launch(new ConsoleContext(registry, saved, dirs, secrets, demo == null ? null : "demo", () -> { })
+                .withHistory(CallHistory.of(store)));
     }
 
     /**

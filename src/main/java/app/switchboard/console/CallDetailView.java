@@ -271,8 +271,17 @@ public final class CallDetailView extends FxmlView<StackPane> {
         }
     }
 
-    /** One conversation line: time, speaker, text (unheard part struck through), note. */
     private Node node(ConversationEntry entry) {
+        Node row = conversationRow(entry);
+        nodes.put(entry, row);
+        return row;
+    }
+
+    /**
+     * One conversation line: time, speaker, text (unheard part struck through), note. The one
+     * rendering of a {@link ConversationEntry}: the History view shows past calls with it too.
+     */
+    static Node conversationRow(ConversationEntry entry) {
         Label time = new Label(TIME.format(entry.time()));
         time.getStyleClass().add("entry-time");
         Label speaker = new Label(entry.speaker());
@@ -315,7 +324,6 @@ public final class CallDetailView extends FxmlView<StackPane> {
         row.getProperties().put("listeners", new Object[] {partial, streaming});
         entry.partialProperty().addListener(new WeakChangeListener<>(partial));
         entry.streamingProperty().addListener(new WeakChangeListener<>(streaming));
-        nodes.put(entry, row);
         return row;
     }
 

@@ -16,9 +16,22 @@ import java.util.Objects;
  * @param secrets     shown as presence only, never in full
  * @param titleSuffix appended to the window title, e.g. "demo"; null or blank for none
  * @param onClose     runs once on the FX thread when the console closes (stop the relay, etc.)
+ * @param history     past calls for the History view and the store-health warning; null when
+ *                    the console runs without a store (History is then unavailable)
  */
 public record ConsoleContext(CallControl calls, Settings settings, AppDirectories directories, Secrets secrets,
-                             String titleSuffix, Runnable onClose) {
+                             String titleSuffix, Runnable onClose, CallHistory history) {
+
+    /** A console without call history. */
+    public ConsoleContext(CallControl calls, Settings settings, AppDirectories directories, Secrets secrets,
+                          String titleSuffix, Runnable onClose) {
+        this(calls, settings, directories, secrets, titleSuffix, onClose, null);
+    }
+
+    /** The same console reading past calls from {@code source}. */
+    public ConsoleContext withHistory(CallHistory source) {
+        return new ConsoleContext(calls, settings, directories, secrets, titleSuffix, onClose, source);
+    }
 
     public ConsoleContext {
         Objects.requireNonNull(calls, "calls");

@@ -62,6 +62,8 @@ public final class ConsoleWindow {
         }
         closed = true;
         pump.stop();
+        view.closeHistory();
+        viewModel.close();
         context.onClose().run();
     }
 

@@ -6,6 +6,7 @@ import javafx.scene.Scene;
 import javafx.scene.control.Alert;
 import javafx.scene.control.CheckMenuItem;
 import javafx.scene.control.Label;
+import javafx.scene.control.MenuItem;
 import javafx.scene.control.SplitPane;
 import javafx.scene.control.Tooltip;
 import javafx.scene.input.KeyCombination;
@@ -26,11 +27,15 @@ public final class MainWindowView extends FxmlView<BorderPane> {
     @FXML private Label signaturesLabel;
     @FXML private Label modelLabel;
     @FXML private Label liveCallsLabel;
+    @FXML private MenuItem historyItem;
+    @FXML private Label storeBanner;
 
     private final MainWindowViewModel viewModel;
     private final CallListView list;
     private final CallDetailView detail;
     private Runnable onQuit = () -> { };
+    private Stage historyStage;
+    private HistoryView history;
     /** What the settings dialog edits: the launcher's settings, then whatever it last saved. */
     private app.switchboard.config.Settings settings;
 
@@ -52,12 +57,71 @@ public final class MainWindowView extends FxmlView<BorderPane> {
         viewModel.verifiedProperty().addListener((obs, old, now) -> signaturesLabel.pseudoClassStateChanged(WARNING, !now));
         modelLabel.textProperty().bind(viewModel.modelProperty());
         liveCallsLabel.textProperty().bind(viewModel.liveCallsProperty());
+
+        storeBanner.textProperty().bind(viewModel.storeWarningProperty());
+        storeBanner.visibleProperty().bind(viewModel.storeDegradedProperty());
+        storeBanner.managedProperty().bind(viewModel.storeDegradedProperty());
+        if (!viewModel.hasHistory()) {
+            historyItem.setText("Past calls… (no history store)");
+            historyItem.setDisable(true);
+        }
+        historyItem.setAccelerator(KeyCombination.keyCombination("Shortcut+H"));
     }
 
     /** Scene-wide shortcuts; call once the root is in its scene. */
     void installShortcuts(Scene scene) {
         detail.installShortcuts(scene);
         scene.getAccelerators().put(KeyCombination.keyCombination("Shortcut+Comma"), this::openSettings);
+    }
+
+    /** Opens the History window, or brings it to the front if it is open. */
+    @FXML
+    void openHistory() {
+        if (!viewModel.hasHistory()) {
+            return;
+        }
+        if (historyStage != null) {
+            historyStage.toFront();
+            historyStage.requestFocus();
+            return;
+        }
+        HistoryViewModel model = new HistoryViewModel(viewModel.context().history());
+        history = new HistoryView(model);
+        Stage stage = new Stage();
+        stage.setTitle("Switchboard \u2014 call history");
+        Window owner = root().getScene() == null ? null : root().getScene().getWindow();
+        if (owner != null) {
+            stage.initOwner(owner);
+        }
+        Scene scene = new Scene(history.root(), 1240, 780);
+        scene.getStylesheets().addAll(root().getScene() == null ? java.util.List.of() : root().getScene().getStylesheets());
+        stage.setScene(scene);
+        stage.setOnHidden(e -> {
+            model.close();
+            historyStage = null;
+            history = null;
+        });
+        historyStage = stage;
+        stage.show();
+    }
+
+    /** Closes the History window if open (its reads and export stop). */
+    void closeHistory() {
+        if (historyStage != null) {
+            historyStage.close();
+        }
+    }
+
+    HistoryView history() {
+        return history;
+    }
+
+    Stage historyStage() {
+        return historyStage;
+    }
+
+    Label storeBanner() {
+        return storeBanner;
     }
 
     void onQuit(Runnable action) {

@@ -1,6 +1,8 @@
 package app.switchboard.console;
 
 import app.switchboard.call.RelayStatus;
+import app.switchboard.store.StoreHealth;
+import javafx.application.Platform;
 import javafx.beans.property.ReadOnlyBooleanProperty;
 import javafx.beans.property.ReadOnlyBooleanWrapper;
 import javafx.beans.property.ReadOnlyStringProperty;
@@ -24,6 +26,9 @@ public final class MainWindowViewModel {
     private final ReadOnlyBooleanWrapper verified = new ReadOnlyBooleanWrapper(this, "verified", false);
     private final ReadOnlyStringWrapper model = new ReadOnlyStringWrapper(this, "model", "");
     private final ReadOnlyStringWrapper liveCalls = new ReadOnlyStringWrapper(this, "liveCalls", "");
+    private final ReadOnlyBooleanWrapper storeDegraded = new ReadOnlyBooleanWrapper(this, "storeDegraded", false);
+    private final ReadOnlyStringWrapper storeWarning = new ReadOnlyStringWrapper(this, "storeWarning", "");
+    private AutoCloseable healthSubscription;
 
     public MainWindowViewModel(ConsoleContext context, CallBoard board) {
         this.context = context;
@@ -35,6 +40,48 @@ public final class MainWindowViewModel {
         title.set(suffix == null || suffix.isBlank() ? "Switchboard" : "Switchboard \u2014 " + suffix);
         board.liveCountProperty().addListener((obs, old, now) -> updateLiveCalls());
         refreshStatus();
+        if (context.history() != null) {
+            // Reported at once, then on the store's writer thread at each change (rare).
+            healthSubscription = context.history().onHealthChange(health -> Platform.runLater(() -> showHealth(health)));
+        }
+    }
+
+    /** The persistent warning: shown while history is not being saved, gone once it is again. */
+    void showHealth(StoreHealth health) {
+        if (health == null || health.ok()) {
+            storeDegraded.set(false);
+            storeWarning.set("");
+            return;
+        }
+        String message = health.message() == null || health.message().isBlank()
+                ? "Call history is not being saved." : health.message();
+        storeWarning.set("\u26a0 " + message);
+        storeDegraded.set(true);
+    }
+
+    /** Stops listening to the store. */
+    public void close() {
+        AutoCloseable subscription = healthSubscription;
+        healthSubscription = null;
+        if (subscription != null) {
+            try {
+                subscription.close();
+            } catch (Exception ignored) {
+                // Only a listener removal; the store logs its own problems.
+            }
+        }
+    }
+
+    public boolean hasHistory() {
+        return context.history() != null;
+    }
+
+    public ReadOnlyBooleanProperty storeDegradedProperty() {
+        return storeDegraded.getReadOnlyProperty();
+    }
+
+    public ReadOnlyStringProperty storeWarningProperty() {
+        return storeWarning.getReadOnlyProperty();
     }
 
     /** Re-reads the relay's status. */

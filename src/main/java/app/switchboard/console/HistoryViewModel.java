@@ -1,0 +1,397 @@
+package app.switchboard.console;
+
+import app.switchboard.call.CallEvent;
+import app.switchboard.store.AuditEntry;
+import app.switchboard.store.CallPage;
+import app.switchboard.store.CallRecord;
+import app.switchboard.store.ExportFormat;
+import app.switchboard.store.HistoryQuery;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
+import javafx.beans.property.ObjectProperty;
+import javafx.beans.property.ReadOnlyBooleanProperty;
+import javafx.beans.property.ReadOnlyBooleanWrapper;
+import javafx.beans.property.ReadOnlyLongProperty;
+import javafx.beans.property.ReadOnlyLongWrapper;
+import javafx.beans.property.ReadOnlyObjectProperty;
+import javafx.beans.property.ReadOnlyObjectWrapper;
+import javafx.beans.property.ReadOnlyStringProperty;
+import javafx.beans.property.ReadOnlyStringWrapper;
+import javafx.beans.property.SimpleObjectProperty;
+import javafx.beans.property.SimpleStringProperty;
+import javafx.beans.property.StringProperty;
+import javafx.collections.FXCollections;
+import javafx.collections.ObservableList;
+import javafx.concurrent.Task;
+
+/**
+ * The History window's state: the search (number, date range, words said), one page of past
+ * calls, the opened call rebuilt as a {@link LiveCall} from its stored events (so it renders
+ * exactly as the live view did), its audit trail, and exports.
+ *
+ * <p>Every store call runs as a {@link Task} on executors this view model owns (one for reads,
+ * one for exports, so a long export never holds up browsing); results land on the FX thread.
+ * Used from the FX thread; {@link #close()} stops its threads.
+ */
+public final class HistoryViewModel implements AutoCloseable {
+
+    public static final int PAGE_SIZE = 50;
+
+    private final CallHistory history;
+    private final ZoneId zone;
+    private final int pageSize;
+    private final ExecutorService reads = Executors.newSingleThreadExecutor(daemon("history-reader"));
+    private final ExecutorService exports = Executors.newSingleThreadExecutor(daemon("history-export"));
+
+    private final StringProperty number = new SimpleStringProperty(this, "number", "");
+    private final StringProperty text = new SimpleStringProperty(this, "text", "");
+    private final ObjectProperty<LocalDate> fromDate = new SimpleObjectProperty<>(this, "fromDate");
+    private final ObjectProperty<LocalDate> untilDate = new SimpleObjectProperty<>(this, "untilDate");
+
+    private final ObservableList<CallRecord> calls = FXCollections.observableArrayList();
+    private final ObservableList<CallRecord> callsView = FXCollections.unmodifiableObservableList(calls);
+    private final ReadOnlyLongWrapper total = new ReadOnlyLongWrapper(this, "total", 0);
+    private final ReadOnlyStringWrapper pageText = new ReadOnlyStringWrapper(this, "pageText", "");
+    private final ReadOnlyBooleanWrapper hasNext = new ReadOnlyBooleanWrapper(this, "hasNext", false);
+    private final ReadOnlyBooleanWrapper hasPrevious = new ReadOnlyBooleanWrapper(this, "hasPrevious", false);
+    private final ReadOnlyBooleanWrapper loading = new ReadOnlyBooleanWrapper(this, "loading", false);
+    private final ReadOnlyStringWrapper status = new ReadOnlyStringWrapper(this, "status", "");
+
+    private final ReadOnlyObjectWrapper<CallRecord> openedRecord = new ReadOnlyObjectWrapper<>(this, "openedRecord");
+    private final ReadOnlyObjectWrapper<LiveCall> opened = new ReadOnlyObjectWrapper<>(this, "opened");
+    private final ObservableList<AuditEntry> audit = FXCollections.observableArrayList();
+    private final ObservableList<AuditEntry> auditView = FXCollections.unmodifiableObservableList(audit);
+
+    private final ReadOnlyObjectWrapper<Task<Long>> export = new ReadOnlyObjectWrapper<>(this, "export");
+    private final ReadOnlyBooleanWrapper exporting = new ReadOnlyBooleanWrapper(this, "exporting", false);
+
+    /** The search the shown page belongs to (paging keeps it, even if the fields were edited since). */
+    private HistoryQuery query;
+    /** Bumped per page or open request: an older answer arriving late is dropped. */
+    private int pageRequest;
+    private int openRequest;
+
+    public HistoryViewModel(CallHistory history) {
+        this(history, ZoneId.systemDefault(), PAGE_SIZE);
+    }
+
+    HistoryViewModel(CallHistory history, ZoneId zone, int pageSize) {
+        this.history = Objects.requireNonNull(history, "history");
+        this.zone = zone;
+        this.pageSize = pageSize;
+        this.query = HistoryQuery.all(pageSize);
+    }
+
+    // ---- search and paging ----
+
+    /** Runs the search in the fields from the first page. */
+    public Task<CallPage> search() {
+        query = buildQuery();
+        return load(query);
+    }
+
+    /** Clears the fields and shows every call. */
+    public Task<CallPage> clearSearch() {
+        number.set("");
+        text.set("");
+        fromDate.set(null);
+        untilDate.set(null);
+        return search();
+    }
+
+    public Task<CallPage> nextPage() {
+        return load(query.page(query.offset() + pageSize));
+    }
+
+    public Task<CallPage> previousPage() {
+        return load(query.page(Math.max(0, query.offset() - pageSize)));
+    }
+
+    /** Reloads the page shown (new calls may have ended since). */
+    public Task<CallPage> refresh() {
+        return load(query);
+    }
+
+    /** The fields as a store query: dates are whole days in this console's time zone, both ends included. */
+    HistoryQuery buildQuery() {
+        Instant from = fromDate.get() == null ? null : fromDate.get().atStartOfDay(zone).toInstant();
+        Instant until = untilDate.get() == null ? null : untilDate.get().plusDays(1).atStartOfDay(zone).toInstant();
+        return new HistoryQuery(blankToNull(number.get()), from, until, blankToNull(text.get()), 0, pageSize);
+    }
+
+    private Task<CallPage> load(HistoryQuery request) {
+        int id = ++pageRequest;
+        Task<CallPage> task = new Task<>() {
+            @Override
+            protected CallPage call() {
+                return history.page(request);
+            }
+        };
+        loading.set(true);
+        task.setOnSucceeded(e -> {
+            if (id != pageRequest) {
+                return;
+            }
+            loading.set(false);
+            query = request;
+            show(task.getValue());
+        });
+        task.setOnFailed(e -> {
+            if (id != pageRequest) {
+                return;
+            }
+            loading.set(false);
+            status.set("Could not read the call history: " + message(task.getException()));
+        });
+        reads.execute(task);
+        return task;
+    }
+
+    private void show(CallPage page) {
+        calls.setAll(page.calls());
+        total.set(page.total());
+        hasPrevious.set(page.offset() > 0);
+        hasNext.set(page.hasMore());
+        if (page.total() == 0) {
+            pageText.set("No calls");
+        } else if (page.calls().isEmpty()) {
+            pageText.set("No calls on this page of " + page.total());
+        } else {
+            pageText.set(String.format(Locale.ROOT, "%,d\u2013%,d of %,d", page.offset() + 1,
+                    page.offset() + page.calls().size(), page.total()));
+        }
+        status.set(page.total() == 1 ? "1 call" : String.format(Locale.ROOT, "%,d calls", page.total()));
+    }
+
+    // ---- one past call ----
+
+    /**
+     * Loads a call's events and audit trail off the FX thread and rebuilds its conversation with
+     * the live model, so it reads exactly as it did while live.
+     */
+    public Task<LiveCall> open(CallRecord record) {
+        int id = ++openRequest;
+        if (record == null) {
+            openedRecord.set(null);
+            opened.set(null);
+            audit.clear();
+            return null;
+        }
+        List<AuditEntry> trail = new ArrayList<>();
+        Task<LiveCall> task = new Task<>() {
+            @Override
+            protected LiveCall call() {
+                List<CallEvent> events = history.events(record.callId());
+                trail.addAll(history.auditTrail(record.callId()));
+                // Not yet shown anywhere, so it can be built off the FX thread.
+                return rebuild(record, events);
+            }
+        };
+        task.setOnSucceeded(e -> {
+            if (id != openRequest) {
+                return;
+            }
+            openedRecord.set(record);
+            audit.setAll(trail);
+            opened.set(task.getValue());
+        });
+        task.setOnFailed(e -> {
+            if (id == openRequest) {
+                status.set("Could not open call " + record.callId() + ": " + message(task.getException()));
+            }
+        });
+        reads.execute(task);
+        return task;
+    }
+
+    /**
+     * The stored events through the live model. If the call id restarted its sequence (Twilio
+     * reconnected through the action URL), the later session's events are numbered on, since the
+     * live model skips numbers it has already seen.
+     */
+    static LiveCall rebuild(CallRecord record, List<CallEvent> events) {
+        LiveCall call = new LiveCall(record.callId());
+        List<CallEvent> ordered = new ArrayList<>(events.size());
+        long last = 0;
+        for (CallEvent event : events) {
+            long seq = event.seq() > last ? event.seq() : last + 1;
+            last = seq;
+            ordered.add(seq == event.seq() ? event
+                    : new CallEvent(event.callId(), seq, event.time(), event.kind(), event.fields()));
+        }
+        call.applyAll(ordered);
+        Instant end = record.endedAt() != null ? record.endedAt() : record.lastEventAt();
+        if (end != null) {
+            call.tick(end);
+        }
+        return call;
+    }
+
+    // ---- export ----
+
+    /** Exports the opened call; null when none is open. */
+    public Task<Long> exportOpened(ExportFormat format, Path target) {
+        CallRecord record = openedRecord.get();
+        if (record == null) {
+            return null;
+        }
+        return startExport("call " + record.callId(), target,
+                progress -> history.exportCall(record.callId(), format, target, progress));
+    }
+
+    /** Exports every call matching the search shown (all pages). */
+    public Task<Long> exportResults(ExportFormat format, Path target) {
+        HistoryQuery all = query;
+        return startExport(total.get() == 1 ? "1 call" : String.format(Locale.ROOT, "%,d calls", total.get()), target,
+                progress -> history.export(all, format, target, progress));
+    }
+
+    /** Cancels the running export; its file is not written. */
+    public void cancelExport() {
+        Task<Long> task = export.get();
+        if (task != null && !task.isDone()) {
+            task.cancel(true);
+        }
+    }
+
+    private interface ExportWork {
+        long run(app.switchboard.store.ExportProgress progress);
+    }
+
+    private Task<Long> startExport(String what, Path target, ExportWork work) {
+        cancelExport();
+        Task<Long> task = new Task<>() {
+            @Override
+            protected Long call() {
+                updateProgress(0, 1);
+                long written = work.run((done, all) -> updateProgress(done, Math.max(all, 1)));
+                updateProgress(1, 1);
+                return written;
+            }
+        };
+        exporting.set(true);
+        status.set("Exporting " + what + " to " + target.getFileName() + "\u2026");
+        task.setOnSucceeded(e -> finishExport(task, String.format(Locale.ROOT, "Exported %s (%,d events) to %s",
+                what, task.getValue(), target)));
+        task.setOnCancelled(e -> finishExport(task, "Export cancelled; nothing was written"));
+        task.setOnFailed(e -> finishExport(task, "Export failed: " + message(task.getException())));
+        export.set(task);
+        exports.execute(task);
+        return task;
+    }
+
+    private void finishExport(Task<Long> task, String message) {
+        if (export.get() == task) {
+            exporting.set(false);
+        }
+        status.set(message);
+    }
+
+    // ---- properties ----
+
+    public StringProperty numberProperty() {
+        return number;
+    }
+
+    public StringProperty textProperty() {
+        return text;
+    }
+
+    public ObjectProperty<LocalDate> fromDateProperty() {
+        return fromDate;
+    }
+
+    public ObjectProperty<LocalDate> untilDateProperty() {
+        return untilDate;
+    }
+
+    public ObservableList<CallRecord> calls() {
+        return callsView;
+    }
+
+    public ReadOnlyLongProperty totalProperty() {
+        return total.getReadOnlyProperty();
+    }
+
+    public ReadOnlyStringProperty pageTextProperty() {
+        return pageText.getReadOnlyProperty();
+    }
+
+    public ReadOnlyBooleanProperty hasNextProperty() {
+        return hasNext.getReadOnlyProperty();
+    }
+
+    public ReadOnlyBooleanProperty hasPreviousProperty() {
+        return hasPrevious.getReadOnlyProperty();
+    }
+
+    public ReadOnlyBooleanProperty loadingProperty() {
+        return loading.getReadOnlyProperty();
+    }
+
+    public ReadOnlyStringProperty statusProperty() {
+        return status.getReadOnlyProperty();
+    }
+
+    public ReadOnlyObjectProperty<CallRecord> openedRecordProperty() {
+        return openedRecord.getReadOnlyProperty();
+    }
+
+    public ReadOnlyObjectProperty<LiveCall> openedProperty() {
+        return opened.getReadOnlyProperty();
+    }
+
+    public ObservableList<AuditEntry> auditTrail() {
+        return auditView;
+    }
+
+    public ReadOnlyObjectProperty<Task<Long>> exportProperty() {
+        return export.getReadOnlyProperty();
+    }
+
+    public ReadOnlyBooleanProperty exportingProperty() {
+        return exporting.getReadOnlyProperty();
+    }
+
+    ZoneId zone() {
+        return zone;
+    }
+
+    /** Stops reading and cancels a running export. */
+    @Override
+    public void close() {
+        cancelExport();
+        reads.shutdownNow();
+        exports.shutdownNow();
+    }
+
+    private static String blankToNull(String s) {
+        return s == null || s.isBlank() ? null : s.trim();
+    }
+
+    private static String message(Throwable t) {
+        if (t == null) {
+            return "unknown error";
+        }
+        return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+    }
+
+    private static ThreadFactory daemon(String name) {
+        AtomicInteger n = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, name + "-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+    }
+}

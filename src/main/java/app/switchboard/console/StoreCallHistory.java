@@ -1,0 +1,59 @@
+package app.switchboard.console;
+
+import app.switchboard.call.CallEvent;
+import app.switchboard.store.AuditEntry;
+import app.switchboard.store.CallPage;
+import app.switchboard.store.EventStore;
+import app.switchboard.store.ExportFormat;
+import app.switchboard.store.ExportProgress;
+import app.switchboard.store.HistoryQuery;
+import app.switchboard.store.StoreHealth;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.Consumer;
+
+/** {@link CallHistory} over the SQLite {@link EventStore}: a straight pass-through. */
+final class StoreCallHistory implements CallHistory {
+
+    private final EventStore store;
+
+    StoreCallHistory(EventStore store) {
+        this.store = Objects.requireNonNull(store, "store");
+    }
+
+    @Override
+    public CallPage page(HistoryQuery query) {
+        return store.history(query);
+    }
+
+    @Override
+    public List<CallEvent> events(String callId) {
+        return store.events(callId);
+    }
+
+    @Override
+    public List<AuditEntry> auditTrail(String callId) {
+        return store.auditTrail(callId);
+    }
+
+    @Override
+    public long export(HistoryQuery query, ExportFormat format, Path target, ExportProgress progress) {
+        return store.export(query, format, target, progress);
+    }
+
+    @Override
+    public long exportCall(String callId, ExportFormat format, Path target, ExportProgress progress) {
+        return store.exportCall(callId, format, target, progress);
+    }
+
+    @Override
+    public StoreHealth health() {
+        return store.health();
+    }
+
+    @Override
+    public AutoCloseable onHealthChange(Consumer<StoreHealth> listener) {
+        return store.onHealthChange(listener);
+    }
+}

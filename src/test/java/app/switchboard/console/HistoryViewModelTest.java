@@ -1,0 +1,223 @@
+package app.switchboard.console;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import app.switchboard.call.EventKind;
+import app.switchboard.store.AuditEntry;
+import app.switchboard.store.CallRecord;
+import app.switchboard.store.ExportFormat;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import javafx.application.Platform;
+import javafx.concurrent.Task;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The History view model over a real store filled by real calls. JavaFX's toolkit runs (its
+ * Tasks report on the FX thread), but no window: plain JUnit.
+ */
+class HistoryViewModelTest {
+
+    private static final ZoneId ZONE = ZoneId.of("Europe/Paris");
+
+    @TempDir
+    Path dir;
+
+    private RecordedCalls recorded;
+    private HistoryViewModel viewModel;
+
+    @BeforeAll
+    static void startFx() throws Exception {
+        CompletableFuture<Void> started = new CompletableFuture<>();
+        try {
+            Platform.startup(() -> started.complete(null));
+        } catch (IllegalStateException alreadyRunning) {
+            started.complete(null);
+        }
+        started.get(30, TimeUnit.SECONDS);
+    }
+
+    @BeforeEach
+    void record() throws Exception {
+        recorded = new RecordedCalls(dir.resolve("data"));
+        recorded.record("CA001", "+1 (555) 000-0001", "what is my bill");
+        recorded.record("CA002", "+15550000002", "my parcel never arrived");
+        recorded.record("CA003", "+15550000003", "I want to cancel my subscription");
+        recorded.flushed();
+        viewModel = fx(() -> new HistoryViewModel(recorded.history(), ZONE, 2));
+    }
+
+    @AfterEach
+    void close() {
+        if (viewModel != null) {
+            viewModel.close();
+        }
+        recorded.close();
+    }
+
+    private static <T> T fx(Callable<T> work) throws Exception {
+        CompletableFuture<T> result = new CompletableFuture<>();
+        Platform.runLater(() -> {
+            try {
+                result.complete(work.call());
+            } catch (Throwable t) {
+                result.completeExceptionally(t);
+            }
+        });
+        return result.get(30, TimeUnit.SECONDS);
+    }
+
+    private List<String> shownIds() throws Exception {
+        return fx(() -> viewModel.calls().stream().map(CallRecord::callId).toList());
+    }
+
+    private void awaitIds(List<String> expected) {
+        await().atMost(Duration.ofSeconds(20)).until(() -> shownIds().equals(expected));
+    }
+
+    @Test
+    void pagesListNewestFirstWithTheTotal() throws Exception {
+        fx(viewModel::search);
+        awaitIds(List.of("CA003", "CA002"));
+        assertEquals(3, fx(() -> viewModel.totalProperty().get()));
+        assertEquals("1\u20132 of 3", fx(() -> viewModel.pageTextProperty().get()));
+        assertTrue(fx(() -> viewModel.hasNextProperty().get()));
+        assertFalse(fx(() -> viewModel.hasPreviousProperty().get()));
+
+        fx(viewModel::nextPage);
+        awaitIds(List.of("CA001"));
+        assertEquals("3\u20133 of 3", fx(() -> viewModel.pageTextProperty().get()));
+        assertFalse(fx(() -> viewModel.hasNextProperty().get()));
+        assertTrue(fx(() -> viewModel.hasPreviousProperty().get()));
+
+        fx(viewModel::previousPage);
+        awaitIds(List.of("CA003", "CA002"));
+    }
+
+    @Test
+    void searchFindsCallsByNumberDatesAndWordsSaid() throws Exception {
+        fx(() -> {
+            viewModel.numberProperty().set("555 000 0001");
+            return viewModel.search();
+        });
+        awaitIds(List.of("CA001"));
+
+        fx(() -> {
+            viewModel.numberProperty().set("");
+            viewModel.textProperty().set("PARCEL");
+            return viewModel.search();
+        });
+        awaitIds(List.of("CA002"));
+
+        // The supervisor's words are searchable too, in every call.
+        fx(() -> {
+            viewModel.textProperty().set("colleague tomorrow");
+            return viewModel.search();
+        });
+        awaitIds(List.of("CA003", "CA002"));
+        assertEquals(3, fx(() -> viewModel.totalProperty().get()));
+
+        LocalDate today = LocalDate.now(ZONE);
+        fx(() -> {
+            viewModel.textProperty().set("");
+            viewModel.fromDateProperty().set(today.minusDays(1));
+            viewModel.untilDateProperty().set(today.minusDays(1));
+            return viewModel.search();
+        });
+        await().atMost(Duration.ofSeconds(20)).until(() -> fx(() -> "No calls".equals(viewModel.pageTextProperty().get())));
+        assertEquals(List.of(), shownIds());
+
+        fx(() -> {
+            viewModel.untilDateProperty().set(today);
+            return viewModel.search();
+        });
+        awaitIds(List.of("CA003", "CA002"));
+
+        fx(viewModel::clearSearch);
+        awaitIds(List.of("CA003", "CA002"));
+        assertEquals(3, fx(() -> viewModel.totalProperty().get()));
+    }
+
+    @Test
+    void openingACallRebuildsTheConversationTheLiveViewShowed() throws Exception {
+        LiveCall live = new LiveCall("CA002");
+        live.applyAll(recorded.liveEvents("CA002"));
+
+        fx(viewModel::search);
+        awaitIds(List.of("CA003", "CA002"));
+        fx(() -> viewModel.open(viewModel.calls().get(1)));
+        await().atMost(Duration.ofSeconds(20)).until(() -> fx(() -> viewModel.openedProperty().get() != null));
+        LiveCall rebuilt = fx(() -> viewModel.openedProperty().get());
+
+        assertEquals(describe(live), describe(rebuilt));
+        assertTrue(rebuilt.entries().stream().anyMatch(e -> e.kind() == ConversationEntry.Kind.AI && !e.unheard().isEmpty()),
+                "an answer with an unheard part: " + describe(rebuilt));
+        assertTrue(rebuilt.entries().stream().anyMatch(e -> e.text().equals("my parcel never arrived")));
+        assertTrue(rebuilt.isEnded());
+        assertEquals("+15550000002", rebuilt.callerProperty().get());
+
+        List<AuditEntry> audit = fx(() -> List.copyOf(viewModel.auditTrail()));
+        assertEquals(List.of("takeover", "say", "release", "end"), audit.stream().map(AuditEntry::action).toList());
+        assertTrue(audit.stream().allMatch(a -> System.getProperty("user.name").equals(a.operator())), audit.toString());
+        assertEquals("\u201c" + RecordedCalls.SUPERVISOR_WORDS + "\u201d", HistoryView.details(audit.get(1)));
+    }
+
+    private static List<String> describe(LiveCall call) {
+        return call.entries().stream()
+                .map(e -> e.kind() + "|" + e.time() + "|" + e.speaker() + "|" + e.text() + "|" + e.unheard() + "|" + e.detail()
+                        + "|" + e.isStreaming() + "|" + e.isPartial())
+                .toList();
+    }
+
+    @Test
+    void exportsTheSearchResultAsJsonAndTheOpenedCallAsCsvWithProgressToTheEnd() throws Exception {
+        fx(() -> {
+            viewModel.textProperty().set("subscription");
+            return viewModel.search();
+        });
+        awaitIds(List.of("CA003"));
+        Path json = dir.resolve("out/result.json");
+        Files.createDirectories(json.getParent());
+        Task<Long> jsonExport = fx(() -> viewModel.exportResults(ExportFormat.JSON, json));
+        long written = jsonExport.get(30, TimeUnit.SECONDS);
+        await().atMost(Duration.ofSeconds(20)).until(() -> fx(() -> !viewModel.exportingProperty().get()));
+        assertEquals(1.0, fx(jsonExport::getProgress));
+        JsonNode tree = new ObjectMapper().readTree(json.toFile());
+        assertEquals(1, tree.get("calls").asInt());
+        assertEquals("CA003", tree.get("history").get(0).get("callId").asText());
+        assertEquals(written, tree.get("history").get(0).get("events").size());
+        assertEquals(recorded.liveEvents("CA003").size(), written);
+
+        fx(() -> viewModel.open(viewModel.calls().get(0)));
+        await().atMost(Duration.ofSeconds(20)).until(() -> fx(() -> viewModel.openedRecordProperty().get() != null));
+        Path csv = dir.resolve("out/call.csv");
+        Task<Long> csvExport = fx(() -> viewModel.exportOpened(ExportFormat.CSV, csv));
+        assertNotNull(csvExport);
+        assertEquals(written, csvExport.get(30, TimeUnit.SECONDS));
+        await().atMost(Duration.ofSeconds(20)).until(() -> fx(() -> !viewModel.exportingProperty().get()));
+        assertEquals(1.0, fx(csvExport::getProgress));
+        String text = Files.readString(csv, StandardCharsets.UTF_8);
+        assertTrue(text.contains("I want to cancel my subscription"), text);
+        assertTrue(text.contains(EventKind.SUPERVISOR_SAY.name()), text);
+        assertEquals(written + 1, text.lines().count(), "a header and one line per event");
+        assertTrue(fx(() -> viewModel.statusProperty().get()).startsWith("Exported call CA003"));
+    }
+}
