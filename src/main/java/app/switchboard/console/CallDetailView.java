@@ -164,6 +164,7 @@ public final class CallDetailView extends FxmlView<StackPane> {
                 "Ctrl+L   choose a language",
                 "Ctrl+Shift+E   End the call",
                 "Ctrl+,   Settings",
+                "Ctrl+H   Call history (past calls)",
                 "Up/Down in the call list: select a call");
     }
 

@@ -19,6 +19,7 @@ import javafx.stage.Window;
 public final class MainWindowView extends FxmlView<BorderPane> {
 
     private static final PseudoClass WARNING = PseudoClass.getPseudoClass("warning");
+    private static final KeyCombination HISTORY_KEY = KeyCombination.keyCombination("Shortcut+H");
 
     @FXML private SplitPane split;
     @FXML private CheckMenuItem darkThemeItem;
@@ -65,13 +66,14 @@ public final class MainWindowView extends FxmlView<BorderPane> {
             historyItem.setText("Past calls… (no history store)");
             historyItem.setDisable(true);
         }
-        historyItem.setAccelerator(KeyCombination.keyCombination("Shortcut+H"));
+        historyItem.setAccelerator(HISTORY_KEY);
     }
 
     /** Scene-wide shortcuts; call once the root is in its scene. */
     void installShortcuts(Scene scene) {
         detail.installShortcuts(scene);
         scene.getAccelerators().put(KeyCombination.keyCombination("Shortcut+Comma"), this::openSettings);
+        scene.getAccelerators().put(HISTORY_KEY, this::openHistory);
     }
 
     /** Opens the History window, or brings it to the front if it is open. */
