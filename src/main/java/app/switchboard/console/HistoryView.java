@@ -78,6 +78,7 @@ public final class HistoryView extends FxmlView<BorderPane> {
     private final HistoryViewModel viewModel;
     private final DateTimeFormatter started;
     private final DateTimeFormatter clock;
+    private File lastFolder;
 
     public HistoryView(HistoryViewModel viewModel) {
         this.viewModel = viewModel;
@@ -94,7 +95,7 @@ public final class HistoryView extends FxmlView<BorderPane> {
         column(callerColumn, c -> c.from() == null || c.from().isBlank() ? "unknown" : c.from());
         column(durationColumn, c -> length(c.startedAt(), c.endedAt() != null ? c.endedAt() : c.lastEventAt()));
         column(turnsColumn, c -> Integer.toString(c.turns()));
-        column(endColumn, c -> c.ended() ? (c.endReason() == null ? "ended" : c.endReason()) : "not ended");
+        column(endColumn, c -> c.ended() ? (c.endReason() == null ? "ended" : c.endReason()) : "in progress");
         column(flagsColumn, HistoryView::flags);
         callTable.getSelectionModel().selectedItemProperty().addListener((obs, old, now) -> viewModel.open(now));
 
@@ -116,6 +117,7 @@ public final class HistoryView extends FxmlView<BorderPane> {
         exportResultsButton.disableProperty().bind(viewModel.totalProperty().isEqualTo(0).or(viewModel.exportingProperty()));
         cancelExportButton.disableProperty().bind(viewModel.exportingProperty().not());
         exportProgress.visibleProperty().bind(viewModel.exportProperty().isNotNull());
+        exportProgress.managedProperty().bind(exportProgress.visibleProperty());
         viewModel.exportProperty().addListener((obs, old, task) -> {
             exportProgress.progressProperty().unbind();
             if (task != null) {
@@ -185,6 +187,11 @@ public final class HistoryView extends FxmlView<BorderPane> {
         chooser.getExtensionFilters().setAll(json, csv);
         chooser.setSelectedExtensionFilter(json);
         chooser.setInitialFileName(baseName + ".json");
+        // The last folder exported to, else the home folder (never the app's working directory).
+        File folder = lastFolder != null ? lastFolder : new File(System.getProperty("user.home"));
+        if (folder.isDirectory()) {
+            chooser.setInitialDirectory(folder);
+        }
         Window owner = root().getScene() == null ? null : root().getScene().getWindow();
         File file = chooser.showSaveDialog(owner);
         if (file == null) {
@@ -194,6 +201,7 @@ public final class HistoryView extends FxmlView<BorderPane> {
         ExportFormat format = name.endsWith(".csv") ? ExportFormat.CSV
                 : name.endsWith(".json") ? ExportFormat.JSON
                 : chooser.getSelectedExtensionFilter() == csv ? ExportFormat.CSV : ExportFormat.JSON;
+        lastFolder = file.getParentFile();
         Path target = file.toPath();
         if (!name.endsWith(".csv") && !name.endsWith(".json")) {
             target = target.resolveSibling(file.getName() + (format == ExportFormat.CSV ? ".csv" : ".json"));
@@ -223,7 +231,7 @@ public final class HistoryView extends FxmlView<BorderPane> {
                 info.add("to " + record.to());
             }
             info.add(started.format(record.startedAt()));
-            info.add(record.ended() ? "ended: " + (record.endReason() == null ? "" : record.endReason()) : "not ended");
+            info.add(record.ended() ? "ended: " + (record.endReason() == null ? "" : record.endReason()) : "in progress");
             info.add(record.eventCount() + " events");
         }
         callInfoLabel.setText(String.join(" \u00b7 ", info));
@@ -276,7 +284,21 @@ public final class HistoryView extends FxmlView<BorderPane> {
                 continue;
             }
             String value = String.valueOf(e.getValue());
-            parts.add("text".equals(e.getKey()) ? "\u201c" + value + "\u201d" : e.getKey() + ": " + value);
+            if ("handToHuman".equals(e.getKey())) {
+                if (Boolean.parseBoolean(value)) {
+                    parts.add("handed to a human");
+                }
+            } else if ("text".equals(e.getKey())) {
+                parts.add("\u201c" + value + "\u201d");
+            } else if ("reason".equals(e.getKey())) {
+                parts.add(value);
+            } else if ("ttsLanguage".equals(e.getKey())) {
+                parts.add("speech " + value);
+            } else if ("transcriptionLanguage".equals(e.getKey())) {
+                parts.add("transcription " + value);
+            } else {
+                parts.add(e.getKey() + ": " + value);
+            }
         }
         return String.join(", ", parts);
     }
