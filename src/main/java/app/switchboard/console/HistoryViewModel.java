@@ -283,7 +283,7 @@ public final class HistoryViewModel implements AutoCloseable {
         status.set("Exporting " + what + " to " + target.getFileName() + "\u2026");
         task.setOnSucceeded(e -> finishExport(task, String.format(Locale.ROOT, "Exported %s (%,d events) to %s",
                 what, task.getValue(), target)));
-        task.setOnCancelled(e -> finishExport(task, "Export cancelled; nothing was written"));
+        task.setOnCancelled(e -> finishExport(task, "Export cancelled"));
         task.setOnFailed(e -> finishExport(task, "Export failed: " + message(task.getException())));
         export.set(task);
         exports.execute(task);

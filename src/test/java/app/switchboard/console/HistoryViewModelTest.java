@@ -21,6 +21,7 @@ import java.time.ZoneId;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import javafx.application.Platform;
 import javafx.concurrent.Task;
@@ -219,5 +220,68 @@ class HistoryViewModelTest {
         assertTrue(text.contains(EventKind.SUPERVISOR_SAY.name()), text);
         assertEquals(written + 1, text.lines().count(), "a header and one line per event");
         assertTrue(fx(() -> viewModel.statusProperty().get()).startsWith("Exported call CA003"));
+    }
+
+    @Test
+    void cancellingAnExportStopsItAndLeavesNoFile() throws Exception {
+        recorded.record("CA004", "+15550000004", "where is my refund");
+        recorded.record("CA005", "+15550000005", "please update my address");
+        recorded.flushed();
+        long events = 0;
+        for (String id : List.of("CA001", "CA002", "CA003", "CA004", "CA005")) {
+            events += recorded.store.call(id).orElseThrow().eventCount();
+        }
+        assertTrue(events > 600, "enough events for the store to look at the interrupt twice: " + events);
+
+        // The real store exports; the gate only holds the export at its first progress report.
+        CallHistory real = recorded.history();
+        CountDownLatch reached = new CountDownLatch(1);
+        CallHistory gated = new CallHistory() {
+            @Override public app.switchboard.store.CallPage page(app.switchboard.store.HistoryQuery q) { return real.page(q); }
+            @Override public List<app.switchboard.call.CallEvent> events(String id) { return real.events(id); }
+            @Override public List<AuditEntry> auditTrail(String id) { return real.auditTrail(id); }
+            @Override public long exportCall(String id, ExportFormat f, Path t, app.switchboard.store.ExportProgress p) {
+                return real.exportCall(id, f, t, p);
+            }
+            @Override public app.switchboard.store.StoreHealth health() { return real.health(); }
+            @Override public AutoCloseable onHealthChange(java.util.function.Consumer<app.switchboard.store.StoreHealth> l) {
+                return real.onHealthChange(l);
+            }
+            @Override public long export(app.switchboard.store.HistoryQuery q, ExportFormat f, Path t,
+                                         app.switchboard.store.ExportProgress p) {
+                return real.export(q, f, t, (done, total) -> {
+                    p.progress(done, total);
+                    reached.countDown();
+                    try {
+                        new CountDownLatch(1).await();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                });
+            }
+        };
+        viewModel.close();
+        viewModel = fx(() -> new HistoryViewModel(gated, ZONE, 2));
+        fx(viewModel::search);
+        await().atMost(Duration.ofSeconds(20)).until(() -> fx(() -> viewModel.totalProperty().get()) == 5L);
+
+        Path out = Files.createDirectories(dir.resolve("cancelled"));
+        Path target = out.resolve("all.csv");
+        Task<Long> export = fx(() -> viewModel.exportResults(ExportFormat.CSV, target));
+        assertTrue(reached.await(30, TimeUnit.SECONDS), "the export started");
+        assertTrue(fx(() -> viewModel.exportingProperty().get()));
+        fx(() -> {
+            viewModel.cancelExport();
+            return null;
+        });
+        await().atMost(Duration.ofSeconds(20)).until(() -> fx(() -> !viewModel.exportingProperty().get()));
+        assertTrue(export.isCancelled());
+        assertEquals("Export cancelled", fx(() -> viewModel.statusProperty().get()));
+        await().atMost(Duration.ofSeconds(20)).until(() -> {
+            try (var files = Files.list(out)) {
+                return files.findAny().isEmpty();
+            }
+        });
+        assertFalse(Files.exists(target));
     }
 }
