@@ -27,6 +27,8 @@ public final class CallRegistry implements CallControl, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(CallRegistry.class);
 
+    static final int MAX_ENDED_CALLS_KEPT = 200;
+
     private final Map<String, CallSession> calls = new ConcurrentHashMap<>();
     private final List<Consumer<CallEvent>> listeners = new CopyOnWriteArrayList<>();
     private final ExecutorService pool;
@@ -63,6 +65,7 @@ public final class CallRegistry implements CallControl, AutoCloseable {
     public CallSession attach(InboundMessage.Setup setup, RelayConnection socket) {
         String callId = setup.callSid() == null || setup.callSid().isBlank()
                 ? "unknown-" + setup.sessionId() : setup.callSid();
+        forgetOldEndedCalls(); // not inside compute(): the map may not be changed from there
         CallSession session = calls.compute(callId, (id, existing) ->
                 existing != null && !existing.ended() ? existing : newSession(id));
         session.attach(setup, socket);
@@ -74,12 +77,24 @@ public final class CallRegistry implements CallControl, AutoCloseable {
                 languages, defaultLanguage, agentFactory);
     }
 
+    /**
+     * Ended calls stay listed for the supervisor, but not forever: the store keeps history,
+     * memory keeps only the most recent ones.
+     */
+    private void forgetOldEndedCalls() {
+        List<CallSession> ended = calls.values().stream().filter(CallSession::ended)
+                .sorted(Comparator.comparing((CallSession s) -> s.summary().endedAt())).toList();
+        for (int i = 0; i < ended.size() - MAX_ENDED_CALLS_KEPT; i++) {
+            calls.remove(ended.get(i).callId(), ended.get(i));
+        }
+    }
+
     public void inbound(CallSession session, InboundMessage message) {
         session.onInbound(message);
     }
 
-    public void frameTooLarge(CallSession session, long size, long limit) {
-        session.onFrameTooLarge(size, limit);
+    public void frameTooLarge(CallSession session, String detail, long limit) {
+        session.onFrameTooLarge(detail, limit);
     }
 
     /**

@@ -36,6 +36,7 @@ public final class CallSession implements AgentPort {
     private final List<String> languages;
     private final CallAgent agent;
     private final Queue<CallEvent> events = new ConcurrentLinkedQueue<>();
+    private final Attention attention = new Attention();
 
     // Confined to the executor.
     private long nextSeq = 1;
@@ -110,8 +111,8 @@ public final class CallSession implements AgentPort {
         executor.execute(() -> handleInbound(message));
     }
 
-    void onFrameTooLarge(long size, long limit) {
-        executor.execute(() -> record(EventKind.FRAME_TOO_LARGE, fields("size", size, "limit", limit)));
+    void onFrameTooLarge(String detail, long limit) {
+        executor.execute(() -> record(EventKind.FRAME_TOO_LARGE, fields("detail", detail, "limit", limit)));
     }
 
     void onSocketClosed(RelayConnection socket, int code, String reason) {
@@ -344,6 +345,10 @@ public final class CallSession implements AgentPort {
             publisher.accept(event);
         } catch (RuntimeException e) {
             LOG.warn("Event listener failed on {} of {}", kind, callId, e);
+        }
+        Attention.Reason reason = attention.observe(event);
+        if (reason != null) {
+            record(EventKind.ATTENTION, fields("reason", reason.name(), "label", reason.label, "cause", event.seq()));
         }
         return event;
     }

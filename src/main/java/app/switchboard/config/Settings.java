@@ -48,7 +48,11 @@ public final class Settings {
     public int firstTokenTimeoutMs = 4000;
 
     public int maxFrameBytes = 64 * 1024;
-    public int idleTimeoutSeconds = 300;
+    /**
+     * A socket with no frames for this long is closed. Twilio sends no keepalives and a caller
+     * may stay silent for minutes (214 s seen on a live call), so this only catches dead peers.
+     */
+    public int idleTimeoutSeconds = 900;
     /** Delete calls older than this many days; 0 keeps everything. */
     public int retentionDays;
 

@@ -75,7 +75,7 @@ public final class RelayEndpoint implements Session.Listener.AutoDemanding, Rela
         if (cause instanceof MessageTooLargeException) {
             CallSession current = call;
             if (current != null) {
-                registry.frameTooLarge(current, -1, maxFrameBytes);
+                registry.frameTooLarge(current, String.valueOf(cause.getMessage()), maxFrameBytes);
             }
             LOG.warn("Frame larger than {} bytes from {}: socket closed", maxFrameBytes, remote);
         } else {

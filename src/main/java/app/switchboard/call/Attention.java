@@ -1,0 +1,83 @@
+package app.switchboard.call;
+
+import java.util.ArrayDeque;
+import java.util.Arrays;
+import java.util.Deque;
+import java.util.EnumSet;
+import java.util.HashSet;
+import java.util.Locale;
+import java.util.Set;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+/**
+ * Decides when a call needs the supervisor: the caller asks for a person, says the same thing
+ * again, the agent faults, or keeps being interrupted. Each reason is raised once per call, as
+ * an {@link EventKind#ATTENTION} event, so the console and the store see the same flags.
+ * Confined to the call's executor.
+ */
+final class Attention {
+
+    enum Reason {
+        HUMAN_REQUESTED("asked for a person"),
+        REPEATED("repeats themselves"),
+        FAULT("agent fault"),
+        INTERRUPTED("interrupted the agent several times");
+
+        final String label;
+
+        Reason(String label) {
+            this.label = label;
+        }
+    }
+
+    static final int INTERRUPTS_BEFORE_FLAG = 3;
+    private static final Pattern ASKS_FOR_PERSON = Pattern.compile(
+            "\\b(human|real person|a person|someone|manager|supervisor|representative|operator|agent"
+                    + "|humano|persona|gerente|supervisora?|agente)\\b");
+
+    private final Set<Reason> raised = EnumSet.noneOf(Reason.class);
+    private final Deque<Set<String>> recentPrompts = new ArrayDeque<>();
+    private int interrupts;
+
+    /** The reason this event raises, or null. */
+    Reason observe(CallEvent event) {
+        Reason reason = switch (event.kind()) {
+            case PROMPT -> onPrompt(event.text("text"));
+            case FAULT -> Reason.FAULT;
+            case INTERRUPT -> ++interrupts >= INTERRUPTS_BEFORE_FLAG ? Reason.INTERRUPTED : null;
+            default -> null;
+        };
+        return reason != null && raised.add(reason) ? reason : null;
+    }
+
+    private Reason onPrompt(String text) {
+        if (text == null || text.isBlank()) {
+            return null;
+        }
+        String lower = text.toLowerCase(Locale.ROOT);
+        Set<String> words = words(lower);
+        boolean repeated = words.size() >= 2 && recentPrompts.stream().anyMatch(previous -> similar(previous, words));
+        recentPrompts.addLast(words);
+        if (recentPrompts.size() > 3) {
+            recentPrompts.removeFirst();
+        }
+        if (ASKS_FOR_PERSON.matcher(lower).find()) {
+            return Reason.HUMAN_REQUESTED;
+        }
+        return repeated ? Reason.REPEATED : null;
+    }
+
+    private static Set<String> words(String text) {
+        return Arrays.stream(text.split("[^\\p{L}\\p{N}]+")).filter(w -> !w.isEmpty()).collect(Collectors.toSet());
+    }
+
+    /** Jaccard similarity of the word sets: rephrasings with the same words count as repeats. */
+    private static boolean similar(Set<String> a, Set<String> b) {
+        Set<String> union = new HashSet<>(a);
+        union.addAll(b);
+        Set<String> common = new HashSet<>(a);
+        common.retainAll(b);
+        return !union.isEmpty() && (double) common.size() / union.size() >= 0.7;
+    }
+}

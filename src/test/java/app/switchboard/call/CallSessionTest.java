@@ -1,0 +1,164 @@
+package app.switchboard.call;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import app.switchboard.agent.AgentSettings;
+import app.switchboard.agent.ConversationAgent;
+import app.switchboard.agent.OfflineResponder;
+import app.switchboard.protocol.InboundMessage;
+import app.switchboard.protocol.OutboundMessage;
+import app.switchboard.protocol.ProtocolCodec;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.LongStream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class CallSessionTest {
+
+    private final OfflineResponder responder = new OfflineResponder(0);
+    private final CallRegistry registry = new CallRegistry(
+            ConversationAgent.factory(responder, AgentSettings.defaults()), List.of("en-US", "es-ES"), "en-US",
+            Duration.ofMillis(200), Clock.systemUTC());
+    private final List<CallEvent> events = new CopyOnWriteArrayList<>();
+
+    {
+        registry.subscribe(events::add);
+    }
+
+    @AfterEach
+    void close() {
+        registry.close();
+        responder.close();
+    }
+
+    private static InboundMessage.Setup setup(String callSid, String sessionId, String status) {
+        return new InboundMessage.Setup(sessionId, "AC1", callSid, "", "+15550100001", "+15550100002", "", "",
+                "inbound", "PSTN", status, Map.of("callerNumber", "+15550100001"));
+    }
+
+    private List<CallEvent> eventsOf(String callId, EventKind kind) {
+        return events.stream().filter(e -> e.callId().equals(callId) && e.kind() == kind).toList();
+    }
+
+    @Test
+    void finalPromptIsAnsweredAndTheTurnEndsWithLast() {
+        RecordingConnection socket = new RecordingConnection();
+        CallSession call = registry.attach(setup("CA1", "VX1", "RINGING"), socket);
+        registry.inbound(call, new InboundMessage.Prompt("What is my bill?", "en-US", true));
+        await().until(() -> socket.framesOf(OutboundMessage.Text.class).stream().anyMatch(OutboundMessage.Text::last));
+        String spoken = socket.framesOf(OutboundMessage.Text.class).stream().map(OutboundMessage.Text::token)
+                .reduce("", String::concat);
+        assertTrue(spoken.contains("twenty dollars"), spoken);
+        assertEquals(1, eventsOf("CA1", EventKind.TURN_COMPLETED).size());
+    }
+
+    @Test
+    void partialPromptsStartNoTurn() {
+        RecordingConnection socket = new RecordingConnection();
+        CallSession call = registry.attach(setup("CA2", "VX2", "RINGING"), socket);
+        registry.inbound(call, new InboundMessage.Prompt("What", "en-US", false));
+        registry.inbound(call, new InboundMessage.Prompt("What is my", "en-US", false));
+        registry.inbound(call, new InboundMessage.Dtmf("5")); // a marker: once recorded, the partials were handled
+        await().until(() -> !eventsOf("CA2", EventKind.DTMF).isEmpty());
+        assertEquals(2, eventsOf("CA2", EventKind.PROMPT_PARTIAL).size());
+        assertTrue(eventsOf("CA2", EventKind.TURN_STARTED).stream().allMatch(e -> e.seq() > eventsOf("CA2", EventKind.DTMF).get(0).seq()),
+                "only the keypress may start a turn");
+    }
+
+    @Test
+    void malformedAndUnknownFramesAreRecordedAndTheCallGoesOn() {
+        RecordingConnection socket = new RecordingConnection();
+        CallSession call = registry.attach(setup("CA3", "VX3", "RINGING"), socket);
+        for (int i = 0; i < 10; i++) {
+            registry.inbound(call, ProtocolCodec.decodeInbound("garbage " + i));
+        }
+        registry.inbound(call, ProtocolCodec.decodeInbound("{\"type\":\"mystery\",\"x\":1}"));
+        registry.inbound(call, new InboundMessage.Prompt("What are your hours?", "en-US", true));
+        await().until(() -> !eventsOf("CA3", EventKind.TURN_COMPLETED).isEmpty());
+        assertEquals(10, eventsOf("CA3", EventKind.MALFORMED_FRAME).size());
+        assertEquals("mystery", eventsOf("CA3", EventKind.UNKNOWN_MESSAGE).get(0).text("type"));
+        assertTrue(socket.isOpen());
+    }
+
+    @Test
+    void reconnectOnTheSameCallContinuesItsHistoryAndSequence() {
+        RecordingConnection first = new RecordingConnection();
+        CallSession call = registry.attach(setup("CA4", "VX4a", "RINGING"), first);
+        registry.inbound(call, new InboundMessage.Prompt("What is my bill?", "en-US", true));
+        await().until(() -> !eventsOf("CA4", EventKind.TURN_COMPLETED).isEmpty());
+        first.close(1006, "dropped");
+        registry.socketClosed(call, first, 1006, "dropped");
+        registry.actionCallback("CA4", Map.of("CallSid", "CA4", "SessionStatus", "failed", "ErrorCode", "64105"), "reconnect");
+
+        RecordingConnection second = new RecordingConnection();
+        CallSession resumed = registry.attach(setup("CA4", "VX4b", "IN_PROGRESS"), second);
+        assertTrue(resumed == call, "the same call continues");
+        registry.inbound(resumed, new InboundMessage.Prompt("And when is it due?", "en-US", true));
+        await().until(() -> eventsOf("CA4", EventKind.TURN_COMPLETED).size() == 2);
+
+        List<CallEvent> sessions = eventsOf("CA4", EventKind.SESSION_STARTED);
+        assertEquals(2, sessions.size());
+        assertTrue(sessions.get(1).flag("resumed"));
+        List<CallEvent> all = registry.events("CA4");
+        assertEquals(LongStream.rangeClosed(1, all.size()).boxed().toList(), all.stream().map(CallEvent::seq).toList(),
+                "one gap-free sequence across both sessions");
+        assertTrue(eventsOf("CA4", EventKind.CALL_ENDED).isEmpty());
+    }
+
+    @Test
+    void callWithoutAnActionCallbackEndsAfterTheGracePeriod() {
+        RecordingConnection socket = new RecordingConnection();
+        CallSession call = registry.attach(setup("CA5", "VX5", "RINGING"), socket);
+        socket.close(1000, "bye");
+        registry.socketClosed(call, socket, 1000, "bye");
+        await().until(() -> !eventsOf("CA5", EventKind.CALL_ENDED).isEmpty());
+        assertEquals(CallState.ENDED, registry.calls().get(0).state());
+    }
+
+    @Test
+    void supervisorEndSendsHandoffDataAsAJsonString() throws Exception {
+        RecordingConnection socket = new RecordingConnection();
+        registry.attach(setup("CA6", "VX6", "RINGING"), socket);
+        registry.end("CA6", "caller wants a refund", true);
+        await().until(() -> !socket.framesOf(OutboundMessage.End.class).isEmpty());
+        var handoff = new ObjectMapper().readTree(socket.framesOf(OutboundMessage.End.class).get(0).handoffData());
+        assertEquals("caller wants a refund", handoff.get("reason").asText());
+        assertTrue(handoff.get("handToHuman").asBoolean());
+        CallEvent audit = eventsOf("CA6", EventKind.SUPERVISOR_END).get(0);
+        assertFalse(audit.text("operator").isBlank(), "audit trail names the operator");
+    }
+
+    @Test
+    void languageSwitchSendsTheLanguageMessage() {
+        RecordingConnection socket = new RecordingConnection();
+        registry.attach(setup("CA7", "VX7", "RINGING"), socket);
+        registry.switchLanguage("CA7", "es-ES", "es-ES");
+        await().until(() -> !socket.framesOf(OutboundMessage.Language.class).isEmpty());
+        assertEquals(new OutboundMessage.Language("es-ES", "es-ES"), socket.framesOf(OutboundMessage.Language.class).get(0));
+        await().until(() -> "es-ES".equals(registry.calls().get(0).language()));
+    }
+
+    @Test
+    void takeoverTurnsAnswersIntoDraftsThatAreNotSpoken() {
+        RecordingConnection socket = new RecordingConnection();
+        CallSession call = registry.attach(setup("CA8", "VX8", "RINGING"), socket);
+        registry.takeOver("CA8");
+        registry.inbound(call, new InboundMessage.Prompt("What is my bill?", "en-US", true));
+        await().until(() -> !eventsOf("CA8", EventKind.DRAFT_READY).isEmpty());
+        assertTrue(socket.framesOf(OutboundMessage.Text.class).isEmpty(), "nothing spoken while held");
+        String draft = eventsOf("CA8", EventKind.DRAFT_READY).get(0).text("text");
+        registry.say("CA8", draft);
+        await().until(() -> !socket.framesOf(OutboundMessage.Text.class).isEmpty());
+        OutboundMessage.Text said = socket.framesOf(OutboundMessage.Text.class).get(0);
+        assertEquals(draft, said.token());
+        assertTrue(said.last());
+    }
+}

@@ -1,0 +1,159 @@
+package app.switchboard.relay;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import app.switchboard.call.CallAgent;
+import app.switchboard.call.CallEvent;
+import app.switchboard.call.CallRegistry;
+import app.switchboard.call.EventKind;
+import app.switchboard.config.Settings;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import org.eclipse.jetty.client.ContentResponse;
+import org.eclipse.jetty.client.FormRequestContent;
+import org.eclipse.jetty.client.HttpClient;
+import org.eclipse.jetty.client.Request;
+import org.eclipse.jetty.http.HttpMethod;
+import org.eclipse.jetty.util.Fields;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The relay's HTTP side over real TLS: health, webhooks, signatures behind a public URL. */
+class RelayHttpTest {
+
+    private static final String TOKEN = "test-auth-token-0123456789abcdef";
+    private static final String PUBLIC = "https://calls.example.test/switchboard";
+
+    @TempDir
+    Path dataDir;
+
+    private CallRegistry registry;
+    private RelayServer relay;
+    private HttpClient http;
+    private final List<CallEvent> events = new CopyOnWriteArrayList<>();
+
+    @BeforeEach
+    void start() throws Exception {
+        Settings settings = new Settings();
+        settings.handoffNumber = "+15550109999";
+        registry = new CallRegistry(CallAgent.silent(), settings.languageCodes(), "en-US");
+        registry.subscribe(events::add);
+        relay = new RelayServer(new RelayConfig("127.0.0.1", 0, PUBLIC,
+                new RelayConfig.TlsSource.SelfSigned(dataDir), TOKEN, settings), registry);
+        relay.start();
+        http = new HttpClient();
+        http.setSslContextFactory(new SslContextFactory.Client(true));
+        http.start();
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        http.stop();
+        relay.close();
+        registry.close();
+    }
+
+    static String sign(String token, String url, Map<String, String> params) throws Exception {
+        StringBuilder data = new StringBuilder(url);
+        new TreeMap<>(params).forEach((k, v) -> data.append(k).append(v));
+        Mac mac = Mac.getInstance("HmacSHA1");
+        mac.init(new SecretKeySpec(token.getBytes(StandardCharsets.UTF_8), "HmacSHA1"));
+        return Base64.getEncoder().encodeToString(mac.doFinal(data.toString().getBytes(StandardCharsets.UTF_8)));
+    }
+
+    private ContentResponse post(String path, Map<String, String> form, String signature) throws Exception {
+        Fields fields = new Fields();
+        form.forEach(fields::put);
+        Request request = http.newRequest(relay.localBaseUrl() + path).method(HttpMethod.POST)
+                .body(new FormRequestContent(fields));
+        if (signature != null) {
+            request.headers(h -> h.put(TwilioSignatures.HEADER, signature));
+        }
+        return request.send();
+    }
+
+    @Test
+    void healthAnswersWithoutASignature() throws Exception {
+        ContentResponse response = http.GET(relay.localBaseUrl() + "/health");
+        assertEquals(200, response.getStatus());
+        assertTrue(response.getContentAsString().contains("\"status\":\"ok\""));
+    }
+
+    @Test
+    void publicUrlsAreDerivedFromTheConfiguredOrigin() {
+        assertEquals("wss://calls.example.test/switchboard/relay", relay.relayUrl());
+        assertEquals(PUBLIC + "/twiml", relay.twimlUrl());
+        assertEquals(PUBLIC + "/action", relay.actionUrl());
+    }
+
+    @Test
+    void signedVoiceWebhookGetsConversationRelayTwiml() throws Exception {
+        Map<String, String> form = Map.of("CallSid", "CA100", "From", "+15550100001", "To", "+15550100002");
+        ContentResponse response = post("/twiml", form, sign(TOKEN, relay.twimlUrl(), form));
+        assertEquals(200, response.getStatus());
+        String xml = response.getContentAsString();
+        assertTrue(xml.contains("url=\"wss://calls.example.test/switchboard/relay\""), xml);
+        assertTrue(xml.contains("action=\"https://calls.example.test/switchboard/action\""), xml);
+    }
+
+    @Test
+    void unsignedVoiceWebhookIsForbidden() throws Exception {
+        assertEquals(403, post("/twiml", Map.of("CallSid", "CA101"), null).getStatus());
+    }
+
+    @Test
+    void webhookSignedOverTheLocalUrlIsForbidden() throws Exception {
+        Map<String, String> form = Map.of("CallSid", "CA102");
+        assertEquals(403, post("/twiml", form, sign(TOKEN, relay.localBaseUrl() + "/twiml", form)).getStatus());
+    }
+
+    @Test
+    void webhookWithTamperedParametersIsForbidden() throws Exception {
+        Map<String, String> signedForm = Map.of("CallSid", "CA103", "From", "+15550100001");
+        String signature = sign(TOKEN, relay.twimlUrl(), signedForm);
+        assertEquals(403, post("/twiml", Map.of("CallSid", "CA103", "From", "+15559999999"), signature).getStatus());
+    }
+
+    @Test
+    void actionForAnEndedSessionWithHandoffDialsTheHuman() throws Exception {
+        Map<String, String> form = Map.of("CallSid", "CA104", "SessionStatus", "ended", "CallStatus", "in-progress",
+                "HandoffData", "{\"handToHuman\":true}");
+        ContentResponse response = post("/action", form, sign(TOKEN, relay.actionUrl(), form));
+        assertEquals(200, response.getStatus());
+        assertTrue(response.getContentAsString().contains("<Dial>+15550109999</Dial>"), response.getContentAsString());
+    }
+
+    @Test
+    void unsignedActionIsForbiddenAndRecordsNothing() throws Exception {
+        assertEquals(403, post("/action", Map.of("CallSid", "CA105", "SessionStatus", "completed"), null).getStatus());
+        assertTrue(events.stream().noneMatch(e -> e.kind() == EventKind.ACTION_CALLBACK));
+    }
+
+    @Test
+    void getOnAWebhookIsNotAllowed() throws Exception {
+        assertEquals(405, http.GET(relay.localBaseUrl() + "/twiml").getStatus());
+    }
+
+    @Test
+    void unknownPathIsNotFound() throws Exception {
+        assertEquals(404, http.GET(relay.localBaseUrl() + "/nope").getStatus());
+    }
+
+    @Test
+    void relayPathWithoutUpgradeIsABadRequest() throws Exception {
+        assertEquals(400, http.GET(relay.localBaseUrl() + "/relay").getStatus());
+        await().until(() -> registry.calls().isEmpty());
+    }
+}
