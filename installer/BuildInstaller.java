@@ -94,6 +94,10 @@ public final class BuildInstaller {
         this.target = project.resolve(options.getOrDefault("target", "target"));
         this.work = target.resolve("installer");
         this.version = appVersion(require(options, "version"));
+        if (os == Os.MACOS && version.startsWith("0")) {
+            throw new BuildException("jpackage on macOS refuses a version starting with 0 (got " + version
+                    + "); pass one for the package, e.g. -Dinstaller.version=1.0.0");
+        }
         this.description = options.getOrDefault("description", "Operator console for AI voice agents");
         String t = options.getOrDefault("types", "").trim();
         this.types = t.isEmpty() ? os.defaultTypes : Arrays.asList(t.split("\\s*,\\s*"));
@@ -242,6 +246,10 @@ public final class BuildInstaller {
                 "--icon", project.resolve("installer").resolve(os.icon).toString(),
                 "@" + project.resolve("installer/jpackage/common.args"),
                 "@" + project.resolve("installer/jpackage/app-image.args")));
+        Path osImageArgs = project.resolve("installer/jpackage/" + os.argsName + "-app-image.args");
+        if (Files.isRegularFile(osImageArgs)) {
+            args.add("@" + osImageArgs);
+        }
         run("jpackage", args);
         Path image = os == Os.MACOS ? dest.resolve(NAME + ".app") : dest.resolve(NAME);
         log("app image: " + project.relativize(image) + " (" + mib(sizeOf(image)) + ")");
