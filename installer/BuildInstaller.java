@@ -55,7 +55,10 @@ public final class BuildInstaller {
 
     private final Path project;
     private final Path target;
+    /** Output: the app image and the installers. */
     private final Path work;
+    /** Intermediate steps: staged input, jdeps copies, JavaFX jmods, the runtime. */
+    private final Path build;
     private final String version;
     private final String description;
     private final List<String> types;
@@ -93,6 +96,7 @@ public final class BuildInstaller {
         this.project = Path.of(options.getOrDefault("project", ".")).toAbsolutePath().normalize();
         this.target = project.resolve(options.getOrDefault("target", "target"));
         this.work = target.resolve("installer");
+        this.build = work.resolve("build");
         this.version = appVersion(require(options, "version"));
         if (os == Os.MACOS && version.startsWith("0")) {
             throw new BuildException("jpackage on macOS refuses a version starting with 0 (got " + version
@@ -148,7 +152,7 @@ public final class BuildInstaller {
 
     /** jpackage's --input: the app jar next to lib/ with every dependency except JavaFX (that is in the runtime). */
     private Path stageInput(Path mainJar, List<Path> appJars) {
-        Path input = work.resolve("input");
+        Path input = build.resolve("input");
         Path inputLib = input.resolve("lib");
         createDirectories(inputLib);
         copy(mainJar, input.resolve(MAIN_JAR));
@@ -165,7 +169,7 @@ public final class BuildInstaller {
      * from the class path anyway, so jdeps reads copies without module-info.
      */
     private List<String> jdkModules(Path input) {
-        Path plain = work.resolve("jdeps");
+        Path plain = build.resolve("jdeps");
         createDirectories(plain);
         List<Path> copies = new ArrayList<>();
         for (Path jar : jarsUnder(input)) {
@@ -189,7 +193,7 @@ public final class BuildInstaller {
 
     /** One jmod per JavaFX platform jar: classes and resources, native libraries as the jmod's libs. */
     private Path javafxJmods(List<Path> platformJars) {
-        Path jmods = work.resolve("javafx-jmods");
+        Path jmods = build.resolve("javafx-jmods");
         createDirectories(jmods);
         for (Path jar : platformJars) {
             Matcher m = JAVAFX_PLATFORM_JAR.matcher(jar.getFileName().toString());
@@ -197,8 +201,8 @@ public final class BuildInstaller {
                 throw new IllegalStateException(jar.toString());
             }
             String module = "javafx." + m.group(1);
-            Path classes = work.resolve("javafx-unpacked").resolve(module).resolve("classes");
-            Path natives = work.resolve("javafx-unpacked").resolve(module).resolve("lib");
+            Path classes = build.resolve("javafx-unpacked").resolve(module).resolve("classes");
+            Path natives = build.resolve("javafx-unpacked").resolve(module).resolve("lib");
             createDirectories(classes);
             createDirectories(natives);
             unpack(jar, classes, natives);
@@ -214,7 +218,7 @@ public final class BuildInstaller {
     }
 
     private Path jlink(List<String> jdkModules, Path fxJmods) {
-        Path runtime = work.resolve("runtime");
+        Path runtime = build.resolve("runtime");
         List<String> modules = new ArrayList<>(jdkModules);
         modules.addAll(JAVAFX_ROOTS);
         Path jdkJmods = Path.of(System.getProperty("java.home"), "jmods");
