@@ -13,7 +13,7 @@
 #      the app keeps its files in that user's XDG folders (~/.config/switchboard,
 #      ~/.local/share/switchboard, ~/.local/state/switchboard) and writes nothing under /opt/switchboard;
 #   4. the app stops on SIGTERM;
-#   5. apt-get remove takes /opt/switchboard and the menu entry away.
+#   5. apt-get remove takes /opt/switchboard and the menu entry away (then dpkg --purge drops the record).
 set -euo pipefail
 
 READY_TIMEOUT="${READY_TIMEOUT:-90}"
@@ -41,9 +41,10 @@ cleanup() {
     local rc=$?
     if [ -n "$APP_PID" ] && kill -0 "$APP_PID" 2>/dev/null; then
         kill -KILL "$APP_PID" 2>/dev/null || true
+        wait "$APP_PID" 2>/dev/null || true
     fi
     if [ -n "$TEST_USER" ]; then
-        userdel "$TEST_USER" >/dev/null 2>&1 || true
+        userdel "$TEST_USER" || echo "verify-deb: could not delete the test user $TEST_USER" >&2
     fi
     if [ -n "$INSTALLED" ] && [ $rc -ne 0 ]; then
         echo "verify-deb: removing $PACKAGE after the failure" >&2
@@ -117,7 +118,7 @@ stop_app() {
     APP_PID=""
 }
 
-if dpkg -s "$PACKAGE" >/dev/null 2>&1; then
+if dpkg -s "$PACKAGE" 2>/dev/null | grep -q '^Status: install ok'; then
     step "$PACKAGE is installed already; removing it first"
     apt-get remove -y "$PACKAGE" >/dev/null
 fi
@@ -168,5 +169,8 @@ INSTALLED=""
 if dpkg -s "$PACKAGE" 2>/dev/null | grep -q '^Status: install ok installed'; then
     fail "dpkg still lists $PACKAGE as installed"
 fi
+# `remove` leaves dpkg's record in state config-files (the package has maintainer scripts); purge
+# drops that record too, so the machine is as before.
+dpkg --purge "$PACKAGE" >/dev/null 2>&1
 userdel "$TEST_USER" && TEST_USER=""
 step "OK: installed, ran headless twice, stopped, removed"
