@@ -9,11 +9,11 @@
 #   1. apt-get installs the .deb (pulling libgtk-3-0 and the other dependencies);
 #   2. /opt/switchboard/bin/Switchboard --headless --port 0 --data-dir DIR prints the ready line
 #      within READY_TIMEOUT seconds (default 90), and GET /health answers over TLS (when curl exists);
-#   3. started without --data-dir by a fresh unprivileged user (created for the check, deleted after),
+#   3. started as `switchboard` (the /usr/bin link) without --data-dir by a fresh unprivileged user (created for the check, deleted after),
 #      the app keeps its files in that user's XDG folders (~/.config/switchboard,
 #      ~/.local/share/switchboard, ~/.local/state/switchboard) and writes nothing under /opt/switchboard;
 #   4. the app stops on SIGTERM;
-#   5. apt-get remove takes /opt/switchboard and the menu entry away (then dpkg --purge drops the record).
+#   5. apt-get remove takes /opt/switchboard, the menu entry and the /usr/bin link away (then dpkg --purge drops the record).
 set -euo pipefail
 
 READY_TIMEOUT="${READY_TIMEOUT:-90}"
@@ -21,6 +21,7 @@ STOP_TIMEOUT="${STOP_TIMEOUT:-30}"
 PACKAGE=switchboard
 INSTALL_DIR=/opt/switchboard
 LAUNCHER="$INSTALL_DIR/bin/Switchboard"
+COMMAND=/usr/bin/switchboard
 DESKTOP_ENTRY=/usr/share/applications/switchboard-Switchboard.desktop
 
 fail() { echo "verify-deb: FAIL: $*" >&2; exit 1; }
@@ -55,20 +56,20 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# Starts the launcher in the background ($1: user to run as, rest: arguments); sets APP_PID.
+# Starts the app in the background ($1: user to run as, $2: launcher path, rest: arguments); sets APP_PID.
 # stdout (the start-up contract) goes to $WORK/out, stderr (logs) to $WORK/err.
 start_app() {
-    local user="$1"; shift
+    local user="$1" launcher="$2"; shift 2
     # Emptied here, not by the background job's redirection, so no earlier run's line is read.
     : > "$WORK/out"; : > "$WORK/err"
     if [ "$user" = root ]; then
-        env -u DISPLAY HOME="$RUN_HOME" "$LAUNCHER" "$@" > "$WORK/out" 2> "$WORK/err" &
+        env -u DISPLAY HOME="$RUN_HOME" "$launcher" "$@" > "$WORK/out" 2> "$WORK/err" &
     else
         # setpriv keeps the PID (no intermediate shell), so SIGTERM reaches the app itself.
         # The JVM takes user.home from the user's passwd entry, as for any real user.
         env -u DISPLAY -u XDG_CONFIG_HOME -u XDG_DATA_HOME -u XDG_STATE_HOME HOME="$RUN_HOME" USER="$user" \
             setpriv --reuid="$user" --regid="$(id -g "$user")" --clear-groups \
-            "$LAUNCHER" "$@" > "$WORK/out" 2> "$WORK/err" &
+            "$launcher" "$@" > "$WORK/out" 2> "$WORK/err" &
     fi
     APP_PID=$!
 }
@@ -129,12 +130,13 @@ INSTALLED=yes
 dpkg -s "$PACKAGE" | grep -q '^Status: install ok installed' || fail "dpkg does not list $PACKAGE as installed"
 dpkg -s "$PACKAGE" | grep '^Depends:' | grep -q 'libgtk-3-0' || fail "the package does not depend on libgtk-3-0"
 [ -x "$LAUNCHER" ] || fail "no launcher at $LAUNCHER"
+[ "$(readlink "$COMMAND")" = "$LAUNCHER" ] || fail "$COMMAND is not a link to $LAUNCHER"
 step "installed $(dpkg-query -W -f='${Package} ${Version}' "$PACKAGE"), $(du -sh "$INSTALL_DIR" | cut -f1) in $INSTALL_DIR"
 
 # 1. Headless with --data-dir.
 RUN_HOME="$WORK/root-home"; mkdir -p "$RUN_HOME"
 DATA_DIR="$WORK/data-dir"
-start_app root --headless --port 0 --data-dir "$DATA_DIR"
+start_app root "$LAUNCHER" --headless --port 0 --data-dir "$DATA_DIR"
 PORT="$(await_ready)"
 step "ready (--data-dir): $(grep -m1 '^Switchboard relay listening' "$WORK/out")"
 check_health "$PORT"
@@ -149,9 +151,9 @@ useradd --home-dir "$RUN_HOME" --create-home --shell /usr/sbin/nologin --user-gr
     || fail "cannot create the test user $RUN_USER"
 TEST_USER="$RUN_USER"
 touch "$WORK/before-run"
-start_app "$RUN_USER" --headless --port 0
+start_app "$RUN_USER" "$COMMAND" --headless --port 0
 PORT="$(await_ready)"
-step "ready (as $RUN_USER, HOME=$RUN_HOME): $(grep -m1 '^Switchboard relay listening' "$WORK/out")"
+step "ready (switchboard as $RUN_USER, HOME=$RUN_HOME): $(grep -m1 '^Switchboard relay listening' "$WORK/out")"
 check_health "$PORT"
 stop_app
 for d in .config/switchboard .local/share/switchboard .local/state/switchboard; do
@@ -166,6 +168,7 @@ apt-get remove -y "$PACKAGE" > "$WORK/apt-remove.log" 2>&1 || { cat "$WORK/apt-r
 INSTALLED=""
 [ ! -e "$INSTALL_DIR" ] || fail "$INSTALL_DIR is still there after apt-get remove"
 [ ! -e "$DESKTOP_ENTRY" ] || fail "$DESKTOP_ENTRY is still there after apt-get remove"
+[ ! -L "$COMMAND" ] || fail "$COMMAND is still there after apt-get remove"
 if dpkg -s "$PACKAGE" 2>/dev/null | grep -q '^Status: install ok installed'; then
     fail "dpkg still lists $PACKAGE as installed"
 fi
