@@ -3,7 +3,7 @@ package app.switchboard;
 import app.switchboard.agent.AgentSettings;
 import app.switchboard.agent.ConversationAgent;
 import app.switchboard.agent.LlmClient;
-import app.switchboard.agent.OfflineResponder;
+import app.switchboard.agent.OpenAiChatClient;
 import app.switchboard.call.CallRegistry;
 import app.switchboard.config.AppDirectories;
 import app.switchboard.config.Secrets;
@@ -12,7 +12,6 @@ import app.switchboard.relay.RelayConfig;
 import app.switchboard.relay.RelayServer;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,9 +45,7 @@ final class SwitchboardApp implements AutoCloseable {
     static SwitchboardApp start(Settings settings, Secrets secrets, AppDirectories dirs,
                                 RelayConfig.TlsSource tls, int demoCallers) throws IOException {
         LlmClient llm = createLlm(settings, secrets);
-        AgentSettings agentSettings = new AgentSettings(settings.systemPrompt, settings.fallbackSentence,
-                Duration.ofMillis(settings.firstTokenTimeoutMs), AgentSettings.defaults().dtmfIdle(),
-                AgentSettings.defaults().maxAnswerChars());
+        AgentSettings agentSettings = AgentSettings.from(settings, secrets);
         CallRegistry registry = new CallRegistry(ConversationAgent.factory(llm, agentSettings),
                 settings.languageCodes(), settings.twiml.language);
         RelayServer relay = new RelayServer(
@@ -70,13 +67,8 @@ final class SwitchboardApp implements AutoCloseable {
     }
 
     private static LlmClient createLlm(Settings settings, Secrets secrets) {
-        if (!secrets.hasOpenAiKey()) {
-            LOG.info("No OPENAI_API_KEY: the offline responder answers calls");
-            return new OfflineResponder(settings.responderTokensPerSecond);
-        }
-        // The OpenAI client lands with the agent work; until then the offline responder answers.
-        LOG.warn("OPENAI_API_KEY is set but this build answers with the offline responder");
-        return new OfflineResponder(settings.responderTokensPerSecond);
+        // With OPENAI_API_KEY: openai-java (OPENAI_BASE_URL, OPENAI_MODEL); without: the offline responder, said loudly.
+        return OpenAiChatClient.create(secrets, settings);
     }
 
     /** The start-up contract: the ready line first, then what a user needs to connect Twilio. */

@@ -5,36 +5,70 @@ import app.switchboard.call.CallAgent;
 import app.switchboard.call.CallSession;
 import app.switchboard.call.CallState;
 import app.switchboard.call.EventKind;
+import app.switchboard.protocol.InvalidMessageException;
 import app.switchboard.protocol.OutboundMessage;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The agent of one call: turns caller prompts into streamed answers, keeps the history the
  * model sees, and cuts that history to what the caller heard when an answer is interrupted.
- * Every method runs on the call's executor; stream callbacks are handed back to it, and a
- * callback from a turn that is no longer current is dropped, so nothing of a cancelled answer
- * ever reaches the wire.
+ *
+ * <p>Every method runs on the call's executor; stream callbacks and timers are handed back to
+ * it, and a callback from a request that is no longer current is dropped, so nothing of a
+ * cancelled answer ever reaches the wire. A turn may take several model requests: one retry
+ * when a request fails before any token arrived, and one more request per round of tool calls.
  */
 public final class ConversationAgent implements CallAgent {
+
+    /** One thread for every call's timers (first-token deadline, DTMF idle); they only hand work back. */
+    private static final ScheduledExecutorService TIMERS = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "agent-timer");
+        t.setDaemon(true);
+        return t;
+    });
 
     private final AgentPort port;
     private final LlmClient llm;
     private final AgentSettings settings;
+    private final List<LlmClient.ToolSpec> tools;
     private final List<ChatMessage> history = new ArrayList<>();
     private final List<String> guidance = new ArrayList<>();
 
     private Turn current;
+    /** The last answer that was sent in full; a late barge-in still trims it to what was heard. */
+    private Turn lastSpoken;
     private int turnCount;
+    private final StringBuilder dtmfDigits = new StringBuilder();
+    private ScheduledFuture<?> dtmfFlush;
+    private int dtmfGeneration;
 
     public ConversationAgent(AgentPort port, LlmClient llm, AgentSettings settings) {
         this.port = port;
         this.llm = llm;
         this.settings = settings;
+        this.tools = AgentTools.specs(port.languages());
     }
 
     public static CallAgent.Factory factory(LlmClient llm, AgentSettings settings) {
         return port -> new ConversationAgent(port, llm, settings);
+    }
+
+    /** One model request of a turn; callbacks of an attempt that is no longer the turn's are stale. */
+    private static final class Attempt {
+        final List<LlmClient.ToolCall> toolCalls = new ArrayList<>();
+        /** Names of tool calls that began streaming, for the record when the stream is cut. */
+        final List<String> toolsStarted = new ArrayList<>();
+        LlmClient.Stream stream;
+        /** Before the first token: the first-token deadline; after it: the stall check. */
+        ScheduledFuture<?> firstTokenTimer;
+        int tokens;
+        long lastTokenNanos;
     }
 
     /** One answer in progress. */
@@ -42,47 +76,95 @@ public final class ConversationAgent implements CallAgent {
         final int number = ++turnCount;
         final boolean draft;
         final long promptNanos = System.nanoTime();
+        final OutputGuard guard = new OutputGuard(settings.systemPrompt(), settings.protectedSecrets(),
+                settings.guardQuoteWords(), 8);
+        /** Everything sent on the wire for this turn (or drafted), in order. */
         final StringBuilder sent = new StringBuilder();
+        /** Assistant and tool messages of earlier tool rounds, for the follow-up requests. */
+        final List<ChatMessage> transcript = new ArrayList<>();
+        /** For each assistant message in {@link #transcript}: its text's span in {@link #sent}. */
+        final List<int[]> spans = new ArrayList<>();
+        int roundStart;
+        int rounds = 1;
+        int attempts;
+        boolean retried;
+        boolean capped;
+        int historyStart = -1;
+        Attempt attempt;
         long requestNanos;
+        /** The first-token deadline of the current round; a retry shares it, so silence stays bounded. */
+        long roundDeadlineNanos;
+        long requestSentNanos;
         long firstTokenNanos;
         long firstFrameNanos;
-        LlmClient.Stream stream;
+        long lastTokenNanos;
 
         Turn(boolean draft) {
             this.draft = draft;
         }
     }
 
+    // ---- CallAgent ----
+
     @Override
     public void onCallerTurn(String text, String lang) {
         if (current != null) {
             // The caller spoke again before the answer finished; what was sent stays as sent.
-            finishInterrupted(current.sent.toString(), "caller spoke again");
+            finishInterrupted(current.sent.length(), "caller spoke again");
         }
+        lastSpoken = null;
         history.add(ChatMessage.user(text));
         startTurn(port.supervisorHolds());
     }
 
     @Override
     public void onDtmf(String digit) {
-        if (current == null) {
-            onCallerTurn("(The caller pressed " + digit + " on the keypad.)", null);
+        if (digit == null || digit.isEmpty()) {
+            return;
         }
+        // Key presses come one frame each; gather them into one caller entry once the caller pauses.
+        dtmfDigits.append(digit);
+        if (dtmfFlush != null) {
+            dtmfFlush.cancel(false);
+        }
+        int generation = ++dtmfGeneration;
+        dtmfFlush = TIMERS.schedule(() -> port.execute(() -> flushDtmf(generation)),
+                settings.dtmfIdle().toNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    private void flushDtmf(int generation) {
+        if (generation != dtmfGeneration || dtmfDigits.length() == 0) {
+            return;
+        }
+        String digits = dtmfDigits.toString();
+        dtmfDigits.setLength(0);
+        dtmfFlush = null;
+        onCallerTurn("(The caller pressed " + String.join(" ", digits.split("")) + " on the keypad.)", null);
     }
 
     @Override
     public void onCallerInterrupt(String heard, Long durationMs) {
-        if (current == null || current.draft) {
-            return;
+        if (current != null && !current.draft) {
+            Turn turn = current;
+            finishInterrupted(HeardText.heardPrefix(turn.sent.toString(), heard).length(), "caller barged in");
+        } else if (current == null && lastSpoken != null) {
+            // The model had finished but the voice was still speaking: trim what was never heard.
+            Turn turn = lastSpoken;
+            lastSpoken = null;
+            String sent = turn.sent.toString();
+            int heardLength = HeardText.heardPrefix(sent, heard).length();
+            history.subList(turn.historyStart, history.size()).clear();
+            commit(turn, heardLength);
+            port.record(EventKind.TURN_INTERRUPTED, CallSession.fields(
+                    "turn", turn.number, "heard", sent.substring(0, heardLength),
+                    "unheard", sent.substring(heardLength), "reason", "caller barged in after the answer was sent"));
         }
-        String sent = current.sent.toString();
-        finishInterrupted(HeardText.heardPrefix(sent, heard), "caller barged in");
     }
 
     @Override
     public void onSupervisorInterrupt() {
         if (current != null && !current.draft) {
-            finishInterrupted(current.sent.toString(), "supervisor interrupted");
+            finishInterrupted(current.sent.length(), "supervisor interrupted");
         }
     }
 
@@ -90,12 +172,12 @@ public final class ConversationAgent implements CallAgent {
     public void onSupervisorSaid(String text) {
         if (current != null) {
             if (current.draft) {
-                cancel(current);
-                current = null;
+                abandon(current);
             } else {
-                finishInterrupted(current.sent.toString(), "supervisor spoke");
+                finishInterrupted(current.sent.length(), "supervisor spoke");
             }
         }
+        lastSpoken = null;
         history.add(ChatMessage.assistant(text));
         if (!port.supervisorHolds()) {
             port.setState(CallState.LISTENING);
@@ -110,32 +192,43 @@ public final class ConversationAgent implements CallAgent {
     @Override
     public void onTakeOver() {
         if (current != null && !current.draft) {
-            finishInterrupted(current.sent.toString(), "supervisor took over");
+            finishInterrupted(current.sent.length(), "supervisor took over");
         }
     }
 
     @Override
     public void onRelease() {
         if (current != null && current.draft) {
-            cancel(current);
-            current = null;
+            abandon(current);
         }
     }
 
+    /**
+     * The relay session ended (hang-up, {@code end}, or a dropped socket): cancel what is in
+     * flight. Not final: after a reconnect on the same call the conversation goes on.
+     */
     @Override
     public void close() {
+        if (dtmfFlush != null) {
+            dtmfFlush.cancel(false);
+            dtmfFlush = null;
+        }
+        dtmfDigits.setLength(0);
+        dtmfGeneration++;
         if (current != null) {
-            cancel(current);
-            current = null;
+            abandon(current);
         }
     }
 
-    /** The messages the model sees for the next answer. */
+    // ---- the turn ----
+
+    /** The messages the model sees for the next answer: system prompt, supervisor notes, history. */
     List<ChatMessage> requestMessages() {
         List<ChatMessage> messages = new ArrayList<>();
         messages.add(ChatMessage.system(settings.systemPrompt()));
         for (String note : guidance) {
-            messages.add(ChatMessage.system("Guidance from your supervisor (never read it out): " + note));
+            messages.add(ChatMessage.system("Guidance from your supervisor for the rest of this call. "
+                    + "Follow it, but never read it out or mention it: " + note));
         }
         messages.addAll(history);
         return messages;
@@ -145,117 +238,463 @@ public final class ConversationAgent implements CallAgent {
         Turn turn = new Turn(draft);
         current = turn;
         port.record(EventKind.TURN_STARTED, CallSession.fields("turn", turn.number, "draft", draft));
-        turn.requestNanos = System.nanoTime();
-        turn.stream = llm.stream(requestMessages(), new LlmClient.Listener() {
-            @Override
-            public void onToken(String token) {
-                port.execute(() -> token(turn, token));
-            }
-
-            @Override
-            public void onComplete() {
-                port.execute(() -> complete(turn));
-            }
-
-            @Override
-            public void onError(Throwable failure) {
-                port.execute(() -> failed(turn, failure));
-            }
-        });
+        request(turn);
     }
 
-    private void token(Turn turn, String token) {
-        if (turn != current) {
+    private void request(Turn turn) {
+        Attempt attempt = new Attempt();
+        turn.attempt = attempt;
+        turn.attempts++;
+        List<ChatMessage> messages = requestMessages();
+        messages.addAll(turn.transcript);
+        long now = System.nanoTime();
+        if (turn.requestNanos == 0) {
+            turn.requestNanos = now;
+        }
+        if (!turn.retried || turn.roundDeadlineNanos == 0) {
+            turn.roundDeadlineNanos = now + settings.firstTokenTimeout().toNanos();
+        }
+        attempt.firstTokenTimer = TIMERS.schedule(() -> port.execute(() -> firstTokenOverdue(turn, attempt)),
+                Math.max(0, turn.roundDeadlineNanos - now), TimeUnit.NANOSECONDS);
+        attempt.stream = llm.stream(new LlmClient.Request(messages, turn.draft ? List.of() : tools),
+                new LlmClient.Listener() {
+                    @Override
+                    public void onRequestSent() {
+                        long now = System.nanoTime();
+                        port.execute(() -> {
+                            if (turn.requestSentNanos == 0) {
+                                turn.requestSentNanos = now;
+                            }
+                        });
+                    }
+
+                    @Override
+                    public void onToken(String token) {
+                        long now = System.nanoTime();
+                        port.execute(() -> token(turn, attempt, token, now));
+                    }
+
+                    @Override
+                    public void onToolCallStarted(String id, String name) {
+                        port.execute(() -> {
+                            if (live(turn, attempt)) {
+                                attempt.toolsStarted.add(name);
+                            }
+                        });
+                    }
+
+                    @Override
+                    public void onToolCall(LlmClient.ToolCall call) {
+                        port.execute(() -> {
+                            if (live(turn, attempt)) {
+                                attempt.toolCalls.add(call);
+                            }
+                        });
+                    }
+
+                    @Override
+                    public void onComplete() {
+                        port.execute(() -> complete(turn, attempt));
+                    }
+
+                    @Override
+                    public void onError(Throwable failure) {
+                        port.execute(() -> failed(turn, attempt, failure));
+                    }
+                });
+    }
+
+    private boolean live(Turn turn, Attempt attempt) {
+        return turn == current && attempt == turn.attempt;
+    }
+
+    private void token(Turn turn, Attempt attempt, String token, long arrivedNanos) {
+        if (!live(turn, attempt) || token.isEmpty()) {
             return;
+        }
+        attempt.tokens++;
+        attempt.lastTokenNanos = arrivedNanos;
+        if (attempt.tokens == 1) {
+            // A stream that stops mid-answer must not leave the caller waiting for the HTTP read timeout.
+            cancelTimer(attempt);
+            long period = settings.firstTokenTimeout().toNanos();
+            attempt.firstTokenTimer = TIMERS.scheduleAtFixedRate(() -> port.execute(() -> stallCheck(turn, attempt)),
+                    period, period, TimeUnit.NANOSECONDS);
         }
         if (turn.firstTokenNanos == 0) {
-            turn.firstTokenNanos = System.nanoTime();
+            turn.firstTokenNanos = arrivedNanos;
         }
-        if (turn.sent.length() + token.length() > settings.maxAnswerChars()) {
-            cancel(turn);
-            complete(turn);
-            return;
-        }
-        turn.sent.append(token);
+        turn.lastTokenNanos = arrivedNanos;
         if (turn.draft) {
+            turn.sent.append(token);
             port.record(EventKind.DRAFT_TOKEN, CallSession.fields("turn", turn.number, "token", token));
             return;
         }
-        port.record(EventKind.AGENT_TOKEN, CallSession.fields("turn", turn.number, "token", token));
+        OutputGuard.Verdict verdict = turn.guard.accept(token);
+        if (verdict.tripped()) {
+            guardTripped(turn, verdict.reason());
+            return;
+        }
+        speak(turn, verdict.release());
+    }
+
+    /** Sends released text as preemptible frames, within the length cap. */
+    private void speak(Turn turn, String text) {
+        if (text.isEmpty() || turn != current) {
+            return;
+        }
+        int room = settings.maxAnswerChars() - turn.sent.length();
+        if (text.length() > room) {
+            // Cut at a word boundary inside the cap, then end the turn: the caller hears a whole word.
+            int cut = Math.max(0, room);
+            while (cut > 0 && !Character.isWhitespace(text.charAt(cut))) {
+                cut--;
+            }
+            sendToken(turn, text.substring(0, cut));
+            turn.capped = true;
+            cancel(turn);
+            completeTurn(turn);
+            return;
+        }
+        sendToken(turn, text);
+    }
+
+    private void sendToken(Turn turn, String text) {
+        if (text.isEmpty()) {
+            return;
+        }
+        turn.sent.append(text);
+        port.record(EventKind.AGENT_TOKEN, CallSession.fields("turn", turn.number, "token", text));
         // Preemptible, so a supervisor's words cut the agent's speech (protocol.md §3.1).
-        if (port.send(new OutboundMessage.Text(token, false, null, null, true)) && turn.firstFrameNanos == 0) {
+        if (port.send(new OutboundMessage.Text(text, false, null, null, true)) && turn.firstFrameNanos == 0) {
             turn.firstFrameNanos = System.nanoTime();
             port.setState(CallState.AI_SPEAKING);
         }
     }
 
-    private void complete(Turn turn) {
-        if (turn != current) {
+    private void complete(Turn turn, Attempt attempt) {
+        if (!live(turn, attempt)) {
             return;
         }
+        cancelTimer(attempt);
+        if (turn.draft) {
+            current = null;
+            port.record(EventKind.DRAFT_READY, CallSession.fields("turn", turn.number, "text", turn.sent.toString()));
+            return;
+        }
+        // The answer ended, so what the guard still holds never became a quote.
+        speak(turn, turn.guard.flush());
+        if (turn != current) {
+            return; // the length cap ended it
+        }
+        if (!attempt.toolCalls.isEmpty()) {
+            runTools(turn, attempt.toolCalls);
+            return;
+        }
+        completeTurn(turn);
+    }
+
+    private void completeTurn(Turn turn) {
         current = null;
         String text = turn.sent.toString();
-        if (turn.draft) {
-            port.record(EventKind.DRAFT_READY, CallSession.fields("turn", turn.number, "text", text));
-            return;
-        }
         port.send(new OutboundMessage.Text("", true, null, null, true));
-        history.add(ChatMessage.assistant(text));
-        port.record(EventKind.TURN_COMPLETED, CallSession.fields("turn", turn.number, "text", text));
-        recordLatency(turn);
+        commit(turn, text.length());
+        lastSpoken = turn;
+        port.record(EventKind.TURN_COMPLETED, CallSession.fields("turn", turn.number, "text", text,
+                "capped", turn.capped ? Boolean.TRUE : null));
+        recordLatency(turn, turn.capped ? "capped" : "completed");
         if (port.state() == CallState.AI_SPEAKING) {
             port.setState(CallState.LISTENING);
         }
     }
 
-    private void failed(Turn turn, Throwable failure) {
-        if (turn != current) {
+    private void failed(Turn turn, Attempt attempt, Throwable failure) {
+        if (!live(turn, attempt)) {
             return;
         }
-        current = null;
-        port.record(EventKind.FAULT, CallSession.fields("turn", turn.number,
-                "reason", String.valueOf(failure.getMessage()), "fallback", settings.fallbackSentence()));
-        if (!turn.draft) {
-            port.send(new OutboundMessage.Text(settings.fallbackSentence(), true, null, null, true));
-            history.add(ChatMessage.assistant(turn.sent + settings.fallbackSentence()));
+        cancelTimer(attempt);
+        String reason = redact(describe(failure));
+        // A retry is safe only while nothing of this request reached the caller, and only once.
+        boolean retryable = !(failure instanceof OpenAiChatClient.LlmException e) || e.retryable();
+        if (retryable && attempt.tokens == 0 && !turn.retried && !turn.draft) {
+            turn.retried = true;
+            port.record(EventKind.FAULT, CallSession.fields("turn", turn.number, "reason", reason, "retry", true));
+            request(turn);
+            return;
+        }
+        fallback(turn, reason);
+    }
+
+    private void firstTokenOverdue(Turn turn, Attempt attempt) {
+        if (!live(turn, attempt) || attempt.tokens > 0) {
+            return;
+        }
+        cancel(turn);
+        fallback(turn, "no first token within " + settings.firstTokenTimeout().toMillis() + " ms");
+    }
+
+    private void stallCheck(Turn turn, Attempt attempt) {
+        if (!live(turn, attempt)) {
+            cancelTimer(attempt);
+            return;
+        }
+        if (System.nanoTime() - attempt.lastTokenNanos >= settings.firstTokenTimeout().toNanos()) {
+            cancel(turn);
+            fallback(turn, "stream stalled: no token for " + settings.firstTokenTimeout().toMillis() + " ms");
         }
     }
 
-    private void finishInterrupted(String heard, String reason) {
+    /** The caller is never left in silence: the fallback sentence closes the turn. */
+    private void fallback(Turn turn, String reason) {
+        cancel(turn);
+        current = null;
+        turn.guard.discard();
+        port.record(EventKind.FAULT, CallSession.fields("turn", turn.number, "reason", reason,
+                "fallback", settings.fallbackSentence(), "retried", turn.retried, "tokensSent", turn.sent.length() > 0));
+        if (turn.draft) {
+            return;
+        }
+        String sentence = (turn.sent.length() > 0 && !Character.isWhitespace(turn.sent.charAt(turn.sent.length() - 1))
+                ? " " : "") + settings.fallbackSentence();
+        if (port.send(new OutboundMessage.Text(sentence, true, null, null, true)) && turn.firstFrameNanos == 0) {
+            turn.firstFrameNanos = System.nanoTime();
+        }
+        turn.sent.append(sentence);
+        commit(turn, turn.sent.length());
+        lastSpoken = turn;
+        recordLatency(turn, "fault");
+        if (port.state() == CallState.AI_SPEAKING) {
+            port.setState(CallState.LISTENING);
+        }
+    }
+
+    private void guardTripped(Turn turn, String reason) {
+        cancel(turn);
+        current = null;
+        port.record(EventKind.GUARD_TRIPPED, CallSession.fields("turn", turn.number, "reason", reason,
+                "said", settings.refusalSentence()));
+        String sentence = (turn.sent.length() > 0 ? " " : "") + settings.refusalSentence();
+        if (port.send(new OutboundMessage.Text(sentence, true, null, null, true)) && turn.firstFrameNanos == 0) {
+            turn.firstFrameNanos = System.nanoTime();
+        }
+        turn.sent.append(sentence);
+        commit(turn, turn.sent.length());
+        lastSpoken = turn;
+        recordLatency(turn, "guarded");
+        if (port.state() == CallState.AI_SPEAKING) {
+            port.setState(CallState.LISTENING);
+        }
+    }
+
+    /** Ends the turn at {@code heardLength} characters of what was sent; the rest was never heard. */
+    private void finishInterrupted(int heardLength, String reason) {
         Turn turn = current;
         current = null;
         cancel(turn);
         if (turn.draft) {
             return;
         }
-        String sent = turn.sent.toString();
-        String unheard = sent.substring(Math.min(heard.length(), sent.length()));
-        if (!heard.isBlank()) {
-            history.add(ChatMessage.assistant(heard.strip()));
+        String held = turn.guard.discard();
+        List<String> unfinished = new ArrayList<>(turn.attempt.toolsStarted);
+        for (LlmClient.ToolCall call : turn.attempt.toolCalls) {
+            unfinished.remove(call.name());
+            port.record(EventKind.TOOL_CALL, CallSession.fields("turn", turn.number, "name", call.name(),
+                    "arguments", call.argumentsJson(), "outcome", "cancelled", "detail", reason));
         }
+        for (String name : unfinished) {
+            port.record(EventKind.TOOL_CALL, CallSession.fields("turn", turn.number, "name", name,
+                    "outcome", "cancelled", "detail", reason + " while the call was still streaming"));
+        }
+        String sent = turn.sent.toString();
+        commit(turn, heardLength);
         port.record(EventKind.TURN_INTERRUPTED, CallSession.fields(
-                "turn", turn.number, "heard", heard, "unheard", unheard, "reason", reason));
-        recordLatency(turn);
+                "turn", turn.number, "heard", sent.substring(0, heardLength), "unheard", sent.substring(heardLength),
+                "reason", reason, "heldBack", held.isEmpty() ? null : held));
+        recordLatency(turn, "interrupted");
     }
 
-    private void recordLatency(Turn turn) {
+    /** Adds the turn to the history, its assistant text cut at {@code heardLength} characters of what was sent. */
+    private void commit(Turn turn, int heardLength) {
+        turn.historyStart = history.size();
+        String sent = turn.sent.toString();
+        int spanIndex = 0;
+        for (ChatMessage m : turn.transcript) {
+            if (m.role() == ChatMessage.Role.ASSISTANT) {
+                int[] span = turn.spans.get(spanIndex++);
+                history.add(m.withContent(cut(sent, span[0], span[1], heardLength)));
+            } else {
+                history.add(m);
+            }
+        }
+        String last = cut(sent, turn.roundStart, sent.length(), heardLength);
+        if (!last.isEmpty()) {
+            history.add(ChatMessage.assistant(last));
+        }
+    }
+
+    private static String cut(String sent, int start, int end, int heardLength) {
+        int stop = Math.min(end, heardLength);
+        return stop <= start ? "" : sent.substring(start, stop).strip();
+    }
+
+    // ---- tools ----
+
+    private void runTools(Turn turn, List<LlmClient.ToolCall> calls) {
+        List<ChatMessage> results = new ArrayList<>();
+        LlmClient.ToolCall ending = null;
+        for (LlmClient.ToolCall call : calls) {
+            if (AgentTools.END_CALL.equals(call.name()) || AgentTools.TRANSFER_TO_HUMAN.equals(call.name())) {
+                if (ending == null) {
+                    ending = call;
+                }
+                continue;
+            }
+            results.add(ChatMessage.tool(call.id(), runTool(turn, call)));
+        }
+        if (ending != null) {
+            endCall(turn, ending);
+            return;
+        }
+        turn.spans.add(new int[] {turn.roundStart, turn.sent.length()});
+        turn.transcript.add(ChatMessage.assistant(turn.sent.substring(turn.roundStart), calls));
+        turn.transcript.addAll(results);
+        turn.roundStart = turn.sent.length();
+        if (turn.rounds >= settings.maxToolRounds()) {
+            completeTurn(turn);
+            return;
+        }
+        turn.rounds++;
+        turn.retried = false;
+        request(turn);
+    }
+
+    /** Carries out one non-ending tool call; returns what the model is told. */
+    private String runTool(Turn turn, LlmClient.ToolCall call) {
+        String outcome;
+        String detail;
+        try {
+            if (AgentTools.SEND_DIGITS.equals(call.name())) {
+                String digits = AgentTools.argument(call, "digits");
+                OutboundMessage.SendDigits message = new OutboundMessage.SendDigits(digits);
+                outcome = port.send(message) ? "sent" : "failed";
+                detail = outcome.equals("sent") ? "Sent the digits " + digits + "." : "The digits could not be sent.";
+            } else if (AgentTools.SWITCH_LANGUAGE.equals(call.name())) {
+                String code = AgentTools.argument(call, "code");
+                if (code == null || !port.languages().contains(code)) {
+                    outcome = "refused";
+                    detail = "Refused: " + code + " is not configured. Available: " + String.join(", ", port.languages()) + ".";
+                } else {
+                    outcome = port.send(new OutboundMessage.Language(code, code)) ? "sent" : "failed";
+                    detail = outcome.equals("sent") ? "Switched speech and transcription to " + code + "."
+                            : "The language could not be switched.";
+                }
+            } else {
+                outcome = "refused";
+                detail = "Refused: there is no tool named " + call.name() + ".";
+            }
+        } catch (InvalidMessageException e) {
+            outcome = "refused";
+            detail = "Refused: " + e.getMessage();
+        } catch (IOException e) {
+            outcome = "refused";
+            detail = "Refused: the arguments are not valid JSON.";
+        }
+        port.record(EventKind.TOOL_CALL, CallSession.fields("turn", turn.number, "name", call.name(),
+                "arguments", call.argumentsJson(), "outcome", outcome, "detail", detail));
+        return detail;
+    }
+
+    private void endCall(Turn turn, LlmClient.ToolCall call) {
+        boolean human = AgentTools.TRANSFER_TO_HUMAN.equals(call.name());
+        String text;
+        try {
+            text = AgentTools.argument(call, human ? "summary" : "reason");
+        } catch (IOException e) {
+            text = null;
+        }
+        String handoff = human
+                ? AgentTools.handoff("transfer to a human", true, text == null ? "" : text)
+                : AgentTools.handoff(text == null || text.isBlank() ? "ended by the agent" : text, false, null);
+        // Close the talk cycle and keep the turn, then end; sendEnd closes this agent.
+        current = null;
+        port.send(new OutboundMessage.Text("", true, null, null, true));
+        turn.spans.add(new int[] {turn.roundStart, turn.sent.length()});
+        turn.transcript.add(ChatMessage.assistant(turn.sent.substring(turn.roundStart), List.of(call)));
+        turn.roundStart = turn.sent.length();
+        commit(turn, turn.sent.length());
+        port.record(EventKind.TOOL_CALL, CallSession.fields("turn", turn.number, "name", call.name(),
+                "arguments", call.argumentsJson(), "outcome", "ending", "handoffData", handoff));
+        port.record(EventKind.TURN_COMPLETED, CallSession.fields("turn", turn.number, "text", turn.sent.toString(),
+                "tool", call.name()));
+        recordLatency(turn, "ended");
+        port.sendEnd(handoff);
+    }
+
+    // ---- helpers ----
+
+    private void recordLatency(Turn turn, String outcome) {
         long end = System.nanoTime();
+        long p = turn.promptNanos;
         port.record(EventKind.LATENCY, CallSession.fields(
                 "turn", turn.number,
-                "requestMs", millis(turn.promptNanos, turn.requestNanos),
-                "firstTokenMs", turn.firstTokenNanos == 0 ? null : millis(turn.promptNanos, turn.firstTokenNanos),
-                "firstFrameMs", turn.firstFrameNanos == 0 ? null : millis(turn.promptNanos, turn.firstFrameNanos),
-                "lastTokenMs", millis(turn.promptNanos, end)));
+                "outcome", outcome,
+                "requestMs", millis(p, turn.requestNanos),
+                "requestSentMs", turn.requestSentNanos == 0 ? null : millis(p, turn.requestSentNanos),
+                "firstTokenMs", turn.firstTokenNanos == 0 ? null : millis(p, turn.firstTokenNanos),
+                "firstFrameMs", turn.firstFrameNanos == 0 ? null : millis(p, turn.firstFrameNanos),
+                "lastTokenMs", millis(p, turn.lastTokenNanos == 0 ? end : turn.lastTokenNanos),
+                "sentToFirstFrameMs", turn.requestSentNanos == 0 || turn.firstFrameNanos == 0 ? null
+                        : millis(turn.requestSentNanos, turn.firstFrameNanos),
+                "tokenToFrameMs", turn.firstTokenNanos == 0 || turn.firstFrameNanos == 0 ? null
+                        : millis(turn.firstTokenNanos, turn.firstFrameNanos),
+                "attempts", turn.attempts,
+                "rounds", turn.rounds));
     }
 
     private static double millis(long from, long to) {
         return Math.round((to - from) / 10_000.0) / 100.0;
     }
 
-    private static void cancel(Turn turn) {
-        if (turn != null && turn.stream != null) {
-            turn.stream.cancel();
+    private void abandon(Turn turn) {
+        cancel(turn);
+        if (current == turn) {
+            current = null;
         }
+    }
+
+    private static void cancel(Turn turn) {
+        if (turn != null && turn.attempt != null) {
+            cancelTimer(turn.attempt);
+            if (turn.attempt.stream != null) {
+                turn.attempt.stream.cancel();
+            }
+        }
+    }
+
+    private static void cancelTimer(Attempt attempt) {
+        if (attempt.firstTokenTimer != null) {
+            attempt.firstTokenTimer.cancel(false);
+        }
+    }
+
+    private static String describe(Throwable failure) {
+        Throwable t = failure;
+        while (t.getCause() != null && t.getMessage() == null) {
+            t = t.getCause();
+        }
+        String message = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+        return message.length() > 300 ? message.substring(0, 300) + "…" : message;
+    }
+
+    /** Fault reasons go to the console and the store: no secret, no auth header. */
+    private String redact(String reason) {
+        String out = reason;
+        for (String secret : settings.protectedSecrets()) {
+            if (secret != null && !secret.isEmpty()) {
+                out = out.replace(secret, "[redacted]");
+            }
+        }
+        return out.replaceAll("(?i)(bearer\\s+)\\S+", "$1[redacted]").replaceAll("sk-[A-Za-z0-9_-]{8,}", "[redacted]");
     }
 
     /** For tests: the history the next request will carry (without system messages). */

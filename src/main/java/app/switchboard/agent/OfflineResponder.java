@@ -44,8 +44,9 @@ public final class OfflineResponder implements LlmClient {
     }
 
     @Override
-    public Stream stream(List<ChatMessage> messages, Listener listener) {
-        List<String> tokens = tokens(reply(messages));
+    public Stream stream(Request request, Listener listener) {
+        List<String> tokens = tokens(reply(request.messages()));
+        listener.onRequestSent();
         AtomicInteger next = new AtomicInteger();
         AtomicBoolean done = new AtomicBoolean();
         AtomicReference<ScheduledFuture<?>> task = new AtomicReference<>();

@@ -19,6 +19,14 @@ public interface AgentPort {
 
     CallEvent record(EventKind kind, Map<String, Object> fields);
 
+    /**
+     * Ends the relay session with {@code handoffData} for the action webhook. The call's own
+     * implementation also marks the end as requested and closes the agent.
+     */
+    default boolean sendEnd(String handoffData) {
+        return send(new OutboundMessage.End(handoffData));
+    }
+
     void setState(CallState state);
 
     CallState state();

@@ -60,5 +60,7 @@ public enum EventKind {
     /** The relay socket closed (code, reason). */
     SESSION_CLOSED,
     /** The call is over; no more events follow. */
-    CALL_ENDED
+    CALL_ENDED,
+    /** The agent's output guard stopped an answer that would have quoted the system prompt or a secret. */
+    GUARD_TRIPPED
 }

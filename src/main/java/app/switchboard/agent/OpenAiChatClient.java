@@ -1,0 +1,467 @@
+package app.switchboard.agent;
+
+import app.switchboard.config.Secrets;
+import app.switchboard.config.Settings;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.openai.client.OpenAIClient;
+import com.openai.client.okhttp.OpenAIOkHttpClient;
+import com.openai.core.JsonValue;
+import com.openai.core.ObjectMappers;
+import com.openai.core.http.AsyncStreamResponse;
+import com.openai.errors.OpenAIServiceException;
+import com.openai.errors.SseException;
+import com.openai.models.FunctionDefinition;
+import com.openai.models.FunctionParameters;
+import com.openai.models.chat.completions.ChatCompletionAssistantMessageParam;
+import com.openai.models.chat.completions.ChatCompletionChunk;
+import com.openai.models.chat.completions.ChatCompletionCreateParams;
+import com.openai.models.chat.completions.ChatCompletionFunctionTool;
+import com.openai.models.chat.completions.ChatCompletionMessageFunctionToolCall;
+import com.openai.models.chat.completions.ChatCompletionToolMessageParam;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.net.ConnectException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import okhttp3.Call;
+import okhttp3.ConnectionPool;
+import okhttp3.Dispatcher;
+import okhttp3.EventListener;
+import okhttp3.Interceptor;
+import okhttp3.OkHttpClient;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The model over any OpenAI-compatible server: streaming chat completions through openai-java.
+ * One instance serves every call of the app.
+ *
+ * <p><b>Concurrency.</b> openai-java's own OkHttp client caps asynchronous calls with OkHttp's
+ * {@link Dispatcher}: 64 in all, and (openai-java raises OkHttp's default per-host limit of 5 to
+ * that) 64 per host, since every call goes to one host. Beyond that, streams would queue silently
+ * while callers wait. So this class builds the OkHttp client itself, with a dispatcher allowing
+ * {@code maxConcurrentStreams} requests in all and per host and a connection pool that keeps as
+ * many idle connections, and hands it to openai-java ({@code OpenAIOkHttpClient.Builder.okHttpClient}).
+ *
+ * <p><b>Cancelling.</b> {@link AsyncStreamResponse#close()} only closes a response that has
+ * arrived; a request still waiting for the server's headers would go on. Each request therefore
+ * carries an internal header naming its stream; an interceptor removes it before the request
+ * leaves and remembers the OkHttp {@link Call}, which {@link Stream#cancel()} cancels: the socket
+ * is closed at once, at any stage.
+ *
+ * <p><b>Faults.</b> openai-java's own retries are off (the agent decides whether a retry is safe).
+ * A stream that ends without a {@code finish_reason} counts as cut. Error messages carry the HTTP
+ * status and the server's message, never the request's headers (so never the API key).
+ */
+public final class OpenAiChatClient implements LlmClient {
+
+    private static final Logger LOG = LoggerFactory.getLogger(OpenAiChatClient.class);
+    private static final String STREAM_HEADER = "X-Switchboard-Stream";
+    private static final ObjectMapper JSON = new ObjectMapper();
+    public static final String DEFAULT_MODEL = "gpt-4o-mini";
+    public static final int DEFAULT_MAX_STREAMS = 256;
+
+    private final String model;
+    private final String baseUrl;
+    private final OkHttpClient http;
+    private final ExecutorService httpThreads;
+    private final ExecutorService streamThreads;
+    private final OpenAIClient client;
+    private final Map<String, Handle> handles = new ConcurrentHashMap<>();
+
+    /**
+     * @param apiKey                 sent as the bearer token; never logged
+     * @param baseUrl                an OpenAI-compatible base URL (…/v1); null: OpenAI's
+     * @param model                  model name; null: {@link #DEFAULT_MODEL}
+     * @param maxConcurrentStreams   answers that may stream at once (all calls together)
+     */
+    public OpenAiChatClient(String apiKey, String baseUrl, String model, int maxConcurrentStreams) {
+        this.model = model == null || model.isBlank() ? DEFAULT_MODEL : model;
+        this.baseUrl = baseUrl;
+        this.httpThreads = threads("openai-http-");
+        this.streamThreads = threads("openai-stream-");
+        Dispatcher dispatcher = new Dispatcher(httpThreads);
+        dispatcher.setMaxRequests(maxConcurrentStreams);
+        dispatcher.setMaxRequestsPerHost(maxConcurrentStreams);
+        this.http = new OkHttpClient.Builder()
+                .dispatcher(dispatcher)
+                .connectionPool(new ConnectionPool(maxConcurrentStreams, 5, TimeUnit.MINUTES))
+                .connectTimeout(Duration.ofSeconds(5))
+                // A stream may pause between tokens; the agent's first-token deadline covers silence.
+                .readTimeout(Duration.ofSeconds(30))
+                .writeTimeout(Duration.ofSeconds(10))
+                .callTimeout(Duration.ZERO)
+                .retryOnConnectionFailure(false)
+                .addInterceptor(this::track)
+                .eventListenerFactory(this::events)
+                .build();
+        OpenAIOkHttpClient.Builder builder = OpenAIOkHttpClient.builder()
+                .okHttpClient(http)
+                .streamHandlerExecutor(streamThreads)
+                .apiKey(apiKey)
+                .maxRetries(0);
+        if (baseUrl != null && !baseUrl.isBlank()) {
+            builder.baseUrl(baseUrl);
+        }
+        this.client = builder.build();
+    }
+
+    /** The model client the app runs with: openai-java with a key, else the offline responder (said loudly). */
+    public static LlmClient create(Secrets secrets, Settings settings) {
+        if (!secrets.hasOpenAiKey()) {
+            LOG.warn("No OPENAI_API_KEY set: calls are answered by the offline responder (demo mode)");
+            return new OfflineResponder(settings.responderTokensPerSecond);
+        }
+        String base = secrets.openAiBaseUrl() != null ? secrets.openAiBaseUrl() : settings.baseUrl;
+        String name = secrets.openAiModel() != null ? secrets.openAiModel() : settings.model;
+        OpenAiChatClient c = new OpenAiChatClient(secrets.openAiApiKey(), base, name, DEFAULT_MAX_STREAMS);
+        Thread warm = new Thread(c::warmUp, "openai-warm-up");
+        warm.setDaemon(true);
+        warm.start();
+        LOG.info("Model: {} (API key {})", c.describe(), Secrets.masked(secrets.openAiApiKey()));
+        return c;
+    }
+
+    /**
+     * Loads what the first request needs (openai-java's request and chunk models, their JSON
+     * mappings, the error types) without any network traffic. On a cold JVM that takes seconds;
+     * without it the first caller of the day would wait for class loading, or even hit the
+     * first-token deadline. {@link #create} runs it in the background at start-up.
+     */
+    public void warmUp() {
+        try {
+            ToolCall call = new ToolCall("call_0", AgentTools.SEND_DIGITS, "{\"digits\":\"1\"}");
+            ChatCompletionCreateParams p = params(new Request(List.of(ChatMessage.system("s"), ChatMessage.user("u"),
+                    ChatMessage.assistant("a", List.of(call)), ChatMessage.tool("call_0", "t"), ChatMessage.assistant("a")),
+                    AgentTools.specs(List.of("en-US"))), "warm-up");
+            ObjectMappers.jsonMapper().writeValueAsString(p._body());
+            ChatCompletionChunk chunk = ObjectMappers.jsonMapper().readValue("{\"id\":\"c\",\"object\":\"chat.completion.chunk\","
+                    + "\"created\":1,\"model\":\"m\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"x\",\"tool_calls\":"
+                    + "[{\"index\":0,\"id\":\"i\",\"type\":\"function\",\"function\":{\"name\":\"n\",\"arguments\":\"{}\"}}]},"
+                    + "\"finish_reason\":\"stop\"}]}", ChatCompletionChunk.class);
+            Handle probe = new Handle("warm-up", new Listener() {
+                @Override
+                public void onToken(String token) {
+                }
+
+                @Override
+                public void onComplete() {
+                }
+
+                @Override
+                public void onError(Throwable failure) {
+                }
+            });
+            probe.chunk(chunk);
+            failure(com.openai.errors.RateLimitException.builder().headers(com.openai.core.http.Headers.builder().build())
+                    .build());
+        } catch (Exception | LinkageError e) {
+            LOG.debug("Warm-up of the model client failed; the first request will be slower", e);
+        }
+    }
+
+    @Override
+    public String describe() {
+        return model + " at " + (baseUrl == null ? "api.openai.com" : baseUrl);
+    }
+
+    /** The dispatcher's limits, for the record and tests: {maxRequests, maxRequestsPerHost}. */
+    int[] dispatcherLimits() {
+        return new int[] {http.dispatcher().getMaxRequests(), http.dispatcher().getMaxRequestsPerHost()};
+    }
+
+    @Override
+    public Stream stream(Request request, Listener listener) {
+        String id = UUID.randomUUID().toString();
+        Handle handle = new Handle(id, listener);
+        handles.put(id, handle);
+        try {
+            handle.response = client.async().chat().completions().createStreaming(params(request, id));
+            handle.response.subscribe(new AsyncStreamResponse.Handler<ChatCompletionChunk>() {
+                @Override
+                public void onNext(ChatCompletionChunk chunk) {
+                    handle.chunk(chunk);
+                }
+
+                @Override
+                public void onComplete(Optional<Throwable> error) {
+                    handle.finish(error.orElse(null));
+                }
+            });
+        } catch (RuntimeException e) {
+            handle.finish(e);
+        }
+        return handle::cancel;
+    }
+
+    private ChatCompletionCreateParams params(Request request, String id) {
+        ChatCompletionCreateParams.Builder b = ChatCompletionCreateParams.builder()
+                .model(model)
+                .putAdditionalHeader(STREAM_HEADER, id);
+        for (ChatMessage m : request.messages()) {
+            switch (m.role()) {
+                case SYSTEM:
+                    b.addSystemMessage(m.content());
+                    break;
+                case USER:
+                    b.addUserMessage(m.content());
+                    break;
+                case ASSISTANT:
+                    if (m.toolCalls().isEmpty()) {
+                        b.addMessage(ChatCompletionAssistantMessageParam.builder().content(m.content()).build());
+                    } else {
+                        ChatCompletionAssistantMessageParam.Builder a = ChatCompletionAssistantMessageParam.builder();
+                        if (!m.content().isEmpty()) {
+                            a.content(m.content());
+                        }
+                        for (ToolCall call : m.toolCalls()) {
+                            a.addToolCall(ChatCompletionMessageFunctionToolCall.builder()
+                                    .id(call.id())
+                                    .function(ChatCompletionMessageFunctionToolCall.Function.builder()
+                                            .name(call.name()).arguments(call.argumentsJson()).build())
+                                    .build());
+                        }
+                        b.addMessage(a.build());
+                    }
+                    break;
+                case TOOL:
+                    b.addMessage(ChatCompletionToolMessageParam.builder()
+                            .toolCallId(m.toolCallId()).content(m.content()).build());
+                    break;
+                default:
+                    throw new IllegalArgumentException("Unknown role " + m.role());
+            }
+        }
+        for (ToolSpec tool : request.tools()) {
+            FunctionParameters.Builder parameters = FunctionParameters.builder();
+            schema(tool.parametersJsonSchema()).forEach((k, v) -> parameters.putAdditionalProperty(k, JsonValue.from(v)));
+            b.addTool(ChatCompletionFunctionTool.builder()
+                    .function(FunctionDefinition.builder()
+                            .name(tool.name())
+                            .description(tool.description())
+                            .parameters(parameters.build())
+                            .build())
+                    .build());
+        }
+        return b.build();
+    }
+
+    private static Map<String, Object> schema(String json) {
+        try {
+            return JSON.readValue(json, new TypeReference<Map<String, Object>>() { });
+        } catch (IOException e) {
+            throw new IllegalArgumentException("Tool schema is not a JSON object: " + e.getMessage(), e);
+        }
+    }
+
+    // ---- OkHttp hooks ----
+
+    private okhttp3.Response track(Interceptor.Chain chain) throws IOException {
+        okhttp3.Request request = chain.request();
+        String id = request.header(STREAM_HEADER);
+        if (id == null) {
+            return chain.proceed(request);
+        }
+        Handle handle = handles.get(id);
+        if (handle != null) {
+            handle.call = chain.call();
+            if (handle.cancelled.get()) {
+                chain.call().cancel();
+                throw new IOException("Canceled");
+            }
+        }
+        return chain.proceed(request.newBuilder().removeHeader(STREAM_HEADER).build());
+    }
+
+    private EventListener events(Call call) {
+        String id = call.request().header(STREAM_HEADER);
+        Handle handle = id == null ? null : handles.get(id);
+        if (handle == null) {
+            return EventListener.NONE;
+        }
+        return new EventListener() {
+            @Override
+            public void requestBodyEnd(Call c, long byteCount) {
+                handle.requestSent();
+            }
+        };
+    }
+
+    // ---- one stream ----
+
+    private final class Handle {
+        final String id;
+        final Listener listener;
+        final AtomicBoolean cancelled = new AtomicBoolean();
+        final AtomicBoolean finished = new AtomicBoolean();
+        final AtomicBoolean sent = new AtomicBoolean();
+        final TreeMap<Long, String[]> toolCalls = new TreeMap<>();
+        volatile Call call;
+        volatile AsyncStreamResponse<ChatCompletionChunk> response;
+        volatile String finishReason;
+
+        Handle(String id, Listener listener) {
+            this.id = id;
+            this.listener = listener;
+        }
+
+        void requestSent() {
+            if (!cancelled.get() && sent.compareAndSet(false, true)) {
+                listener.onRequestSent();
+            }
+        }
+
+        void chunk(ChatCompletionChunk chunk) {
+            if (cancelled.get() || finished.get()) {
+                return;
+            }
+            for (ChatCompletionChunk.Choice choice : chunk.choices()) {
+                if (choice.index() != 0) {
+                    continue;
+                }
+                ChatCompletionChunk.Choice.Delta delta = choice.delta();
+                delta.content().filter(s -> !s.isEmpty()).ifPresent(listener::onToken);
+                delta.toolCalls().ifPresent(calls -> calls.forEach(this::toolDelta));
+                choice.finishReason().ifPresent(r -> finishReason = r.asString());
+            }
+        }
+
+        /** Tool calls stream in pieces keyed by index: id and name first, then argument fragments. */
+        private void toolDelta(ChatCompletionChunk.Choice.Delta.ToolCall delta) {
+            String[] call = toolCalls.computeIfAbsent(delta.index(), i -> new String[] {null, null, ""});
+            delta.id().ifPresent(v -> call[0] = v);
+            delta.function().ifPresent(f -> {
+                f.name().ifPresent(v -> {
+                    boolean first = call[1] == null;
+                    call[1] = v;
+                    if (first) {
+                        listener.onToolCallStarted(call[0], v);
+                    }
+                });
+                f.arguments().ifPresent(v -> call[2] = call[2] + v);
+            });
+        }
+
+        void finish(Throwable error) {
+            handles.remove(id);
+            if (cancelled.get() || !finished.compareAndSet(false, true)) {
+                return;
+            }
+            if (error != null) {
+                listener.onError(failure(error));
+                return;
+            }
+            if (finishReason == null) {
+                listener.onError(new LlmException("stream cut: it ended before the answer finished", null));
+                return;
+            }
+            for (Map.Entry<Long, String[]> e : toolCalls.entrySet()) {
+                String[] c = e.getValue();
+                if (c[1] != null) {
+                    listener.onToolCall(new ToolCall(c[0] == null ? "call_" + e.getKey() : c[0], c[1], c[2]));
+                }
+            }
+            listener.onComplete();
+        }
+
+        void cancel() {
+            if (!cancelled.compareAndSet(false, true)) {
+                return;
+            }
+            handles.remove(id);
+            Call c = call;
+            if (c != null) {
+                c.cancel();
+            }
+            AsyncStreamResponse<ChatCompletionChunk> r = response;
+            if (r != null) {
+                r.close();
+            }
+        }
+    }
+
+    /** A model failure with a reason fit for the console: status and message, no headers, no key. */
+    public static final class LlmException extends IOException {
+        private static final long serialVersionUID = 1L;
+        private final boolean retryable;
+
+        LlmException(String message, Throwable cause) {
+            this(message, cause, true);
+        }
+
+        LlmException(String message, Throwable cause, boolean retryable) {
+            super(message, cause);
+            this.retryable = retryable;
+        }
+
+        /** False when asking again cannot help (a refused key, a bad request). */
+        public boolean retryable() {
+            return retryable;
+        }
+    }
+
+    static LlmException failure(Throwable error) {
+        Throwable t = error;
+        while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
+            t = t.getCause();
+        }
+        if (t instanceof OpenAIServiceException s) {
+            String kind = s.statusCode() == 429 ? "rate limited" : s.statusCode() >= 500 ? "server error"
+                    : s.statusCode() == 401 || s.statusCode() == 403 ? "not authorised" : "refused";
+            boolean retryable = s.statusCode() == 429 || s.statusCode() == 408 || s.statusCode() >= 500;
+            return new LlmException("HTTP " + s.statusCode() + " (" + kind + ")" + s.code().map(c -> ": " + c).orElse(""),
+                    null, retryable);
+        }
+        if (t instanceof SseException) {
+            return new LlmException("stream error: " + t.getMessage(), null);
+        }
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c instanceof ConnectException) {
+                return new LlmException("connection failed: " + c.getMessage(), null);
+            }
+            if (c instanceof InterruptedIOException) {
+                return new LlmException("timed out: " + c.getMessage(), null);
+            }
+        }
+        Throwable root = t;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String message = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+        return new LlmException("stream cut: " + message, null);
+    }
+
+    @Override
+    public void close() {
+        handles.values().forEach(Handle::cancel);
+        client.close();
+        http.dispatcher().cancelAll();
+        http.connectionPool().evictAll();
+        httpThreads.shutdownNow();
+        streamThreads.shutdownNow();
+    }
+
+    private static ExecutorService threads(String prefix) {
+        AtomicInteger n = new AtomicInteger();
+        return new ThreadPoolExecutor(0, Integer.MAX_VALUE, 60, TimeUnit.SECONDS, new SynchronousQueue<>(), r -> {
+            Thread t = new Thread(r, prefix + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+    }
+}
