@@ -72,6 +72,7 @@ start_app() {
             "$launcher" "$@" > "$WORK/out" 2> "$WORK/err" &
     fi
     APP_PID=$!
+    STARTED_NS=$(date +%s%N)
 }
 
 dump_output() {
@@ -91,7 +92,7 @@ await_ready() {
             return 0
         fi
         kill -0 "$APP_PID" 2>/dev/null || { dump_output; fail "the app exited before it was ready"; }
-        sleep 0.5
+        sleep 0.1
     done
     dump_output
     fail "no ready line within ${READY_TIMEOUT}s"
@@ -138,7 +139,7 @@ RUN_HOME="$WORK/root-home"; mkdir -p "$RUN_HOME"
 DATA_DIR="$WORK/data-dir"
 start_app root "$LAUNCHER" --headless --port 0 --data-dir "$DATA_DIR"
 PORT="$(await_ready)"
-step "ready (--data-dir): $(grep -m1 '^Switchboard relay listening' "$WORK/out")"
+step "ready (--data-dir) after $(( ($(date +%s%N) - STARTED_NS) / 1000000 )) ms: $(grep -m1 '^Switchboard relay listening' "$WORK/out")"
 check_health "$PORT"
 stop_app
 [ -d "$DATA_DIR/config" ] && [ -d "$DATA_DIR/data" ] && [ -d "$DATA_DIR/state" ] \
@@ -153,7 +154,7 @@ TEST_USER="$RUN_USER"
 touch "$WORK/before-run"
 start_app "$RUN_USER" "$COMMAND" --headless --port 0
 PORT="$(await_ready)"
-step "ready (switchboard as $RUN_USER, HOME=$RUN_HOME): $(grep -m1 '^Switchboard relay listening' "$WORK/out")"
+step "ready (switchboard as $RUN_USER, HOME=$RUN_HOME) after $(( ($(date +%s%N) - STARTED_NS) / 1000000 )) ms: $(grep -m1 '^Switchboard relay listening' "$WORK/out")"
 check_health "$PORT"
 stop_app
 for d in .config/switchboard .local/share/switchboard .local/state/switchboard; do
