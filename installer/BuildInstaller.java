@@ -125,17 +125,26 @@ public final class BuildInstaller {
         deleteRecursively(work);
         createDirectories(work);
 
-        List<Path> jars = list(lib).stream().filter(p -> p.toString().endsWith(".jar")).sorted().collect(Collectors.toList());
-        List<Path> javafxPlatformJars = jars.stream()
-                .filter(p -> JAVAFX_PLATFORM_JAR.matcher(p.getFileName().toString()).matches())
-                .collect(Collectors.toList());
-        if (javafxPlatformJars.size() != 4) {
-            throw new BuildException("expected the four JavaFX platform jars (base, graphics, controls, fxml) in "
-                    + lib + ", found " + javafxPlatformJars);
+        // The jar's manifest Class-Path is the list of what the app needs: target/lib may also hold
+        // jars of earlier builds, and jpackage puts every input jar on the class path.
+        List<Path> appJars = new ArrayList<>();
+        List<Path> javafxPlatformJars = new ArrayList<>();
+        for (String entry : manifestClassPath(mainJar)) {
+            Path jar = target.resolve(entry).normalize();
+            if (!jar.startsWith(lib) || !Files.isRegularFile(jar)) {
+                throw new BuildException("the manifest of " + mainJar + " names " + entry + ", which is not in " + lib);
+            }
+            String name = jar.getFileName().toString();
+            if (JAVAFX_PLATFORM_JAR.matcher(name).matches()) {
+                javafxPlatformJars.add(jar);
+            } else if (!name.startsWith("javafx-")) {
+                appJars.add(jar); // the classifier-less javafx-*.jar are empty: JavaFX goes into the runtime
+            }
         }
-        List<Path> appJars = jars.stream()
-                .filter(p -> !p.getFileName().toString().startsWith("javafx-"))
-                .collect(Collectors.toList());
+        if (javafxPlatformJars.size() != 4) {
+            throw new BuildException("expected the four JavaFX platform jars (base, graphics, controls, fxml) on the"
+                    + " Class-Path of " + mainJar + ", found " + javafxPlatformJars);
+        }
 
         Path input = stageInput(mainJar, appJars);
         List<String> jdkModules = jdkModules(input);
@@ -290,6 +299,19 @@ public final class BuildInstaller {
     }
 
     // --- helpers ---
+
+    private static List<String> manifestClassPath(Path jar) {
+        try (java.util.jar.JarFile file = new java.util.jar.JarFile(jar.toFile())) {
+            java.util.jar.Manifest manifest = file.getManifest();
+            String cp = manifest == null ? null : manifest.getMainAttributes().getValue("Class-Path");
+            if (cp == null || cp.isBlank()) {
+                throw new BuildException(jar + " has no Class-Path in its manifest");
+            }
+            return Arrays.asList(cp.trim().split("\\s+"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
 
     /** jpackage wants 1 to 3 dot-separated numbers (macOS: the first one not 0); Maven's -SNAPSHOT etc. are cut off. */
     static String appVersion(String pomVersion) {
