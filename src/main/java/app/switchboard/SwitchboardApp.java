@@ -10,6 +10,10 @@ import app.switchboard.config.Secrets;
 import app.switchboard.config.Settings;
 import app.switchboard.relay.RelayConfig;
 import app.switchboard.relay.RelayServer;
+import app.switchboard.console.ConsoleApp;
+import app.switchboard.console.ConsoleContext;
+import app.switchboard.sim.DemoCallers;
+import app.switchboard.store.EventStore;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.util.concurrent.CountDownLatch;
@@ -27,27 +31,38 @@ final class SwitchboardApp implements AutoCloseable {
     private final LlmClient llm;
     private final CallRegistry registry;
     private final RelayServer relay;
-    private final int demoCallers;
+    private final EventStore store;
+    private final Settings saved;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile boolean closed;
+    private volatile DemoCallers demo;
 
     private SwitchboardApp(Settings settings, Secrets secrets, AppDirectories dirs, LlmClient llm,
-                           CallRegistry registry, RelayServer relay, int demoCallers) {
+                           CallRegistry registry, RelayServer relay, EventStore store, Settings saved) {
         this.settings = settings;
         this.secrets = secrets;
         this.dirs = dirs;
         this.llm = llm;
         this.registry = registry;
         this.relay = relay;
-        this.demoCallers = demoCallers;
+        this.store = store;
+        this.saved = saved;
     }
 
-    static SwitchboardApp start(Settings settings, Secrets secrets, AppDirectories dirs,
+    /**
+     * @param settings what this run uses (saved settings with the command line's overrides)
+     * @param saved    the settings as saved, which the console's settings dialog edits
+     */
+    static SwitchboardApp start(Settings settings, Settings saved, Secrets secrets, AppDirectories dirs,
                                 RelayConfig.TlsSource tls, int demoCallers) throws IOException {
         LlmClient llm = createLlm(settings, secrets);
         AgentSettings agentSettings = AgentSettings.from(settings, secrets);
         CallRegistry registry = new CallRegistry(ConversationAgent.factory(llm, agentSettings),
                 settings.languageCodes(), settings.twiml.language);
+        // Subscribed before the relay listens, so no call's first event is missed.
+        // Demo calls are kept apart from the real call history.
+        EventStore store = EventStore.open(demoCallers > 0 ? dirs.data().resolve("demo") : dirs.data(),
+                EventStore.Options.defaults().withRetention(() -> settings.retentionDays)).attach(registry);
         RelayServer relay = new RelayServer(
                 new RelayConfig(settings.host, settings.port, settings.publicUrl, tls, secrets.twilioAuthToken(), settings),
                 registry);
@@ -56,14 +71,25 @@ final class SwitchboardApp implements AutoCloseable {
             relay.start();
         } catch (IOException e) {
             registry.close();
+            store.close();
             llm.close();
             throw e;
         } catch (Exception e) {
             registry.close();
+            store.close();
             llm.close();
             throw new IOException(e.getMessage(), e);
         }
-        return new SwitchboardApp(settings, secrets, dirs, llm, registry, relay, demoCallers);
+        SwitchboardApp app = new SwitchboardApp(settings, secrets, dirs, llm, registry, relay, store, saved);
+        if (demoCallers > 0) {
+            try {
+                app.startDemoCallers(demoCallers);
+            } catch (Exception e) {
+                app.close();
+                throw new IOException("cannot start the demo callers: " + e.getMessage(), e);
+            }
+        }
+        return app;
     }
 
     private static LlmClient createLlm(Settings settings, Secrets secrets) {
@@ -84,9 +110,20 @@ final class SwitchboardApp implements AutoCloseable {
         out.flush();
     }
 
+    /** Opens the console; returns when its window is closed. */
     void runConsole() {
-        throw new SwitchboardCommand.StartupException(
-                "the console is not available in this build; use --headless", 1);
+        ConsoleApp.launch(new ConsoleContext(registry, saved, dirs, secrets, demo == null ? null : "demo", () -> { }));
+    }
+
+    /**
+     * Simulated callers dial the relay as Twilio would: over {@code wss://}, with the
+     * certificate pinned and every upgrade and webhook signed.
+     */
+    private void startDemoCallers(int concurrent) throws Exception {
+        demo = DemoCallers.start(DemoCallers.Options.of(relay.localRelayUrl(), relay.relayUrl(),
+                secrets.twilioAuthToken(), relay.localBaseUrl() + "/action", relay.actionUrl(), relay.fingerprint())
+                .withConcurrentCalls(concurrent));
+        LOG.info("Demo: up to {} simulated callers at once", concurrent);
     }
 
     void awaitStop() throws InterruptedException {
@@ -99,8 +136,12 @@ final class SwitchboardApp implements AutoCloseable {
             return;
         }
         closed = true;
+        if (demo != null) {
+            demo.stop();
+        }
         registry.close();
         relay.close();
+        store.close(); // after the registry: the calls' own ends are recorded first
         llm.close();
         stopped.countDown();
     }

@@ -86,12 +86,14 @@ public final class SwitchboardCommand implements Callable<Integer> {
         AppDirectories dirs = (dataDir != null ? AppDirectories.under(dataDir) : AppDirectories.forUser()).create();
         System.setProperty("switchboard.logdir", dirs.state().toString());
 
-        Settings settings;
+        Settings saved;
         try {
-            settings = Settings.load(dirs.config());
+            saved = Settings.load(dirs.config());
         } catch (Settings.SettingsException e) {
             throw new StartupException(e.getMessage(), USAGE_ERROR);
         }
+        // Flags apply to this run only; the settings dialog edits what is saved.
+        Settings settings = saved.copy();
         if (port != null) {
             settings.port = port;
         }
@@ -111,14 +113,22 @@ public final class SwitchboardCommand implements Callable<Integer> {
         RelayConfig.TlsSource tls = tlsSource(settings, secrets, dirs);
 
         if (demo) {
-            // The demo always runs on a free port, so it starts whatever else is running.
+            // The demo runs on a free loopback port, whatever else is running, and is verified like
+            // a real deployment: without a Twilio token, a random one for this run signs the
+            // simulated callers' requests (it is never shown or stored).
             if (port == null) {
                 settings.port = 0;
+            }
+            if (publicUrl == null) {
+                settings.publicUrl = null;
+            }
+            if (!secrets.verifiesSignatures()) {
+                secrets = secrets.withTwilioAuthToken(randomToken());
             }
         }
         SwitchboardApp app;
         try {
-            app = SwitchboardApp.start(settings, secrets, dirs, tls, demo ? demoCallers : 0);
+            app = SwitchboardApp.start(settings, saved, secrets, dirs, tls, demo ? demoCallers : 0);
         } catch (TlsMaterial.TlsException e) {
             throw new StartupException(e.getMessage(), USAGE_ERROR);
         } catch (java.io.IOException e) {
@@ -134,6 +144,12 @@ public final class SwitchboardCommand implements Callable<Integer> {
         app.runConsole();
         app.close();
         return 0;
+    }
+
+    private static String randomToken() {
+        byte[] bytes = new byte[24];
+        new java.security.SecureRandom().nextBytes(bytes);
+        return java.util.HexFormat.of().formatHex(bytes);
     }
 
     private RelayConfig.TlsSource tlsSource(Settings settings, Secrets secrets, AppDirectories dirs) {

@@ -19,6 +19,10 @@ public record Secrets(String openAiApiKey, String openAiBaseUrl, String openAiMo
                 blank(env.get("TWILIO_ACCOUNT_SID")), blank(env.get("SWITCHBOARD_KEYSTORE_PASSWORD")));
     }
 
+    public Secrets withTwilioAuthToken(String token) {
+        return new Secrets(openAiApiKey, openAiBaseUrl, openAiModel, token, twilioAccountSid, keystorePassword);
+    }
+
     public boolean hasOpenAiKey() {
         return openAiApiKey != null;
     }

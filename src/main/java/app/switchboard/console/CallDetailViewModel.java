@@ -1,0 +1,216 @@
+package app.switchboard.console;
+
+import app.switchboard.call.CallControl;
+import app.switchboard.call.CallState;
+import javafx.beans.binding.BooleanBinding;
+import javafx.beans.property.BooleanProperty;
+import javafx.beans.property.ObjectProperty;
+import javafx.beans.property.ReadOnlyBooleanProperty;
+import javafx.beans.property.ReadOnlyBooleanWrapper;
+import javafx.beans.property.ReadOnlyObjectProperty;
+import javafx.beans.property.ReadOnlyObjectWrapper;
+import javafx.beans.property.SimpleBooleanProperty;
+import javafx.beans.property.SimpleObjectProperty;
+import javafx.beans.property.SimpleStringProperty;
+import javafx.beans.property.StringProperty;
+import javafx.collections.FXCollections;
+import javafx.collections.ObservableList;
+
+/**
+ * The selected call and what the supervisor can do with it. Commands go to {@link CallControl}
+ * only; what they did comes back as SUPERVISOR_* events and shows in the conversation, so the
+ * screen never claims an action the call did not record.
+ */
+public final class CallDetailViewModel {
+
+    private final CallControl control;
+    private final ObjectProperty<LiveCall> call = new SimpleObjectProperty<>(this, "call");
+    private final ReadOnlyBooleanWrapper holds = new ReadOnlyBooleanWrapper(this, "holds", false);
+    private final ReadOnlyBooleanWrapper ended = new ReadOnlyBooleanWrapper(this, "ended", true);
+    private final ReadOnlyObjectWrapper<CallState> state = new ReadOnlyObjectWrapper<>(this, "state");
+    private final StringProperty sayText = new SimpleStringProperty(this, "sayText", "");
+    private final StringProperty whisperText = new SimpleStringProperty(this, "whisperText", "");
+    private final StringProperty endReason = new SimpleStringProperty(this, "endReason", "");
+    private final BooleanProperty handToHuman = new SimpleBooleanProperty(this, "handToHuman", false);
+    private final StringProperty language = new SimpleStringProperty(this, "language");
+    private final ObservableList<String> languages;
+    private final BooleanBinding actionsDisabled;
+    private final StringProperty boundDraft = new SimpleStringProperty(this, "draft", "");
+
+    public CallDetailViewModel(CallControl control) {
+        this.control = control;
+        this.languages = FXCollections.unmodifiableObservableList(FXCollections.observableArrayList(control.languages()));
+        call.addListener((obs, old, now) -> follow(old, now));
+        actionsDisabled = call.isNull().or(ended);
+    }
+
+    private void follow(LiveCall old, LiveCall now) {
+        holds.unbind();
+        ended.unbind();
+        state.unbind();
+        if (old != null) {
+            boundDraft.unbindBidirectional(old.draftProperty());
+        }
+        sayText.set("");
+        whisperText.set("");
+        endReason.set("");
+        handToHuman.set(false);
+        if (now == null) {
+            holds.set(false);
+            ended.set(true);
+            state.set(null);
+            boundDraft.set("");
+            return;
+        }
+        holds.bind(now.supervisorHoldsProperty());
+        ended.bind(now.endedProperty());
+        state.bind(now.stateProperty());
+        boundDraft.bindBidirectional(now.draftProperty());
+        String current = now.languageProperty().get();
+        language.set(languages.contains(current) ? current
+                : languages.stream().filter(l -> current != null && !current.isBlank() && l.startsWith(current))
+                        .findFirst().orElse(languages.isEmpty() ? null : languages.get(0)));
+    }
+
+    // ---- state ----
+
+    public ObjectProperty<LiveCall> callProperty() {
+        return call;
+    }
+
+    public LiveCall call() {
+        return call.get();
+    }
+
+    public ReadOnlyBooleanProperty holdsProperty() {
+        return holds.getReadOnlyProperty();
+    }
+
+    public ReadOnlyBooleanProperty endedProperty() {
+        return ended.getReadOnlyProperty();
+    }
+
+    public ReadOnlyObjectProperty<CallState> stateProperty() {
+        return state.getReadOnlyProperty();
+    }
+
+    /** No call selected, or the call is over: every action is off. */
+    public BooleanBinding actionsDisabledProperty() {
+        return actionsDisabled;
+    }
+
+    public StringProperty sayTextProperty() {
+        return sayText;
+    }
+
+    public StringProperty whisperTextProperty() {
+        return whisperText;
+    }
+
+    public StringProperty endReasonProperty() {
+        return endReason;
+    }
+
+    public BooleanProperty handToHumanProperty() {
+        return handToHuman;
+    }
+
+    public StringProperty languageProperty() {
+        return language;
+    }
+
+    public ObservableList<String> languages() {
+        return languages;
+    }
+
+    /** The AI's draft reply, editable, while the supervisor holds the selected call. */
+    public StringProperty draftProperty() {
+        return boundDraft;
+    }
+
+    // ---- commands ----
+
+    /** Speaks the typed sentence in the AI's voice now. */
+    public boolean say() {
+        String text = sayText.get();
+        LiveCall c = live();
+        if (c == null || text == null || text.isBlank()) {
+            return false;
+        }
+        control.say(c.callId(), text.strip());
+        sayText.set("");
+        return true;
+    }
+
+    public boolean interrupt() {
+        LiveCall c = live();
+        if (c == null) {
+            return false;
+        }
+        control.interrupt(c.callId());
+        return true;
+    }
+
+    /** Takes the call over, or hands it back when the supervisor holds it. */
+    public boolean toggleTakeOver() {
+        LiveCall c = live();
+        if (c == null) {
+            return false;
+        }
+        if (c.supervisorHolds()) {
+            control.release(c.callId());
+        } else {
+            control.takeOver(c.callId());
+        }
+        return true;
+    }
+
+    /** Speaks the (possibly edited) draft. */
+    public boolean sendDraft() {
+        LiveCall c = live();
+        String text = boundDraft.get();
+        if (c == null || text == null || text.isBlank()) {
+            return false;
+        }
+        control.say(c.callId(), text.strip());
+        c.clearDraft();
+        return true;
+    }
+
+    public boolean whisper() {
+        LiveCall c = live();
+        String text = whisperText.get();
+        if (c == null || text == null || text.isBlank()) {
+            return false;
+        }
+        control.whisper(c.callId(), text.strip());
+        whisperText.set("");
+        return true;
+    }
+
+    /** Switches both speech and transcription to the chosen language. */
+    public boolean switchLanguage() {
+        LiveCall c = live();
+        String code = language.get();
+        if (c == null || code == null || code.isBlank()) {
+            return false;
+        }
+        control.switchLanguage(c.callId(), code, code);
+        return true;
+    }
+
+    public boolean end() {
+        LiveCall c = live();
+        if (c == null) {
+            return false;
+        }
+        String reason = endReason.get() == null || endReason.get().isBlank() ? null : endReason.get().strip();
+        control.end(c.callId(), reason, handToHuman.get());
+        return true;
+    }
+
+    private LiveCall live() {
+        LiveCall c = call.get();
+        return c == null || c.isEnded() ? null : c;
+    }
+}

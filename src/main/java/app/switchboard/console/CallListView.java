@@ -1,0 +1,152 @@
+package app.switchboard.console;
+
+import javafx.beans.value.ChangeListener;
+import javafx.css.PseudoClass;
+import javafx.fxml.FXML;
+import javafx.scene.control.Label;
+import javafx.scene.control.TableCell;
+import javafx.scene.control.TableColumn;
+import javafx.scene.control.TableRow;
+import javafx.scene.control.TableView;
+import javafx.scene.control.Tooltip;
+import javafx.scene.layout.VBox;
+
+/** The call list: one row per call, flagged calls first, selection drives the detail. */
+public final class CallListView extends FxmlView<VBox> {
+
+    private static final PseudoClass ATTENTION = PseudoClass.getPseudoClass("attention");
+    private static final PseudoClass ENDED = PseudoClass.getPseudoClass("ended");
+
+    @FXML private Label summaryLabel;
+    @FXML private TableView<LiveCall> table;
+    @FXML private TableColumn<LiveCall, Boolean> attentionColumn;
+    @FXML private TableColumn<LiveCall, String> callerColumn;
+    @FXML private TableColumn<LiveCall, String> durationColumn;
+    @FXML private TableColumn<LiveCall, String> stateColumn;
+    @FXML private TableColumn<LiveCall, String> languageColumn;
+    @FXML private TableColumn<LiveCall, String> latencyColumn;
+
+    private final CallListViewModel viewModel;
+
+    public CallListView(CallListViewModel viewModel) {
+        this.viewModel = viewModel;
+        summaryLabel.textProperty().bind(viewModel.summaryProperty());
+        table.setItems(viewModel.calls());
+        callerColumn.setCellValueFactory(c -> c.getValue().callerProperty());
+        durationColumn.setCellValueFactory(c -> c.getValue().durationTextProperty());
+        stateColumn.setCellValueFactory(c -> c.getValue().stateLabelProperty());
+        languageColumn.setCellValueFactory(c -> c.getValue().languageProperty());
+        latencyColumn.setCellValueFactory(c -> c.getValue().latencyTextProperty());
+        attentionColumn.setCellValueFactory(c -> c.getValue().attentionProperty());
+        attentionColumn.setCellFactory(column -> new AttentionCell());
+        stateColumn.setCellFactory(column -> new StateCell());
+        callerColumn.setCellFactory(column -> new CallerCell());
+        table.setRowFactory(t -> new CallRow());
+
+        table.getSelectionModel().selectedItemProperty().addListener((obs, old, now) -> {
+            // Re-sorting briefly clears the table's selection; keep the supervisor's call.
+            if (now != null) {
+                viewModel.selectedProperty().set(now);
+            }
+        });
+        viewModel.calls().addListener((javafx.collections.ListChangeListener<LiveCall>) change -> {
+            LiveCall selected = viewModel.selectedProperty().get();
+            if (selected != null && table.getSelectionModel().getSelectedItem() != selected) {
+                table.getSelectionModel().select(selected);
+            } else if (selected == null && !viewModel.calls().isEmpty()) {
+                table.getSelectionModel().select(0);
+            }
+        });
+        if (!viewModel.calls().isEmpty()) {
+            table.getSelectionModel().select(0);
+        }
+    }
+
+    TableView<LiveCall> table() {
+        return table;
+    }
+
+    /** Row styling follows the call's attention and ended flags. */
+    private static final class CallRow extends TableRow<LiveCall> {
+        private final ChangeListener<Boolean> restyle = (obs, old, now) -> restyle();
+        private LiveCall shown;
+
+        @Override
+        protected void updateItem(LiveCall call, boolean empty) {
+            super.updateItem(call, empty);
+            if (shown != null) {
+                shown.attentionProperty().removeListener(restyle);
+                shown.endedProperty().removeListener(restyle);
+            }
+            shown = empty ? null : call;
+            if (shown != null) {
+                shown.attentionProperty().addListener(restyle);
+                shown.endedProperty().addListener(restyle);
+            }
+            restyle();
+        }
+
+        private void restyle() {
+            pseudoClassStateChanged(ATTENTION, shown != null && shown.needsAttention());
+            pseudoClassStateChanged(ENDED, shown != null && shown.isEnded());
+        }
+    }
+
+    private static final class AttentionCell extends TableCell<LiveCall, Boolean> {
+        private final Label badge = new Label("!");
+        private final Tooltip tip = new Tooltip();
+
+        AttentionCell() {
+            badge.getStyleClass().add("attention-badge");
+            badge.setTooltip(tip);
+            // Reasons can be added while the flag stays on: read them when the tip shows.
+            tip.setOnShowing(e -> {
+                LiveCall call = getTableRow() == null ? null : getTableRow().getItem();
+                tip.setText(call == null ? "" : String.join("\n", call.attentionReasons()));
+            });
+        }
+
+        @Override
+        protected void updateItem(Boolean flagged, boolean empty) {
+            super.updateItem(flagged, empty);
+            LiveCall call = getTableRow() == null ? null : getTableRow().getItem();
+            if (empty || flagged == null || !flagged || call == null) {
+                setGraphic(null);
+                return;
+            }
+            tip.setText(String.join("\n", call.attentionReasons()));
+            setGraphic(badge);
+        }
+    }
+
+    private static final class CallerCell extends TableCell<LiveCall, String> {
+        @Override
+        protected void updateItem(String caller, boolean empty) {
+            super.updateItem(caller, empty);
+            setText(empty ? null : (caller == null || caller.isBlank() ? "unknown" : caller));
+        }
+    }
+
+    /** The state as a coloured chip: one style class per state. */
+    private static final class StateCell extends TableCell<LiveCall, String> {
+        private final Label chip = new Label();
+
+        StateCell() {
+            chip.getStyleClass().add("state-chip");
+        }
+
+        @Override
+        protected void updateItem(String label, boolean empty) {
+            super.updateItem(label, empty);
+            LiveCall call = getTableRow() == null ? null : getTableRow().getItem();
+            if (empty || label == null || call == null) {
+                setGraphic(null);
+                return;
+            }
+            chip.setText(label);
+            StyleClasses.state(chip, call.state());
+            setGraphic(chip);
+        }
+    }
+
+}

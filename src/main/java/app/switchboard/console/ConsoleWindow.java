@@ -1,0 +1,87 @@
+package app.switchboard.console;
+
+import java.net.URL;
+import javafx.scene.Scene;
+import javafx.stage.Stage;
+
+/**
+ * The console in a stage: the window, its event pump, the theme. {@link ConsoleApp} uses it for
+ * the real application; tests and benchmarks put it in the stage they were given.
+ */
+public final class ConsoleWindow {
+
+    public static final String THEME = "/styles/switchboard.css";
+    public static final String DARK_THEME = "/styles/switchboard-dark.css";
+
+    private final ConsoleContext context;
+    private final CallBoard board;
+    private final EventPump pump;
+    private final MainWindowViewModel viewModel;
+    private final MainWindowView view;
+    private final Stage stage;
+    private boolean closed;
+
+    private ConsoleWindow(Stage stage, ConsoleContext context) {
+        this.stage = stage;
+        this.context = context;
+        this.board = new CallBoard(context.calls());
+        this.pump = new EventPump(context.calls(), board);
+        this.viewModel = new MainWindowViewModel(context, board);
+        this.view = new MainWindowView(viewModel);
+    }
+
+    /** Builds the console into {@code stage}, starts the pump and shows it. FX thread. */
+    public static ConsoleWindow show(Stage stage, ConsoleContext context) {
+        ConsoleWindow window = new ConsoleWindow(stage, context);
+        window.open();
+        return window;
+    }
+
+    private void open() {
+        Scene scene = new Scene(view.root(), 1280, 800);
+        URL theme = ConsoleWindow.class.getResource(THEME);
+        if (theme != null) {
+            scene.getStylesheets().add(theme.toExternalForm());
+        }
+        view.installShortcuts(scene);
+        view.onQuit(stage::close);
+        stage.titleProperty().bind(viewModel.titleProperty());
+        stage.setScene(scene);
+        stage.setMinWidth(900);
+        stage.setMinHeight(560);
+        pump.everyTick(viewModel::refreshStatus);
+        pump.start();
+        stage.setOnHidden(e -> close());
+        stage.show();
+    }
+
+    /** Stops the pump and runs the context's onClose, once. */
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        pump.stop();
+        context.onClose().run();
+    }
+
+    public Stage stage() {
+        return stage;
+    }
+
+    public CallBoard board() {
+        return board;
+    }
+
+    public FrameTimes frames() {
+        return pump.frames();
+    }
+
+    public EventPump pump() {
+        return pump;
+    }
+
+    MainWindowView view() {
+        return view;
+    }
+}

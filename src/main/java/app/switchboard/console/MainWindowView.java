@@ -1,0 +1,133 @@
+package app.switchboard.console;
+
+import javafx.css.PseudoClass;
+import javafx.fxml.FXML;
+import javafx.scene.Scene;
+import javafx.scene.control.Alert;
+import javafx.scene.control.CheckMenuItem;
+import javafx.scene.control.Label;
+import javafx.scene.control.SplitPane;
+import javafx.scene.control.Tooltip;
+import javafx.scene.input.KeyCombination;
+import javafx.scene.layout.BorderPane;
+import javafx.stage.Modality;
+import javafx.stage.Stage;
+import javafx.stage.Window;
+
+/** The main window: call list beside the selected call, menus, status bar. */
+public final class MainWindowView extends FxmlView<BorderPane> {
+
+    private static final PseudoClass WARNING = PseudoClass.getPseudoClass("warning");
+
+    @FXML private SplitPane split;
+    @FXML private CheckMenuItem darkThemeItem;
+    @FXML private Label relayLabel;
+    @FXML private Label tlsLabel;
+    @FXML private Label signaturesLabel;
+    @FXML private Label modelLabel;
+    @FXML private Label liveCallsLabel;
+
+    private final MainWindowViewModel viewModel;
+    private final CallListView list;
+    private final CallDetailView detail;
+    private Runnable onQuit = () -> { };
+    /** What the settings dialog edits: the launcher's settings, then whatever it last saved. */
+    private app.switchboard.config.Settings settings;
+
+    public MainWindowView(MainWindowViewModel viewModel) {
+        this.viewModel = viewModel;
+        this.settings = viewModel.context().settings();
+        this.list = new CallListView(viewModel.list());
+        this.detail = new CallDetailView(viewModel.detail());
+        split.getItems().setAll(list.root(), detail.root());
+        SplitPane.setResizableWithParent(list.root(), false);
+
+        relayLabel.textProperty().bind(viewModel.relayProperty());
+        tlsLabel.textProperty().bind(viewModel.tlsProperty());
+        Tooltip tlsTip = new Tooltip();
+        tlsTip.textProperty().bind(viewModel.tlsFullProperty());
+        tlsLabel.setTooltip(tlsTip);
+        signaturesLabel.textProperty().bind(viewModel.signaturesProperty());
+        signaturesLabel.pseudoClassStateChanged(WARNING, !viewModel.verifiedProperty().get());
+        viewModel.verifiedProperty().addListener((obs, old, now) -> signaturesLabel.pseudoClassStateChanged(WARNING, !now));
+        modelLabel.textProperty().bind(viewModel.modelProperty());
+        liveCallsLabel.textProperty().bind(viewModel.liveCallsProperty());
+    }
+
+    /** Scene-wide shortcuts; call once the root is in its scene. */
+    void installShortcuts(Scene scene) {
+        detail.installShortcuts(scene);
+        scene.getAccelerators().put(KeyCombination.keyCombination("Shortcut+Comma"), this::openSettings);
+    }
+
+    void onQuit(Runnable action) {
+        this.onQuit = action;
+    }
+
+    @FXML
+    void openSettings() {
+        SettingsViewModel editor = new SettingsViewModel(settings,
+                viewModel.context().directories(), viewModel.context().secrets());
+        SettingsView view = new SettingsView(editor);
+        Stage dialog = new Stage();
+        dialog.setTitle("Switchboard settings");
+        Window owner = root().getScene() == null ? null : root().getScene().getWindow();
+        if (owner != null) {
+            dialog.initOwner(owner);
+            dialog.initModality(Modality.WINDOW_MODAL);
+        }
+        Scene scene = new Scene(view.root(), 720, 680);
+        scene.getStylesheets().addAll(root().getScene() == null ? java.util.List.of() : root().getScene().getStylesheets());
+        dialog.setScene(scene);
+        view.onDone(() -> {
+            if (editor.saved() != null) {
+                settings = editor.saved();
+            }
+            dialog.close();
+        });
+        dialog.show();
+    }
+
+    void useDarkTheme() {
+        darkThemeItem.setSelected(true);
+        toggleDarkTheme();
+    }
+
+    /** The dark variant only redefines the theme's colour variables, on top of the light theme. */
+    @FXML
+    private void toggleDarkTheme() {
+        Scene scene = root().getScene();
+        java.net.URL dark = MainWindowView.class.getResource(ConsoleWindow.DARK_THEME);
+        if (scene == null || dark == null) {
+            return;
+        }
+        scene.getStylesheets().remove(dark.toExternalForm());
+        if (darkThemeItem.isSelected()) {
+            scene.getStylesheets().add(dark.toExternalForm());
+        }
+    }
+
+    @FXML
+    private void quit() {
+        onQuit.run();
+    }
+
+    @FXML
+    private void showShortcuts() {
+        Alert alert = new Alert(Alert.AlertType.INFORMATION, CallDetailView.shortcutHelp());
+        alert.setHeaderText("Keyboard shortcuts");
+        alert.setTitle("Switchboard");
+        if (root().getScene() != null) {
+            alert.initOwner(root().getScene().getWindow());
+        }
+        alert.show();
+    }
+
+    CallListView list() {
+        return list;
+    }
+
+    CallDetailView detail() {
+        return detail;
+    }
+}

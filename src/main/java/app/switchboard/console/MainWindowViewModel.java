@@ -1,0 +1,123 @@
+package app.switchboard.console;
+
+import app.switchboard.call.RelayStatus;
+import javafx.beans.property.ReadOnlyBooleanProperty;
+import javafx.beans.property.ReadOnlyBooleanWrapper;
+import javafx.beans.property.ReadOnlyStringProperty;
+import javafx.beans.property.ReadOnlyStringWrapper;
+
+/**
+ * The window as a whole: its title and the status bar, read from {@code CallControl.status()}
+ * a few times a second, and the list and detail it is made of.
+ */
+public final class MainWindowViewModel {
+
+    private final ConsoleContext context;
+    private final CallBoard board;
+    private final CallListViewModel list;
+    private final CallDetailViewModel detail;
+    private final ReadOnlyStringWrapper title = new ReadOnlyStringWrapper(this, "title", "Switchboard");
+    private final ReadOnlyStringWrapper relay = new ReadOnlyStringWrapper(this, "relay", "");
+    private final ReadOnlyStringWrapper tls = new ReadOnlyStringWrapper(this, "tls", "");
+    private final ReadOnlyStringWrapper tlsFull = new ReadOnlyStringWrapper(this, "tlsFull", "");
+    private final ReadOnlyStringWrapper signatures = new ReadOnlyStringWrapper(this, "signatures", "");
+    private final ReadOnlyBooleanWrapper verified = new ReadOnlyBooleanWrapper(this, "verified", false);
+    private final ReadOnlyStringWrapper model = new ReadOnlyStringWrapper(this, "model", "");
+    private final ReadOnlyStringWrapper liveCalls = new ReadOnlyStringWrapper(this, "liveCalls", "");
+
+    public MainWindowViewModel(ConsoleContext context, CallBoard board) {
+        this.context = context;
+        this.board = board;
+        this.list = new CallListViewModel(board);
+        this.detail = new CallDetailViewModel(context.calls());
+        detail.callProperty().bind(list.selectedProperty());
+        String suffix = context.titleSuffix();
+        title.set(suffix == null || suffix.isBlank() ? "Switchboard" : "Switchboard \u2014 " + suffix);
+        board.liveCountProperty().addListener((obs, old, now) -> updateLiveCalls());
+        refreshStatus();
+    }
+
+    /** Re-reads the relay's status. */
+    public void refreshStatus() {
+        RelayStatus status = context.calls().status();
+        if (status.relayUrl() == null || status.relayUrl().isBlank()) {
+            relay.set("Relay not listening");
+        } else {
+            relay.set("Relay " + status.relayUrl() + (status.port() > 0 && !status.relayUrl().contains(":" + status.port())
+                    ? " (port " + status.port() + ")" : ""));
+        }
+        String fingerprint = status.tlsFingerprint() == null ? "" : status.tlsFingerprint();
+        tlsFull.set(fingerprint.isBlank() ? "No TLS certificate reported" : "TLS certificate SHA-256 " + fingerprint);
+        tls.set(fingerprint.isBlank() ? "TLS \u2014" : "TLS " + shortFingerprint(fingerprint));
+        verified.set(status.signaturesVerified());
+        signatures.set(status.signaturesVerified() ? "Twilio signatures verified"
+                : "\u26a0 Signatures NOT verified \u2014 set TWILIO_AUTH_TOKEN");
+        String modelName = status.model();
+        if (modelName == null || modelName.isBlank()) {
+            modelName = context.secrets() != null && context.secrets().hasOpenAiKey()
+                    ? (context.secrets().openAiModel() != null ? context.secrets().openAiModel() : context.settings().model)
+                    : "offline responder";
+        }
+        model.set("Model: " + modelName);
+        updateLiveCalls();
+    }
+
+    private void updateLiveCalls() {
+        int n = board.liveCountProperty().get();
+        liveCalls.set(n == 1 ? "1 live call" : n + " live calls");
+    }
+
+    /** The first and last bytes, enough to compare by eye; the full value is in the tooltip. */
+    static String shortFingerprint(String fingerprint) {
+        String[] parts = fingerprint.split(":");
+        if (parts.length <= 6) {
+            return fingerprint;
+        }
+        return parts[0] + ":" + parts[1] + ":" + parts[2] + "\u2026" + parts[parts.length - 3] + ":"
+                + parts[parts.length - 2] + ":" + parts[parts.length - 1];
+    }
+
+    public CallListViewModel list() {
+        return list;
+    }
+
+    public CallDetailViewModel detail() {
+        return detail;
+    }
+
+    public ConsoleContext context() {
+        return context;
+    }
+
+    public ReadOnlyStringProperty titleProperty() {
+        return title.getReadOnlyProperty();
+    }
+
+    public ReadOnlyStringProperty relayProperty() {
+        return relay.getReadOnlyProperty();
+    }
+
+    public ReadOnlyStringProperty tlsProperty() {
+        return tls.getReadOnlyProperty();
+    }
+
+    public ReadOnlyStringProperty tlsFullProperty() {
+        return tlsFull.getReadOnlyProperty();
+    }
+
+    public ReadOnlyStringProperty signaturesProperty() {
+        return signatures.getReadOnlyProperty();
+    }
+
+    public ReadOnlyBooleanProperty verifiedProperty() {
+        return verified.getReadOnlyProperty();
+    }
+
+    public ReadOnlyStringProperty modelProperty() {
+        return model.getReadOnlyProperty();
+    }
+
+    public ReadOnlyStringProperty liveCallsProperty() {
+        return liveCalls.getReadOnlyProperty();
+    }
+}

@@ -1,0 +1,96 @@
+package app.switchboard.console;
+
+import javafx.fxml.FXML;
+import javafx.scene.control.Button;
+import javafx.scene.control.CheckBox;
+import javafx.scene.control.ChoiceBox;
+import javafx.scene.control.Label;
+import javafx.scene.control.TextArea;
+import javafx.scene.control.TextField;
+import javafx.scene.layout.BorderPane;
+
+/** The settings dialog: fields bound to {@link SettingsViewModel}; Save checks and writes. */
+public final class SettingsView extends FxmlView<BorderPane> {
+
+    @FXML private TextField portField;
+    @FXML private TextField publicUrlField;
+    @FXML private ChoiceBox<SettingsViewModel.TlsSource> tlsChoice;
+    @FXML private TextField keystoreField;
+    @FXML private TextField certificateField;
+    @FXML private TextField privateKeyField;
+    @FXML private TextField modelField;
+    @FXML private TextField baseUrlField;
+    @FXML private TextArea systemPromptArea;
+    @FXML private TextField fallbackField;
+    @FXML private TextField handoffField;
+    @FXML private TextField greetingField;
+    @FXML private TextField languageField;
+    @FXML private TextField languagesField;
+    @FXML private TextField ttsProviderField;
+    @FXML private TextField voiceField;
+    @FXML private TextField transcriptionProviderField;
+    @FXML private TextField speechModelField;
+    @FXML private TextField interruptibleField;
+    @FXML private CheckBox dtmfCheck;
+    @FXML private CheckBox partialPromptsCheck;
+    @FXML private Label openAiKeyLabel;
+    @FXML private Label twilioTokenLabel;
+    @FXML private Label keystorePasswordLabel;
+    @FXML private Label messageLabel;
+    @FXML private Label fileLabel;
+    @FXML private Button saveButton;
+    @FXML private Button cancelButton;
+
+    private final SettingsViewModel viewModel;
+    private Runnable onDone = () -> { };
+
+    public SettingsView(SettingsViewModel viewModel) {
+        this.viewModel = viewModel;
+        portField.textProperty().bindBidirectional(viewModel.portProperty());
+        publicUrlField.textProperty().bindBidirectional(viewModel.publicUrlProperty());
+        tlsChoice.getItems().setAll(SettingsViewModel.TlsSource.values());
+        tlsChoice.valueProperty().bindBidirectional(viewModel.tlsSourceProperty());
+        keystoreField.textProperty().bindBidirectional(viewModel.keystoreProperty());
+        certificateField.textProperty().bindBidirectional(viewModel.certificateProperty());
+        privateKeyField.textProperty().bindBidirectional(viewModel.privateKeyProperty());
+        keystoreField.disableProperty().bind(viewModel.tlsSourceProperty().isNotEqualTo(SettingsViewModel.TlsSource.KEYSTORE));
+        certificateField.disableProperty().bind(viewModel.tlsSourceProperty().isNotEqualTo(SettingsViewModel.TlsSource.PEM));
+        privateKeyField.disableProperty().bind(viewModel.tlsSourceProperty().isNotEqualTo(SettingsViewModel.TlsSource.PEM));
+        modelField.textProperty().bindBidirectional(viewModel.modelProperty());
+        baseUrlField.textProperty().bindBidirectional(viewModel.baseUrlProperty());
+        systemPromptArea.textProperty().bindBidirectional(viewModel.systemPromptProperty());
+        fallbackField.textProperty().bindBidirectional(viewModel.fallbackSentenceProperty());
+        handoffField.textProperty().bindBidirectional(viewModel.handoffNumberProperty());
+        greetingField.textProperty().bindBidirectional(viewModel.welcomeGreetingProperty());
+        languageField.textProperty().bindBidirectional(viewModel.languageProperty());
+        languagesField.textProperty().bindBidirectional(viewModel.languagesProperty());
+        ttsProviderField.textProperty().bindBidirectional(viewModel.ttsProviderProperty());
+        voiceField.textProperty().bindBidirectional(viewModel.voiceProperty());
+        transcriptionProviderField.textProperty().bindBidirectional(viewModel.transcriptionProviderProperty());
+        speechModelField.textProperty().bindBidirectional(viewModel.speechModelProperty());
+        interruptibleField.textProperty().bindBidirectional(viewModel.interruptibleProperty());
+        dtmfCheck.selectedProperty().bindBidirectional(viewModel.dtmfDetectionProperty());
+        partialPromptsCheck.selectedProperty().bindBidirectional(viewModel.partialPromptsProperty());
+        openAiKeyLabel.setText(viewModel.openAiKeyPresence());
+        twilioTokenLabel.setText(viewModel.twilioTokenPresence());
+        keystorePasswordLabel.setText(viewModel.keystorePasswordPresence());
+        messageLabel.textProperty().bind(viewModel.messageProperty());
+        fileLabel.setText(viewModel.configFile());
+    }
+
+    void onDone(Runnable action) {
+        this.onDone = action;
+    }
+
+    @FXML
+    private void save() {
+        if (viewModel.save()) {
+            onDone.run();
+        }
+    }
+
+    @FXML
+    private void cancel() {
+        onDone.run();
+    }
+}

@@ -1,0 +1,11 @@
+package app.switchboard.store;
+
+import java.time.Instant;
+import java.util.Map;
+
+/**
+ * One supervisor action on a call: which action, when, by which OS user, and its details
+ * (the words said, the language chosen, the end reason).
+ */
+public record AuditEntry(Instant time, String action, String operator, long seq, Map<String, Object> details) {
+}

@@ -1,0 +1,181 @@
+package app.switchboard.store;
+
+import app.switchboard.call.CallEvent;
+import app.switchboard.call.EventKind;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The calls-table row of one call while the writer folds events into it. Only the writer
+ * thread touches it.
+ */
+final class CallRow {
+
+    final String callId;
+    String callSid;
+    final Set<String> sessionIds = new LinkedHashSet<>();
+    String from;
+    String to;
+    long startedMs;
+    Long endedMs;
+    String endReason;
+    String language;
+    int turns;
+    int interruptions;
+    final Set<String> attention = new LinkedHashSet<>();
+    long eventCount;
+    long lastEventMs;
+    long lastSeq;
+
+    CallRow(String callId, long startedMs) {
+        this.callId = callId;
+        this.startedMs = startedMs;
+        this.lastEventMs = startedMs;
+    }
+
+    CallRow copy() {
+        CallRow c = new CallRow(callId, startedMs);
+        c.callSid = callSid;
+        c.sessionIds.addAll(sessionIds);
+        c.from = from;
+        c.to = to;
+        c.endedMs = endedMs;
+        c.endReason = endReason;
+        c.language = language;
+        c.turns = turns;
+        c.interruptions = interruptions;
+        c.attention.addAll(attention);
+        c.eventCount = eventCount;
+        c.lastEventMs = lastEventMs;
+        c.lastSeq = lastSeq;
+        return c;
+    }
+
+    /** A row as stored in the calls table. */
+    static CallRow from(ResultSet r) throws SQLException {
+        CallRow row = new CallRow(r.getString("call_id"), r.getLong("started_ms"));
+        row.callSid = r.getString("call_sid");
+        row.sessionIds.addAll(CallRow.split(r.getString("session_ids")));
+        row.from = r.getString("from_number");
+        row.to = r.getString("to_number");
+        long ended = r.getLong("ended_ms");
+        row.endedMs = r.wasNull() ? null : ended;
+        row.endReason = r.getString("end_reason");
+        row.language = r.getString("language");
+        row.turns = r.getInt("turns");
+        row.interruptions = r.getInt("interruptions");
+        row.attention.addAll(CallRow.split(r.getString("attention")));
+        row.eventCount = r.getLong("event_count");
+        row.lastEventMs = r.getLong("last_event_ms");
+        row.lastSeq = r.getLong("last_seq");
+        return row;
+    }
+
+    /** Folds one event into the row: what the History list needs, derived from the facts. */
+    void apply(CallEvent e) {
+        long ms = e.time().toEpochMilli();
+        eventCount++;
+        lastEventMs = Math.max(lastEventMs, ms);
+        lastSeq = e.seq();
+        startedMs = Math.min(startedMs, ms);
+        EventKind kind = e.kind();
+        if (kind == EventKind.SESSION_STARTED) {
+            addSession(e.text("sessionId"));
+        } else if (kind == EventKind.SETUP) {
+            if (endedMs != null) {
+                // A new relay session on a call that had ended (Twilio reconnected through the action URL).
+                endedMs = null;
+                endReason = null;
+            }
+            callSid = orKeep(e.text("callSid"), callSid);
+            from = orKeep(e.text("from"), from);
+            to = orKeep(e.text("to"), to);
+            addSession(e.text("sessionId"));
+        } else if (kind == EventKind.CALL_ENDED) {
+            endedMs = ms;
+            endReason = e.text("reason");
+        } else if (kind == EventKind.TURN_COMPLETED) {
+            turns++;
+        } else if (kind == EventKind.TURN_INTERRUPTED) {
+            turns++;
+            interruptions++;
+        } else if (kind == EventKind.ATTENTION) {
+            // The stable reason code (HUMAN_REQUESTED, ...); the console has the labels.
+            String flag = firstText(e, "reason", "label");
+            attention.add(flag == null ? "attention" : flag);
+        } else if (kind == EventKind.SUPERVISOR_LANGUAGE) {
+            language = orKeep(firstText(e, "ttsLanguage", "transcriptionLanguage"), language);
+        } else if (kind == EventKind.PROMPT) {
+            language = orKeep(e.text("lang"), language);
+        }
+    }
+
+    /** Who said what in this event, for the text search; null when nobody spoke. */
+    static String[] said(CallEvent e) {
+        EventKind kind = e.kind();
+        String text = null;
+        String speaker = null;
+        if (kind == EventKind.PROMPT) {
+            speaker = "caller";
+            text = e.text("text");
+        } else if (kind == EventKind.TURN_COMPLETED) {
+            speaker = "agent";
+            text = e.text("text");
+        } else if (kind == EventKind.TURN_INTERRUPTED) {
+            speaker = "agent";
+            text = e.text("heard");
+        } else if (kind == EventKind.SUPERVISOR_SAY) {
+            speaker = "supervisor";
+            text = e.text("text");
+        }
+        return text == null || text.isBlank() ? null : new String[] {speaker, text};
+    }
+
+    CallRecord toRecord() {
+        return new CallRecord(callId, callSid, new ArrayList<>(sessionIds), from, to,
+                Instant.ofEpochMilli(startedMs), endedMs == null ? null : Instant.ofEpochMilli(endedMs), endReason,
+                language, turns, interruptions, new ArrayList<>(attention), eventCount, Instant.ofEpochMilli(lastEventMs));
+    }
+
+    static String digits(String number) {
+        if (number == null) {
+            return null;
+        }
+        String d = number.replaceAll("[^0-9]", "");
+        return d.isEmpty() ? null : d;
+    }
+
+    /** Lists are stored as JSON arrays: flags may hold spaces. */
+    static String join(Set<String> values) {
+        return EventJson.encodeList(new ArrayList<>(values));
+    }
+
+    static List<String> split(String joined) {
+        return EventJson.decodeList(joined);
+    }
+
+    private void addSession(String id) {
+        if (id != null && !id.isBlank()) {
+            sessionIds.add(id);
+        }
+    }
+
+    private static String orKeep(String value, String old) {
+        return value == null || value.isBlank() ? old : value;
+    }
+
+    private static String firstText(CallEvent e, String... names) {
+        for (String n : names) {
+            String v = e.text(n);
+            if (v != null && !v.isBlank()) {
+                return v;
+            }
+        }
+        return null;
+    }
+}

@@ -1,0 +1,1036 @@
+package app.switchboard.store;
+
+import app.switchboard.call.CallControl;
+import app.switchboard.call.CallEvent;
+import app.switchboard.call.EventKind;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedTransferQueue;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import java.util.function.IntSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.sqlite.SQLiteConfig;
+import org.sqlite.SQLiteErrorCode;
+import org.sqlite.SQLiteException;
+import org.sqlite.SQLiteOpenMode;
+
+/**
+ * The durable call history: every {@link CallEvent} appended to a SQLite file (WAL) in the data
+ * directory, with a calls table derived from the events and a word index for search.
+ *
+ * <p>The call side only enqueues ({@link #append} never blocks and never throws); one writer
+ * thread commits whatever has arrived in one transaction (group commit), so the file is at most
+ * one commit behind. When the file cannot be written (disk full, read-only folder, locked or
+ * damaged file) the events wait in a bounded buffer, the oldest dropped and counted beyond it,
+ * the writer retries with backoff, and {@link #health()} says what is wrong in words.
+ *
+ * <p>On the first successful open, calls that a previous run left without an end are ended
+ * with reason {@value #CRASHED} (and a recorded {@code CALL_ENDED} event).
+ */
+public final class EventStore implements AutoCloseable {
+
+    public static final String FILE_NAME = "switchboard.db";
+    public static final String CRASHED = "relay crashed";
+    /** Held while a store writes; a second Switchboard on the same folder waits instead of interfering. */
+    public static final String LOCK_NAME = FILE_NAME + ".lock";
+
+    private static final Logger LOG = LoggerFactory.getLogger(EventStore.class);
+    /** Put in the inbox to wake the writer for a task or for close; never written. */
+    private static final CallEvent WAKE = new CallEvent("", 0, Instant.EPOCH, EventKind.INFO, Map.of());
+    /** How long the file may be locked by someone else before the console is told. */
+    private static final Duration BUSY_GRACE = Duration.ofSeconds(1);
+    private static final DateTimeFormatter STAMP =
+            DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
+
+    /**
+     * How the store behaves. {@code retentionDays} is read at start and before each daily run,
+     * so a changed setting takes effect without a restart; null runs no retention.
+     */
+    public record Options(int bufferCapacity, int maxBatch, Duration busyTimeout, Duration retryMin,
+                          Duration retryMax, boolean syncFull, Duration closeTimeout, IntSupplier retentionDays,
+                          Duration retentionInterval, Clock clock) {
+
+        public static Options defaults() {
+            return new Options(100_000, 5_000, Duration.ofMillis(100), Duration.ofMillis(100), Duration.ofSeconds(5),
+                    false, Duration.ofSeconds(5), null, Duration.ofDays(1), Clock.systemUTC());
+        }
+
+        public Options withRetention(IntSupplier days) {
+            return new Options(bufferCapacity, maxBatch, busyTimeout, retryMin, retryMax, syncFull, closeTimeout,
+                    days, retentionInterval, clock);
+        }
+
+        public Options withBufferCapacity(int capacity) {
+            return new Options(capacity, maxBatch, busyTimeout, retryMin, retryMax, syncFull, closeTimeout,
+                    retentionDays, retentionInterval, clock);
+        }
+
+        public Options withRetry(Duration min, Duration max) {
+            return new Options(bufferCapacity, maxBatch, busyTimeout, min, max, syncFull, closeTimeout,
+                    retentionDays, retentionInterval, clock);
+        }
+
+        /** Sync every commit to the disk: survives power loss too, at a cost (see docs/store.md). */
+        public Options withSyncFull(boolean full) {
+            return new Options(bufferCapacity, maxBatch, busyTimeout, retryMin, retryMax, full, closeTimeout,
+                    retentionDays, retentionInterval, clock);
+        }
+
+        public Options withClock(Clock newClock) {
+            return new Options(bufferCapacity, maxBatch, busyTimeout, retryMin, retryMax, syncFull, closeTimeout,
+                    retentionDays, retentionInterval, newClock);
+        }
+    }
+
+    /** Counters for the benchmark and the status bar. */
+    public record Stats(long accepted, long written, long dropped, int pending, long commits,
+                        long commitNanos, long largestBatch) {
+    }
+
+    private final Path dir;
+    private final Path file;
+    private final Options options;
+    private final HistoryReader reader;
+    private final Thread writer;
+    private final ScheduledExecutorService retention;
+    private final ScheduledExecutorService checkpointer;
+    private Connection checkpointDb; // checkpointer thread only
+    private volatile boolean writing; // the writer holds the lock and has the file open
+
+    // Call side -> writer.
+    private final LinkedTransferQueue<CallEvent> inbox = new LinkedTransferQueue<>();
+    private final AtomicInteger inboxSize = new AtomicInteger();
+    private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
+    private final AtomicLong accepted = new AtomicLong();
+    private final AtomicLong dropped = new AtomicLong();
+    private final Object settledLock = new Object();
+    private long settled; // guarded by settledLock: written, found already written, or dropped
+    private final CopyOnWriteArrayList<Consumer<StoreHealth>> healthListeners = new CopyOnWriteArrayList<>();
+    private final List<AutoCloseable> subscriptions = new CopyOnWriteArrayList<>();
+    private volatile StoreHealth health;
+    private volatile boolean closing;
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private volatile int pendingSize;
+    private volatile long written;
+    private volatile long commits;
+    private volatile long commitNanos;
+    private volatile long largestBatch;
+
+    // Writer thread only.
+    private final ArrayDeque<CallEvent> pending = new ArrayDeque<>();
+    private final Map<String, CallRow> rows = new LinkedHashMap<>(256, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, CallRow> eldest) {
+            return size() > 10_000;
+        }
+    };
+    private Connection db;
+    private FileChannel lockChannel;
+    private FileLock lock;
+    private long nextId;
+    private boolean recovered;
+    private boolean suspectDamage;
+    private String notice;
+    private long retryAtNanos;
+    private long failingSinceNanos;
+    private long lastExistsCheckNanos;
+    private Duration retryDelay;
+
+    /**
+     * WAL checkpoints copy the log back into the file and sync it, which takes tens of ms. At a
+     * steady load a thread of their own does them (a passive checkpoint never blocks the
+     * writer), so commits stay short; under a burst the writer's own automatic checkpoint
+     * (SQLite's default, 1000 pages) still bounds the log.
+     */
+    private static final Duration CHECKPOINT_EVERY = Duration.ofMillis(500);
+
+    private EventStore(Path dir, Options options) {
+        this.dir = dir;
+        this.file = dir.resolve(FILE_NAME);
+        this.options = options;
+        this.reader = new HistoryReader(dir, file, options.busyTimeout());
+        this.health = new StoreHealth(StoreHealth.Status.OK, null, 0, 0, options.clock().instant());
+        this.writer = new Thread(this::runWriter, "event-store-writer");
+        this.writer.setDaemon(true);
+        this.checkpointer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "event-store-checkpoint");
+            t.setDaemon(true);
+            return t;
+        });
+        this.retention = options.retentionDays() == null ? null
+                : Executors.newSingleThreadScheduledExecutor(r -> {
+                    Thread t = new Thread(r, "event-store-retention");
+                    t.setDaemon(true);
+                    return t;
+                });
+    }
+
+    /**
+     * Opens (or creates) the history in {@code dataDir} and starts the writer. Never fails for
+     * the file's sake: a problem shows in {@link #health()} and the writer keeps trying.
+     */
+    public static EventStore open(Path dataDir, Options options) {
+        EventStore store = new EventStore(dataDir, options);
+        store.writer.start();
+        store.checkpointer.scheduleWithFixedDelay(store::checkpoint, CHECKPOINT_EVERY.toMillis(),
+                CHECKPOINT_EVERY.toMillis(), TimeUnit.MILLISECONDS);
+        if (store.retention != null) {
+            long every = options.retentionInterval().toMillis();
+            store.retention.scheduleAtFixedRate(store::runScheduledRetention, 0, every, TimeUnit.MILLISECONDS);
+        }
+        return store;
+    }
+
+    public static EventStore open(Path dataDir) {
+        return open(dataDir, Options.defaults());
+    }
+
+    /** Records every event of every call of {@code calls} from now on. */
+    public EventStore attach(CallControl calls) {
+        subscriptions.add(calls.subscribe(this::append));
+        return this;
+    }
+
+    /** The database file. */
+    public Path file() {
+        return file;
+    }
+
+    // ---- call side: any thread, never blocks ----
+
+    /** Queues one event for writing. Returns at once; safe from any thread. */
+    public void append(CallEvent event) {
+        if (closing) {
+            dropped.incrementAndGet();
+            return;
+        }
+        accepted.incrementAndGet();
+        inbox.offer(event);
+        if (inboxSize.incrementAndGet() > 2 * options.bufferCapacity()) {
+            // An emergency bound for a writer stuck inside a disk call; normally the writer trims
+            // its own buffer exactly (the oldest first) and this never runs.
+            CallEvent oldest = inbox.poll();
+            if (oldest == WAKE) {
+                inbox.offer(WAKE);
+            } else if (oldest != null) {
+                inboxSize.decrementAndGet();
+                dropped.incrementAndGet();
+                settle(1);
+            }
+        }
+    }
+
+    /**
+     * Waits until every event appended before this call is written (or dropped).
+     *
+     * @return false when that did not happen within {@code timeout}
+     */
+    public boolean flush(Duration timeout) throws InterruptedException {
+        long target = accepted.get();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        synchronized (settledLock) {
+            while (settled < target) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                TimeUnit.NANOSECONDS.timedWait(settledLock, left);
+            }
+        }
+        return true;
+    }
+
+    public StoreHealth health() {
+        return health;
+    }
+
+    /**
+     * Tells {@code listener} the current health now and every change after, on the writer
+     * thread (a UI hands it to its own thread). Close the result to stop.
+     */
+    public AutoCloseable onHealthChange(Consumer<StoreHealth> listener) {
+        healthListeners.add(listener);
+        listener.accept(health);
+        return () -> healthListeners.remove(listener);
+    }
+
+    public Stats stats() {
+        return new Stats(accepted.get(), written, dropped.get(), pendingSize + inboxSize.get(), commits,
+                commitNanos, largestBatch);
+    }
+
+    /**
+     * Deletes calls that ended more than {@code days} days ago, with their events and words;
+     * 0 or less deletes nothing. Runs on the writer between batches.
+     *
+     * @return the number of calls deleted
+     */
+    public CompletableFuture<Integer> applyRetention(int days) {
+        CompletableFuture<Integer> result = new CompletableFuture<>();
+        if (days <= 0) {
+            result.complete(0);
+            return result;
+        }
+        submit(() -> {
+            try {
+                result.complete(deleteEndedBefore(options.clock().instant().minus(Duration.ofDays(days))));
+            } catch (SQLException | RuntimeException e) {
+                result.completeExceptionally(new StoreException("Old calls could not be deleted: " + e.getMessage(), e));
+            }
+        }, result);
+        return result;
+    }
+
+    private void checkpoint() {
+        if (!writing) {
+            closeCheckpointDb();
+            return;
+        }
+        try {
+            if (checkpointDb == null) {
+                SQLiteConfig config = new SQLiteConfig();
+                config.resetOpenMode(SQLiteOpenMode.CREATE);
+                config.setBusyTimeout((int) options.busyTimeout().toMillis());
+                checkpointDb = config.createConnection("jdbc:sqlite:" + file);
+            }
+            try (Statement s = checkpointDb.createStatement()) {
+                s.execute("PRAGMA wal_checkpoint(PASSIVE)");
+            }
+        } catch (SQLException e) {
+            // The writer reports what matters; a missed checkpoint only lets the log grow a while.
+            LOG.debug("WAL checkpoint skipped: {}", e.getMessage());
+            closeCheckpointDb();
+        }
+    }
+
+    private void closeCheckpointDb() {
+        if (checkpointDb != null) {
+            closeQuietly(checkpointDb);
+            checkpointDb = null;
+        }
+    }
+
+    private void runScheduledRetention() {
+        try {
+            int days = options.retentionDays().getAsInt();
+            int deleted = applyRetention(days).get(1, TimeUnit.HOURS);
+            if (deleted > 0) {
+                LOG.info("Retention: deleted {} calls that ended more than {} days ago", deleted, days);
+            }
+        } catch (Exception e) {
+            LOG.warn("Retention did not run: {}", e.getMessage());
+        }
+    }
+
+    // ---- reading: any thread, each on its own connection (see HistoryReader) ----
+
+    /** A page of past calls matching {@code query}, newest first. */
+    public CallPage history(HistoryQuery query) {
+        return reader.history(query);
+    }
+
+    public Optional<CallRecord> call(String callId) {
+        return reader.call(callId);
+    }
+
+    /**
+     * Every stored event of one call, in the order it happened (seq order; a call id reused
+     * after its end continues after the earlier events).
+     */
+    public List<CallEvent> events(String callId) {
+        return reader.events(callId);
+    }
+
+    /** The supervisor's actions on one call, in order: the audit trail. */
+    public List<AuditEntry> auditTrail(String callId) {
+        return reader.auditTrail(callId);
+    }
+
+    /**
+     * Writes every call matching {@code query} (paging ignored) with all its events to
+     * {@code target}, streaming; the file appears whole or not at all. Interrupting the thread
+     * cancels it ({@link java.util.concurrent.CancellationException}).
+     *
+     * @return the number of events written
+     */
+    public long export(HistoryQuery query, ExportFormat format, Path target, ExportProgress progress) {
+        return reader.export(query, format, target, progress);
+    }
+
+    /** Writes one call with all its events to {@code target}; see {@link #export}. */
+    public long exportCall(String callId, ExportFormat format, Path target, ExportProgress progress) {
+        return reader.exportCall(callId, format, target, progress);
+    }
+
+    static Instant instant(long epochNanos) {
+        return Instant.ofEpochSecond(Math.floorDiv(epochNanos, 1_000_000_000L), Math.floorMod(epochNanos, 1_000_000_000L));
+    }
+
+    static long nanos(Instant t) {
+        return t.getEpochSecond() * 1_000_000_000L + t.getNano();
+    }
+
+    // ---- writer thread ----
+
+    private void submit(Runnable task, CompletableFuture<?> result) {
+        if (closing) {
+            result.completeExceptionally(new StoreException("The call history is closed", null));
+            return;
+        }
+        tasks.add(task);
+        inbox.offer(WAKE);
+    }
+
+    private void runWriter() {
+        try {
+            writeUntilClosed();
+        } catch (Throwable fatal) {
+            // Nothing should get here; if it does, say so where the console looks instead of dying silently.
+            LOG.error("The call history writer stopped", fatal);
+            publish(new StoreHealth(StoreHealth.Status.DEGRADED, "Call history is not being saved: the writer stopped ("
+                    + fatal + "). Restart Switchboard.", pending.size() + inboxSize.get(), dropped.get(),
+                    options.clock().instant()));
+            disconnect();
+            releaseLock();
+        }
+    }
+
+    private void writeUntilClosed() {
+        long closeDeadline = Long.MAX_VALUE;
+        while (true) {
+            if (closing && closeDeadline == Long.MAX_VALUE) {
+                closeDeadline = System.nanoTime() + options.closeTimeout().toNanos();
+            }
+            boolean work = db == null || !pending.isEmpty() || !tasks.isEmpty();
+            long wait = !work ? TimeUnit.SECONDS.toNanos(1) : Math.max(0, retryAtNanos - System.nanoTime());
+            if (closing) {
+                wait = Math.min(wait, Math.max(0, Math.min(closeDeadline, retryAtNanos) - System.nanoTime()));
+            }
+            take(wait);
+            if (closing && (pending.isEmpty() && tasks.isEmpty() && inboxSize.get() == 0
+                    || System.nanoTime() >= closeDeadline)) {
+                break;
+            }
+            if (System.nanoTime() < retryAtNanos) {
+                continue;
+            }
+            if (db != null && pending.isEmpty() && tasks.isEmpty()) {
+                continue;
+            }
+            try {
+                reopenIfDeleted();
+                connect();
+                runTasks();
+                if (!pending.isEmpty()) {
+                    writeBatch();
+                }
+                retryDelay = null;
+                retryAtNanos = 0;
+                failingSinceNanos = 0;
+                healthy();
+            } catch (SQLException | IOException | RuntimeException e) {
+                failed(e);
+            }
+        }
+        int lost = pending.size() + inboxSize.get();
+        if (lost > 0) {
+            LOG.error("Call history closed with {} events not written: {}", lost,
+                    health.message() == null ? "time ran out" : health.message());
+        }
+        disconnect();
+        releaseLock();
+        failTasks();
+    }
+
+    /**
+     * Someone deleted the history while the app runs (the README says to quit first): SQLite
+     * would go on writing into the deleted file and lose it all on close. Start a new file.
+     */
+    private void reopenIfDeleted() {
+        long now = System.nanoTime();
+        if (db == null || now - lastExistsCheckNanos < TimeUnit.SECONDS.toNanos(1)) {
+            return;
+        }
+        lastExistsCheckNanos = now;
+        if (!Files.exists(file)) {
+            LOG.warn("The call history file {} was deleted while in use; starting a new one", file);
+            disconnect();
+        }
+    }
+
+    /** Moves arrived events into the bounded buffer, waiting up to {@code waitNanos} for the first. */
+    private void take(long waitNanos) {
+        CallEvent first = null;
+        try {
+            first = waitNanos > 0 ? inbox.poll(waitNanos, TimeUnit.NANOSECONDS) : inbox.poll();
+        } catch (InterruptedException e) {
+            // Nothing interrupts the writer (close() wakes it with WAKE); treat it as a wake-up.
+        }
+        int moved = 0;
+        for (CallEvent e = first; e != null; e = inbox.poll()) {
+            if (e == WAKE) {
+                continue;
+            }
+            inboxSize.decrementAndGet();
+            pending.addLast(e);
+            moved++;
+            if (pending.size() > options.bufferCapacity()) {
+                pending.pollFirst();
+                dropped.incrementAndGet();
+                settle(1);
+            }
+        }
+        if (moved > 0) {
+            pendingSize = pending.size();
+        }
+    }
+
+    private void connect() throws SQLException, IOException {
+        if (db != null) {
+            return;
+        }
+        Files.createDirectories(dir);
+        holdLock();
+        try {
+            db = openWriter();
+        } catch (SQLException e) {
+            if (!damaged(e)) {
+                throw e;
+            }
+            moveAsideDamaged(e);
+            db = openWriter();
+        }
+        writing = true;
+        if (!recovered) {
+            recoverUnfinishedCalls();
+            recovered = true;
+        }
+    }
+
+    /**
+     * Only one store writes a history at a time: another's recovery would end this one's live
+     * calls as crashed, and its ids would collide. The OS drops the lock when a process dies.
+     */
+    private void holdLock() throws IOException {
+        if (lock != null) {
+            return;
+        }
+        FileChannel channel = FileChannel.open(dir.resolve(LOCK_NAME), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        FileLock held = null;
+        try {
+            held = channel.tryLock();
+        } catch (OverlappingFileLockException sameProcess) {
+            // another store in this JVM holds it
+        } finally {
+            if (held == null) {
+                channel.close();
+            }
+        }
+        if (held == null) {
+            throw new HistoryInUseException();
+        }
+        lockChannel = channel;
+        lock = held;
+    }
+
+    private void releaseLock() {
+        if (lockChannel != null) {
+            try {
+                lockChannel.close(); // releases the lock
+            } catch (IOException ignored) {
+                // the OS releases it with the process anyway
+            }
+            lockChannel = null;
+            lock = null;
+        }
+    }
+
+    private static final class HistoryInUseException extends IOException {
+        HistoryInUseException() {
+            super("another Switchboard is using this call history");
+        }
+    }
+
+    private Connection openWriter() throws SQLException {
+        SQLiteConfig config = new SQLiteConfig();
+        config.setBusyTimeout((int) options.busyTimeout().toMillis());
+        Connection c = DriverManager.getConnection("jdbc:sqlite:" + file, config.toProperties());
+        try (Statement s = c.createStatement()) {
+            try (ResultSet r = s.executeQuery("PRAGMA journal_mode = WAL")) {
+                String mode = r.next() ? r.getString(1) : "";
+                if (!"wal".equalsIgnoreCase(mode)) {
+                    LOG.warn("SQLite kept journal mode {} for {}", mode, file);
+                }
+            }
+            s.execute("PRAGMA synchronous = " + (options.syncFull() ? "FULL" : "NORMAL"));
+            if (suspectDamage) {
+                try (ResultSet r = s.executeQuery("PRAGMA quick_check")) {
+                    String result = r.next() ? r.getString(1) : "";
+                    if (!"ok".equalsIgnoreCase(result)) {
+                        throw new SQLiteException("quick_check: " + result, SQLiteErrorCode.SQLITE_CORRUPT);
+                    }
+                }
+                suspectDamage = false;
+            }
+            Schema.migrate(c);
+            try (ResultSet r = s.executeQuery("SELECT coalesce(max(id), 0) + 1 FROM events")) {
+                nextId = r.getLong(1);
+            }
+            return c;
+        } catch (SQLException | RuntimeException e) {
+            closeQuietly(c);
+            throw e;
+        }
+    }
+
+    /**
+     * Keeps a damaged file (and its WAL) under a new name, so nothing in it is lost for a later
+     * repair, and lets a fresh file take its place.
+     */
+    private void moveAsideDamaged(SQLException cause) throws IOException {
+        String base = "switchboard-damaged-" + STAMP.format(options.clock().instant()) + ".db";
+        Path moved = dir.resolve(base);
+        Files.move(file, moved, StandardCopyOption.ATOMIC_MOVE);
+        for (String suffix : List.of("-wal", "-shm")) {
+            Path side = dir.resolve(FILE_NAME + suffix);
+            if (Files.exists(side)) {
+                Files.move(side, dir.resolve(base + suffix), StandardCopyOption.ATOMIC_MOVE);
+            }
+        }
+        rows.clear();
+        notice = "The call history file was damaged (" + cause.getMessage() + "). It was kept as " + moved
+                + " and a new history file was started.";
+        LOG.error(notice);
+    }
+
+    private void recoverUnfinishedCalls() throws SQLException {
+        List<CallEvent> endings = new ArrayList<>();
+        try (Statement s = db.createStatement();
+             ResultSet r = s.executeQuery("SELECT c.call_id, c.last_seq,"
+                     + " (SELECT max(e.time_ns) FROM events e WHERE e.call_id = c.call_id)"
+                     + " FROM calls c WHERE c.ended_ms IS NULL")) {
+            String now = options.clock().instant().toString();
+            while (r.next()) {
+                long lastNanos = r.getLong(3);
+                Instant lastSeen = r.wasNull() ? options.clock().instant() : instant(lastNanos);
+                Map<String, Object> fields = new LinkedHashMap<>();
+                fields.put("reason", CRASHED);
+                fields.put("recovered", true);
+                fields.put("recordedAt", now);
+                // The crash time is unknown; the last thing heard from the call is the best estimate.
+                endings.add(new CallEvent(r.getString(1), r.getLong(2) + 1, lastSeen, EventKind.CALL_ENDED, fields));
+            }
+        }
+        if (!endings.isEmpty()) {
+            write(endings);
+            LOG.warn("Marked {} calls left live by the previous run as ended: {}", endings.size(), CRASHED);
+        }
+    }
+
+    private void runTasks() {
+        for (Runnable task = tasks.peek(); task != null; task = tasks.peek()) {
+            task.run(); // each task completes its own future, also on failure
+            tasks.poll();
+        }
+    }
+
+    private void failTasks() {
+        for (Runnable task = tasks.poll(); task != null; task = tasks.poll()) {
+            // Run without a connection: each reports its own failure to its caller.
+            task.run();
+        }
+    }
+
+    private void writeBatch() throws SQLException {
+        int n = Math.min(pending.size(), options.maxBatch());
+        List<CallEvent> batch = new ArrayList<>(n);
+        var it = pending.iterator();
+        for (int i = 0; i < n; i++) {
+            batch.add(it.next());
+        }
+        write(batch);
+        for (int i = 0; i < n; i++) {
+            pending.pollFirst();
+        }
+        pendingSize = pending.size();
+        settle(n);
+    }
+
+    /** Appends events and folds them into their calls' rows, in one transaction. */
+    private void write(List<CallEvent> batch) throws SQLException {
+        long start = System.nanoTime();
+        Map<String, CallRow> touched = new HashMap<>();
+        long id = nextId;
+        try (Statement tx = db.createStatement()) {
+            tx.execute("BEGIN IMMEDIATE");
+            try (PreparedStatement insert = db.prepareStatement(
+                    "INSERT INTO events (id, call_id, seq, time_ns, kind, fields) VALUES (?, ?, ?, ?, ?, ?)"
+                            + " ON CONFLICT (call_id, seq, time_ns) DO NOTHING");
+                 PreparedStatement said = db.prepareStatement(
+                         "INSERT INTO said (rowid, body, call_id, speaker) VALUES (?, ?, ?, ?)")) {
+                for (CallEvent e : batch) {
+                    insert.setLong(1, id);
+                    insert.setString(2, e.callId());
+                    insert.setLong(3, e.seq());
+                    insert.setLong(4, nanos(e.time()));
+                    insert.setString(5, e.kind().name());
+                    insert.setString(6, EventJson.encode(e.fields()));
+                    if (insert.executeUpdate() == 0) {
+                        continue; // already stored by an attempt whose commit we did not see succeed
+                    }
+                    CallRow row = touched.get(e.callId());
+                    if (row == null) {
+                        CallRow known = knownRow(e.callId());
+                        row = known == null ? new CallRow(e.callId(), e.time().toEpochMilli()) : known.copy();
+                        touched.put(e.callId(), row);
+                    }
+                    row.apply(e);
+                    String[] words = CallRow.said(e);
+                    if (words != null) {
+                        said.setLong(1, id);
+                        said.setString(2, words[1]);
+                        said.setString(3, e.callId());
+                        said.setString(4, words[0]);
+                        said.executeUpdate();
+                    }
+                    id++;
+                }
+                upsert(touched.values());
+                tx.execute("COMMIT");
+            } catch (SQLException | RuntimeException e) {
+                try {
+                    tx.execute("ROLLBACK");
+                } catch (SQLException ignored) {
+                    // the connection is dropped below anyway
+                }
+                throw e;
+            }
+        }
+        nextId = id;
+        for (CallRow row : touched.values()) {
+            if (row.endedMs != null) {
+                rows.remove(row.callId);
+            } else {
+                rows.put(row.callId, row);
+            }
+        }
+        written += batch.size();
+        commits++;
+        commitNanos += System.nanoTime() - start;
+        largestBatch = Math.max(largestBatch, batch.size());
+    }
+
+    private CallRow knownRow(String callId) throws SQLException {
+        CallRow cached = rows.get(callId);
+        if (cached != null) {
+            return cached;
+        }
+        try (PreparedStatement s = db.prepareStatement("SELECT * FROM calls WHERE call_id = ?")) {
+            s.setString(1, callId);
+            try (ResultSet r = s.executeQuery()) {
+                return r.next() ? CallRow.from(r) : null;
+            }
+        }
+    }
+
+    private void upsert(Iterable<CallRow> touched) throws SQLException {
+        try (PreparedStatement s = db.prepareStatement("""
+                INSERT INTO calls (call_id, call_sid, session_ids, from_number, to_number, from_digits, to_digits,
+                  started_ms, ended_ms, end_reason, language, turns, interruptions, attention, event_count,
+                  last_event_ms, last_seq)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT (call_id) DO UPDATE SET call_sid = excluded.call_sid, session_ids = excluded.session_ids,
+                  from_number = excluded.from_number, to_number = excluded.to_number,
+                  from_digits = excluded.from_digits, to_digits = excluded.to_digits,
+                  started_ms = excluded.started_ms, ended_ms = excluded.ended_ms, end_reason = excluded.end_reason,
+                  language = excluded.language, turns = excluded.turns, interruptions = excluded.interruptions,
+                  attention = excluded.attention, event_count = excluded.event_count,
+                  last_event_ms = excluded.last_event_ms, last_seq = excluded.last_seq""")) {
+            for (CallRow row : touched) {
+                s.setString(1, row.callId);
+                s.setString(2, row.callSid);
+                s.setString(3, CallRow.join(row.sessionIds));
+                s.setString(4, row.from);
+                s.setString(5, row.to);
+                s.setString(6, CallRow.digits(row.from));
+                s.setString(7, CallRow.digits(row.to));
+                s.setLong(8, row.startedMs);
+                s.setObject(9, row.endedMs);
+                s.setString(10, row.endReason);
+                s.setString(11, row.language);
+                s.setInt(12, row.turns);
+                s.setInt(13, row.interruptions);
+                s.setString(14, CallRow.join(row.attention));
+                s.setLong(15, row.eventCount);
+                s.setLong(16, row.lastEventMs);
+                s.setLong(17, row.lastSeq);
+                s.executeUpdate();
+            }
+        }
+    }
+
+    private int deleteEndedBefore(Instant cutoff) throws SQLException {
+        if (db == null) {
+            throw new SQLException(health.message() == null ? "the history file is not open" : health.message());
+        }
+        List<String> old = new ArrayList<>();
+        try (PreparedStatement s = db.prepareStatement("SELECT call_id FROM calls WHERE ended_ms < ?")) {
+            s.setLong(1, cutoff.toEpochMilli());
+            try (ResultSet r = s.executeQuery()) {
+                while (r.next()) {
+                    old.add(r.getString(1));
+                }
+            }
+        }
+        try (Statement s = db.createStatement()) {
+            // Transcripts are personal data: overwrite what is deleted instead of leaving it in free pages.
+            s.execute("PRAGMA secure_delete = ON");
+            try {
+                for (int i = 0; i < old.size(); i += 500) {
+                    deleteCalls(old.subList(i, Math.min(old.size(), i + 500)));
+                }
+            } finally {
+                s.execute("PRAGMA secure_delete = OFF");
+            }
+            if (!old.isEmpty()) {
+                s.execute("PRAGMA wal_checkpoint(TRUNCATE)");
+            }
+        }
+        old.forEach(rows::remove);
+        return old.size();
+    }
+
+    private void deleteCalls(List<String> callIds) throws SQLException {
+        try (Statement tx = db.createStatement();
+             PreparedStatement said = db.prepareStatement(
+                     "DELETE FROM said WHERE rowid IN (SELECT id FROM events WHERE call_id = ?)");
+             PreparedStatement events = db.prepareStatement("DELETE FROM events WHERE call_id = ?");
+             PreparedStatement calls = db.prepareStatement("DELETE FROM calls WHERE call_id = ?")) {
+            tx.execute("BEGIN IMMEDIATE");
+            try {
+                for (String id : callIds) {
+                    for (PreparedStatement s : List.of(said, events, calls)) {
+                        s.setString(1, id);
+                        s.executeUpdate();
+                    }
+                }
+                tx.execute("COMMIT");
+            } catch (SQLException | RuntimeException e) {
+                tx.execute("ROLLBACK");
+                throw e;
+            }
+        }
+    }
+
+    private void settle(int n) {
+        synchronized (settledLock) {
+            settled += n;
+            settledLock.notifyAll();
+        }
+    }
+
+    private void healthy() {
+        if (health.ok() && java.util.Objects.equals(health.message(), notice)) {
+            return;
+        }
+        publish(new StoreHealth(StoreHealth.Status.OK, notice, pending.size(), dropped.get(), options.clock().instant()));
+        LOG.info("Call history is being saved again ({})", file);
+    }
+
+    private void failed(Exception e) {
+        if (damaged(e)) {
+            suspectDamage = true;
+        }
+        if (!busy(e)) {
+            disconnect(); // reopen from scratch: a full disk or a moved file leaves the connection unusable
+        }
+        retryDelay = retryDelay == null ? options.retryMin()
+                : min(retryDelay.multipliedBy(2), options.retryMax());
+        long now = System.nanoTime();
+        retryAtNanos = now + retryDelay.toNanos();
+        if (failingSinceNanos == 0) {
+            failingSinceNanos = now;
+        }
+        if (busy(e) && now - failingSinceNanos < BUSY_GRACE.toNanos()) {
+            return; // another program's short write; a warning would only flicker
+        }
+        String message = describe(e) + " " + pendingText();
+        if (!message.equals(health.message())) {
+            StoreHealth.Status before = health.status();
+            publish(new StoreHealth(StoreHealth.Status.DEGRADED, message, pending.size() + inboxSize.get(), dropped.get(),
+                    before == StoreHealth.Status.DEGRADED ? health.since() : options.clock().instant()));
+            if (before == StoreHealth.Status.OK) {
+                LOG.warn("{}", message, e);
+            }
+        }
+    }
+
+    private String pendingText() {
+        String waiting = String.format("%,d events are waiting in memory and will be written as soon as that is fixed.",
+                pending.size() + inboxSize.get());
+        long lost = dropped.get();
+        return lost == 0 ? waiting : waiting + String.format(
+                " %,d of the oldest events were dropped because the waiting buffer (%,d) is full.",
+                lost, options.bufferCapacity());
+    }
+
+    private String describe(Exception e) {
+        String where = " (" + file + ")";
+        if (e instanceof Schema.NewerSchemaException) {
+            return "Call history is not being saved: " + e.getMessage() + where + ".";
+        }
+        if (e instanceof HistoryInUseException) {
+            return "Call history is not being saved: another Switchboard is using the same history (" + dir
+                    + "); this one saves once that one stops.";
+        }
+        if (e instanceof IOException) {
+            String reason = String.valueOf(e.getMessage());
+            if (reason.contains("No space left")) {
+                return "Call history is not being saved: the disk is full (" + dir + ").";
+            }
+            return "Call history is not being saved: the data folder is read-only or cannot be written (" + dir + "): "
+                    + e.getClass().getSimpleName() + " " + reason + ".";
+        }
+        SQLiteErrorCode code = code(e);
+        if (code == SQLiteErrorCode.SQLITE_FULL) {
+            return "Call history is not being saved: the disk is full" + where + ".";
+        }
+        if (code == SQLiteErrorCode.SQLITE_BUSY || code == SQLiteErrorCode.SQLITE_LOCKED) {
+            return "Call history is not being saved: the history file is locked by another program" + where + ".";
+        }
+        if (code == SQLiteErrorCode.SQLITE_READONLY || code == SQLiteErrorCode.SQLITE_CANTOPEN
+                || code == SQLiteErrorCode.SQLITE_PERM || code == SQLiteErrorCode.SQLITE_AUTH) {
+            return "Call history is not being saved: the history file or its folder is read-only or cannot be opened"
+                    + where + ".";
+        }
+        if (code == SQLiteErrorCode.SQLITE_CORRUPT || code == SQLiteErrorCode.SQLITE_NOTADB) {
+            return "Call history is not being saved: the history file is damaged" + where + ".";
+        }
+        if (code == SQLiteErrorCode.SQLITE_IOERR) {
+            return "Call history is not being saved: the disk reports an error" + where + ": " + e.getMessage() + ".";
+        }
+        return "Call history is not being saved" + where + ": " + e.getMessage() + ".";
+    }
+
+    /** The primary result code of a SQLite failure, or null for other failures. */
+    static SQLiteErrorCode code(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLiteException s) {
+                return SQLiteErrorCode.getErrorCode(s.getResultCode().code & 0xff);
+            }
+        }
+        return null;
+    }
+
+    private static boolean busy(Exception e) {
+        SQLiteErrorCode c = code(e);
+        return c == SQLiteErrorCode.SQLITE_BUSY || c == SQLiteErrorCode.SQLITE_LOCKED;
+    }
+
+    private static boolean damaged(Exception e) {
+        SQLiteErrorCode c = code(e);
+        return c == SQLiteErrorCode.SQLITE_CORRUPT || c == SQLiteErrorCode.SQLITE_NOTADB;
+    }
+
+    private void publish(StoreHealth next) {
+        health = next;
+        for (Consumer<StoreHealth> l : healthListeners) {
+            try {
+                l.accept(next);
+            } catch (RuntimeException e) {
+                LOG.warn("Store health listener failed", e);
+            }
+        }
+    }
+
+    private void disconnect() {
+        writing = false;
+        if (db != null) {
+            closeQuietly(db);
+            db = null;
+        }
+        rows.clear();
+    }
+
+    private static void closeQuietly(Connection c) {
+        try {
+            c.close();
+        } catch (SQLException ignored) {
+            // closing a broken connection: nothing left to save
+        }
+    }
+
+    private static Duration min(Duration a, Duration b) {
+        return a.compareTo(b) <= 0 ? a : b;
+    }
+
+    /**
+     * Stops recording: unsubscribes, writes what is waiting (up to the close timeout) and closes
+     * the file. Close the call registry first, so the calls' own ends are recorded.
+     */
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        for (AutoCloseable s : subscriptions) {
+            try {
+                s.close();
+            } catch (Exception e) {
+                LOG.debug("Unsubscribe failed", e);
+            }
+        }
+        closing = true;
+        if (retention != null) {
+            retention.shutdownNow();
+        }
+        // Its connection closes first, so the writer's is the last and leaves no WAL behind.
+        checkpointer.execute(this::closeCheckpointDb);
+        checkpointer.shutdown();
+        try {
+            checkpointer.awaitTermination(options.busyTimeout().toMillis() + 1000, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        inbox.offer(WAKE);
+        try {
+            writer.join(options.closeTimeout().plus(options.busyTimeout()).plusSeconds(1).toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
