@@ -480,6 +480,8 @@ public final class BuildInstaller {
     }
 
     static final class BuildException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
         BuildException(String message) {
             super(message);
         }
