@@ -9,12 +9,10 @@ import app.switchboard.call.EventKind;
 import app.switchboard.call.RecordingConnection;
 import app.switchboard.protocol.InboundMessage;
 import app.switchboard.protocol.OutboundMessage;
-import app.switchboard.protocol.ProtocolCodec;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
