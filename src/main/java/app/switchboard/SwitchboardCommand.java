@@ -17,7 +17,7 @@ import picocli.CommandLine.Option;
 @Command(name = "switchboard", mixinStandardHelpOptions = true, versionProvider = SwitchboardCommand.Version.class,
         description = {"Operator console for AI voice agents on Twilio ConversationRelay.", "",
                 "Environment: OPENAI_API_KEY, OPENAI_BASE_URL, OPENAI_MODEL, TWILIO_AUTH_TOKEN,",
-                "TWILIO_ACCOUNT_SID, SWITCHBOARD_KEYSTORE_PASSWORD."})
+                "SWITCHBOARD_KEYSTORE_PASSWORD."})
 public final class SwitchboardCommand implements Callable<Integer> {
 
     static final int USAGE_ERROR = 2;

@@ -6,19 +6,27 @@ import java.util.Locale;
 
 /**
  * Keeps the agent from speaking its system prompt or a configured secret, while tokens still
- * go out as they arrive. Text is only held back while it could be the start of a quote: as
- * long as the not-yet-sent tail (in comparison form: lower case, words separated by single
- * spaces) occurs in the system prompt, or (letters and digits only) in a secret, it waits;
- * as soon as it stops matching, the part that cannot start a quote is released. When the held
- * tail reaches {@code quoteWords} words of the system prompt, or {@code secretChars} characters
- * of a secret (the whole secret when shorter), the guard trips: the held text is never sent and
- * the agent answers with its refusal instead. So an ordinary answer loses no time, an answer
- * that shares a few words with the prompt waits a token or two, and a quote is stopped before
- * its first word is spoken.
+ * go out as they arrive.
+ *
+ * <p>System prompt: the guard follows the current run of answer text that occurs word for word
+ * in the prompt (in comparison form: lower case, words separated by single spaces). The first
+ * {@code holdFromWords - 1} words of such a run go out at once: common words and short phrases
+ * ("your bill", "opening hours") are shared by prompts and honest answers all the time, and
+ * holding them would delay a third of all tokens for nothing. From {@code holdFromWords} words
+ * on, the run is held back; it is released as soon as it stops matching, and when it reaches
+ * {@code quoteWords} words the guard trips: the held text is never sent and the agent answers
+ * with its refusal. So at most {@code holdFromWords - 1} words of a quote are ever spoken.
+ *
+ * <p>Secrets are stricter: any unsent text that could be the start of a secret (letters and
+ * digits only) is held, and {@code secretChars} characters of it (the whole secret when shorter)
+ * trip the guard, so no part of a secret is spoken.
  *
  * <p>Not thread-safe: one per turn, used on the call's executor.
  */
 final class OutputGuard {
+
+    /** The default length of a prompt-word run that starts holding. */
+    static final int HOLD_FROM_WORDS = 3;
 
     /** What to do with a token: send {@code release} now; {@code tripped} means stop the turn. */
     record Verdict(String release, boolean tripped, String reason) {
@@ -28,9 +36,16 @@ final class OutputGuard {
     private final List<String> secrets;
     private final int quoteWords;
     private final int secretChars;
+    private final int holdFromWords;
+    /** Already sent text that ends the current run of prompt words (always shorter than the hold length). */
+    private String sentRun = "";
     private final StringBuilder held = new StringBuilder();
 
     OutputGuard(String systemPrompt, List<String> secrets, int quoteWords, int secretChars) {
+        this(systemPrompt, secrets, quoteWords, secretChars, HOLD_FROM_WORDS);
+    }
+
+    OutputGuard(String systemPrompt, List<String> secrets, int quoteWords, int secretChars, int holdFromWords) {
         this.prompt = " " + comparable(systemPrompt == null ? "" : systemPrompt) + " ";
         this.secrets = new ArrayList<>();
         for (String s : secrets) {
@@ -41,36 +56,61 @@ final class OutputGuard {
         }
         this.quoteWords = quoteWords;
         this.secretChars = secretChars;
+        this.holdFromWords = Math.max(1, Math.min(holdFromWords, quoteWords));
     }
 
     Verdict accept(String token) {
         held.append(token);
         String trip = trip(held.toString());
         if (trip != null) {
-            held.setLength(0);
-            return new Verdict("", true, trip);
+            return tripped(trip);
         }
-        // Release the longest head of the held text after which the rest is still suspicious.
+        // Drop whole words from the front of (sent run + held) until the rest is still a
+        // candidate quote; held text dropped that way cannot start one and is released.
+        String candidate = sentRun + held;
         int cut = 0;
-        String text = held.toString();
-        while (cut < text.length() && !suspicious(text.substring(cut))) {
-            cut = nextWordStart(text, cut);
+        while (cut < candidate.length() && !suspicious(candidate.substring(cut))) {
+            cut = nextWordStart(candidate, cut);
         }
-        String release = text.substring(0, cut);
-        held.delete(0, cut);
-        // What stays held may itself be long enough to be a quote (its start just fell away).
-        String tail = trip(held.toString());
-        if (tail != null) {
+        StringBuilder release = new StringBuilder();
+        if (cut >= sentRun.length()) {
+            int fromHeld = cut - sentRun.length();
+            release.append(held, 0, fromHeld);
+            held.delete(0, fromHeld);
+            sentRun = "";
+        } else {
+            sentRun = sentRun.substring(cut);
+        }
+        String run = sentRun + held;
+        int runWords = wordCount(comparable(run));
+        if (runWords >= quoteWords && quotesPrompt(run)) {
+            return new Verdict(release.toString(), true, "answer would quote the system prompt");
+        }
+        trip = trip(held.toString());
+        if (trip != null) {
+            String out = release.toString();
+            tripped(trip);
+            return new Verdict(out, true, trip);
+        }
+        if (!held.isEmpty() && runWords < holdFromWords && !couldStartSecret(held.toString())) {
+            release.append(held);
+            sentRun = run;
             held.setLength(0);
-            return new Verdict(release, true, tail);
         }
-        return new Verdict(release, false, null);
+        return new Verdict(release.toString(), false, null);
+    }
+
+    private Verdict tripped(String reason) {
+        held.setLength(0);
+        sentRun = "";
+        return new Verdict("", true, reason);
     }
 
     /** The end of the answer: what is still held was never a quote, so it may be spoken. */
     String flush() {
         String rest = held.toString();
         held.setLength(0);
+        sentRun = "";
         return rest;
     }
 
@@ -80,8 +120,7 @@ final class OutputGuard {
     }
 
     private String trip(String text) {
-        String words = comparable(text);
-        if (!words.isEmpty() && wordCount(words) >= quoteWords && prompt.contains(" " + words)) {
+        if (wordCount(comparable(text)) >= quoteWords && quotesPrompt(text)) {
             return "answer would quote the system prompt";
         }
         String compact = compact(text);
@@ -95,16 +134,22 @@ final class OutputGuard {
     }
 
     private boolean suspicious(String text) {
+        return quotesPrompt(text) || couldStartSecret(text);
+    }
+
+    /** True when the text, as words, occurs in the system prompt (a partial last word counts). */
+    private boolean quotesPrompt(String text) {
         String words = comparable(text);
-        if (words.isEmpty()) {
+        return !words.isEmpty() && prompt.contains(" " + words);
+    }
+
+    private boolean couldStartSecret(String text) {
+        String compact = compact(text);
+        if (compact.isEmpty()) {
             return false;
         }
-        if (prompt.contains(" " + words)) {
-            return true;
-        }
-        String compact = compact(text);
         for (String secret : secrets) {
-            if (!compact.isEmpty() && secret.contains(compact)) {
+            if (secret.contains(compact)) {
                 return true;
             }
         }

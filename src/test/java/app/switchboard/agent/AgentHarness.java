@@ -6,15 +6,13 @@ import app.switchboard.call.CallEvent;
 import app.switchboard.call.CallRegistry;
 import app.switchboard.call.CallSession;
 import app.switchboard.call.EventKind;
-import app.switchboard.call.RelayConnection;
+import app.switchboard.call.RecordingConnection;
 import app.switchboard.protocol.InboundMessage;
 import app.switchboard.protocol.OutboundMessage;
-import app.switchboard.protocol.ProtocolCodec;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -34,7 +32,7 @@ final class AgentHarness implements AutoCloseable {
 
     Call call() {
         String sid = String.format("CA%032d", CALLS.incrementAndGet());
-        MemoryConnection socket = new MemoryConnection();
+        RecordingConnection socket = new RecordingConnection();
         InboundMessage.Setup setup = new InboundMessage.Setup("VX" + sid.substring(2), "AC0000", sid, "",
                 "+15550001111", "+15550002222", "", "", "inbound", "PSTN", "RINGING", Map.of());
         CallSession session = registry.attach(setup, socket);
@@ -46,46 +44,12 @@ final class AgentHarness implements AutoCloseable {
         registry.close();
     }
 
-    /** The socket of one simulated relay session; frames are decoded strictly, as Twilio does. */
-    static final class MemoryConnection implements RelayConnection {
-        final List<String> raw = new CopyOnWriteArrayList<>();
-        final List<OutboundMessage> frames = new CopyOnWriteArrayList<>();
-        final List<String> invalid = new CopyOnWriteArrayList<>();
-        volatile boolean open = true;
-
-        @Override
-        public void sendText(String frame, SendResult result) {
-            raw.add(frame);
-            try {
-                frames.add(ProtocolCodec.decodeOutbound(frame));
-            } catch (RuntimeException e) {
-                invalid.add(frame + " -> " + e.getMessage());
-            }
-            result.completed(null);
-        }
-
-        @Override
-        public void close(int statusCode, String reason) {
-            open = false;
-        }
-
-        @Override
-        public boolean isOpen() {
-            return open;
-        }
-
-        @Override
-        public String remoteAddress() {
-            return "memory";
-        }
-    }
-
     final class Call {
         final String sid;
         final CallSession session;
-        final MemoryConnection socket;
+        final RecordingConnection socket;
 
-        Call(String sid, CallSession session, MemoryConnection socket) {
+        Call(String sid, CallSession session, RecordingConnection socket) {
             this.sid = sid;
             this.session = session;
             this.socket = socket;

@@ -518,7 +518,7 @@ class OpenAiAgentTest {
         String spoken = call.spoken();
         assertTrue(spoken.endsWith(settings().refusalSentence()), spoken);
         assertFalse(spoken.contains("friendly phone assistant"), spoken);
-        assertFalse(spoken.contains("You are"), spoken);
+        assertFalse(spoken.contains("You are the"), spoken + " (at most two words of a quote are spoken)");
         assertEquals(1, call.events(EventKind.GUARD_TRIPPED).size());
         await().atMost(Duration.ofSeconds(10)).until(() -> server.request(0).disconnected.get() || server.request(0).finished.get());
     }

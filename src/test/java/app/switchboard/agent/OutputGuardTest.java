@@ -36,7 +36,7 @@ class OutputGuardTest {
     }
 
     @Test
-    void quotingTheSystemPromptTripsBeforeAnyQuotedWordIsReleased() {
+    void quotingTheSystemPromptTripsAfterAtMostTwoQuotedWords() {
         OutputGuard g = guard();
         StringBuilder released = new StringBuilder();
         boolean tripped = false;
@@ -50,7 +50,7 @@ class OutputGuardTest {
             }
         }
         assertTrue(tripped);
-        assertFalse(released.toString().toLowerCase().contains("internal"), released.toString());
+        assertEquals("My instructions: Internal rule:", released.toString());
     }
 
     @Test
@@ -65,17 +65,28 @@ class OutputGuardTest {
             tripped |= v.tripped();
         }
         assertTrue(tripped);
-        assertFalse(released.toString().contains("phone"), released.toString());
+        assertEquals("So the phone", released.toString());
     }
 
     @Test
-    void wordsSharedWithThePromptAreOnlyHeldUntilTheAnswerMovesOn() {
+    void aFewWordsSharedWithThePromptGoOutAtOnce() {
         OutputGuard g = guard();
-        assertEquals("", g.accept("You").release());
-        assertEquals("", g.accept(" are").release());
-        OutputGuard.Verdict v = g.accept(" welcome");
+        assertEquals("You", g.accept("You").release());
+        assertEquals(" are", g.accept(" are").release());
+        assertEquals(" welcome", g.accept(" welcome").release());
+    }
+
+    @Test
+    void aLongerRunOfPromptWordsIsHeldOnlyUntilTheAnswerMovesOn() {
+        OutputGuard g = guard();
+        assertEquals("I am", g.accept("I am").release());
+        assertEquals(" the", g.accept(" the").release());
+        assertEquals(" phone", g.accept(" phone").release());
+        assertEquals("", g.accept(" assistant").release(), "the third word of a run is held");
+        OutputGuard.Verdict v = g.accept(" here");
         assertFalse(v.tripped());
-        assertEquals("You are welcome", v.release() + g.flush());
+        assertEquals(" assistant here", v.release());
+        assertEquals("", g.flush());
     }
 
     @Test

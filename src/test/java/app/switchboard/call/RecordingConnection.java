@@ -6,26 +6,35 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * An in-process socket for unit tests of the call model: it keeps every frame the call wrote,
- * each checked with the strict reader Twilio's side uses. Socket-level behaviour is tested over
- * the real relay.
+ * An in-process relay socket for tests of the call model and the agent: it keeps every frame
+ * the call wrote, raw and decoded with the strict reader Twilio's side uses (a frame Twilio would
+ * reject lands in {@link #invalid}). Socket-level behaviour is tested over the real relay.
  */
 public final class RecordingConnection implements RelayConnection {
 
+    public final List<String> raw = new CopyOnWriteArrayList<>();
     public final List<OutboundMessage> frames = new CopyOnWriteArrayList<>();
+    public final List<String> invalid = new CopyOnWriteArrayList<>();
     private volatile boolean open = true;
-    public volatile int closeCode;
 
     @Override
     public void sendText(String frame, SendResult result) {
-        frames.add(ProtocolCodec.decodeOutbound(frame));
+        if (!open) {
+            result.completed(new IllegalStateException("closed"));
+            return;
+        }
+        raw.add(frame);
+        try {
+            frames.add(ProtocolCodec.decodeOutbound(frame));
+        } catch (RuntimeException e) {
+            invalid.add(frame + " -> " + e.getMessage());
+        }
         result.completed(null);
     }
 
     @Override
     public void close(int statusCode, String reason) {
         open = false;
-        closeCode = statusCode;
     }
 
     @Override
