@@ -47,6 +47,21 @@ public final class RecordingConnection implements RelayConnection {
         return "in-process";
     }
 
+    /** The text tokens written from raw frame {@code from} on, joined: what the caller would hear. */
+    public String spokenSince(int from) {
+        StringBuilder text = new StringBuilder();
+        for (String frame : raw.subList(Math.min(from, raw.size()), raw.size())) {
+            try {
+                if (ProtocolCodec.decodeOutbound(frame) instanceof OutboundMessage.Text t) {
+                    text.append(t.token());
+                }
+            } catch (RuntimeException ignored) {
+                // an invalid frame is not heard; it is in {@link #invalid}
+            }
+        }
+        return text.toString();
+    }
+
     public <T extends OutboundMessage> List<T> framesOf(Class<T> type) {
         return frames.stream().filter(type::isInstance).map(type::cast).toList();
     }

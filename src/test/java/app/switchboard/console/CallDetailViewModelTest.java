@@ -1,11 +1,7 @@
 package app.switchboard.console;
 
-import static org.awaitility.Awaitility.await;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import app.switchboard.call.EventKind;
+import app.switchboard.call.RecordingConnection;
 import app.switchboard.protocol.InboundMessage;
 import app.switchboard.protocol.OutboundMessage;
 import app.switchboard.protocol.ProtocolCodec;
@@ -15,6 +11,10 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The detail's commands against a real CallRegistry and agent; what they do is checked in the
@@ -26,7 +26,7 @@ class CallDetailViewModelTest {
     private final CallBoard board = new CallBoard(callers.registry);
     private final ConcurrentLinkedQueue<app.switchboard.call.CallEvent> inbox = new ConcurrentLinkedQueue<>();
     private final CallDetailViewModel detail = new CallDetailViewModel(callers.registry);
-    private MemoryConnection caller;
+    private RecordingConnection caller;
 
     @BeforeEach
     void connect() {
@@ -52,7 +52,7 @@ class CallDetailViewModelTest {
     }
 
     private OutboundMessage lastFrame() {
-        List<String> frames = caller.frames();
+        List<String> frames = caller.raw;
         return ProtocolCodec.decodeOutbound(frames.get(frames.size() - 1));
     }
 
@@ -62,7 +62,7 @@ class CallDetailViewModelTest {
 
         assertTrue(detail.say());
 
-        await().until(() -> !caller.frames().isEmpty());
+        await().until(() -> !caller.raw.isEmpty());
         assertEquals(new OutboundMessage.Text("One moment please.", true, null, null, false), lastFrame());
         assertEquals("", detail.sayTextProperty().get());
     }
@@ -81,7 +81,7 @@ class CallDetailViewModelTest {
         detail.whisper();
 
         await().until(() -> callers.registry.events("CA1").stream().anyMatch(e -> e.kind() == EventKind.SUPERVISOR_WHISPER));
-        assertTrue(caller.frames().isEmpty());
+        assertTrue(caller.raw.isEmpty());
     }
 
     @Test
@@ -90,7 +90,7 @@ class CallDetailViewModelTest {
 
         detail.switchLanguage();
 
-        await().until(() -> !caller.frames().isEmpty());
+        await().until(() -> !caller.raw.isEmpty());
         assertEquals(new OutboundMessage.Language("es-ES", "es-ES"), lastFrame());
     }
 
@@ -101,7 +101,7 @@ class CallDetailViewModelTest {
 
         detail.end();
 
-        await().until(() -> !caller.frames().isEmpty());
+        await().until(() -> !caller.raw.isEmpty());
         OutboundMessage.End end = (OutboundMessage.End) lastFrame();
         var handoff = new ObjectMapper().readTree(end.handoffData());
         assertEquals("billing dispute", handoff.get("reason").asText());
@@ -117,12 +117,12 @@ class CallDetailViewModelTest {
         pump();
         assertTrue(detail.holdsProperty().get());
         assertTrue(detail.draftProperty().get().startsWith("Your last bill"), detail.draftProperty().get());
-        assertTrue(caller.frames().isEmpty(), "nothing is spoken while the supervisor holds the call");
+        assertTrue(caller.raw.isEmpty(), "nothing is spoken while the supervisor holds the call");
 
         detail.draftProperty().set("Yes, you can pay by the twentieth.");
         detail.sendDraft();
 
-        await().until(() -> !caller.frames().isEmpty());
+        await().until(() -> !caller.raw.isEmpty());
         assertEquals(new OutboundMessage.Text("Yes, you can pay by the twentieth.", true, null, null, false), lastFrame());
         assertEquals("", detail.draftProperty().get());
     }

@@ -67,7 +67,7 @@ public final class DevConsole {
         c.say("CA02", "Why is my bill so high this month", 160, 2000);
         c.later(5200, () -> c.bargeIn("CA02", 0));
         c.say("CA02", "No wait I mean the international call charge", 160, 5400);
-        c.later(11000, () -> c.bargeIn("CA02", c.connection("CA02").frames().size() - 6));
+        c.later(11000, () -> c.bargeIn("CA02", c.connection("CA02").raw.size() - 6));
 
         // One who presses keys.
         c.later(1800, () -> c.connect("CA03", "+13125550111"));

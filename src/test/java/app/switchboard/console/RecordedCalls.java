@@ -47,7 +47,7 @@ final class RecordedCalls implements AutoCloseable {
         callers.connect(callSid, from);
         callers.send(callSid, new InboundMessage.Prompt(question, "en-US", true));
         awaitEvent(callSid, EventKind.TURN_COMPLETED, 1);
-        int frames = callers.connection(callSid).frames().size();
+        int frames = callers.connection(callSid).raw.size();
         callers.send(callSid, new InboundMessage.Prompt("and what about roaming charges", "en-US", true));
         awaitEvent(callSid, EventKind.TURN_COMPLETED, 2);
         callers.bargeIn(callSid, frames);

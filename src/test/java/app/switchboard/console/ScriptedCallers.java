@@ -5,6 +5,7 @@ import app.switchboard.agent.ConversationAgent;
 import app.switchboard.agent.OfflineResponder;
 import app.switchboard.call.CallRegistry;
 import app.switchboard.call.CallSession;
+import app.switchboard.call.RecordingConnection;
 import app.switchboard.protocol.InboundMessage;
 import java.util.List;
 import java.util.Map;
@@ -27,7 +28,7 @@ final class ScriptedCallers implements AutoCloseable {
         t.setDaemon(true);
         return t;
     });
-    private final Map<String, MemoryConnection> connections = new ConcurrentHashMap<>();
+    private final Map<String, RecordingConnection> connections = new ConcurrentHashMap<>();
     private final Map<String, CallSession> sessions = new ConcurrentHashMap<>();
 
     ScriptedCallers(double tokensPerSecond) {
@@ -36,13 +37,13 @@ final class ScriptedCallers implements AutoCloseable {
                 List.of("en-US", "es-ES"), "en-US");
     }
 
-    MemoryConnection connection(String callSid) {
+    RecordingConnection connection(String callSid) {
         return connections.get(callSid);
     }
 
     /** A caller connects: Twilio's setup frame on a new session. */
-    MemoryConnection connect(String callSid, String from) {
-        MemoryConnection connection = new MemoryConnection();
+    RecordingConnection connect(String callSid, String from) {
+        RecordingConnection connection = new RecordingConnection();
         connections.put(callSid, connection);
         InboundMessage.Setup setup = new InboundMessage.Setup("VX" + callSid.substring(2), "AC0000000000000000000000000000test",
                 callSid, "", from, "+15550100000", "", "", "inbound", "PSTN", "RINGING", Map.of());
@@ -83,7 +84,7 @@ final class ScriptedCallers implements AutoCloseable {
     }
 
     void hangUp(String callSid) {
-        MemoryConnection connection = connections.get(callSid);
+        RecordingConnection connection = connections.get(callSid);
         connection.close(1000, "caller hung up");
         registry.socketClosed(sessions.get(callSid), connection, 1000, "Closing websocket session");
         registry.actionCallback(callSid, Map.of("CallSid", callSid, "SessionStatus", "completed",

@@ -1,11 +1,5 @@
 package app.switchboard.store;
 
-import static app.switchboard.store.StoreFixtures.assertSameEvents;
-import static app.switchboard.store.StoreFixtures.flushed;
-import static org.awaitility.Awaitility.await;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import app.switchboard.agent.AgentSettings;
 import app.switchboard.agent.ConversationAgent;
 import app.switchboard.agent.OfflineResponder;
@@ -13,19 +7,23 @@ import app.switchboard.call.CallEvent;
 import app.switchboard.call.CallRegistry;
 import app.switchboard.call.CallSession;
 import app.switchboard.call.EventKind;
-import app.switchboard.call.RelayConnection;
+import app.switchboard.call.RecordingConnection;
 import app.switchboard.protocol.InboundMessage;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import static app.switchboard.store.StoreFixtures.assertSameEvents;
+import static app.switchboard.store.StoreFixtures.flushed;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The history read back from the file is the sequence of events the live calls produced. */
 class LiveHistoryTest {
@@ -52,33 +50,6 @@ class LiveHistoryTest {
         responder.close();
     }
 
-    /** The relay side of one socket, in memory: frames are kept, the socket closes when asked. */
-    static final class MemorySocket implements RelayConnection {
-        final List<String> frames = new CopyOnWriteArrayList<>();
-        volatile boolean open = true;
-
-        @Override
-        public void sendText(String frame, SendResult result) {
-            frames.add(frame);
-            result.completed(open ? null : new IllegalStateException("closed"));
-        }
-
-        @Override
-        public void close(int statusCode, String reason) {
-            open = false;
-        }
-
-        @Override
-        public boolean isOpen() {
-            return open;
-        }
-
-        @Override
-        public String remoteAddress() {
-            return "127.0.0.1:50000";
-        }
-    }
-
     private static InboundMessage.Setup setup(String callSid, String from) {
         return new InboundMessage.Setup("VX" + callSid, "AC0", callSid, "", from, "+18005550100", "", "", "inbound",
                 "PSTN", "RINGING", Map.of("campaign", "winter"));
@@ -90,7 +61,7 @@ class LiveHistoryTest {
 
     /** A whole call with every path a supervisor and caller can take. */
     private void runCall(String callSid, String from) {
-        MemorySocket socket = new MemorySocket();
+        RecordingConnection socket = new RecordingConnection();
         CallSession call = registry.attach(setup(callSid, from), socket);
         registry.inbound(call, new InboundMessage.Prompt("what is my", "en-US", false));
         registry.inbound(call, new InboundMessage.Prompt("what is my bill", "en-US", true));
