@@ -172,7 +172,7 @@ final class SpokenForm {
         }
         long n = Long.parseLong(digits);
         out.add(cardinal(n));
-        List<String> british = cardinalBritish(n);
+        List<String> british = cardinal(n, true);
         if (!british.equals(out.get(0))) {
             out.add(british);
         }
@@ -195,30 +195,11 @@ final class SpokenForm {
     }
 
     static List<String> cardinal(long n) {
-        if (n == 0) {
-            return List.of("zero");
-        }
-        List<String> words = new ArrayList<>();
-        List<Integer> groups = new ArrayList<>();
-        long rest = n;
-        while (rest > 0) {
-            groups.add((int) (rest % 1000));
-            rest /= 1000;
-        }
-        for (int g = groups.size() - 1; g >= 0; g--) {
-            int group = groups.get(g);
-            if (group == 0) {
-                continue;
-            }
-            words.addAll(belowThousand(group, false));
-            if (g > 0) {
-                words.add(SCALES[g]);
-            }
-        }
-        return words;
+        return cardinal(n, false);
     }
 
-    private static List<String> cardinalBritish(long n) {
+    /** Number words; {@code british} adds the "and" a British voice says ("one hundred and five"). */
+    private static List<String> cardinal(long n, boolean british) {
         if (n == 0) {
             return List.of("zero");
         }
@@ -234,10 +215,10 @@ final class SpokenForm {
             if (group == 0) {
                 continue;
             }
-            if (g == 0 && group < 100 && groups.size() > 1) {
+            if (british && g == 0 && group < 100 && groups.size() > 1) {
                 words.add("and");
             }
-            words.addAll(belowThousand(group, true));
+            words.addAll(belowThousand(group, british));
             if (g > 0) {
                 words.add(SCALES[g]);
             }
