@@ -23,6 +23,7 @@ public final class SettingsView extends FxmlView<BorderPane> {
     @FXML private TextArea systemPromptArea;
     @FXML private TextField fallbackField;
     @FXML private TextField handoffField;
+    @FXML private TextField retentionField;
     @FXML private TextField greetingField;
     @FXML private TextField languageField;
     @FXML private TextField languagesField;
@@ -61,6 +62,7 @@ public final class SettingsView extends FxmlView<BorderPane> {
         systemPromptArea.textProperty().bindBidirectional(viewModel.systemPromptProperty());
         fallbackField.textProperty().bindBidirectional(viewModel.fallbackSentenceProperty());
         handoffField.textProperty().bindBidirectional(viewModel.handoffNumberProperty());
+        retentionField.textProperty().bindBidirectional(viewModel.retentionDaysProperty());
         greetingField.textProperty().bindBidirectional(viewModel.welcomeGreetingProperty());
         languageField.textProperty().bindBidirectional(viewModel.languageProperty());
         languagesField.textProperty().bindBidirectional(viewModel.languagesProperty());

@@ -72,6 +72,7 @@ public final class SettingsViewModel {
     private final StringProperty languages = new SimpleStringProperty(this, "languages");
     private final StringProperty fallbackSentence = new SimpleStringProperty(this, "fallbackSentence");
     private final StringProperty handoffNumber = new SimpleStringProperty(this, "handoffNumber");
+    private final StringProperty retentionDays = new SimpleStringProperty(this, "retentionDays");
     private final ReadOnlyStringWrapper message = new ReadOnlyStringWrapper(this, "message", "");
     private Settings saved;
 
@@ -92,6 +93,7 @@ public final class SettingsViewModel {
         systemPrompt.set(orEmpty(s.systemPrompt));
         fallbackSentence.set(orEmpty(s.fallbackSentence));
         handoffNumber.set(orEmpty(s.handoffNumber));
+        retentionDays.set(Integer.toString(s.retentionDays));
         Settings.TwimlSettings t = s.twiml;
         welcomeGreeting.set(orEmpty(t.welcomeGreeting));
         language.set(orEmpty(t.language));
@@ -168,6 +170,15 @@ public final class SettingsViewModel {
         s.handoffNumber = blankToNull(handoffNumber.get());
         if (s.handoffNumber != null && !E164.matcher(s.handoffNumber).matches()) {
             errors.add("Handoff number must be in E.164 form, e.g. +15551234567.");
+        }
+        try {
+            String days = blankToNull(retentionDays.get());
+            s.retentionDays = days == null ? 0 : Integer.parseInt(days.strip());
+            if (s.retentionDays < 0) {
+                errors.add("Keep call history: a number of days, 0 or more (0 keeps everything).");
+            }
+        } catch (NumberFormatException e) {
+            errors.add("Keep call history: a number of days, 0 or more (0 keeps everything).");
         }
         Settings.TwimlSettings t = s.twiml;
         t.welcomeGreeting = blankToNull(welcomeGreeting.get());
@@ -337,6 +348,11 @@ public final class SettingsViewModel {
 
     public StringProperty fallbackSentenceProperty() {
         return fallbackSentence;
+    }
+
+    /** Days of call history to keep; 0 keeps everything. */
+    public StringProperty retentionDaysProperty() {
+        return retentionDays;
     }
 
     public StringProperty handoffNumberProperty() {

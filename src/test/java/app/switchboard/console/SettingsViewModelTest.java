@@ -33,6 +33,7 @@ class SettingsViewModelTest {
         vm.welcomeGreetingProperty().set("Hi, this is Acme.");
         vm.languagesProperty().set("en-US, es-ES, fr-FR");
         vm.handoffNumberProperty().set("+15551234567");
+        vm.retentionDaysProperty().set("30");
         vm.tlsSourceProperty().set(SettingsViewModel.TlsSource.PEM);
         vm.certificateProperty().set("/etc/relay/fullchain.pem");
         vm.privateKeyProperty().set("/etc/relay/privkey.pem");
@@ -45,6 +46,7 @@ class SettingsViewModelTest {
         assertEquals("Hi, this is Acme.", loaded.twiml.welcomeGreeting);
         assertEquals(List.of("en-US", "es-ES", "fr-FR"), loaded.languageCodes());
         assertEquals("+15551234567", loaded.handoffNumber);
+        assertEquals(30, loaded.retentionDays);
         assertEquals("/etc/relay/fullchain.pem", loaded.certificate);
     }
 
@@ -55,6 +57,7 @@ class SettingsViewModelTest {
         vm.portProperty().set("70000");
         vm.publicUrlProperty().set("ftp://relay");
         vm.handoffNumberProperty().set("555-1234");
+        vm.retentionDaysProperty().set("-3");
 
         assertFalse(vm.save());
 
@@ -62,6 +65,7 @@ class SettingsViewModelTest {
         assertTrue(message.contains("Port"), message);
         assertTrue(message.contains("Public URL"), message);
         assertTrue(message.contains("E.164"), message);
+        assertTrue(message.contains("Keep call history"), message);
         assertFalse(Files.exists(dirs.config().resolve(Settings.FILE_NAME)));
     }
 
