@@ -8,6 +8,7 @@ import app.switchboard.call.EventKind;
 import app.switchboard.protocol.InvalidMessageException;
 import app.switchboard.protocol.OutboundMessage;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executors;
@@ -25,6 +26,10 @@ import java.util.concurrent.TimeUnit;
  * when a request fails before any token arrived, and one more request per round of tool calls.
  */
 public final class ConversationAgent implements CallAgent {
+
+    /** A text-to-speech voice's pace, about 150 words a minute. */
+    static final double SPOKEN_CHARS_PER_SECOND = 15;
+    static final Duration MAX_GOODBYE_WAIT = Duration.ofSeconds(8);
 
     /** One thread for every call's timers (first-token deadline, DTMF idle); they only hand work back. */
     private static final ScheduledExecutorService TIMERS = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -622,12 +627,31 @@ public final class ConversationAgent implements CallAgent {
         turn.transcript.add(ChatMessage.assistant(turn.sent.substring(turn.roundStart), List.of(call)));
         turn.roundStart = turn.sent.length();
         commit(turn, turn.sent.length());
+        long waitMs = goodbyeWaitMillis(turn);
         port.record(EventKind.TOOL_CALL, CallSession.fields("turn", turn.number, "name", call.name(),
-                "arguments", call.argumentsJson(), "outcome", "ending", "handoffData", handoff));
+                "arguments", call.argumentsJson(), "outcome", "ending", "handoffData", handoff, "endDelayMs", waitMs));
         port.record(EventKind.TURN_COMPLETED, CallSession.fields("turn", turn.number, "text", turn.sent.toString(),
                 "tool", call.name()));
         recordLatency(turn, "ended");
-        port.sendEnd(handoff);
+        if (waitMs == 0) {
+            port.sendEnd(handoff);
+        } else {
+            TIMERS.schedule(() -> port.execute(() -> port.sendEnd(handoff)), waitMs, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /**
+     * Twilio closes the session about 90 ms after {@code end} (protocol.md §3.5), which would cut
+     * a goodbye still being spoken. Without speaker events the agent estimates how long the
+     * answer takes to say, from its first frame, and waits that long (at most {@link #MAX_GOODBYE_WAIT}).
+     */
+    private long goodbyeWaitMillis(Turn turn) {
+        if (turn.firstFrameNanos == 0 || turn.sent.length() == 0) {
+            return 0;
+        }
+        long speakingMs = (long) (turn.sent.length() * 1000 / SPOKEN_CHARS_PER_SECOND);
+        long elapsedMs = (System.nanoTime() - turn.firstFrameNanos) / 1_000_000;
+        return Math.max(0, Math.min(speakingMs - elapsedMs, MAX_GOODBYE_WAIT.toMillis()));
     }
 
     // ---- helpers ----

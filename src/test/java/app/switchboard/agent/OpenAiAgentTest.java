@@ -228,7 +228,7 @@ class OpenAiAgentTest {
 
     @Test
     void endCallToolClosesTheTalkCycleAndSendsEnd() throws Exception {
-        server.script(r -> Reply.stream(new Token("Goodbye!"),
+        server.script(r -> Reply.stream(new Token("Thank you for calling Acme today, goodbye!"),
                 new ToolCallStep(0, "call_1", "end_call", "{\"reason\":"), new ToolCallStep(0, null, null, "\"caller is done\"}"),
                 new Finish("tool_calls")));
         AgentHarness.Call call = harness.call();
@@ -245,6 +245,7 @@ class OpenAiAgentTest {
         CallEvent tool = call.events(EventKind.TOOL_CALL).get(0);
         assertEquals("end_call", tool.text("name"));
         assertEquals("ending", tool.text("outcome"));
+        assertTrue(tool.number("endDelayMs", -1) > 0, "the goodbye is given time to be spoken before end");
     }
 
     @Test
