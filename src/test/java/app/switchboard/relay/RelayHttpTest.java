@@ -9,15 +9,11 @@ import app.switchboard.call.CallEvent;
 import app.switchboard.call.CallRegistry;
 import app.switchboard.call.EventKind;
 import app.switchboard.config.Settings;
-import java.nio.charset.StandardCharsets;
+import app.switchboard.sim.TwilioSignature;
 import java.nio.file.Path;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import org.eclipse.jetty.client.ContentResponse;
 import org.eclipse.jetty.client.FormRequestContent;
 import org.eclipse.jetty.client.HttpClient;
@@ -65,14 +61,6 @@ class RelayHttpTest {
         registry.close();
     }
 
-    static String sign(String token, String url, Map<String, String> params) throws Exception {
-        StringBuilder data = new StringBuilder(url);
-        new TreeMap<>(params).forEach((k, v) -> data.append(k).append(v));
-        Mac mac = Mac.getInstance("HmacSHA1");
-        mac.init(new SecretKeySpec(token.getBytes(StandardCharsets.UTF_8), "HmacSHA1"));
-        return Base64.getEncoder().encodeToString(mac.doFinal(data.toString().getBytes(StandardCharsets.UTF_8)));
-    }
-
     private ContentResponse post(String path, Map<String, String> form, String signature) throws Exception {
         Fields fields = new Fields();
         form.forEach(fields::put);
@@ -101,7 +89,7 @@ class RelayHttpTest {
     @Test
     void signedVoiceWebhookGetsConversationRelayTwiml() throws Exception {
         Map<String, String> form = Map.of("CallSid", "CA100", "From", "+15550100001", "To", "+15550100002");
-        ContentResponse response = post("/twiml", form, sign(TOKEN, relay.twimlUrl(), form));
+        ContentResponse response = post("/twiml", form, TwilioSignature.sign(TOKEN, relay.twimlUrl(), form));
         assertEquals(200, response.getStatus());
         String xml = response.getContentAsString();
         assertTrue(xml.contains("url=\"wss://calls.example.test/switchboard/relay\""), xml);
@@ -116,13 +104,13 @@ class RelayHttpTest {
     @Test
     void webhookSignedOverTheLocalUrlIsForbidden() throws Exception {
         Map<String, String> form = Map.of("CallSid", "CA102");
-        assertEquals(403, post("/twiml", form, sign(TOKEN, relay.localBaseUrl() + "/twiml", form)).getStatus());
+        assertEquals(403, post("/twiml", form, TwilioSignature.sign(TOKEN, relay.localBaseUrl() + "/twiml", form)).getStatus());
     }
 
     @Test
     void webhookWithTamperedParametersIsForbidden() throws Exception {
         Map<String, String> signedForm = Map.of("CallSid", "CA103", "From", "+15550100001");
-        String signature = sign(TOKEN, relay.twimlUrl(), signedForm);
+        String signature = TwilioSignature.sign(TOKEN, relay.twimlUrl(), signedForm);
         assertEquals(403, post("/twiml", Map.of("CallSid", "CA103", "From", "+15559999999"), signature).getStatus());
     }
 
@@ -130,7 +118,7 @@ class RelayHttpTest {
     void actionForAnEndedSessionWithHandoffDialsTheHuman() throws Exception {
         Map<String, String> form = Map.of("CallSid", "CA104", "SessionStatus", "ended", "CallStatus", "in-progress",
                 "HandoffData", "{\"handToHuman\":true}");
-        ContentResponse response = post("/action", form, sign(TOKEN, relay.actionUrl(), form));
+        ContentResponse response = post("/action", form, TwilioSignature.sign(TOKEN, relay.actionUrl(), form));
         assertEquals(200, response.getStatus());
         assertTrue(response.getContentAsString().contains("<Dial>+15550109999</Dial>"), response.getContentAsString());
     }
