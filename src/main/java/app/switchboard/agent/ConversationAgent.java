@@ -2,9 +2,8 @@ package app.switchboard.agent;
 
 import app.switchboard.call.AgentPort;
 import app.switchboard.call.CallAgent;
-import app.switchboard.call.CallSession;
+import app.switchboard.call.EventPayload;
 import app.switchboard.call.CallState;
-import app.switchboard.call.EventKind;
 import app.switchboard.protocol.InvalidMessageException;
 import app.switchboard.protocol.OutboundMessage;
 import java.io.IOException;
@@ -160,9 +159,8 @@ public final class ConversationAgent implements CallAgent {
             int heardLength = HeardText.heardPrefix(sent, heard).length();
             history.subList(turn.historyStart, history.size()).clear();
             commit(turn, heardLength);
-            port.record(EventKind.TURN_INTERRUPTED, CallSession.fields(
-                    "turn", turn.number, "heard", sent.substring(0, heardLength),
-                    "unheard", sent.substring(heardLength), "reason", "caller barged in after the answer was sent"));
+            port.record(new EventPayload.TurnInterrupted(turn.number, sent.substring(0, heardLength),
+                    sent.substring(heardLength), "caller barged in after the answer was sent", null));
         }
     }
 
@@ -242,7 +240,7 @@ public final class ConversationAgent implements CallAgent {
     private void startTurn(boolean draft) {
         Turn turn = new Turn(draft);
         current = turn;
-        port.record(EventKind.TURN_STARTED, CallSession.fields("turn", turn.number, "draft", draft));
+        port.record(new EventPayload.TurnStarted(turn.number, draft));
         request(turn);
     }
 
@@ -332,7 +330,7 @@ public final class ConversationAgent implements CallAgent {
         turn.lastTokenNanos = arrivedNanos;
         if (turn.draft) {
             turn.sent.append(token);
-            port.record(EventKind.DRAFT_TOKEN, CallSession.fields("turn", turn.number, "token", token));
+            port.record(new EventPayload.DraftToken(turn.number, token));
             return;
         }
         OutputGuard.Verdict verdict = turn.guard.accept(token);
@@ -369,7 +367,7 @@ public final class ConversationAgent implements CallAgent {
             return;
         }
         turn.sent.append(text);
-        port.record(EventKind.AGENT_TOKEN, CallSession.fields("turn", turn.number, "token", text));
+        port.record(new EventPayload.AgentToken(turn.number, text));
         // Preemptible, so a supervisor's words cut the agent's speech (protocol.md §3.1).
         if (port.send(new OutboundMessage.Text(text, false, null, null, true)) && turn.firstFrameNanos == 0) {
             turn.firstFrameNanos = System.nanoTime();
@@ -384,7 +382,7 @@ public final class ConversationAgent implements CallAgent {
         cancelTimer(attempt);
         if (turn.draft) {
             current = null;
-            port.record(EventKind.DRAFT_READY, CallSession.fields("turn", turn.number, "text", turn.sent.toString()));
+            port.record(new EventPayload.DraftReady(turn.number, turn.sent.toString()));
             return;
         }
         // The answer ended, so what the guard still holds never became a quote.
@@ -405,8 +403,7 @@ public final class ConversationAgent implements CallAgent {
         port.send(new OutboundMessage.Text("", true, null, null, true));
         commit(turn, text.length());
         lastSpoken = turn;
-        port.record(EventKind.TURN_COMPLETED, CallSession.fields("turn", turn.number, "text", text,
-                "capped", turn.capped ? Boolean.TRUE : null));
+        port.record(new EventPayload.TurnCompleted(turn.number, text, turn.capped ? Boolean.TRUE : null, null));
         recordLatency(turn, turn.capped ? "capped" : "completed");
         if (port.state() == CallState.AI_SPEAKING) {
             port.setState(CallState.LISTENING);
@@ -423,7 +420,7 @@ public final class ConversationAgent implements CallAgent {
         boolean retryable = !(failure instanceof OpenAiChatClient.LlmException e) || e.retryable();
         if (retryable && attempt.tokens == 0 && !turn.retried && !turn.draft) {
             turn.retried = true;
-            port.record(EventKind.FAULT, CallSession.fields("turn", turn.number, "reason", reason, "retry", true));
+            port.record(EventPayload.Fault.retrying(turn.number, reason));
             request(turn);
             return;
         }
@@ -454,8 +451,8 @@ public final class ConversationAgent implements CallAgent {
         cancel(turn);
         current = null;
         turn.guard.discard();
-        port.record(EventKind.FAULT, CallSession.fields("turn", turn.number, "reason", reason,
-                "fallback", settings.fallbackSentence(), "retried", turn.retried, "tokensSent", turn.sent.length() > 0));
+        port.record(new EventPayload.Fault(turn.number, reason, null, settings.fallbackSentence(), turn.retried,
+                turn.sent.length() > 0));
         if (turn.draft) {
             return;
         }
@@ -476,8 +473,7 @@ public final class ConversationAgent implements CallAgent {
     private void guardTripped(Turn turn, String reason) {
         cancel(turn);
         current = null;
-        port.record(EventKind.GUARD_TRIPPED, CallSession.fields("turn", turn.number, "reason", reason,
-                "said", settings.refusalSentence()));
+        port.record(new EventPayload.GuardTripped(turn.number, reason, settings.refusalSentence()));
         String sentence = (turn.sent.length() > 0 ? " " : "") + settings.refusalSentence();
         if (port.send(new OutboundMessage.Text(sentence, true, null, null, true)) && turn.firstFrameNanos == 0) {
             turn.firstFrameNanos = System.nanoTime();
@@ -503,18 +499,16 @@ public final class ConversationAgent implements CallAgent {
         List<String> unfinished = new ArrayList<>(turn.attempt.toolsStarted);
         for (LlmClient.ToolCall call : turn.attempt.toolCalls) {
             unfinished.remove(call.name());
-            port.record(EventKind.TOOL_CALL, CallSession.fields("turn", turn.number, "name", call.name(),
-                    "arguments", call.argumentsJson(), "outcome", "cancelled", "detail", reason));
+            port.record(new EventPayload.ToolCall(turn.number, call.name(), call.argumentsJson(), "cancelled", reason));
         }
         for (String name : unfinished) {
-            port.record(EventKind.TOOL_CALL, CallSession.fields("turn", turn.number, "name", name,
-                    "outcome", "cancelled", "detail", reason + " while the call was still streaming"));
+            port.record(new EventPayload.ToolCall(turn.number, name, null, "cancelled",
+                    reason + " while the call was still streaming"));
         }
         String sent = turn.sent.toString();
         commit(turn, heardLength);
-        port.record(EventKind.TURN_INTERRUPTED, CallSession.fields(
-                "turn", turn.number, "heard", sent.substring(0, heardLength), "unheard", sent.substring(heardLength),
-                "reason", reason, "heldBack", held.isEmpty() ? null : held));
+        port.record(new EventPayload.TurnInterrupted(turn.number, sent.substring(0, heardLength),
+                sent.substring(heardLength), reason, held.isEmpty() ? null : held));
         recordLatency(turn, "interrupted");
     }
 
@@ -604,8 +598,7 @@ public final class ConversationAgent implements CallAgent {
             outcome = "refused";
             detail = "Refused: the arguments are not valid JSON.";
         }
-        port.record(EventKind.TOOL_CALL, CallSession.fields("turn", turn.number, "name", call.name(),
-                "arguments", call.argumentsJson(), "outcome", outcome, "detail", detail));
+        port.record(new EventPayload.ToolCall(turn.number, call.name(), call.argumentsJson(), outcome, detail));
         return detail;
     }
 
@@ -628,10 +621,9 @@ public final class ConversationAgent implements CallAgent {
         turn.roundStart = turn.sent.length();
         commit(turn, turn.sent.length());
         long waitMs = goodbyeWaitMillis(turn);
-        port.record(EventKind.TOOL_CALL, CallSession.fields("turn", turn.number, "name", call.name(),
-                "arguments", call.argumentsJson(), "outcome", "ending", "handoffData", handoff, "endDelayMs", waitMs));
-        port.record(EventKind.TURN_COMPLETED, CallSession.fields("turn", turn.number, "text", turn.sent.toString(),
-                "tool", call.name()));
+        port.record(new EventPayload.ToolCall(turn.number, call.name(), call.argumentsJson(), "ending", null,
+                handoff, waitMs));
+        port.record(new EventPayload.TurnCompleted(turn.number, turn.sent.toString(), null, call.name()));
         recordLatency(turn, "ended");
         if (waitMs == 0) {
             port.sendEnd(handoff);
@@ -659,20 +651,20 @@ public final class ConversationAgent implements CallAgent {
     private void recordLatency(Turn turn, String outcome) {
         long end = System.nanoTime();
         long p = turn.promptNanos;
-        port.record(EventKind.LATENCY, CallSession.fields(
-                "turn", turn.number,
-                "outcome", outcome,
-                "requestMs", millis(p, turn.requestNanos),
-                "requestSentMs", turn.requestSentNanos == 0 ? null : millis(p, turn.requestSentNanos),
-                "firstTokenMs", turn.firstTokenNanos == 0 ? null : millis(p, turn.firstTokenNanos),
-                "firstFrameMs", turn.firstFrameNanos == 0 ? null : millis(p, turn.firstFrameNanos),
-                "lastTokenMs", millis(p, turn.lastTokenNanos == 0 ? end : turn.lastTokenNanos),
-                "sentToFirstFrameMs", turn.requestSentNanos == 0 || turn.firstFrameNanos == 0 ? null
+        port.record(new EventPayload.Latency(
+                turn.number,
+                outcome,
+                millis(p, turn.requestNanos),
+                turn.requestSentNanos == 0 ? null : millis(p, turn.requestSentNanos),
+                turn.firstTokenNanos == 0 ? null : millis(p, turn.firstTokenNanos),
+                turn.firstFrameNanos == 0 ? null : millis(p, turn.firstFrameNanos),
+                millis(p, turn.lastTokenNanos == 0 ? end : turn.lastTokenNanos),
+                turn.requestSentNanos == 0 || turn.firstFrameNanos == 0 ? null
                         : millis(turn.requestSentNanos, turn.firstFrameNanos),
-                "tokenToFrameMs", turn.firstTokenNanos == 0 || turn.firstFrameNanos == 0 ? null
+                turn.firstTokenNanos == 0 || turn.firstFrameNanos == 0 ? null
                         : millis(turn.firstTokenNanos, turn.firstFrameNanos),
-                "attempts", turn.attempts,
-                "rounds", turn.rounds));
+                turn.attempts,
+                turn.rounds));
     }
 
     private static double millis(long from, long to) {

@@ -4,7 +4,6 @@ import app.switchboard.protocol.InboundMessage;
 import app.switchboard.protocol.OutboundMessage;
 import java.time.Clock;
 import java.util.List;
-import java.util.Map;
 
 /** What an agent may do with its call. All methods must be called on the call's executor. */
 public interface AgentPort {
@@ -17,7 +16,7 @@ public interface AgentPort {
     /** Encodes and sends one frame; returns false (and records why) when it could not be sent. */
     boolean send(OutboundMessage message);
 
-    CallEvent record(EventKind kind, Map<String, Object> fields);
+    CallEvent record(EventPayload payload);
 
     /**
      * Ends the relay session with {@code handoffData} for the action webhook. The call's own

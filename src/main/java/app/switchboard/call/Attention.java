@@ -43,7 +43,7 @@ final class Attention {
     /** The reason this event raises, or null. */
     Reason observe(CallEvent event) {
         Reason reason = switch (event.kind()) {
-            case PROMPT -> onPrompt(event.text("text"));
+            case PROMPT -> event.payload() instanceof EventPayload.Prompt p ? onPrompt(p.text()) : null;
             case FAULT -> Reason.FAULT;
             case INTERRUPT -> ++interrupts >= INTERRUPTS_BEFORE_FLAG ? Reason.INTERRUPTED : null;
             default -> null;

@@ -9,7 +9,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
@@ -82,26 +81,11 @@ public final class CallSession implements AgentPort {
             from = frame.from();
             to = frame.to();
             endedAt = null;
-            Map<String, Object> started = fields(
-                    "sessionId", frame.sessionId(),
-                    "session", sessionCount,
-                    "resumed", sessionCount > 1,
-                    "remote", socket.remoteAddress());
-            record(EventKind.SESSION_STARTED, started);
-            Map<String, Object> setupFields = fields(
-                    "sessionId", frame.sessionId(),
-                    "accountSid", frame.accountSid(),
-                    "callSid", frame.callSid(),
-                    "parentCallSid", frame.parentCallSid(),
-                    "from", frame.from(),
-                    "to", frame.to(),
-                    "forwardedFrom", frame.forwardedFrom(),
-                    "callerName", frame.callerName(),
-                    "direction", frame.direction(),
-                    "callType", frame.callType(),
-                    "callStatus", frame.callStatus());
-            setupFields.put("customParameters", new LinkedHashMap<>(frame.customParameters()));
-            record(EventKind.SETUP, setupFields);
+            record(new EventPayload.SessionStarted(frame.sessionId(), sessionCount, sessionCount > 1,
+                    socket.remoteAddress()));
+            record(new EventPayload.Setup(frame.sessionId(), frame.accountSid(), frame.callSid(), frame.parentCallSid(),
+                    frame.from(), frame.to(), frame.forwardedFrom(), frame.callerName(), frame.direction(),
+                    frame.callType(), frame.callStatus(), frame.customParameters()));
             setState(supervisorHolds ? CallState.SUPERVISOR : CallState.GREETING);
         });
     }
@@ -112,7 +96,7 @@ public final class CallSession implements AgentPort {
     }
 
     void onFrameTooLarge(String detail, long limit) {
-        executor.execute(() -> record(EventKind.FRAME_TOO_LARGE, fields("detail", detail, "limit", limit)));
+        executor.execute(() -> record(new EventPayload.FrameTooLarge(detail, limit)));
     }
 
     void onSocketClosed(RelayConnection socket, int code, String reason) {
@@ -120,7 +104,7 @@ public final class CallSession implements AgentPort {
             if (socket != connection) {
                 return; // a superseded socket closing says nothing about the call
             }
-            record(EventKind.SESSION_CLOSED, fields("code", code, "reason", reason == null ? "" : reason));
+            record(new EventPayload.SessionClosed(code, reason == null ? "" : reason));
             agent.close();
             setState(CallState.ENDED);
         });
@@ -129,9 +113,7 @@ public final class CallSession implements AgentPort {
     /** Twilio's {@code <Connect action>} webhook for this call. */
     void onActionCallback(Map<String, String> form, String outcome) {
         executor.execute(() -> {
-            Map<String, Object> f = new LinkedHashMap<>(form);
-            f.put("outcome", outcome);
-            record(EventKind.ACTION_CALLBACK, f);
+            record(new EventPayload.ActionCallback(form, outcome));
             if (!"reconnect".equals(outcome)) {
                 endCall(form.getOrDefault("SessionStatus", "ended"));
             }
@@ -150,20 +132,20 @@ public final class CallSession implements AgentPort {
             }
             setState(CallState.ENDED);
             endedAt = clock.instant();
-            record(EventKind.CALL_ENDED, fields("reason", reason));
+            record(new EventPayload.CallEnded(reason));
         });
     }
 
     private void handleInbound(InboundMessage message) {
         if (message instanceof InboundMessage.Prompt p) {
             if (!p.last()) {
-                record(EventKind.PROMPT_PARTIAL, fields("text", p.voicePrompt(), "lang", p.lang()));
+                record(new EventPayload.PromptPartial(p.voicePrompt(), p.lang()));
                 if (state != CallState.SUPERVISOR && state != CallState.AI_SPEAKING) {
                     setState(CallState.CALLER_SPEAKING);
                 }
                 return;
             }
-            record(EventKind.PROMPT, fields("text", p.voicePrompt(), "lang", p.lang()));
+            record(new EventPayload.Prompt(p.voicePrompt(), p.lang()));
             if (p.lang() != null && !p.lang().isBlank()) {
                 language = p.lang();
             }
@@ -172,28 +154,26 @@ public final class CallSession implements AgentPort {
             }
             agent.onCallerTurn(p.voicePrompt(), p.lang());
         } else if (message instanceof InboundMessage.Dtmf d) {
-            record(EventKind.DTMF, fields("digit", d.digit()));
+            record(new EventPayload.Dtmf(d.digit()));
             agent.onDtmf(d.digit());
         } else if (message instanceof InboundMessage.Interrupt i) {
-            record(EventKind.INTERRUPT, fields(
-                    "utteranceUntilInterrupt", i.utteranceUntilInterrupt(),
-                    "durationUntilInterruptMs", i.durationUntilInterruptMs()));
+            record(new EventPayload.Interrupt(i.utteranceUntilInterrupt(), i.durationUntilInterruptMs()));
             agent.onCallerInterrupt(i.utteranceUntilInterrupt(), i.durationUntilInterruptMs());
             if (state == CallState.AI_SPEAKING) {
                 setState(CallState.CALLER_SPEAKING);
             }
         } else if (message instanceof InboundMessage.TwilioError e) {
-            record(EventKind.TWILIO_ERROR, fields("description", e.description()));
+            record(new EventPayload.TwilioError(e.description()));
         } else if (message instanceof InboundMessage.Info i) {
-            record(EventKind.INFO, fields("name", i.name(), "value", i.value()));
+            record(new EventPayload.Info(i.name(), i.value()));
         } else if (message instanceof InboundMessage.Unknown u) {
-            record(EventKind.UNKNOWN_MESSAGE, fields("type", u.wireType(), "raw", u.raw()));
+            record(new EventPayload.UnknownMessage(u.wireType(), u.raw(), null));
         } else if (message instanceof InboundMessage.Malformed m) {
-            record(EventKind.MALFORMED_FRAME, fields("raw", m.raw(), "reason", m.reason()));
+            record(new EventPayload.MalformedFrame(m.raw(), m.reason()));
         } else if (message instanceof InboundMessage.Setup s) {
             // A second setup on an open socket is not in the protocol; keep it, change nothing.
-            record(EventKind.UNKNOWN_MESSAGE, fields("type", "setup", "raw", ProtocolCodec.encodeInbound(s),
-                    "note", "setup repeated on an open session"));
+            record(new EventPayload.UnknownMessage("setup", ProtocolCodec.encodeInbound(s),
+                    "setup repeated on an open session"));
         }
     }
 
@@ -204,7 +184,7 @@ public final class CallSession implements AgentPort {
             if (!live() || text == null || text.isBlank()) {
                 return;
             }
-            record(EventKind.SUPERVISOR_SAY, supervisor("text", text));
+            record(new EventPayload.SupervisorSay(text, operator()));
             // A new text frame cuts the agent's preemptible speech (protocol.md §3.1).
             send(new OutboundMessage.Text(text, true, null, null, false));
             agent.onSupervisorSaid(text);
@@ -216,7 +196,7 @@ public final class CallSession implements AgentPort {
             if (!live()) {
                 return;
             }
-            record(EventKind.SUPERVISOR_INTERRUPT, supervisor());
+            record(new EventPayload.SupervisorInterrupt(operator()));
             agent.onSupervisorInterrupt();
             // There is no outbound interrupt; an empty final token cuts preemptible speech.
             send(new OutboundMessage.Text("", true, null, null, false));
@@ -232,7 +212,7 @@ public final class CallSession implements AgentPort {
                 return;
             }
             supervisorHolds = true;
-            record(EventKind.SUPERVISOR_TAKEOVER, supervisor());
+            record(new EventPayload.SupervisorTakeover(operator()));
             agent.onTakeOver();
             setState(CallState.SUPERVISOR);
         });
@@ -244,7 +224,7 @@ public final class CallSession implements AgentPort {
                 return;
             }
             supervisorHolds = false;
-            record(EventKind.SUPERVISOR_RELEASE, supervisor());
+            record(new EventPayload.SupervisorRelease(operator()));
             setState(live() ? CallState.LISTENING : CallState.ENDED);
             agent.onRelease();
         });
@@ -255,7 +235,7 @@ public final class CallSession implements AgentPort {
             if (endedAt != null || guidance == null || guidance.isBlank()) {
                 return;
             }
-            record(EventKind.SUPERVISOR_WHISPER, supervisor("text", guidance));
+            record(new EventPayload.SupervisorWhisper(guidance, operator()));
             agent.onWhisper(guidance);
         });
     }
@@ -269,11 +249,10 @@ public final class CallSession implements AgentPort {
             try {
                 message = new OutboundMessage.Language(ttsLanguage, transcriptionLanguage);
             } catch (InvalidMessageException e) {
-                record(EventKind.SEND_FAILED, fields("type", "language", "reason", e.getMessage()));
+                record(new EventPayload.SendFailed("language", e.getMessage()));
                 return;
             }
-            record(EventKind.SUPERVISOR_LANGUAGE, supervisor(
-                    "ttsLanguage", message.ttsLanguage(), "transcriptionLanguage", message.transcriptionLanguage()));
+            record(new EventPayload.SupervisorLanguage(message.ttsLanguage(), message.transcriptionLanguage(), operator()));
             if (send(message) && message.ttsLanguage() != null) {
                 language = message.ttsLanguage();
             }
@@ -289,7 +268,7 @@ public final class CallSession implements AgentPort {
             handoff.put("reason", reason == null || reason.isBlank() ? "ended by supervisor" : reason);
             handoff.put("handToHuman", handToHuman);
             handoff.put("by", "supervisor");
-            record(EventKind.SUPERVISOR_END, supervisor("reason", handoff.get("reason").asText(), "handToHuman", handToHuman));
+            record(new EventPayload.SupervisorEnd(handoff.get("reason").asText(), handToHuman, operator()));
             sendEnd(handoff.toString());
         });
     }
@@ -323,32 +302,32 @@ public final class CallSession implements AgentPort {
     @Override
     public boolean send(OutboundMessage message) {
         if (connection == null || !connection.isOpen()) {
-            record(EventKind.SEND_FAILED, fields("type", message.type(), "reason", "no open relay session"));
+            record(new EventPayload.SendFailed(message.type(), "no open relay session"));
             return false;
         }
         String frame = ProtocolCodec.encode(message);
-        record(EventKind.FRAME_SENT, fields("type", message.type(), "frame", frame));
+        record(new EventPayload.FrameSent(message.type(), frame));
         connection.sendText(frame, failure -> {
             if (failure != null) {
-                executor.execute(() -> record(EventKind.SEND_FAILED,
-                        fields("type", message.type(), "reason", String.valueOf(failure.getMessage()))));
+                executor.execute(() -> record(new EventPayload.SendFailed(message.type(),
+                        String.valueOf(failure.getMessage()))));
             }
         });
         return true;
     }
 
     @Override
-    public CallEvent record(EventKind kind, Map<String, Object> fields) {
-        CallEvent event = new CallEvent(callId, nextSeq++, clock.instant(), kind, fields);
+    public CallEvent record(EventPayload payload) {
+        CallEvent event = new CallEvent(callId, nextSeq++, clock.instant(), payload);
         events.add(event);
         try {
             publisher.accept(event);
         } catch (RuntimeException e) {
-            LOG.warn("Event listener failed on {} of {}", kind, callId, e);
+            LOG.warn("Event listener failed on {} of {}", payload.kind(), callId, e);
         }
         Attention.Reason reason = attention.observe(event);
         if (reason != null) {
-            record(EventKind.ATTENTION, fields("reason", reason.name(), "label", reason.label, "cause", event.seq()));
+            record(new EventPayload.AttentionRaised(reason.name(), reason.label, event.seq()));
         }
         return event;
     }
@@ -360,7 +339,7 @@ public final class CallSession implements AgentPort {
         }
         CallState old = state;
         state = newState;
-        record(EventKind.STATE_CHANGED, fields("from", old.name(), "to", newState.name()));
+        record(new EventPayload.StateChanged(old, newState));
     }
 
     @Override
@@ -406,20 +385,7 @@ public final class CallSession implements AgentPort {
         return endRequested;
     }
 
-    private Map<String, Object> supervisor(Object... keyValues) {
-        Map<String, Object> f = fields(keyValues);
-        f.put("operator", System.getProperty("user.name", "unknown"));
-        return f;
-    }
-
-    /** Builds an ordered field map from key/value pairs, dropping null values. */
-    public static Map<String, Object> fields(Object... keyValues) {
-        Map<String, Object> map = new LinkedHashMap<>();
-        for (int i = 0; i + 1 < keyValues.length; i += 2) {
-            if (keyValues[i + 1] != null) {
-                map.put((String) keyValues[i], keyValues[i + 1]);
-            }
-        }
-        return map;
+    private static String operator() {
+        return System.getProperty("user.name", "unknown");
     }
 }

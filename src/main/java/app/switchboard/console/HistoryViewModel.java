@@ -227,7 +227,7 @@ public final class HistoryViewModel implements AutoCloseable {
             long seq = event.seq() > last ? event.seq() : last + 1;
             last = seq;
             ordered.add(seq == event.seq() ? event
-                    : new CallEvent(event.callId(), seq, event.time(), event.kind(), event.fields()));
+                    : new CallEvent(event.callId(), seq, event.time(), event.payload()));
         }
         call.applyAll(ordered);
         Instant end = record.endedAt() != null ? record.endedAt() : record.lastEventAt();

@@ -3,7 +3,7 @@ package app.switchboard.console;
 import app.switchboard.call.CallEvent;
 import app.switchboard.call.CallState;
 import app.switchboard.call.CallSummary;
-import app.switchboard.call.EventKind;
+import app.switchboard.call.EventPayload;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
@@ -203,217 +203,174 @@ public final class LiveCall {
         if (startedAt.get() == null) {
             startedAt.set(event.time());
         }
-        EventKind kind = event.kind();
-        switch (kind) {
-            case SETUP:
-                caller.set(orEmpty(event.text("from")));
-                callee.set(orEmpty(event.text("to")));
-                add(ConversationEntry.Kind.NOTE, event, "Relay", "Call from " + display(event.text("from"))
-                        + " to " + display(event.text("to")));
-                break;
-            case SESSION_STARTED:
-                if (event.flag("resumed")) {
-                    add(ConversationEntry.Kind.NOTE, event, "Relay", "Relay session " + event.text("session") + " reconnected");
-                }
-                break;
-            case STATE_CHANGED:
-                setState(parseState(event.text("to")));
-                break;
-            case PROMPT_PARTIAL:
-                if (openPartial == null) {
-                    openPartial = add(ConversationEntry.Kind.CALLER, event, "Caller", "");
-                    openPartial.setPartial(true);
-                }
-                openPartial.replace(event.text("text"));
-                growing.add(openPartial);
-                break;
-            case PROMPT: {
-                ConversationEntry entry = openPartial != null ? openPartial
-                        : add(ConversationEntry.Kind.CALLER, event, "Caller", "");
-                openPartial = null;
-                entry.replace(event.text("text"));
-                entry.setPartial(false);
-                growing.add(entry);
-                String lang = event.text("lang");
-                if (lang != null && !lang.isBlank()) {
-                    language.set(lang);
-                }
-                break;
+        EventPayload p = event.payload();
+        if (p instanceof EventPayload.Setup setup) {
+            caller.set(orEmpty(setup.from()));
+            callee.set(orEmpty(setup.to()));
+            add(ConversationEntry.Kind.NOTE, event, "Relay", "Call from " + display(setup.from())
+                    + " to " + display(setup.to()));
+        } else if (p instanceof EventPayload.SessionStarted started) {
+            if (started.resumed()) {
+                add(ConversationEntry.Kind.NOTE, event, "Relay", "Relay session " + started.session() + " reconnected");
             }
-            case DTMF:
-                add(ConversationEntry.Kind.DTMF, event, "Caller", "pressed " + event.text("digit"));
-                break;
-            case INTERRUPT:
-                add(ConversationEntry.Kind.NOTE, event, "Caller", "barged in"
-                        + (event.fields().containsKey("durationUntilInterruptMs")
-                        ? " after " + event.number("durationUntilInterruptMs", 0) + " ms of speech" : ""));
-                break;
-            case TURN_STARTED:
-                if (event.flag("draft")) {
-                    startDraft(event.number("turn", -1));
-                } else {
-                    answerFor(event.number("turn", -1), event);
-                }
-                break;
-            case AGENT_TOKEN: {
-                ConversationEntry answer = answerFor(event.number("turn", -1), event);
-                answer.append(orEmpty(event.text("token")));
-                growing.add(answer);
-                break;
+        } else if (p instanceof EventPayload.StateChanged changed) {
+            setState(changed.to());
+        } else if (p instanceof EventPayload.PromptPartial partial) {
+            if (openPartial == null) {
+                openPartial = add(ConversationEntry.Kind.CALLER, event, "Caller", "");
+                openPartial.setPartial(true);
             }
-            case TURN_COMPLETED: {
-                ConversationEntry answer = answerFor(event.number("turn", -1), event);
-                answer.replace(event.text("text"));
+            openPartial.replace(partial.text());
+            growing.add(openPartial);
+        } else if (p instanceof EventPayload.Prompt prompt) {
+            ConversationEntry entry = openPartial != null ? openPartial
+                    : add(ConversationEntry.Kind.CALLER, event, "Caller", "");
+            openPartial = null;
+            entry.replace(prompt.text());
+            entry.setPartial(false);
+            growing.add(entry);
+            if (prompt.lang() != null && !prompt.lang().isBlank()) {
+                language.set(prompt.lang());
+            }
+        } else if (p instanceof EventPayload.Dtmf dtmf) {
+            add(ConversationEntry.Kind.DTMF, event, "Caller", "pressed " + dtmf.digit());
+        } else if (p instanceof EventPayload.Interrupt interrupt) {
+            add(ConversationEntry.Kind.NOTE, event, "Caller", "barged in"
+                    + (interrupt.durationUntilInterruptMs() != null
+                    ? " after " + interrupt.durationUntilInterruptMs() + " ms of speech" : ""));
+        } else if (p instanceof EventPayload.TurnStarted started) {
+            if (started.draft()) {
+                startDraft(started.turn());
+            } else {
+                answerFor(started.turn(), event);
+            }
+        } else if (p instanceof EventPayload.AgentToken token) {
+            ConversationEntry answer = answerFor(token.turn(), event);
+            answer.append(orEmpty(token.token()));
+            growing.add(answer);
+        } else if (p instanceof EventPayload.TurnCompleted completed) {
+            ConversationEntry answer = answerFor(completed.turn(), event);
+            answer.replace(completed.text());
+            answer.setStreaming(false);
+            growing.add(answer);
+        } else if (p instanceof EventPayload.TurnInterrupted cut) {
+            ConversationEntry answer = answerFor(cut.turn(), event);
+            answer.replace(cut.heard());
+            answer.setUnheard(cut.unheard());
+            answer.setDetail("cut: " + orEmpty(cut.reason()));
+            answer.setStreaming(false);
+            growing.add(answer);
+        } else if (p instanceof EventPayload.DraftToken token) {
+            if (token.turn() != draftTurn) {
+                startDraft(token.turn());
+            }
+            draftBuffer.append(orEmpty(token.token()));
+            draftDirty = true;
+        } else if (p instanceof EventPayload.DraftReady ready) {
+            if (ready.turn() != draftTurn) {
+                startDraft(ready.turn());
+            }
+            draftBuffer.setLength(0);
+            draftBuffer.append(orEmpty(ready.text()));
+            draftDirty = true;
+            add(ConversationEntry.Kind.NOTE, event, "AI", "drafted a reply for the supervisor");
+        } else if (p instanceof EventPayload.ToolCall call) {
+            add(ConversationEntry.Kind.TOOL, event, "Tool", describeTool(call));
+        } else if (p instanceof EventPayload.Fault fault) {
+            ConversationEntry entry = add(ConversationEntry.Kind.ERROR, event, "Fault", orEmpty(fault.reason()));
+            if (Boolean.TRUE.equals(fault.retry())) {
+                entry.setDetail("retrying once");
+                return;
+            }
+            if (fault.fallback() != null) {
+                entry.setDetail("caller heard: \u201c" + fault.fallback() + "\u201d");
+            }
+            // A failed turn streams no more; close its answer line.
+            ConversationEntry answer = answers.get(fault.turn());
+            if (answer != null && answer.isStreaming()) {
                 answer.setStreaming(false);
-                growing.add(answer);
-                break;
+                answer.setDetail("failed");
             }
-            case TURN_INTERRUPTED: {
-                ConversationEntry answer = answerFor(event.number("turn", -1), event);
-                answer.replace(event.text("heard"));
-                answer.setUnheard(event.text("unheard"));
-                answer.setDetail("cut: " + orEmpty(event.text("reason")));
+        } else if (p instanceof EventPayload.GuardTripped guard) {
+            ConversationEntry entry = add(ConversationEntry.Kind.ERROR, event, "Guard",
+                    "answer stopped: " + orEmpty(guard.reason()));
+            if (guard.said() != null) {
+                entry.setDetail("caller heard: \u201c" + guard.said() + "\u201d");
+            }
+            ConversationEntry answer = answers.get(guard.turn());
+            if (answer != null && answer.isStreaming()) {
                 answer.setStreaming(false);
-                growing.add(answer);
-                break;
             }
-            case DRAFT_TOKEN:
-                if (event.number("turn", -1) != draftTurn) {
-                    startDraft(event.number("turn", -1));
-                }
-                draftBuffer.append(orEmpty(event.text("token")));
-                draftDirty = true;
-                break;
-            case DRAFT_READY:
-                if (event.number("turn", -1) != draftTurn) {
-                    startDraft(event.number("turn", -1));
-                }
-                draftBuffer.setLength(0);
-                draftBuffer.append(orEmpty(event.text("text")));
-                draftDirty = true;
-                add(ConversationEntry.Kind.NOTE, event, "AI", "drafted a reply for the supervisor");
-                break;
-            case TOOL_CALL:
-                add(ConversationEntry.Kind.TOOL, event, "Tool", describeTool(event));
-                break;
-            case FAULT: {
-                ConversationEntry entry = add(ConversationEntry.Kind.ERROR, event, "Fault", orEmpty(event.text("reason")));
-                if (event.flag("retry")) {
-                    entry.setDetail("retrying once");
-                    break;
-                }
-                if (event.text("fallback") != null) {
-                    entry.setDetail("caller heard: \u201c" + event.text("fallback") + "\u201d");
-                }
-                // A failed turn streams no more; close its answer line.
-                ConversationEntry answer = answers.get(event.number("turn", -1));
-                if (answer != null && answer.isStreaming()) {
-                    answer.setStreaming(false);
-                    answer.setDetail("failed");
-                }
-                break;
+        } else if (p instanceof EventPayload.TwilioError error) {
+            add(ConversationEntry.Kind.ERROR, event, "Twilio", orEmpty(error.description()));
+        } else if (p instanceof EventPayload.MalformedFrame malformed) {
+            add(ConversationEntry.Kind.ERROR, event, "Relay", "malformed frame: " + orEmpty(malformed.reason()));
+        } else if (p instanceof EventPayload.UnknownMessage unknown) {
+            add(ConversationEntry.Kind.NOTE, event, "Relay", "unknown message type \u201c" + orEmpty(unknown.type()) + "\u201d kept");
+        } else if (p instanceof EventPayload.FrameTooLarge large) {
+            add(ConversationEntry.Kind.ERROR, event, "Relay", "frame over the limit of " + large.limit()
+                    + " bytes; socket closed" + (large.detail() == null ? "" : " (" + large.detail() + ")"));
+        } else if (p instanceof EventPayload.SendFailed failed) {
+            add(ConversationEntry.Kind.ERROR, event, "Relay", "could not send " + orEmpty(failed.type())
+                    + ": " + orEmpty(failed.reason()));
+        } else if (p instanceof EventPayload.Latency latency) {
+            addLatency(latency);
+        } else if (p instanceof EventPayload.SupervisorSay say) {
+            add(ConversationEntry.Kind.SUPERVISOR, event, "Supervisor", orEmpty(say.text()));
+        } else if (p instanceof EventPayload.SupervisorInterrupt) {
+            add(ConversationEntry.Kind.SUPERVISOR, event, "Supervisor", "interrupted the AI");
+        } else if (p instanceof EventPayload.SupervisorTakeover) {
+            supervisorHolds.set(true);
+            add(ConversationEntry.Kind.SUPERVISOR, event, "Supervisor", "took over the call; the AI only drafts");
+        } else if (p instanceof EventPayload.SupervisorRelease) {
+            supervisorHolds.set(false);
+            startDraft(-1);
+            add(ConversationEntry.Kind.SUPERVISOR, event, "Supervisor", "handed the call back to the AI");
+        } else if (p instanceof EventPayload.SupervisorWhisper whisper) {
+            add(ConversationEntry.Kind.WHISPER, event, "Whisper", orEmpty(whisper.text()));
+        } else if (p instanceof EventPayload.SupervisorLanguage switched) {
+            String tts = switched.ttsLanguage();
+            String stt = switched.transcriptionLanguage();
+            if (tts != null) {
+                language.set(tts);
             }
-            case GUARD_TRIPPED: {
-                ConversationEntry entry = add(ConversationEntry.Kind.ERROR, event, "Guard",
-                        "answer stopped: " + orEmpty(event.text("reason")));
-                if (event.text("said") != null) {
-                    entry.setDetail("caller heard: \u201c" + event.text("said") + "\u201d");
-                }
-                ConversationEntry answer = answers.get(event.number("turn", -1));
-                if (answer != null && answer.isStreaming()) {
-                    answer.setStreaming(false);
-                }
-                break;
-            }
-            case TWILIO_ERROR:
-                add(ConversationEntry.Kind.ERROR, event, "Twilio", orEmpty(event.text("description")));
-                break;
-            case MALFORMED_FRAME:
-                add(ConversationEntry.Kind.ERROR, event, "Relay", "malformed frame: " + orEmpty(event.text("reason")));
-                break;
-            case UNKNOWN_MESSAGE:
-                add(ConversationEntry.Kind.NOTE, event, "Relay", "unknown message type \u201c" + orEmpty(event.text("type")) + "\u201d kept");
-                break;
-            case FRAME_TOO_LARGE:
-                add(ConversationEntry.Kind.ERROR, event, "Relay", "frame over the limit of " + event.text("limit")
-                        + " bytes; socket closed" + (event.text("detail") == null ? "" : " (" + event.text("detail") + ")"));
-                break;
-            case SEND_FAILED:
-                add(ConversationEntry.Kind.ERROR, event, "Relay", "could not send " + orEmpty(event.text("type"))
-                        + ": " + orEmpty(event.text("reason")));
-                break;
-            case LATENCY:
-                addLatency(event);
-                break;
-            case SUPERVISOR_SAY:
-                add(ConversationEntry.Kind.SUPERVISOR, event, "Supervisor", orEmpty(event.text("text")));
-                break;
-            case SUPERVISOR_INTERRUPT:
-                add(ConversationEntry.Kind.SUPERVISOR, event, "Supervisor", "interrupted the AI");
-                break;
-            case SUPERVISOR_TAKEOVER:
-                supervisorHolds.set(true);
-                add(ConversationEntry.Kind.SUPERVISOR, event, "Supervisor", "took over the call; the AI only drafts");
-                break;
-            case SUPERVISOR_RELEASE:
-                supervisorHolds.set(false);
-                startDraft(-1);
-                add(ConversationEntry.Kind.SUPERVISOR, event, "Supervisor", "handed the call back to the AI");
-                break;
-            case SUPERVISOR_WHISPER:
-                add(ConversationEntry.Kind.WHISPER, event, "Whisper", orEmpty(event.text("text")));
-                break;
-            case SUPERVISOR_LANGUAGE: {
-                String tts = event.text("ttsLanguage");
-                String stt = event.text("transcriptionLanguage");
-                if (tts != null) {
-                    language.set(tts);
-                }
-                add(ConversationEntry.Kind.SUPERVISOR, event, "Supervisor", "switched language to "
-                        + (tts != null ? "speech " + tts : "") + (tts != null && stt != null ? ", " : "")
-                        + (stt != null ? "transcription " + stt : ""));
-                break;
-            }
-            case SUPERVISOR_END:
-                add(ConversationEntry.Kind.SUPERVISOR, event, "Supervisor", "ended the call"
-                        + (event.flag("handToHuman") ? " and handed it to a human" : "")
-                        + " \u2014 " + orEmpty(event.text("reason")));
-                break;
-            case ATTENTION: {
-                String label = event.text("label") != null ? event.text("label") : orEmpty(event.text("reason"));
-                String key = event.text("reason") != null ? event.text("reason") : label;
-                if (attentionReasons.putIfAbsent(key, label) == null) {
-                    attentionText.set(String.join("; ", attentionReasons.values()));
-                    updateAttention();
-                }
-                add(ConversationEntry.Kind.ATTENTION, event, "Attention", label);
-                break;
-            }
-            case ACTION_CALLBACK:
-                add(ConversationEntry.Kind.NOTE, event, "Twilio", "session " + orEmpty(event.text("SessionStatus"))
-                        + (event.text("ErrorCode") != null ? " (error " + event.text("ErrorCode") + ")" : "")
-                        + " \u2192 " + orEmpty(event.text("outcome")));
-                break;
-            case SESSION_CLOSED:
-                add(ConversationEntry.Kind.NOTE, event, "Relay", "socket closed (" + event.text("code")
-                        + (event.text("reason") == null || event.text("reason").isBlank() ? "" : ", " + event.text("reason")) + ")");
-                break;
-            case CALL_ENDED:
-                endedAt = event.time();
-                ended.set(true);
-                setState(CallState.ENDED);
-                supervisorHolds.set(false);
-                answers.values().forEach(a -> a.setStreaming(false));
-                add(ConversationEntry.Kind.NOTE, event, "Call", "ended: " + orEmpty(event.text("reason")));
+            add(ConversationEntry.Kind.SUPERVISOR, event, "Supervisor", "switched language to "
+                    + (tts != null ? "speech " + tts : "") + (tts != null && stt != null ? ", " : "")
+                    + (stt != null ? "transcription " + stt : ""));
+        } else if (p instanceof EventPayload.SupervisorEnd end) {
+            add(ConversationEntry.Kind.SUPERVISOR, event, "Supervisor", "ended the call"
+                    + (end.handToHuman() ? " and handed it to a human" : "")
+                    + " \u2014 " + orEmpty(end.reason()));
+        } else if (p instanceof EventPayload.AttentionRaised raised) {
+            String label = raised.label() != null ? raised.label() : orEmpty(raised.reason());
+            String key = raised.reason() != null ? raised.reason() : label;
+            if (attentionReasons.putIfAbsent(key, label) == null) {
+                attentionText.set(String.join("; ", attentionReasons.values()));
                 updateAttention();
-                tick(event.time());
-                break;
-            case INFO:
-            case FRAME_SENT:
-            default:
-                // Wire-level detail: in the event log, not in the conversation.
-                break;
+            }
+            add(ConversationEntry.Kind.ATTENTION, event, "Attention", label);
+        } else if (p instanceof EventPayload.ActionCallback action) {
+            String errorCode = action.field("ErrorCode");
+            add(ConversationEntry.Kind.NOTE, event, "Twilio", "session " + orEmpty(action.field("SessionStatus"))
+                    + (errorCode != null ? " (error " + errorCode + ")" : "")
+                    + " \u2192 " + orEmpty(action.outcome()));
+        } else if (p instanceof EventPayload.SessionClosed closed) {
+            add(ConversationEntry.Kind.NOTE, event, "Relay", "socket closed (" + closed.code()
+                    + (closed.reason() == null || closed.reason().isBlank() ? "" : ", " + closed.reason()) + ")");
+        } else if (p instanceof EventPayload.CallEnded callEnded) {
+            endedAt = event.time();
+            ended.set(true);
+            setState(CallState.ENDED);
+            supervisorHolds.set(false);
+            answers.values().forEach(a -> a.setStreaming(false));
+            add(ConversationEntry.Kind.NOTE, event, "Call", "ended: " + orEmpty(callEnded.reason()));
+            updateAttention();
+            tick(event.time());
+        } else if (p instanceof EventPayload.Unreadable unreadable) {
+            add(ConversationEntry.Kind.ERROR, event, "Store", "unreadable " + unreadable.storedKind() + " event: "
+                    + orEmpty(unreadable.problem()));
         }
+        // INFO and FRAME_SENT are wire-level detail: in the event log, not in the conversation.
     }
 
     /** Publishes text grown since the last flush (answers, partials, the draft). */
@@ -481,9 +438,9 @@ public final class LiveCall {
         return entry;
     }
 
-    private void addLatency(CallEvent event) {
-        TurnLatency latency = new TurnLatency(event.number("turn", 0), decimal(event, "requestMs"),
-                optionalDecimal(event, "firstTokenMs"), optionalDecimal(event, "firstFrameMs"), decimal(event, "lastTokenMs"));
+    private void addLatency(EventPayload.Latency marks) {
+        TurnLatency latency = new TurnLatency(marks.turn(), marks.requestMs(), marks.firstTokenMs(),
+                marks.firstFrameMs(), marks.lastTokenMs());
         latencies.add(latency);
         if (latencies.size() > LATENCY_TURNS) {
             latencies.remove(0, latencies.size() - LATENCY_TURNS);
@@ -503,47 +460,16 @@ public final class LiveCall {
         attention.set(!attentionReasons.isEmpty() && !ended.get());
     }
 
-    private static CallState parseState(String name) {
-        try {
-            return name == null ? null : CallState.valueOf(name);
-        } catch (IllegalArgumentException e) {
-            return null;
+    private static String describeTool(EventPayload.ToolCall call) {
+        StringBuilder text = new StringBuilder(call.name() == null ? "tool call" : call.name());
+        text.append('(').append(call.arguments() == null ? "" : call.arguments()).append(')');
+        if (call.outcome() != null) {
+            text.append(" \u2192 ").append(call.outcome());
         }
-    }
-
-    private static String describeTool(CallEvent event) {
-        String name = event.text("name");
-        StringBuilder text = new StringBuilder(name == null ? "tool call" : name);
-        text.append('(').append(event.text("arguments") == null ? "" : event.text("arguments")).append(')');
-        String outcome = event.text("outcome");
-        if (outcome != null) {
-            text.append(" \u2192 ").append(outcome);
-        }
-        String detail = event.text("detail");
-        if (detail != null && !detail.isBlank()) {
-            text.append(": ").append(detail);
+        if (call.detail() != null && !call.detail().isBlank()) {
+            text.append(": ").append(call.detail());
         }
         return text.toString();
-    }
-
-    private static double decimal(CallEvent event, String field) {
-        Double value = optionalDecimal(event, field);
-        return value == null ? 0 : value;
-    }
-
-    private static Double optionalDecimal(CallEvent event, String field) {
-        Object value = event.fields().get(field);
-        if (value instanceof Number n) {
-            return n.doubleValue();
-        }
-        if (value != null) {
-            try {
-                return Double.parseDouble(value.toString());
-            } catch (NumberFormatException ignored) {
-                return null;
-            }
-        }
-        return null;
     }
 
     private static String display(String number) {

@@ -5,7 +5,7 @@ import app.switchboard.agent.ConversationAgent;
 import app.switchboard.agent.LlmClient;
 import app.switchboard.agent.OfflineResponder;
 import app.switchboard.call.CallRegistry;
-import app.switchboard.call.EventKind;
+import app.switchboard.call.EventPayload;
 import app.switchboard.config.Settings;
 import app.switchboard.protocol.OutboundMessage;
 import app.switchboard.protocol.ProtocolCodec;
@@ -36,9 +36,9 @@ final class InProcessRelay implements AutoCloseable {
         registry = new CallRegistry(port -> new ConversationAgent(port, stamped(responder, port.callId()), agent),
                 settings.languageCodes(), "en-US");
         subscription = registry.subscribe(event -> {
-            if (event.kind() == EventKind.FRAME_SENT && "text".equals(event.text("type"))) {
+            if (event.payload() instanceof EventPayload.FrameSent sent && "text".equals(sent.type())) {
                 long now = System.nanoTime();
-                OutboundMessage message = ProtocolCodec.decodeOutbound(event.text("frame"));
+                OutboundMessage message = ProtocolCodec.decodeOutbound(sent.frame());
                 String token = ((OutboundMessage.Text) message).token();
                 if (!token.isEmpty()) {
                     clock.written(event.callId(), now, token);

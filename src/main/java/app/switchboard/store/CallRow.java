@@ -1,7 +1,7 @@
 package app.switchboard.store;
 
 import app.switchboard.call.CallEvent;
-import app.switchboard.call.EventKind;
+import app.switchboard.call.EventPayload;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -83,55 +83,55 @@ final class CallRow {
         lastEventMs = Math.max(lastEventMs, ms);
         lastSeq = e.seq();
         startedMs = Math.min(startedMs, ms);
-        EventKind kind = e.kind();
-        if (kind == EventKind.SESSION_STARTED) {
-            addSession(e.text("sessionId"));
-        } else if (kind == EventKind.SETUP) {
+        EventPayload p = e.payload();
+        if (p instanceof EventPayload.SessionStarted started) {
+            addSession(started.sessionId());
+        } else if (p instanceof EventPayload.Setup setup) {
             if (endedMs != null) {
                 // A new relay session on a call that had ended (Twilio reconnected through the action URL).
                 endedMs = null;
                 endReason = null;
             }
-            callSid = orKeep(e.text("callSid"), callSid);
-            from = orKeep(e.text("from"), from);
-            to = orKeep(e.text("to"), to);
-            addSession(e.text("sessionId"));
-        } else if (kind == EventKind.CALL_ENDED) {
+            callSid = orKeep(setup.callSid(), callSid);
+            from = orKeep(setup.from(), from);
+            to = orKeep(setup.to(), to);
+            addSession(setup.sessionId());
+        } else if (p instanceof EventPayload.CallEnded ended) {
             endedMs = ms;
-            endReason = e.text("reason");
-        } else if (kind == EventKind.TURN_COMPLETED) {
+            endReason = ended.reason();
+        } else if (p instanceof EventPayload.TurnCompleted) {
             turns++;
-        } else if (kind == EventKind.TURN_INTERRUPTED) {
+        } else if (p instanceof EventPayload.TurnInterrupted) {
             turns++;
             interruptions++;
-        } else if (kind == EventKind.ATTENTION) {
+        } else if (p instanceof EventPayload.AttentionRaised raised) {
             // The stable reason code (HUMAN_REQUESTED, ...); the console has the labels.
-            String flag = firstText(e, "reason", "label");
+            String flag = firstText(raised.reason(), raised.label());
             attention.add(flag == null ? "attention" : flag);
-        } else if (kind == EventKind.SUPERVISOR_LANGUAGE) {
-            language = orKeep(firstText(e, "ttsLanguage", "transcriptionLanguage"), language);
-        } else if (kind == EventKind.PROMPT) {
-            language = orKeep(e.text("lang"), language);
+        } else if (p instanceof EventPayload.SupervisorLanguage switched) {
+            language = orKeep(firstText(switched.ttsLanguage(), switched.transcriptionLanguage()), language);
+        } else if (p instanceof EventPayload.Prompt prompt) {
+            language = orKeep(prompt.lang(), language);
         }
     }
 
     /** Who said what in this event, for the text search; null when nobody spoke. */
     static String[] said(CallEvent e) {
-        EventKind kind = e.kind();
+        EventPayload p = e.payload();
         String text = null;
         String speaker = null;
-        if (kind == EventKind.PROMPT) {
+        if (p instanceof EventPayload.Prompt prompt) {
             speaker = "caller";
-            text = e.text("text");
-        } else if (kind == EventKind.TURN_COMPLETED) {
+            text = prompt.text();
+        } else if (p instanceof EventPayload.TurnCompleted completed) {
             speaker = "agent";
-            text = e.text("text");
-        } else if (kind == EventKind.TURN_INTERRUPTED) {
+            text = completed.text();
+        } else if (p instanceof EventPayload.TurnInterrupted cut) {
             speaker = "agent";
-            text = e.text("heard");
-        } else if (kind == EventKind.SUPERVISOR_SAY) {
+            text = cut.heard();
+        } else if (p instanceof EventPayload.SupervisorSay say) {
             speaker = "supervisor";
-            text = e.text("text");
+            text = say.text();
         }
         return text == null || text.isBlank() ? null : new String[] {speaker, text};
     }
@@ -169,9 +169,8 @@ final class CallRow {
         return value == null || value.isBlank() ? old : value;
     }
 
-    private static String firstText(CallEvent e, String... names) {
-        for (String n : names) {
-            String v = e.text(n);
+    private static String firstText(String... values) {
+        for (String v : values) {
             if (v != null && !v.isBlank()) {
                 return v;
             }

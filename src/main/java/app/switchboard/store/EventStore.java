@@ -2,7 +2,8 @@ package app.switchboard.store;
 
 import app.switchboard.call.CallControl;
 import app.switchboard.call.CallEvent;
-import app.switchboard.call.EventKind;
+import app.switchboard.call.EventPayload;
+import app.switchboard.call.EventPayloadJson;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -70,7 +71,7 @@ public final class EventStore implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(EventStore.class);
     /** Put in the inbox to wake the writer for a task or for close; never written. */
-    private static final CallEvent WAKE = new CallEvent("", 0, Instant.EPOCH, EventKind.INFO, Map.of());
+    private static final CallEvent WAKE = new CallEvent("", 0, Instant.EPOCH, new EventPayload.Info("wake", null));
     /** How long the file may be locked by someone else before the console is told. */
     private static final Duration BUSY_GRACE = Duration.ofSeconds(1);
     private static final DateTimeFormatter STAMP =
@@ -647,12 +648,9 @@ public final class EventStore implements AutoCloseable {
             while (r.next()) {
                 long lastNanos = r.getLong(3);
                 Instant lastSeen = r.wasNull() ? options.clock().instant() : instant(lastNanos);
-                Map<String, Object> fields = new LinkedHashMap<>();
-                fields.put("reason", CRASHED);
-                fields.put("recovered", true);
-                fields.put("recordedAt", now);
                 // The crash time is unknown; the last thing heard from the call is the best estimate.
-                endings.add(new CallEvent(r.getString(1), r.getLong(2) + 1, lastSeen, EventKind.CALL_ENDED, fields));
+                endings.add(new CallEvent(r.getString(1), r.getLong(2) + 1, lastSeen,
+                        new EventPayload.CallEnded(CRASHED, true, now)));
             }
         }
         if (!endings.isEmpty()) {
@@ -708,7 +706,7 @@ public final class EventStore implements AutoCloseable {
                     insert.setLong(3, e.seq());
                     insert.setLong(4, nanos(e.time()));
                     insert.setString(5, e.kind().name());
-                    insert.setString(6, EventJson.encode(e.fields()));
+                    insert.setString(6, EventPayloadJson.encode(e.payload()));
                     if (insert.executeUpdate() == 0) {
                         continue; // already stored by an attempt whose commit we did not see succeed
                     }

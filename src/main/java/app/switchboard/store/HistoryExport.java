@@ -1,5 +1,6 @@
 package app.switchboard.store;
 
+import app.switchboard.call.EventPayloadJson;
 import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonGenerator;
 import java.io.BufferedWriter;
@@ -126,7 +127,8 @@ final class HistoryExport {
                             g.writeNumberField("seq", e.seq());
                             g.writeStringField("time", e.time().toString());
                             g.writeStringField("kind", e.kind().name());
-                            g.writeObjectField("fields", e.fields());
+                            g.writeFieldName("fields");
+                            g.writeRawValue(EventPayloadJson.encode(e.payload()));
                             g.writeEndObject();
                         } catch (IOException io) {
                             throw new UncheckedIOException(io);
@@ -159,7 +161,7 @@ final class HistoryExport {
                     try {
                         row(w, c.callId(), c.from(), c.to(), String.valueOf(c.startedAt()), Long.toString(e.seq()),
                                 e.time().toString(), e.kind().name(), said == null ? "" : said[0],
-                                said == null ? "" : said[1], EventJson.encode(e.fields()));
+                                said == null ? "" : said[1], EventPayloadJson.encode(e.payload()));
                     } catch (IOException io) {
                         throw new UncheckedIOException(io);
                     }

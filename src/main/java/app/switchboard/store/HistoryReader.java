@@ -1,6 +1,8 @@
 package app.switchboard.store;
 
 import app.switchboard.call.CallEvent;
+import app.switchboard.call.EventPayload;
+import app.switchboard.call.EventPayloadJson;
 import app.switchboard.call.EventKind;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -94,8 +96,14 @@ final class HistoryReader {
                 s.setString(1, callId);
                 try (ResultSet r = s.executeQuery()) {
                     while (r.next()) {
-                        Map<String, Object> details = EventJson.decode(r.getString(4));
-                        Object operator = details.remove("operator");
+                        EventKind kind = kind(r.getString(3));
+                        EventPayload payload = kind == null
+                                ? new EventPayload.Unreadable(EventKind.INFO, r.getString(4), "unknown kind " + r.getString(3))
+                                : EventPayloadJson.decode(kind, r.getString(4));
+                        Map<String, Object> details = EventPayloadJson.toMap(payload);
+                        Object operator = payload instanceof EventPayload.SupervisorAction a ? a.operator()
+                                : details.get("operator");
+                        details.remove("operator");
                         String action = r.getString(3).substring("SUPERVISOR_".length()).toLowerCase(Locale.ROOT);
                         entries.add(new AuditEntry(EventStore.instant(r.getLong(2)), action,
                                 operator == null ? null : operator.toString(), r.getLong(1), details));
@@ -156,8 +164,8 @@ final class HistoryReader {
                         LOG.warn("Skipping event of unknown kind {} in call {}", r.getString(3), callId);
                         continue;
                     }
-                    sink.accept(new CallEvent(callId, r.getLong(1), EventStore.instant(r.getLong(2)), kind,
-                            EventJson.decode(r.getString(4))));
+                    sink.accept(new CallEvent(callId, r.getLong(1), EventStore.instant(r.getLong(2)),
+                            EventPayloadJson.decode(kind, r.getString(4))));
                 }
             }
         }

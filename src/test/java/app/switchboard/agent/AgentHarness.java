@@ -6,6 +6,7 @@ import app.switchboard.call.CallEvent;
 import app.switchboard.call.CallRegistry;
 import app.switchboard.call.CallSession;
 import app.switchboard.call.EventKind;
+import app.switchboard.call.EventPayload;
 import app.switchboard.call.RecordingConnection;
 import app.switchboard.protocol.InboundMessage;
 import app.switchboard.protocol.OutboundMessage;
@@ -69,6 +70,16 @@ final class AgentHarness implements AutoCloseable {
 
         List<CallEvent> events() {
             return registry.events(sid);
+        }
+
+        <T extends EventPayload> List<T> payloads(Class<T> type) {
+            List<T> out = new ArrayList<>();
+            for (CallEvent e : events()) {
+                if (type.isInstance(e.payload())) {
+                    out.add(type.cast(e.payload()));
+                }
+            }
+            return out;
         }
 
         List<CallEvent> events(EventKind kind) {

@@ -1,6 +1,7 @@
 package app.switchboard.agent;
 
 import app.switchboard.call.CallEvent;
+import app.switchboard.call.EventPayloadJson;
 import app.switchboard.call.EventKind;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -109,7 +110,7 @@ public final class AgentOverheadBenchmark {
     private static void line(String label, List<CallEvent> latencies, String field) {
         List<Double> values = new ArrayList<>();
         for (CallEvent e : latencies) {
-            Object v = e.fields().get(field);
+            Object v = EventPayloadJson.toMap(e.payload()).get(field);
             if (v instanceof Number n) {
                 values.add(n.doubleValue());
             }

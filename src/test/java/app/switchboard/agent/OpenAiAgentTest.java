@@ -17,6 +17,8 @@ import app.switchboard.agent.FakeOpenAiServer.Token;
 import app.switchboard.agent.FakeOpenAiServer.ToolCallStep;
 import app.switchboard.call.CallEvent;
 import app.switchboard.call.EventKind;
+import app.switchboard.call.EventPayload;
+import app.switchboard.call.EventPayloadJson;
 import app.switchboard.protocol.OutboundMessage;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -110,7 +112,7 @@ class OpenAiAgentTest {
         assertEquals("", last.token());
         assertTrue(texts.stream().allMatch(t -> Boolean.TRUE.equals(t.preemptible())), "agent speech is preemptible");
         assertTrue(call.socket.invalid.isEmpty(), call.socket.invalid.toString());
-        assertEquals("Your bill is due on Friday.", call.events(EventKind.TURN_COMPLETED).get(0).text("text"));
+        assertEquals("Your bill is due on Friday.", call.payloads(EventPayload.TurnCompleted.class).get(0).text());
     }
 
     @Test
@@ -172,9 +174,9 @@ class OpenAiAgentTest {
 
         Recorded first = server.request(0);
         await().atMost(Duration.ofSeconds(10)).untilTrue(first.disconnected);
-        CallEvent cut = call.events(EventKind.TURN_INTERRUPTED).get(0);
-        assertEquals("Your bill is $20", cut.text("heard"));
-        assertEquals(" this month, due", cut.text("unheard"));
+        EventPayload.TurnInterrupted cut = call.payloads(EventPayload.TurnInterrupted.class).get(0);
+        assertEquals("Your bill is $20", cut.heard());
+        assertEquals(" this month, due", cut.unheard());
 
         call.say("Wait, why?");
         call.awaitFinals(1);
@@ -199,7 +201,7 @@ class OpenAiAgentTest {
         call.awaitFinals(2);
 
         assertEquals("We are open from 8 until 6,", server.request(1).messages().get(2)[1]);
-        assertEquals(" and on Saturdays from 9 to 1.", call.events(EventKind.TURN_INTERRUPTED).get(0).text("unheard"));
+        assertEquals(" and on Saturdays from 9 to 1.", call.payloads(EventPayload.TurnInterrupted.class).get(0).unheard());
     }
 
     @Test
@@ -216,9 +218,9 @@ class OpenAiAgentTest {
         await().atMost(Duration.ofSeconds(10)).untilTrue(server.request(0).disconnected);
         call.awaitEvent(EventKind.TURN_INTERRUPTED, 1);
         assertTrue(call.frames().stream().noneMatch(f -> f instanceof OutboundMessage.End));
-        CallEvent cancelled = call.events(EventKind.TOOL_CALL).get(0);
-        assertEquals("transfer_to_human", cancelled.text("name"));
-        assertEquals("cancelled", cancelled.text("outcome"));
+        EventPayload.ToolCall cancelled = call.payloads(EventPayload.ToolCall.class).get(0);
+        assertEquals("transfer_to_human", cancelled.name());
+        assertEquals("cancelled", cancelled.outcome());
         call.say("Never mind");
         call.awaitFinals(1);
         assertTrue(call.frames().stream().noneMatch(f -> f instanceof OutboundMessage.End));
@@ -242,10 +244,10 @@ class OpenAiAgentTest {
         JsonNode handoff = JSON.readTree(end.handoffData());
         assertEquals("caller is done", handoff.path("reason").asText());
         assertFalse(handoff.path("handToHuman").asBoolean());
-        CallEvent tool = call.events(EventKind.TOOL_CALL).get(0);
-        assertEquals("end_call", tool.text("name"));
-        assertEquals("ending", tool.text("outcome"));
-        assertTrue(tool.number("endDelayMs", -1) > 0, "the goodbye is given time to be spoken before end");
+        EventPayload.ToolCall tool = call.payloads(EventPayload.ToolCall.class).get(0);
+        assertEquals("end_call", tool.name());
+        assertEquals("ending", tool.outcome());
+        assertTrue(tool.endDelayMs() > 0, "the goodbye is given time to be spoken before end");
     }
 
     @Test
@@ -262,7 +264,7 @@ class OpenAiAgentTest {
         JsonNode handoff = JSON.readTree(end.handoffData());
         assertTrue(handoff.path("handToHuman").asBoolean());
         assertEquals("Disputes a $20 charge", handoff.path("summary").asText());
-        assertEquals("transfer_to_human", call.events(EventKind.TOOL_CALL).get(0).text("name"));
+        assertEquals("transfer_to_human", call.payloads(EventPayload.ToolCall.class).get(0).name());
     }
 
     @Test
@@ -283,7 +285,7 @@ class OpenAiAgentTest {
         assertEquals("send_digits", assistant.path("tool_calls").get(0).path("function").path("name").asText());
         assertEquals("tool", toolResult.path("role").asText());
         assertEquals("call_d", toolResult.path("tool_call_id").asText());
-        assertEquals("sent", call.events(EventKind.TOOL_CALL).get(0).text("outcome"));
+        assertEquals("sent", call.payloads(EventPayload.ToolCall.class).get(0).outcome());
     }
 
     @Test
@@ -296,8 +298,8 @@ class OpenAiAgentTest {
         call.awaitFinals(1);
 
         assertTrue(call.frames().stream().noneMatch(f -> f instanceof OutboundMessage.SendDigits));
-        CallEvent tool = call.events(EventKind.TOOL_CALL).get(0);
-        assertEquals("refused", tool.text("outcome"));
+        EventPayload.ToolCall tool = call.payloads(EventPayload.ToolCall.class).get(0);
+        assertEquals("refused", tool.outcome());
         String told = server.request(1).last("tool");
         assertTrue(told.startsWith("Refused"), told);
         assertTrue(call.socket.invalid.isEmpty());
@@ -321,9 +323,9 @@ class OpenAiAgentTest {
         List<OutboundMessage.Language> languages = call.frames().stream()
                 .filter(f -> f instanceof OutboundMessage.Language).map(f -> (OutboundMessage.Language) f).toList();
         assertEquals(List.of(new OutboundMessage.Language("es-ES", "es-ES")), languages);
-        List<CallEvent> tools = call.events(EventKind.TOOL_CALL);
-        assertEquals("refused", tools.get(0).text("outcome"));
-        assertEquals("sent", tools.get(1).text("outcome"));
+        List<EventPayload.ToolCall> tools = call.payloads(EventPayload.ToolCall.class);
+        assertEquals("refused", tools.get(0).outcome());
+        assertEquals("sent", tools.get(1).outcome());
         assertTrue(server.request(1).last("tool").contains("en-US, es-ES"));
     }
 
@@ -340,9 +342,9 @@ class OpenAiAgentTest {
         assertEquals(settings().fallbackSentence(), fallback.token());
         assertTrue(fallback.last());
         assertEquals(2, server.requests().size(), "one retry, no more");
-        List<CallEvent> faults = call.events(EventKind.FAULT);
-        assertTrue(faults.get(0).flag("retry"));
-        assertTrue(faults.get(1).text("reason").contains("429"), faults.get(1).text("reason"));
+        List<EventPayload.Fault> faults = call.payloads(EventPayload.Fault.class);
+        assertEquals(Boolean.TRUE, faults.get(0).retry());
+        assertTrue(faults.get(1).reason().contains("429"), faults.get(1).reason());
 
         call.say("Are you there?");
         call.awaitFinals(2);
@@ -357,9 +359,9 @@ class OpenAiAgentTest {
         call.awaitFinals(1);
 
         assertEquals("All good.", call.spoken(), call.events(EventKind.FAULT).toString());
-        CallEvent fault = call.events(EventKind.FAULT).get(0);
-        assertTrue(fault.text("reason").contains("500"));
-        assertTrue(fault.flag("retry"));
+        EventPayload.Fault fault = call.payloads(EventPayload.Fault.class).get(0);
+        assertTrue(fault.reason().contains("500"));
+        assertEquals(Boolean.TRUE, fault.retry());
     }
 
     @Test
@@ -385,7 +387,7 @@ class OpenAiAgentTest {
 
         assertEquals("Your balance is " + settings().fallbackSentence(), call.spoken());
         assertEquals(1, server.requests().size(), "no retry once the caller heard tokens");
-        assertTrue(call.events(EventKind.FAULT).get(0).text("reason").startsWith("stream cut"));
+        assertTrue(call.payloads(EventPayload.Fault.class).get(0).reason().startsWith("stream cut"));
 
         call.say("Again please");
         call.awaitFinals(2);
@@ -400,7 +402,7 @@ class OpenAiAgentTest {
         call.awaitFinals(1);
         assertTrue(call.spoken().startsWith("Half"), call.spoken());
         assertTrue(call.spoken().endsWith(" " + settings().fallbackSentence()), call.spoken());
-        assertTrue(call.events(EventKind.FAULT).get(0).text("reason").startsWith("stream cut"));
+        assertTrue(call.payloads(EventPayload.Fault.class).get(0).reason().startsWith("stream cut"));
         assertEquals(1, server.requests().size());
     }
 
@@ -413,7 +415,7 @@ class OpenAiAgentTest {
         call.awaitFinals(1);
 
         assertEquals(settings().fallbackSentence(), call.spoken());
-        assertTrue(call.events(EventKind.FAULT).get(0).text("reason").startsWith("no first token"));
+        assertTrue(call.payloads(EventPayload.Fault.class).get(0).reason().startsWith("no first token"));
         await().atMost(Duration.ofSeconds(10)).untilTrue(server.request(0).disconnected);
         call.say("Hello again");
         call.awaitFinals(2);
@@ -430,7 +432,7 @@ class OpenAiAgentTest {
         call.awaitFinals(1);
 
         assertEquals("Let me check that. " + settings().fallbackSentence(), call.spoken());
-        assertTrue(call.events(EventKind.FAULT).get(0).text("reason").startsWith("stream stalled"));
+        assertTrue(call.payloads(EventPayload.Fault.class).get(0).reason().startsWith("stream stalled"));
         await().atMost(Duration.ofSeconds(10)).untilTrue(server.request(0).disconnected);
         call.say("And?");
         call.awaitFinals(2);
@@ -446,7 +448,7 @@ class OpenAiAgentTest {
         call.say("Is anyone there?");
         call.awaitEvent(EventKind.DRAFT_READY, 1);
 
-        assertEquals("A drafted reply.", call.events(EventKind.DRAFT_READY).get(0).text("text"));
+        assertEquals("A drafted reply.", call.payloads(EventPayload.DraftReady.class).get(0).text());
         assertTrue(call.texts().isEmpty(), "a draft is never spoken");
         assertTrue(server.request(0).toolNames().isEmpty(), "a draft cannot act");
     }
@@ -476,9 +478,9 @@ class OpenAiAgentTest {
             call.say("Hello?");
             call.awaitFinals(1);
             assertEquals(settings().fallbackSentence(), call.spoken());
-            List<CallEvent> faults = call.events(EventKind.FAULT);
+            List<EventPayload.Fault> faults = call.payloads(EventPayload.Fault.class);
             assertEquals(2, faults.size());
-            assertTrue(faults.get(1).text("reason").startsWith("connection failed"), faults.get(1).text("reason"));
+            assertTrue(faults.get(1).reason().startsWith("connection failed"), faults.get(1).reason());
         }
     }
 
@@ -491,13 +493,13 @@ class OpenAiAgentTest {
         call.say("What is your API key?");
         call.awaitFinals(2);
         for (CallEvent e : call.events()) {
-            assertFalse(e.fields().toString().contains(API_KEY), e.toString());
-            assertFalse(e.fields().toString().contains("0123456789abcdef"), e.toString());
+            assertFalse(EventPayloadJson.encode(e.payload()).contains(API_KEY), e.toString());
+            assertFalse(EventPayloadJson.encode(e.payload()).contains("0123456789abcdef"), e.toString());
         }
         assertFalse(call.socket.raw.toString().contains("0123456789"));
         assertEquals(1, call.events(EventKind.GUARD_TRIPPED).size());
         assertEquals(2, server.requests().size(), "a refused key is not retried");
-        assertTrue(call.events(EventKind.FAULT).get(0).text("reason").startsWith("HTTP 401"));
+        assertTrue(call.payloads(EventPayload.Fault.class).get(0).reason().startsWith("HTTP 401"));
     }
 
     // ---- guard and cap ----
@@ -534,7 +536,7 @@ class OpenAiAgentTest {
         String spoken = call.spoken();
         assertTrue(spoken.length() <= 30, spoken);
         assertEquals("This answer goes on and on and", spoken);
-        assertTrue(call.events(EventKind.TURN_COMPLETED).get(0).flag("capped"));
+        assertEquals(Boolean.TRUE, call.payloads(EventPayload.TurnCompleted.class).get(0).capped());
     }
 
     // ---- whisper, DTMF, latency ----
@@ -580,16 +582,17 @@ class OpenAiAgentTest {
         call.say("Hi");
         call.awaitFinals(1);
         call.awaitEvent(EventKind.LATENCY, 1);
-        CallEvent latency = call.events(EventKind.LATENCY).get(0);
-        for (String field : List.of("requestMs", "requestSentMs", "firstTokenMs", "firstFrameMs", "lastTokenMs", "sentToFirstFrameMs")) {
-            assertNotNull(latency.fields().get(field), field);
-        }
-        double request = ((Number) latency.fields().get("requestMs")).doubleValue();
-        double sent = ((Number) latency.fields().get("requestSentMs")).doubleValue();
-        double first = ((Number) latency.fields().get("firstTokenMs")).doubleValue();
-        double frame = ((Number) latency.fields().get("firstFrameMs")).doubleValue();
-        double last = ((Number) latency.fields().get("lastTokenMs")).doubleValue();
-        assertTrue(request <= sent && sent <= first && first <= frame && first <= last, latency.fields().toString());
+        EventPayload.Latency latency = call.payloads(EventPayload.Latency.class).get(0);
+        assertNotNull(latency.requestSentMs(), "requestSentMs");
+        assertNotNull(latency.firstTokenMs(), "firstTokenMs");
+        assertNotNull(latency.firstFrameMs(), "firstFrameMs");
+        assertNotNull(latency.sentToFirstFrameMs(), "sentToFirstFrameMs");
+        double request = latency.requestMs();
+        double sent = latency.requestSentMs();
+        double first = latency.firstTokenMs();
+        double frame = latency.firstFrameMs();
+        double last = latency.lastTokenMs();
+        assertTrue(request <= sent && sent <= first && first <= frame && first <= last, latency.toString());
     }
 
     // ---- many calls ----

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 import java.time.Instant;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class AttentionTest {
@@ -12,12 +11,12 @@ class AttentionTest {
     private final Attention attention = new Attention();
     private long seq;
 
-    private Attention.Reason observe(EventKind kind, Map<String, Object> fields) {
-        return attention.observe(new CallEvent("CA1", ++seq, Instant.now(), kind, fields));
+    private Attention.Reason observe(EventPayload payload) {
+        return attention.observe(new CallEvent("CA1", ++seq, Instant.now(), payload));
     }
 
     private Attention.Reason prompt(String text) {
-        return observe(EventKind.PROMPT, Map.of("text", text));
+        return observe(new EventPayload.Prompt(text, null));
     }
 
     @Test
@@ -47,13 +46,13 @@ class AttentionTest {
 
     @Test
     void thirdInterruptionRaisesAttention() {
-        assertNull(observe(EventKind.INTERRUPT, Map.of()));
-        assertNull(observe(EventKind.INTERRUPT, Map.of()));
-        assertEquals(Attention.Reason.INTERRUPTED, observe(EventKind.INTERRUPT, Map.of()));
+        assertNull(observe(new EventPayload.Interrupt(null, null)));
+        assertNull(observe(new EventPayload.Interrupt(null, null)));
+        assertEquals(Attention.Reason.INTERRUPTED, observe(new EventPayload.Interrupt(null, null)));
     }
 
     @Test
     void anAgentFaultRaisesAttention() {
-        assertEquals(Attention.Reason.FAULT, observe(EventKind.FAULT, Map.of("reason", "HTTP 500")));
+        assertEquals(Attention.Reason.FAULT, observe(new EventPayload.Fault(1, "HTTP 500", null, "Sorry.", false, false)));
     }
 }

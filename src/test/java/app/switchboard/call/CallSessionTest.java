@@ -84,7 +84,7 @@ class CallSessionTest {
         registry.inbound(call, new InboundMessage.Prompt("What are your hours?", "en-US", true));
         await().until(() -> !eventsOf("CA3", EventKind.TURN_COMPLETED).isEmpty());
         assertEquals(10, eventsOf("CA3", EventKind.MALFORMED_FRAME).size());
-        assertEquals("mystery", eventsOf("CA3", EventKind.UNKNOWN_MESSAGE).get(0).text("type"));
+        assertEquals("mystery", eventsOf("CA3", EventKind.UNKNOWN_MESSAGE).get(0).as(EventPayload.UnknownMessage.class).type());
         assertTrue(socket.isOpen());
     }
 
@@ -106,7 +106,7 @@ class CallSessionTest {
 
         List<CallEvent> sessions = eventsOf("CA4", EventKind.SESSION_STARTED);
         assertEquals(2, sessions.size());
-        assertTrue(sessions.get(1).flag("resumed"));
+        assertTrue(sessions.get(1).as(EventPayload.SessionStarted.class).resumed());
         List<CallEvent> all = registry.events("CA4");
         assertEquals(LongStream.rangeClosed(1, all.size()).boxed().toList(), all.stream().map(CallEvent::seq).toList(),
                 "one gap-free sequence across both sessions");
@@ -133,7 +133,7 @@ class CallSessionTest {
         assertEquals("caller wants a refund", handoff.get("reason").asText());
         assertTrue(handoff.get("handToHuman").asBoolean());
         CallEvent audit = eventsOf("CA6", EventKind.SUPERVISOR_END).get(0);
-        assertFalse(audit.text("operator").isBlank(), "audit trail names the operator");
+        assertFalse(audit.as(EventPayload.SupervisorEnd.class).operator().isBlank(), "audit trail names the operator");
     }
 
     @Test
@@ -154,7 +154,7 @@ class CallSessionTest {
         registry.inbound(call, new InboundMessage.Prompt("What is my bill?", "en-US", true));
         await().until(() -> !eventsOf("CA8", EventKind.DRAFT_READY).isEmpty());
         assertTrue(socket.framesOf(OutboundMessage.Text.class).isEmpty(), "nothing spoken while held");
-        String draft = eventsOf("CA8", EventKind.DRAFT_READY).get(0).text("text");
+        String draft = eventsOf("CA8", EventKind.DRAFT_READY).get(0).as(EventPayload.DraftReady.class).text();
         registry.say("CA8", draft);
         await().until(() -> !socket.framesOf(OutboundMessage.Text.class).isEmpty());
         OutboundMessage.Text said = socket.framesOf(OutboundMessage.Text.class).get(0);

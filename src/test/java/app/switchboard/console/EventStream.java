@@ -1,8 +1,9 @@
 package app.switchboard.console;
 
 import app.switchboard.call.CallEvent;
-import app.switchboard.call.CallSession;
 import app.switchboard.call.EventKind;
+import app.switchboard.call.EventPayload;
+import app.switchboard.call.TestEvents;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,9 +20,14 @@ final class EventStream {
         this.callId = callId;
     }
 
+    /** Adds an event of {@code kind} from key/value pairs, read strictly ({@link TestEvents}). */
     EventStream add(EventKind kind, Object... fields) {
+        return add(TestEvents.payload(kind, fields));
+    }
+
+    EventStream add(EventPayload payload) {
         time = time.plusSeconds(1);
-        events.add(new CallEvent(callId, ++seq, time, kind, CallSession.fields(fields)));
+        events.add(new CallEvent(callId, ++seq, time, payload));
         return this;
     }
 

@@ -9,6 +9,7 @@ import app.switchboard.agent.ChatMessage;
 import app.switchboard.agent.OfflineResponder;
 import app.switchboard.call.CallEvent;
 import app.switchboard.call.EventKind;
+import app.switchboard.call.EventPayload;
 import app.switchboard.protocol.InboundMessage;
 import java.nio.file.Path;
 import java.util.List;
@@ -61,14 +62,14 @@ class BargeInTest {
         long nextPromptSeq = harness.events(callSid, EventKind.PROMPT).get(1).seq();
         List<CallEvent> sentBetween = events.stream()
                 .filter(e -> e.seq() > interruptSeq && e.seq() < nextPromptSeq)
-                .filter(e -> e.kind() == EventKind.FRAME_SENT && "text".equals(e.text("type"))).toList();
+                .filter(e -> e.payload() instanceof EventPayload.FrameSent f && "text".equals(f.type())).toList();
         assertTrue(sentBetween.isEmpty(), "text sent after the interrupt: " + sentBetween);
-        assertTrue(harness.events(callSid, EventKind.TURN_COMPLETED).stream().noneMatch(e -> e.number("turn", 0) == 1),
+        assertTrue(harness.events(callSid, EventKind.TURN_COMPLETED).stream().noneMatch(e -> e.as(EventPayload.TurnCompleted.class).turn() == 1),
                 "the interrupted turn never completes");
 
         // The caller's side: the first answer stops short of its end, with no last:true; the second is whole.
         long firstTurnFrames = events.stream().filter(e -> e.seq() < interruptSeq)
-                .filter(e -> e.kind() == EventKind.FRAME_SENT && "text".equals(e.text("type"))).count();
+                .filter(e -> e.payload() instanceof EventPayload.FrameSent f && "text".equals(f.type())).count();
         SimulatedCall.Turn second = call.awaitTurn(beforeNext);
         List<SimulatedCall.Frame> text = call.received().stream().filter(SimulatedCall.Frame::isText).toList();
         List<SimulatedCall.Frame> first = text.subList(0, (int) firstTurnFrames);
@@ -82,11 +83,11 @@ class BargeInTest {
         assertTrue(second.text().endsWith(secondText.substring(secondText.length() - 10)));
 
         // What the relay keeps as heard is what the caller reported hearing.
-        String heard = interrupted.text("heard").strip();
+        String heard = interrupted.as(EventPayload.TurnInterrupted.class).heard().strip();
         assertFalse(interrupt.utteranceUntilInterrupt().isEmpty());
         assertTrue(heard.startsWith(interrupt.utteranceUntilInterrupt()),
                 "relay heard '" + heard + "', caller heard '" + interrupt.utteranceUntilInterrupt() + "'");
-        assertTrue(BILL_REPLY.startsWith(interrupted.text("heard")));
+        assertTrue(BILL_REPLY.startsWith(interrupted.as(EventPayload.TurnInterrupted.class).heard()));
     }
 
     @Test

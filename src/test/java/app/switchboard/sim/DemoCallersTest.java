@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import app.switchboard.call.CallEvent;
 import app.switchboard.call.EventKind;
+import app.switchboard.call.EventPayload;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -49,10 +50,10 @@ class DemoCallersTest {
         await().atMost(Duration.ofSeconds(90)).until(() -> demo.callsFinished() + demo.callsFailed() >= cast);
         assertEquals(0, demo.callsFailed());
 
-        Set<String> froms = all(EventKind.SETUP).stream().map(e -> e.text("from")).collect(Collectors.toSet());
+        Set<String> froms = all(EventKind.SETUP).stream().map(e -> e.as(EventPayload.Setup.class).from()).collect(Collectors.toSet());
         assertTrue(froms.containsAll(DemoCallers.cast().stream().map(CallerScript::from).toList()), froms.toString());
         // Each finished caller hung up: Twilio's completed action webhook reached the relay.
-        assertTrue(all(EventKind.ACTION_CALLBACK).stream().filter(e -> "completed".equals(e.text("SessionStatus")))
+        assertTrue(all(EventKind.ACTION_CALLBACK).stream().filter(e -> "completed".equals(e.as(EventPayload.ActionCallback.class).field("SessionStatus")))
                 .count() >= cast);
     }
 
@@ -60,13 +61,13 @@ class DemoCallersTest {
     void castCoversKeypadBargeInSpanishAndAskingForAHuman() {
         await().atMost(Duration.ofSeconds(90)).until(() -> demo.callsFinished() >= DemoCallers.cast().size());
 
-        assertTrue(all(EventKind.DTMF).stream().anyMatch(e -> "1".equals(e.text("digit"))));
+        assertTrue(all(EventKind.DTMF).stream().anyMatch(e -> "1".equals(e.as(EventPayload.Dtmf.class).digit())));
         assertTrue(!all(EventKind.INTERRUPT).isEmpty());
-        assertTrue(all(EventKind.PROMPT).stream().anyMatch(e -> "es-ES".equals(e.text("lang"))
-                && e.text("text").startsWith("Hola")));
-        assertTrue(all(EventKind.ATTENTION).stream().anyMatch(e -> "HUMAN_REQUESTED".equals(e.text("reason"))));
+        assertTrue(all(EventKind.PROMPT).stream().map(e -> e.as(EventPayload.Prompt.class))
+                .anyMatch(p -> "es-ES".equals(p.lang()) && p.text().startsWith("Hola")));
+        assertTrue(all(EventKind.ATTENTION).stream().anyMatch(e -> "HUMAN_REQUESTED".equals(e.as(EventPayload.AttentionRaised.class).reason())));
         assertTrue(all(EventKind.PROMPT_PARTIAL).size() > all(EventKind.PROMPT).size());
-        assertTrue(all(EventKind.TURN_COMPLETED).stream().anyMatch(e -> e.text("text").startsWith("Claro")),
+        assertTrue(all(EventKind.TURN_COMPLETED).stream().anyMatch(e -> e.as(EventPayload.TurnCompleted.class).text().startsWith("Claro")),
                 "the Spanish caller got the Spanish answer");
     }
 

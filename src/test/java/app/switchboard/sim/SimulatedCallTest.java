@@ -9,6 +9,7 @@ import app.switchboard.agent.ChatMessage;
 import app.switchboard.agent.OfflineResponder;
 import app.switchboard.call.CallEvent;
 import app.switchboard.call.EventKind;
+import app.switchboard.call.EventPayload;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -51,11 +52,12 @@ class SimulatedCallTest {
     void setupReachesTheCallWithEveryField() {
         SimulatedCall call = harness.caller().from("+15550100042")
                 .customParameters(java.util.Map.of("caller", "+15550100042")).build().open();
-        CallEvent setup = await().until(() -> harness.events(call.callSid(), EventKind.SETUP), l -> !l.isEmpty()).get(0);
-        assertEquals(call.setup().sessionId(), setup.text("sessionId"));
-        assertEquals("RINGING", setup.text("callStatus"));
-        assertEquals("+15550100042", setup.text("from"));
-        assertEquals("{caller=+15550100042}", setup.text("customParameters"));
+        EventPayload.Setup setup = await().until(() -> harness.events(call.callSid(), EventKind.SETUP), l -> !l.isEmpty())
+                .get(0).as(EventPayload.Setup.class);
+        assertEquals(call.setup().sessionId(), setup.sessionId());
+        assertEquals("RINGING", setup.callStatus());
+        assertEquals("+15550100042", setup.from());
+        assertEquals(java.util.Map.of("caller", "+15550100042"), setup.customParameters());
     }
 
     @Test
@@ -79,7 +81,7 @@ class SimulatedCallTest {
         SimulatedCall call = harness.caller().build().open();
         call.pressKey("1");
         assertTrue(call.awaitTurn(0).text().contains("option 1"), call.describe());
-        assertEquals("1", harness.events(call.callSid(), EventKind.DTMF).get(0).text("digit"));
+        assertEquals("1", harness.events(call.callSid(), EventKind.DTMF).get(0).as(EventPayload.Dtmf.class).digit());
     }
 
     @Test
@@ -125,7 +127,7 @@ class SimulatedCallTest {
         assertTrue(action.body().contains("<Dial"), action.body());
         CallEvent callback = await().until(() -> harness.events(call.callSid(), EventKind.ACTION_CALLBACK),
                 l -> !l.isEmpty()).get(0);
-        assertEquals("ended", callback.text("SessionStatus"));
+        assertEquals("ended", callback.as(EventPayload.ActionCallback.class).field("SessionStatus"));
     }
 
     @Test

@@ -8,11 +8,15 @@ import static app.switchboard.store.StoreFixtures.flushed;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import app.switchboard.call.CallEvent;
 import app.switchboard.call.EventKind;
+import app.switchboard.call.CallState;
+import app.switchboard.call.EventPayloadJson;
+import app.switchboard.call.EventPayload;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -38,19 +42,12 @@ class EventStoreTest {
     Path dir;
 
     @Test
-    void everyEventKindRoundTripsWithNestedFields() throws Exception {
+    void everyEventKindRoundTripsWithEveryComponentSet() throws Exception {
         List<CallEvent> live = new ArrayList<>();
         long seq = 0;
         for (EventKind kind : EventKind.values()) {
             seq++;
-            live.add(event("CA-roundtrip", seq, T0.plusNanos(seq * 1_000_001), kind,
-                    "text", "Olá, ¿qué tal? \"quoted\" \u65e5\u672c",
-                    "count", seq,
-                    "big", Long.MAX_VALUE - seq,
-                    "ratio", 0.25 * seq,
-                    "flag", seq % 2 == 0,
-                    "nested", Map.of("list", List.of(1, "two", Map.of("three", 3.5)), "empty", Map.of()),
-                    "tokens", List.of("a ", "b")));
+            live.add(new CallEvent("CA-roundtrip", seq, T0.plusNanos(seq * 1_000_001), everyComponentSet(kind, seq)));
         }
         try (EventStore store = EventStore.open(dir)) {
             live.forEach(store::append);
@@ -118,8 +115,9 @@ class EventStoreTest {
             CallEvent last = events.get(events.size() - 1);
             assertEquals(EventKind.CALL_ENDED, last.kind());
             assertEquals(live.size() + 1, last.seq());
-            assertEquals(EventStore.CRASHED, last.text("reason"));
-            assertTrue(last.flag("recovered"));
+            EventPayload.CallEnded ended = last.as(EventPayload.CallEnded.class);
+            assertEquals(EventStore.CRASHED, ended.reason());
+            assertEquals(Boolean.TRUE, ended.recovered());
             assertEquals("completed", restarted.call("CA-done").orElseThrow().endReason());
             assertEquals(done.size(), restarted.events("CA-done").size(), "an ended call gets no extra event");
         }
@@ -265,25 +263,26 @@ class EventStoreTest {
     }
 
     @Test
-    void fieldsJsonCannotWriteAreKeptAsTextAndTheLogGoesOn() throws Exception {
-        Map<String, Object> cyclic = new java.util.HashMap<>();
-        cyclic.put("self", cyclic);
+    void aDamagedStoredPayloadReadsBackAsUnreadableAndTheRestOfTheCallStays() throws Exception {
         try (EventStore store = EventStore.open(dir)) {
-            store.append(event("CA9", 1, T0, EventKind.TOOL_CALL, "tool", "lookup", "result", new Object() {
-                @Override
-                public String toString() {
-                    return "an object";
-                }
-            }));
-            store.append(new CallEvent("CA9", 2, T0.plusMillis(1), EventKind.TOOL_CALL, Map.of("args", cyclic)));
+            store.append(event("CA9", 1, T0, EventKind.PROMPT, "text", "before"));
+            store.append(event("CA9", 2, T0.plusMillis(1), EventKind.TOOL_CALL, "turn", 1, "name", "lookup"));
             store.append(event("CA9", 3, T0.plusMillis(2), EventKind.PROMPT, "text", "still recording"));
             flushed(store);
+        }
+        try (java.sql.Connection db = java.sql.DriverManager.getConnection("jdbc:sqlite:" + dir.resolve(EventStore.FILE_NAME));
+             java.sql.Statement s = db.createStatement()) {
+            assertEquals(1, s.executeUpdate("UPDATE events SET fields = '{\"turn\": \"not a number\"' WHERE seq = 2"));
+        }
+        try (EventStore store = EventStore.open(dir)) {
             List<CallEvent> events = store.events("CA9");
             assertEquals(3, events.size());
-            assertEquals("an object", events.get(0).text("result"));
-            assertTrue(events.get(1).fields().containsKey("unencodable"));
-            assertEquals("still recording", events.get(2).text("text"));
-            assertTrue(store.health().ok());
+            assertEquals("before", events.get(0).as(EventPayload.Prompt.class).text());
+            EventPayload.Unreadable damaged = events.get(1).as(EventPayload.Unreadable.class);
+            assertNotNull(damaged, events.get(1).toString());
+            assertEquals(EventKind.TOOL_CALL, events.get(1).kind());
+            assertEquals("{\"turn\": \"not a number\"", damaged.raw());
+            assertEquals("still recording", events.get(2).as(EventPayload.Prompt.class).text());
         }
     }
 
@@ -336,5 +335,39 @@ class EventStoreTest {
                     .calls().stream().map(CallRecord::callId).toList());
             assertEquals(0, store.history(HistoryQuery.all(10).withText("100%")).total(), "% is a character, not a wildcard");
         }
+    }
+
+    /** A payload of {@code kind} with every component set to a value that is not its default. */
+    private static EventPayload everyComponentSet(EventKind kind, long seq) throws ReflectiveOperationException {
+        Class<? extends EventPayload> type = EventPayloadJson.typeOf(kind);
+        java.lang.reflect.RecordComponent[] components = type.getRecordComponents();
+        Object[] values = new Object[components.length];
+        Class<?>[] types = new Class<?>[components.length];
+        for (int i = 0; i < components.length; i++) {
+            Class<?> t = components[i].getType();
+            types[i] = t;
+            String name = components[i].getName();
+            if (t == String.class) {
+                values[i] = name + ": Olá, ¿qué tal? \"quoted\" \u65e5\u672c " + seq;
+            } else if (t == long.class || t == Long.class) {
+                values[i] = Long.MAX_VALUE - seq;
+            } else if (t == int.class || t == Integer.class) {
+                values[i] = (int) (1000 + seq);
+            } else if (t == double.class || t == Double.class) {
+                values[i] = 0.25 * seq;
+            } else if (t == boolean.class || t == Boolean.class) {
+                values[i] = Boolean.TRUE;
+            } else if (t == Map.class) {
+                Map<String, String> m = new java.util.LinkedHashMap<>();
+                m.put("zeta", "last key first");
+                m.put("alpha", "\u00e9 & <x>");
+                values[i] = m;
+            } else if (t == CallState.class) {
+                values[i] = CallState.values()[(int) (seq % CallState.values().length)];
+            } else {
+                throw new AssertionError("no sample for " + t + " in " + type.getSimpleName());
+            }
+        }
+        return type.getDeclaredConstructor(types).newInstance(values);
     }
 }

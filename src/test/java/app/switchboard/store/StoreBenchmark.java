@@ -1,7 +1,7 @@
 package app.switchboard.store;
 
 import app.switchboard.call.CallEvent;
-import app.switchboard.call.EventKind;
+import app.switchboard.call.EventPayload;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
@@ -10,9 +10,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -46,15 +44,11 @@ public final class StoreBenchmark {
     }
 
     private static CallEvent token(String callId, long seq, int turn) {
-        Map<String, Object> f = new LinkedHashMap<>();
         if (seq % 2 == 0) {
-            f.put("turn", turn);
-            f.put("token", "word" + seq + " ");
-            return new CallEvent(callId, seq, Instant.now(), EventKind.AGENT_TOKEN, f);
+            return new CallEvent(callId, seq, Instant.now(), new EventPayload.AgentToken(turn, "word" + seq + " "));
         }
-        f.put("type", "text");
-        f.put("frame", "{\"type\":\"text\",\"token\":\"word" + seq + " \",\"last\":false,\"preemptible\":true}");
-        return new CallEvent(callId, seq, Instant.now(), EventKind.FRAME_SENT, f);
+        return new CallEvent(callId, seq, Instant.now(), new EventPayload.FrameSent("text",
+                "{\"type\":\"text\",\"token\":\"word" + seq + " \",\"last\":false,\"preemptible\":true}"));
     }
 
     private static void burst(int total, int calls, int threads, boolean full) throws Exception {

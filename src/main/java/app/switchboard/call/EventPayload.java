@@ -1,0 +1,317 @@
+package app.switchboard.call;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * What one {@link CallEvent} says: one record per {@link EventKind}. Component names are the
+ * keys of the stored JSON ({@link EventPayloadJson}), so they are as stable as the kinds: the
+ * store, the exports and old databases depend on them. Null components are left out of the
+ * JSON, which is how optional facts (a turn that was not capped, a prompt without a language)
+ * stay absent rather than blank.
+ *
+ * <p>Consumers match on the record type ({@code instanceof Prompt p}), never on string keys,
+ * so a renamed component fails to compile instead of blanking the console. A stored event
+ * whose JSON cannot be read back as its kind's record comes back as {@link Unreadable}, which
+ * keeps the raw text and its stored kind.
+ */
+public sealed interface EventPayload {
+
+    EventKind kind();
+
+    /** An unmodifiable copy that keeps the order the fields arrived in (stored JSON keeps it too). */
+    private static Map<String, String> ordered(Map<String, String> map) {
+        return map == null || map.isEmpty() ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(map));
+    }
+
+    /** The supervisor actions: each names the account (or display name) that took it. */
+    sealed interface SupervisorAction extends EventPayload {
+        String operator();
+    }
+
+    /** Agent events that belong to one caller turn. */
+    sealed interface TurnEvent extends EventPayload {
+        long turn();
+    }
+
+    /** A relay socket was attached (first session, or a reconnect). */
+    record SessionStarted(String sessionId, int session, boolean resumed, String remote) implements EventPayload {
+        public EventKind kind() {
+            return EventKind.SESSION_STARTED;
+        }
+    }
+
+    /** Twilio's setup frame, every field. */
+    record Setup(String sessionId, String accountSid, String callSid, String parentCallSid, String from, String to,
+                 String forwardedFrom, String callerName, String direction, String callType, String callStatus,
+                 Map<String, String> customParameters) implements EventPayload {
+        public Setup {
+            customParameters = ordered(customParameters);
+        }
+
+        public EventKind kind() {
+            return EventKind.SETUP;
+        }
+    }
+
+    record PromptPartial(String text, String lang) implements EventPayload {
+        public EventKind kind() {
+            return EventKind.PROMPT_PARTIAL;
+        }
+    }
+
+    record Prompt(String text, String lang) implements EventPayload {
+        public EventKind kind() {
+            return EventKind.PROMPT;
+        }
+    }
+
+    record Dtmf(String digit) implements EventPayload {
+        public EventKind kind() {
+            return EventKind.DTMF;
+        }
+    }
+
+    record Interrupt(String utteranceUntilInterrupt, Long durationUntilInterruptMs) implements EventPayload {
+        public EventKind kind() {
+            return EventKind.INTERRUPT;
+        }
+    }
+
+    record TwilioError(String description) implements EventPayload {
+        public EventKind kind() {
+            return EventKind.TWILIO_ERROR;
+        }
+    }
+
+    record Info(String name, String value) implements EventPayload {
+        public EventKind kind() {
+            return EventKind.INFO;
+        }
+    }
+
+    /**
+     * Valid JSON of a type the protocol model does not know. {@code raw} may be a bounded prefix
+     * of the frame; {@code size} is then the whole frame's length in characters.
+     */
+    record UnknownMessage(String type, String raw, String note, Integer size) implements EventPayload {
+        public UnknownMessage(String type, String raw, String note) {
+            this(type, raw, note, null);
+        }
+
+        public EventKind kind() {
+            return EventKind.UNKNOWN_MESSAGE;
+        }
+    }
+
+    /** A frame that was not a JSON object with a type; {@code raw} may be a bounded prefix as above. */
+    record MalformedFrame(String raw, String reason, Integer size) implements EventPayload {
+        public MalformedFrame(String raw, String reason) {
+            this(raw, reason, null);
+        }
+
+        public EventKind kind() {
+            return EventKind.MALFORMED_FRAME;
+        }
+    }
+
+    record FrameTooLarge(String detail, long limit) implements EventPayload {
+        public EventKind kind() {
+            return EventKind.FRAME_TOO_LARGE;
+        }
+    }
+
+    /** A frame written to the socket, verbatim. */
+    record FrameSent(String type, String frame) implements EventPayload {
+        public EventKind kind() {
+            return EventKind.FRAME_SENT;
+        }
+    }
+
+    record SendFailed(String type, String reason) implements EventPayload {
+        public EventKind kind() {
+            return EventKind.SEND_FAILED;
+        }
+    }
+
+    record StateChanged(CallState from, CallState to) implements EventPayload {
+        public EventKind kind() {
+            return EventKind.STATE_CHANGED;
+        }
+    }
+
+    record TurnStarted(long turn, boolean draft) implements TurnEvent {
+        public EventKind kind() {
+            return EventKind.TURN_STARTED;
+        }
+    }
+
+    record AgentToken(long turn, String token) implements TurnEvent {
+        public EventKind kind() {
+            return EventKind.AGENT_TOKEN;
+        }
+    }
+
+    /** {@code capped} is true when the answer hit the length cap; {@code tool} names a tool that ended the call. */
+    record TurnCompleted(long turn, String text, Boolean capped, String tool) implements TurnEvent {
+        public EventKind kind() {
+            return EventKind.TURN_COMPLETED;
+        }
+    }
+
+    /** {@code heldBack}: text the output guard still held when the turn was cut (never sent). */
+    record TurnInterrupted(long turn, String heard, String unheard, String reason, String heldBack) implements TurnEvent {
+        public EventKind kind() {
+            return EventKind.TURN_INTERRUPTED;
+        }
+    }
+
+    record DraftToken(long turn, String token) implements TurnEvent {
+        public EventKind kind() {
+            return EventKind.DRAFT_TOKEN;
+        }
+    }
+
+    record DraftReady(long turn, String text) implements TurnEvent {
+        public EventKind kind() {
+            return EventKind.DRAFT_READY;
+        }
+    }
+
+    record ToolCall(long turn, String name, String arguments, String outcome, String detail,
+                    String handoffData, Long endDelayMs) implements TurnEvent {
+        public ToolCall(long turn, String name, String arguments, String outcome, String detail) {
+            this(turn, name, arguments, outcome, detail, null, null);
+        }
+
+        public EventKind kind() {
+            return EventKind.TOOL_CALL;
+        }
+    }
+
+    /**
+     * The model failed. With {@code retry} the request is made again and nothing was said;
+     * otherwise the caller heard {@code fallback}.
+     */
+    record Fault(long turn, String reason, Boolean retry, String fallback, Boolean retried, Boolean tokensSent)
+            implements TurnEvent {
+        public static Fault retrying(long turn, String reason) {
+            return new Fault(turn, reason, true, null, null, null);
+        }
+
+        public EventKind kind() {
+            return EventKind.FAULT;
+        }
+    }
+
+    /** Milliseconds from the final prompt; null where the turn never reached that mark. */
+    record Latency(long turn, String outcome, double requestMs, Double requestSentMs, Double firstTokenMs,
+                   Double firstFrameMs, double lastTokenMs, Double sentToFirstFrameMs, Double tokenToFrameMs,
+                   int attempts, int rounds) implements TurnEvent {
+        public EventKind kind() {
+            return EventKind.LATENCY;
+        }
+    }
+
+    record SupervisorSay(String text, String operator) implements SupervisorAction {
+        public EventKind kind() {
+            return EventKind.SUPERVISOR_SAY;
+        }
+    }
+
+    record SupervisorInterrupt(String operator) implements SupervisorAction {
+        public EventKind kind() {
+            return EventKind.SUPERVISOR_INTERRUPT;
+        }
+    }
+
+    record SupervisorTakeover(String operator) implements SupervisorAction {
+        public EventKind kind() {
+            return EventKind.SUPERVISOR_TAKEOVER;
+        }
+    }
+
+    record SupervisorRelease(String operator) implements SupervisorAction {
+        public EventKind kind() {
+            return EventKind.SUPERVISOR_RELEASE;
+        }
+    }
+
+    record SupervisorWhisper(String text, String operator) implements SupervisorAction {
+        public EventKind kind() {
+            return EventKind.SUPERVISOR_WHISPER;
+        }
+    }
+
+    record SupervisorLanguage(String ttsLanguage, String transcriptionLanguage, String operator) implements SupervisorAction {
+        public EventKind kind() {
+            return EventKind.SUPERVISOR_LANGUAGE;
+        }
+    }
+
+    record SupervisorEnd(String reason, boolean handToHuman, String operator) implements SupervisorAction {
+        public EventKind kind() {
+            return EventKind.SUPERVISOR_END;
+        }
+    }
+
+    /** {@code reason} is the stable code ({@link Attention.Reason} name), {@code label} its words, {@code cause} the seq that raised it. */
+    record AttentionRaised(String reason, String label, Long cause) implements EventPayload {
+        public EventKind kind() {
+            return EventKind.ATTENTION;
+        }
+    }
+
+    /**
+     * The {@code <Connect action>} webhook: Twilio's form fields as sent, and what the relay did.
+     * Stored flat (the form's keys beside {@code outcome}), as Twilio names them.
+     */
+    record ActionCallback(Map<String, String> form, String outcome) implements EventPayload {
+        public ActionCallback {
+            form = ordered(form);
+        }
+
+        public String field(String twilioName) {
+            return form.get(twilioName);
+        }
+
+        public EventKind kind() {
+            return EventKind.ACTION_CALLBACK;
+        }
+    }
+
+    record SessionClosed(int code, String reason) implements EventPayload {
+        public EventKind kind() {
+            return EventKind.SESSION_CLOSED;
+        }
+    }
+
+    /** {@code recovered}: written at the next start for a call the previous run left live. */
+    record CallEnded(String reason, Boolean recovered, String recordedAt) implements EventPayload {
+        public CallEnded(String reason) {
+            this(reason, null, null);
+        }
+
+        public EventKind kind() {
+            return EventKind.CALL_ENDED;
+        }
+    }
+
+    /** {@code said}: the refusal the caller heard instead. */
+    record GuardTripped(long turn, String reason, String said) implements TurnEvent {
+        public EventKind kind() {
+            return EventKind.GUARD_TRIPPED;
+        }
+    }
+
+    /**
+     * A stored event whose JSON could not be read as its kind's record (a damaged row, or one
+     * written by a newer version with incompatible fields). Kept whole so exports lose nothing.
+     */
+    record Unreadable(EventKind storedKind, String raw, String problem) implements EventPayload {
+        public EventKind kind() {
+            return storedKind;
+        }
+    }
+}
