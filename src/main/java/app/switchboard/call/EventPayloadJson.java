@@ -1,11 +1,13 @@
 package app.switchboard.call;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -71,21 +73,31 @@ public final class EventPayloadJson {
     /** Never fails, and is always one JSON object: an unreadable stored payload is wrapped as {@code {"unreadable": raw}}. */
     public static String encode(EventPayload payload) {
         try {
-            if (payload instanceof EventPayload.Unreadable u) {
-                // Always valid JSON, so an export stays readable around one damaged row.
-                return "{\"unreadable\":" + quote(u.raw()) + "}";
-            }
-            if (payload instanceof EventPayload.ActionCallback a) {
-                Map<String, Object> flat = new LinkedHashMap<>(a.form());
-                if (a.outcome() != null) {
-                    flat.put("outcome", a.outcome());
-                }
-                return MAPPER.writeValueAsString(flat);
-            }
-            return MAPPER.writeValueAsString(payload);
+            return MAPPER.writeValueAsString(stored(payload));
         } catch (JsonProcessingException | RuntimeException e) {
             return "{\"unencodable\":" + quote(String.valueOf(e)) + "}";
         }
+    }
+
+    /** Writes the payload as its JSON object into {@code g} (keeping the generator's pretty printer). */
+    public static void write(JsonGenerator g, EventPayload payload) throws IOException {
+        MAPPER.writeValue(g, stored(payload));
+    }
+
+    /** What is written for a payload: the record itself, or the flat map for the two that are stored as maps. */
+    private static Object stored(EventPayload payload) {
+        if (payload instanceof EventPayload.Unreadable u) {
+            // Always valid JSON, so an export stays readable around one damaged row.
+            return Map.of("unreadable", u.raw());
+        }
+        if (payload instanceof EventPayload.ActionCallback a) {
+            Map<String, Object> flat = new LinkedHashMap<>(a.form());
+            if (a.outcome() != null) {
+                flat.put("outcome", a.outcome());
+            }
+            return flat;
+        }
+        return payload;
     }
 
     /** The payload as a plain ordered map (the stored JSON's shape), for generic display. */

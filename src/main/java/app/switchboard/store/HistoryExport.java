@@ -128,7 +128,7 @@ final class HistoryExport {
                             g.writeStringField("time", e.time().toString());
                             g.writeStringField("kind", e.kind().name());
                             g.writeFieldName("fields");
-                            g.writeRawValue(EventPayloadJson.encode(e.payload()));
+                            EventPayloadJson.write(g, e.payload());
                             g.writeEndObject();
                         } catch (IOException io) {
                             throw new UncheckedIOException(io);
