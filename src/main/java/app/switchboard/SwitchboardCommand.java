@@ -135,8 +135,10 @@ public final class SwitchboardCommand implements Callable<Integer> {
             throw new StartupException("cannot listen on " + settings.host + ":" + settings.port + ": " + e.getMessage(), 1);
         }
         app.printReady(System.out);
+        // One shutdown path for every mode: SIGTERM (a logout, a system shutdown), the window's
+        // close and Quit all end live calls the same recorded way through app.close().
+        Runtime.getRuntime().addShutdownHook(new Thread(app::close, "shutdown"));
         if (headless) {
-            Runtime.getRuntime().addShutdownHook(new Thread(app::close, "shutdown"));
             app.awaitStop();
             return 0;
         }
