@@ -138,6 +138,25 @@ class CallRegistryTest {
     }
 
     @Test
+    void aListenerFailingWithALinkageErrorNeitherStopsTheOthersNorTheCall() {
+        // A console view whose class fails to initialise throws an Error, not an exception.
+        List<CallEvent> afterIt = new CopyOnWriteArrayList<>();
+        registry.subscribe(e -> {
+            throw new NoClassDefFoundError("a view class that failed to initialise");
+        });
+        registry.subscribe(afterIt::add);
+
+        CallSession call = start("CA3");
+        registry.inbound(call, new InboundMessage.Dtmf("5"));
+        end("CA3");
+
+        await().until(() -> afterIt.stream().anyMatch(e -> e.kind() == EventKind.CALL_ENDED));
+        assertEquals(registry.events("CA3").stream().map(CallEvent::kind).toList(),
+                afterIt.stream().map(CallEvent::kind).toList(), "every event reached the listener after the broken one");
+        assertTrue(afterIt.stream().anyMatch(e -> e.kind() == EventKind.DTMF));
+    }
+
+    @Test
     void anUnsubscribedListenerHearsNothingMore() throws Exception {
         List<CallEvent> heard = new CopyOnWriteArrayList<>();
         List<CallEvent> control = new CopyOnWriteArrayList<>();
