@@ -7,8 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import app.switchboard.protocol.InboundMessage;
 import app.switchboard.protocol.ProtocolCodec;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -27,9 +25,11 @@ import org.eclipse.jetty.websocket.api.Callback;
 import org.eclipse.jetty.websocket.api.Session;
 import org.eclipse.jetty.websocket.client.WebSocketClient;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The start-up contract of {@code --headless}, in a separate JVM as a user or a script runs it. */
+@Timeout(120) // each test waits on a child JVM; every wait is bounded, this is the backstop
 class HeadlessContractTest {
 
     private static final Pattern READY = Pattern.compile("^Switchboard relay listening on (wss://[^\\s/]+:(\\d+)/relay)$");
@@ -52,11 +52,12 @@ class HeadlessContractTest {
     void printsTheReadyLineFirstAndClosesOpenCallsOnSigterm() throws Exception {
         Process relay = launch("--headless", "--port", "0", "--data-dir", dataDir.toString());
         try {
-            BufferedReader out = new BufferedReader(new InputStreamReader(relay.getInputStream(), StandardCharsets.UTF_8));
-            String first = out.readLine();
+            ProcessLines out = ProcessLines.of(relay);
+            String first = out.next(Duration.ofSeconds(30));
             Matcher ready = READY.matcher(first == null ? "" : first);
             assertTrue(ready.matches(), "first line was: " + first);
-            assertTrue(out.readLine().startsWith("TwiML webhook: https://"));
+            String second = out.next(Duration.ofSeconds(10));
+            assertTrue(second != null && second.startsWith("TwiML webhook: https://"), "second line was: " + second);
             assertTrue(Files.exists(dataDir.resolve("data").resolve("relay-tls.p12")), "certificate kept in the data dir");
 
             HttpClient http = new HttpClient();

@@ -128,7 +128,9 @@ public final class CallRegistry implements CallControl, AutoCloseable {
         for (Consumer<CallEvent> listener : listeners) {
             try {
                 listener.accept(event);
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | LinkageError e) {
+                // A LinkageError too: a view class that failed to initialise must not take the
+                // call's state change, or the listeners after it, down with it.
                 LOG.warn("Call event listener failed", e);
             }
         }

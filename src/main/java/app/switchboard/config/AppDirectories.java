@@ -41,8 +41,13 @@ public record AppDirectories(Path config, Path data, Path state) {
                 pathOr(env.get("XDG_STATE_HOME"), home.resolve(".local").resolve("state")).resolve(APP));
     }
 
+    /** An unset, blank or relative value falls back: the XDG spec says relative paths are invalid. */
     private static Path pathOr(String value, Path otherwise) {
-        return value == null || value.isBlank() ? otherwise : Path.of(value);
+        if (value == null || value.isBlank()) {
+            return otherwise;
+        }
+        Path path = Path.of(value);
+        return path.isAbsolute() ? path : otherwise;
     }
 
     public AppDirectories create() {

@@ -116,10 +116,11 @@ public final class Settings {
 
     /** Writes to a temporary file and moves it into place, so a crash never leaves half a file. */
     public void save(Path configDir) {
+        Path tmp = null;
         try {
             Files.createDirectories(configDir);
             Path file = configDir.resolve(FILE_NAME);
-            Path tmp = Files.createTempFile(configDir, FILE_NAME, ".tmp");
+            tmp = Files.createTempFile(configDir, FILE_NAME, ".tmp");
             JSON.writeValue(tmp.toFile(), this);
             try {
                 Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
@@ -127,7 +128,20 @@ public final class Settings {
                 Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
             }
         } catch (IOException e) {
+            // A failed write or move must not leave a half-written temporary file beside the settings.
+            deleteQuietly(tmp, e);
             throw new SettingsException("Cannot write settings to " + configDir + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void deleteQuietly(Path tmp, IOException failure) {
+        if (tmp == null) {
+            return;
+        }
+        try {
+            Files.deleteIfExists(tmp);
+        } catch (IOException e) {
+            failure.addSuppressed(e);
         }
     }
 

@@ -16,6 +16,7 @@ import java.security.KeyStore;
 import java.security.MessageDigest;
 import java.security.PrivateKey;
 import java.security.SecureRandom;
+import java.security.Signature;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
@@ -101,18 +102,28 @@ public final class TlsMaterial {
             if (chain.isEmpty()) {
                 throw new TlsException("No certificate found in " + certificateFile, null);
             }
-            PrivateKey key;
+            PrivateKey key = null;
             try (Reader r = Files.newBufferedReader(keyFile, StandardCharsets.US_ASCII);
                  PEMParser parser = new PEMParser(r)) {
-                Object o = parser.readObject();
+                // The key need not come first: `openssl ecparam -genkey` writes EC PARAMETERS
+                // before it, and some tools put the certificate and key in one file.
                 JcaPEMKeyConverter keys = new JcaPEMKeyConverter();
-                if (o instanceof PEMKeyPair pair) {
-                    key = keys.getKeyPair(pair).getPrivate();
-                } else if (o instanceof PrivateKeyInfo info) {
-                    key = keys.getPrivateKey(info);
-                } else {
-                    throw new TlsException("No unencrypted private key found in " + keyFile, null);
+                Object o;
+                while (key == null && (o = parser.readObject()) != null) {
+                    if (o instanceof PEMKeyPair pair) {
+                        // Not getKeyPair(): the public half of an EC PRIVATE KEY is optional (RFC 5915).
+                        key = keys.getPrivateKey(pair.getPrivateKeyInfo());
+                    } else if (o instanceof PrivateKeyInfo info) {
+                        key = keys.getPrivateKey(info);
+                    }
                 }
+            }
+            if (key == null) {
+                throw new TlsException("No unencrypted private key found in " + keyFile, null);
+            }
+            if (!matches(key, chain.get(0))) {
+                throw new TlsException("The private key in " + keyFile + " does not match the certificate in "
+                        + certificateFile, null);
             }
             char[] pw = randomPassword();
             KeyStore ks = KeyStore.getInstance("PKCS12");
@@ -122,6 +133,35 @@ public final class TlsMaterial {
         } catch (IOException | GeneralSecurityException e) {
             throw new TlsException("Cannot read PEM certificate/key: " + reason(e), e);
         }
+    }
+
+    /**
+     * Whether {@code key} is the certificate's: a mismatch would otherwise only show as every
+     * TLS handshake failing. Key types without a known signature here are let through.
+     */
+    private static boolean matches(PrivateKey key, X509Certificate certificate) throws GeneralSecurityException {
+        String algorithm = switch (key.getAlgorithm()) {
+            case "EC", "ECDSA" -> "SHA256withECDSA";
+            case "RSA" -> "SHA256withRSA";
+            case "Ed25519", "EdDSA" -> "Ed25519";
+            default -> null;
+        };
+        if (algorithm == null) {
+            return true;
+        }
+        byte[] probe = "switchboard key check".getBytes(StandardCharsets.US_ASCII);
+        Signature signer = Signature.getInstance(algorithm);
+        signer.initSign(key);
+        signer.update(probe);
+        byte[] signature = signer.sign();
+        Signature verifier = Signature.getInstance(algorithm);
+        try {
+            verifier.initVerify(certificate.getPublicKey());
+        } catch (java.security.InvalidKeyException e) {
+            return false; // a key of another type than the certificate's
+        }
+        verifier.update(probe);
+        return verifier.verify(signature);
     }
 
     /** Loads the self-signed certificate from {@code dataDir}, creating it on first use. */

@@ -8,7 +8,9 @@ import app.switchboard.call.CallAgent;
 import app.switchboard.call.CallEvent;
 import app.switchboard.call.CallRegistry;
 import app.switchboard.call.EventKind;
+import app.switchboard.call.RecordingConnection;
 import app.switchboard.config.Settings;
+import app.switchboard.protocol.InboundMessage;
 import app.switchboard.sim.TwilioSignature;
 import java.nio.file.Path;
 import java.util.List;
@@ -125,8 +127,23 @@ class RelayHttpTest {
 
     @Test
     void unsignedActionIsForbiddenAndRecordsNothing() throws Exception {
-        assertEquals(403, post("/action", Map.of("CallSid", "CA105", "SessionStatus", "completed"), null).getStatus());
-        assertTrue(events.stream().noneMatch(e -> e.kind() == EventKind.ACTION_CALLBACK));
+        // The call must be known: an action for an unknown call is never recorded, signed or not.
+        registry.attach(new InboundMessage.Setup("VX105", "AC1", "CA105", "", "+15550100001", "+15550100002", "", "",
+                "inbound", "PSTN", "RINGING", Map.of()), new RecordingConnection());
+        Map<String, String> unsigned = Map.of("CallSid", "CA105", "SessionStatus", "completed", "Attempt", "unsigned");
+        assertEquals(403, post("/action", unsigned, null).getStatus());
+
+        // A signed callback for the same call is recorded; it runs on the call's serial executor
+        // behind anything the unsigned one could have queued, so once it is there, so would that be.
+        Map<String, String> signed = Map.of("CallSid", "CA105", "SessionStatus", "completed", "Attempt", "signed");
+        assertEquals(200, post("/action", signed, TwilioSignature.sign(TOKEN, relay.actionUrl(), signed)).getStatus());
+        await().until(() -> actionCallbacks().contains("signed"));
+        assertEquals(List.of("signed"), actionCallbacks());
+    }
+
+    private List<String> actionCallbacks() {
+        return events.stream().filter(e -> e.callId().equals("CA105") && e.kind() == EventKind.ACTION_CALLBACK)
+                .map(e -> e.text("Attempt")).toList();
     }
 
     @Test
@@ -141,7 +158,8 @@ class RelayHttpTest {
 
     @Test
     void relayPathWithoutUpgradeIsABadRequest() throws Exception {
-        assertEquals(400, http.GET(relay.localBaseUrl() + "/relay").getStatus());
-        await().until(() -> registry.calls().isEmpty());
+        ContentResponse response = http.GET(relay.localBaseUrl() + "/relay");
+        assertEquals(400, response.getStatus());
+        assertTrue(response.getContentAsString().contains("WebSocket upgrade required"), response.getContentAsString());
     }
 }

@@ -1,17 +1,21 @@
 package app.switchboard.relay;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.FileOutputStream;
 import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.Key;
 import java.security.KeyStore;
+import java.security.PrivateKey;
+import java.security.Signature;
+import java.security.cert.X509Certificate;
 import java.util.List;
+import java.util.Set;
 import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
 import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
 import org.junit.jupiter.api.Test;
@@ -77,9 +81,26 @@ class TlsMaterialTest {
     }
 
     @Test
-    void twoGeneratedCertificatesDiffer() {
-        assertNotEquals(TlsMaterial.generate(List.of("localhost")).fingerprint(),
-                TlsMaterial.generate(List.of("localhost")).fingerprint());
+    void generatedCertificateNamesTheRequestedHostsAndAddresses() throws Exception {
+        X509Certificate cert = TlsMaterial.generate(List.of("relay.example.test", "127.0.0.1")).certificate();
+        Set<List<?>> names = Set.copyOf(cert.getSubjectAlternativeNames());
+        assertEquals(Set.of(List.of(2, "relay.example.test"), List.of(7, "127.0.0.1")), names,
+                "a DNS name and an IP address entry (RFC 5280 GeneralName tags 2 and 7)");
+    }
+
+    @Test
+    void generatedKeyEntrySignsWhatItsCertificateVerifies() throws Exception {
+        TlsMaterial made = TlsMaterial.generate(List.of("localhost"));
+        PrivateKey key = (PrivateKey) made.keyStore().getKey("switchboard", made.password());
+        byte[] data = "switchboard".getBytes(StandardCharsets.UTF_8);
+        Signature signer = Signature.getInstance("SHA256withECDSA");
+        signer.initSign(key);
+        signer.update(data);
+        byte[] signature = signer.sign();
+        Signature verifier = Signature.getInstance("SHA256withECDSA");
+        verifier.initVerify(made.certificate());
+        verifier.update(data);
+        assertTrue(verifier.verify(signature), "the stored key is the certificate's key");
     }
 
     private static void writePem(Path file, Object object) throws Exception {

@@ -5,12 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import app.switchboard.Launcher;
+import app.switchboard.ProcessLines;
 import app.switchboard.sim.SimClient;
 import app.switchboard.sim.SimulatedCall;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -29,6 +27,7 @@ import java.util.regex.Matcher;
 import java.util.stream.LongStream;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -46,6 +45,7 @@ class CrashRecoveryTest {
     private static final int CALLS = 10;
     /** The offline responder's pace in the relay: fast, so thousands of events per second stream at the kill. */
     private static final int TOKENS_PER_SECOND = 200;
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
 
     @TempDir
     Path dataDir;
@@ -65,23 +65,18 @@ class CrashRecoveryTest {
     }
 
     private static Relay awaitReady(Process relay) throws Exception {
-        BufferedReader out = new BufferedReader(new InputStreamReader(relay.getInputStream(), StandardCharsets.UTF_8));
-        List<String> seen = new ArrayList<>();
+        // The reader keeps draining the output after this, so the relay never blocks on a full pipe.
+        ProcessLines out = ProcessLines.of(relay);
         URI url = null;
-        for (String line = out.readLine(); line != null; line = out.readLine()) {
-            seen.add(line);
+        for (String line = out.next(START_TIMEOUT); line != null; line = out.next(START_TIMEOUT)) {
             Matcher m = READY.matcher(line);
             if (m.matches()) {
                 url = URI.create(m.group(1));
             } else if (url != null && line.startsWith(FINGERPRINT)) {
-                // Keep draining the output so the relay never blocks on a full pipe.
-                Thread drain = new Thread(() -> out.lines().forEach(l -> { }), "relay-output");
-                drain.setDaemon(true);
-                drain.start();
                 return new Relay(url, line.substring(FINGERPRINT.length()).strip());
             }
         }
-        throw new AssertionError("relay exited before its ready lines:\n" + String.join("\n", seen));
+        throw new AssertionError("relay exited before its ready lines:\n" + String.join("\n", out.seen()));
     }
 
     private static SimulatedCall call(SimClient client, Relay relay, String callSid, String from) {
@@ -90,6 +85,7 @@ class CrashRecoveryTest {
     }
 
     @Test
+    @Timeout(300) // two relay starts, a 60 s stream and a 30 s recovery wait, each bounded; this is the backstop
     void sigkillLosesNothingAcknowledgedAndLiveCallsEndAsRelayCrashed() throws Exception {
         Path config = java.nio.file.Files.createDirectories(dataDir.resolve("config"));
         java.nio.file.Files.writeString(config.resolve("settings.json"),
@@ -168,6 +164,7 @@ class CrashRecoveryTest {
     }
 
     @Test
+    @Timeout(180)
     void sigtermEndsLiveCallsAsRelayStoppedAndWritesTheirEnds() throws Exception {
         Process relay = launch();
         List<SimulatedCall> calls = new ArrayList<>();
