@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import app.switchboard.call.CallAgent;
 import app.switchboard.call.CallEvent;
 import app.switchboard.call.CallRegistry;
-import app.switchboard.call.EventKind;
+import app.switchboard.call.EventPayload;
 import app.switchboard.call.RecordingConnection;
 import app.switchboard.config.Settings;
 import app.switchboard.protocol.InboundMessage;
@@ -142,8 +142,9 @@ class RelayHttpTest {
     }
 
     private List<String> actionCallbacks() {
-        return events.stream().filter(e -> e.callId().equals("CA105") && e.kind() == EventKind.ACTION_CALLBACK)
-                .map(e -> e.text("Attempt")).toList();
+        return events.stream().filter(e -> e.callId().equals("CA105"))
+                .map(e -> e.as(EventPayload.ActionCallback.class)).filter(java.util.Objects::nonNull)
+                .map(a -> a.field("Attempt")).toList();
     }
 
     @Test
