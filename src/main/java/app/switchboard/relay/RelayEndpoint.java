@@ -5,10 +5,12 @@ import app.switchboard.call.CallSession;
 import app.switchboard.call.RelayConnection;
 import app.switchboard.protocol.InboundMessage;
 import app.switchboard.protocol.ProtocolCodec;
+import app.switchboard.protocol.SetupCheck;
 import java.util.ArrayList;
 import java.util.List;
 import org.eclipse.jetty.websocket.api.Callback;
 import org.eclipse.jetty.websocket.api.Session;
+import org.eclipse.jetty.websocket.api.StatusCode;
 import org.eclipse.jetty.websocket.api.exceptions.MessageTooLargeException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,6 +31,8 @@ public final class RelayEndpoint implements Session.Listener.AutoDemanding, Rela
     private volatile Session session;
     private volatile CallSession call;
     private volatile String remote = "";
+    /** Set once this socket was refused: nothing it sends reaches a call. */
+    private volatile boolean refused;
 
     RelayEndpoint(CallRegistry registry, long maxFrameBytes) {
         this.registry = registry;
@@ -43,10 +47,18 @@ public final class RelayEndpoint implements Session.Listener.AutoDemanding, Rela
 
     @Override
     public void onWebSocketText(String text) {
+        if (refused) {
+            return;
+        }
         InboundMessage message = ProtocolCodec.decodeInbound(text);
         CallSession current = call;
         if (current == null) {
             if (message instanceof InboundMessage.Setup setup) {
+                String problem = SetupCheck.problem(setup);
+                if (problem != null) {
+                    refuse(StatusCode.POLICY_VIOLATION, "Invalid setup: " + problem);
+                    return;
+                }
                 current = registry.attach(setup, this);
                 call = current;
                 List<InboundMessage> pending;
@@ -90,6 +102,13 @@ public final class RelayEndpoint implements Session.Listener.AutoDemanding, Rela
             registry.socketClosed(current, this, statusCode, reason);
         }
         callback.succeed();
+    }
+
+    /** Closes this socket before or instead of a call; the reason is short enough for a close frame. */
+    private void refuse(int code, String reason) {
+        refused = true;
+        LOG.warn("Relay socket from {} refused ({}): {}", remote, code, reason);
+        close(code, reason);
     }
 
     // ---- RelayConnection ----
