@@ -34,9 +34,13 @@ public final class RelayEndpoint implements Session.Listener.AutoDemanding, Rela
     /** Set once this socket was refused: nothing it sends reaches a call. */
     private volatile boolean refused;
 
-    RelayEndpoint(CallRegistry registry, long maxFrameBytes) {
+    /** Null when the relay checks no signatures (development): then no token is asked for either. */
+    private final CallTokens tokens;
+
+    RelayEndpoint(CallRegistry registry, long maxFrameBytes, CallTokens tokens) {
         this.registry = registry;
         this.maxFrameBytes = maxFrameBytes;
+        this.tokens = tokens;
     }
 
     @Override
@@ -59,7 +63,11 @@ public final class RelayEndpoint implements Session.Listener.AutoDemanding, Rela
                     refuse(StatusCode.POLICY_VIOLATION, "Invalid setup: " + problem);
                     return;
                 }
-                current = registry.attach(setup, this);
+                if (tokens != null && !tokens.valid(setup.callSid(), setup.customParameters().get(CallTokens.PARAMETER))) {
+                    refuse(StatusCode.POLICY_VIOLATION, "Setup without a valid relay token for this call");
+                    return;
+                }
+                current = registry.attach(withoutToken(setup), this);
                 call = current;
                 List<InboundMessage> pending;
                 synchronized (early) {
@@ -67,7 +75,7 @@ public final class RelayEndpoint implements Session.Listener.AutoDemanding, Rela
                     early.clear();
                 }
                 for (InboundMessage m : pending) {
-                    registry.inbound(current, m);
+                    registry.inbound(current, this, m);
                 }
             } else {
                 synchronized (early) {
@@ -79,7 +87,18 @@ public final class RelayEndpoint implements Session.Listener.AutoDemanding, Rela
             }
             return;
         }
-        registry.inbound(current, message);
+        registry.inbound(current, this, message);
+    }
+
+    /** The token has done its work; it is not recorded with the call. */
+    private static InboundMessage.Setup withoutToken(InboundMessage.Setup s) {
+        if (!s.customParameters().containsKey(CallTokens.PARAMETER)) {
+            return s;
+        }
+        java.util.Map<String, String> params = new java.util.LinkedHashMap<>(s.customParameters());
+        params.remove(CallTokens.PARAMETER);
+        return new InboundMessage.Setup(s.sessionId(), s.accountSid(), s.callSid(), s.parentCallSid(), s.from(), s.to(),
+                s.forwardedFrom(), s.callerName(), s.direction(), s.callType(), s.callStatus(), params);
     }
 
     @Override
@@ -87,7 +106,7 @@ public final class RelayEndpoint implements Session.Listener.AutoDemanding, Rela
         if (cause instanceof MessageTooLargeException) {
             CallSession current = call;
             if (current != null) {
-                registry.frameTooLarge(current, String.valueOf(cause.getMessage()), maxFrameBytes);
+                registry.frameTooLarge(current, this, String.valueOf(cause.getMessage()), maxFrameBytes);
             }
             LOG.warn("Frame larger than {} bytes from {}: socket closed", maxFrameBytes, remote);
         } else {

@@ -31,9 +31,16 @@ public final class TwimlFactory {
     private final Settings settings;
     private final String relayUrl;
     private final String actionUrl;
+    private final CallTokens tokens;
 
     public TwimlFactory(Settings settings, String relayUrl, String actionUrl) {
+        this(settings, relayUrl, actionUrl, null);
+    }
+
+    /** @param tokens issues each call's {@link CallTokens#PARAMETER}; null: none (a relay that checks none) */
+    public TwimlFactory(Settings settings, String relayUrl, String actionUrl, CallTokens tokens) {
         this.settings = settings;
+        this.tokens = tokens;
         this.relayUrl = xml(relayUrl);
         this.actionUrl = xml(actionUrl);
     }
@@ -130,6 +137,10 @@ public final class TwimlFactory {
         parameter(relay, "callerNumber", callParams.get("From"));
         parameter(relay, "calledNumber", callParams.get("To"));
         parameter(relay, "callerCountry", callParams.get("FromCountry"));
+        String callSid = callParams.get("CallSid");
+        if (tokens != null && callSid != null && !callSid.isBlank()) {
+            parameter(relay, CallTokens.PARAMETER, tokens.token(callSid));
+        }
         return new Connect.Builder().action(actionUrl).method(HttpMethod.POST).conversationRelay(relay.build()).build();
     }
 

@@ -30,13 +30,14 @@ class SetupValidationTest {
     private CallRegistry registry;
     private RelayServer relay;
     private RawSocket.Client client;
+    private final CallTokens tokens = CallTokens.random();
 
     @BeforeEach
     void start() throws Exception {
         Settings settings = new Settings();
         registry = new CallRegistry(CallAgent.silent(), settings.languageCodes(), "en-US");
         relay = new RelayServer(new RelayConfig("127.0.0.1", 0, "https://calls.example.test",
-                new RelayConfig.TlsSource.SelfSigned(dataDir), TOKEN, settings), registry);
+                new RelayConfig.TlsSource.SelfSigned(dataDir), TOKEN, settings, tokens), registry);
         relay.start();
         client = new RawSocket.Client();
     }
@@ -130,7 +131,9 @@ class SetupValidationTest {
     void aRecordedRealSetupStillStartsACall() throws Exception {
         String callSid = "CA00000000000000000000000000000001";
         RawSocket socket = client.open(relay, TOKEN);
-        socket.send(realSetup(callSid).toString());
+        ObjectNode setup = realSetup(callSid);
+        ((ObjectNode) setup.get("customParameters")).put(CallTokens.PARAMETER, tokens.token(callSid));
+        socket.send(setup.toString());
         await().atMost(10, TimeUnit.SECONDS).until(() -> registry.find(callSid) != null);
         assertTrue(socket.isOpen());
     }

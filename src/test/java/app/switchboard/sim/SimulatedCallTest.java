@@ -55,7 +55,9 @@ class SimulatedCallTest {
         assertEquals(call.setup().sessionId(), setup.text("sessionId"));
         assertEquals("RINGING", setup.text("callStatus"));
         assertEquals("+15550100042", setup.text("from"));
-        assertEquals("{caller=+15550100042}", setup.text("customParameters"));
+        // The call's own parameters, then the TwiML's (less the relay token, which is not recorded).
+        assertEquals(java.util.Map.of("callerNumber", "+15550100042", "caller", "+15550100042",
+                "calledNumber", "+15550100001"), setup.fields().get("customParameters"));
     }
 
     @Test
