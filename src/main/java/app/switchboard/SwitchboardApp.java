@@ -65,7 +65,8 @@ final class SwitchboardApp implements AutoCloseable {
         EventStore store = EventStore.open(demoCallers > 0 ? dirs.data().resolve("demo") : dirs.data(),
                 EventStore.Options.defaults().withRetention(() -> settings.retentionDays)).attach(registry);
         RelayServer relay = new RelayServer(
-                new RelayConfig(settings.host, settings.port, settings.publicUrl, tls, secrets.twilioAuthToken(), settings),
+                new RelayConfig(settings.host, settings.port, settings.publicUrl, tls, secrets.twilioAuthToken(), settings,
+                        app.switchboard.relay.CallTokens.loadOrCreate(dirs.data())),
                 registry);
         relay.modelName(llm::describe);
         try {

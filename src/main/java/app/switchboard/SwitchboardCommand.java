@@ -52,10 +52,25 @@ public final class SwitchboardCommand implements Callable<Integer> {
     @Option(names = "--demo-callers", paramLabel = "N", defaultValue = "5", description = "Simulated callers at once in the demo (default ${DEFAULT-VALUE}).")
     int demoCallers;
 
+    @Option(names = "--allow-unsigned", description = "Listen on a non-loopback interface without TWILIO_AUTH_TOKEN "
+            + "(anyone who reaches the port can open calls).")
+    boolean allowUnsigned;
+
     private static volatile boolean exitWhenDone = true;
 
+    /** The environment secrets are read from; tests give their own. */
+    private final java.util.Map<String, String> environment;
+
+    SwitchboardCommand(java.util.Map<String, String> environment) {
+        this.environment = environment;
+    }
+
     static CommandLine commandLine() {
-        CommandLine cl = new CommandLine(new SwitchboardCommand());
+        return commandLine(System.getenv());
+    }
+
+    static CommandLine commandLine(java.util.Map<String, String> environment) {
+        CommandLine cl = new CommandLine(new SwitchboardCommand(environment));
         cl.setParameterExceptionHandler((ex, args) -> {
             PrintWriter err = ex.getCommandLine().getErr();
             err.println("switchboard: " + ex.getMessage() + " (see --help)");
@@ -109,7 +124,10 @@ public final class SwitchboardCommand implements Callable<Integer> {
         if (settings.port < 0 || settings.port > 65535) {
             throw new StartupException("--port must be between 0 and 65535, got " + settings.port, USAGE_ERROR);
         }
-        Secrets secrets = Secrets.fromEnvironment();
+        Secrets secrets = Secrets.from(environment);
+        if (!demo) {
+            requireSignaturesOffLoopback(settings.host, secrets, allowUnsigned);
+        }
         RelayConfig.TlsSource tls = tlsSource(settings, secrets, dirs);
 
         if (demo) {
@@ -146,6 +164,36 @@ public final class SwitchboardCommand implements Callable<Integer> {
         app.runConsole();
         app.close();
         return 0;
+    }
+
+    /**
+     * Unverified, the relay lets anyone who reaches it open calls and post webhooks. On loopback
+     * only this machine (or a tunnel the user started) reaches it; on any other interface that
+     * takes a deliberate {@code --allow-unsigned}. A blank token counts as none ({@link Secrets}).
+     */
+    static void requireSignaturesOffLoopback(String host, Secrets secrets, boolean allowUnsigned) {
+        if (secrets.verifiesSignatures() || allowUnsigned || isLoopback(host)) {
+            return;
+        }
+        throw new StartupException("refusing to listen on " + (host == null || host.isBlank() ? "all interfaces" : host)
+                + " without TWILIO_AUTH_TOKEN: anyone who reaches it could open calls. Set TWILIO_AUTH_TOKEN, "
+                + "listen on 127.0.0.1, or pass --allow-unsigned", USAGE_ERROR);
+    }
+
+    static boolean isLoopback(String host) {
+        if (host == null || host.isBlank()) {
+            return false; // Jetty binds every interface
+        }
+        String h = host.strip();
+        if (h.startsWith("[") && h.endsWith("]")) {
+            h = h.substring(1, h.length() - 1);
+        }
+        try {
+            // Literals only resolve without a lookup; a name like localhost resolves locally.
+            return java.net.InetAddress.getByName(h).isLoopbackAddress();
+        } catch (java.net.UnknownHostException e) {
+            return false;
+        }
     }
 
     private static String randomToken() {

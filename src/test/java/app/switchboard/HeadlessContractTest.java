@@ -67,7 +67,7 @@ class HeadlessContractTest {
             CloseWatcher watcher = new CloseWatcher();
             CompletableFuture<Integer> closeCode = watcher.code;
             Session session = ws.connect(watcher, URI.create(ready.group(1))).get(10, TimeUnit.SECONDS);
-            session.sendText(ProtocolCodec.encodeInbound(new InboundMessage.Setup("VX1", "AC1", "CA1", "", "+15550100001",
+            session.sendText(ProtocolCodec.encodeInbound(new InboundMessage.Setup("VX" + "1".repeat(32), "AC" + "1".repeat(32), "CA" + "1".repeat(32), "", "+15550100001",
                     "+15550100002", "", "", "inbound", "PSTN", "RINGING", Map.of())), Callback.NOOP);
             relay.destroy(); // SIGTERM
             int code = closeCode.get(15, TimeUnit.SECONDS);

@@ -22,7 +22,9 @@ final class Attention {
         HUMAN_REQUESTED("asked for a person"),
         REPEATED("repeats themselves"),
         FAULT("agent fault"),
-        INTERRUPTED("interrupted the agent several times");
+        INTERRUPTED("interrupted the agent several times"),
+        /** Someone opened a second relay socket for this live call; it was refused. */
+        SESSION_REFUSED("a second relay session for this call was refused");
 
         final String label;
 
@@ -39,6 +41,11 @@ final class Attention {
     private final Set<Reason> raised = EnumSet.noneOf(Reason.class);
     private final Deque<Set<String>> recentPrompts = new ArrayDeque<>();
     private int interrupts;
+
+    /** Raises {@code reason} unless this call already raised it; true the first time. */
+    boolean raise(Reason reason) {
+        return raised.add(reason);
+    }
 
     /** The reason this event raises, or null. */
     Reason observe(CallEvent event) {

@@ -89,12 +89,18 @@ public final class CallRegistry implements CallControl, AutoCloseable {
         }
     }
 
+    /** A frame on the call's current socket (the in-process relay of the tests and tools). */
     public void inbound(CallSession session, InboundMessage message) {
-        session.onInbound(message);
+        session.onInbound(null, message);
     }
 
-    public void frameTooLarge(CallSession session, String detail, long limit) {
-        session.onFrameTooLarge(detail, limit);
+    /** A frame from {@code socket}; dropped unless that socket is the call's current one. */
+    public void inbound(CallSession session, RelayConnection socket, InboundMessage message) {
+        session.onInbound(socket, message);
+    }
+
+    public void frameTooLarge(CallSession session, RelayConnection socket, String detail, long limit) {
+        session.onFrameTooLarge(socket, detail, limit);
     }
 
     /**

@@ -44,6 +44,8 @@ public final class CallSession implements AgentPort {
     private int sessionCount;
     private boolean endRequested;
     private boolean supervisorHolds;
+    /** The action webhook answered a reconnect: Twilio's old socket is gone even if ours has not noticed. */
+    private boolean reconnectExpected;
 
     // Written on the executor, read by list snapshots on other threads.
     private volatile CallState state = CallState.GREETING;
@@ -71,9 +73,15 @@ public final class CallSession implements AgentPort {
     void attach(InboundMessage.Setup frame, RelayConnection socket) {
         executor.execute(() -> {
             if (connection != null && connection.isOpen() && connection != socket) {
-                // Twilio has one socket per session; a second live one means the old one is stale.
-                connection.close(1000, "Superseded by a new relay session");
+                if (!reconnectExpected) {
+                    // Twilio has one socket per session and opens another only after the first
+                    // ended: a second one for a live call is someone who knows the callSid.
+                    refuseSecondSession(frame, socket);
+                    return;
+                }
+                connection.close(1000, "Superseded by a reconnected relay session");
             }
+            reconnectExpected = false;
             connection = socket;
             setup = frame;
             sessionCount++;
@@ -90,13 +98,34 @@ public final class CallSession implements AgentPort {
         });
     }
 
-    /** A frame from Twilio on the current socket. Never throws; bad frames are recorded. */
-    void onInbound(InboundMessage message) {
-        executor.execute(() -> handleInbound(message));
+    private void refuseSecondSession(InboundMessage.Setup frame, RelayConnection socket) {
+        LOG.warn("Refused a second relay session for live call {} from {}", callId, socket.remoteAddress());
+        socket.close(1008, "Call already has a live relay session");
+        if (attention.raise(Attention.Reason.SESSION_REFUSED)) {
+            Attention.Reason reason = Attention.Reason.SESSION_REFUSED;
+            record(new EventPayload.AttentionRaised(reason.name(), reason.label, null,
+                    socket.remoteAddress(), frame.sessionId()));
+        }
     }
 
-    void onFrameTooLarge(String detail, long limit) {
-        executor.execute(() -> record(new EventPayload.FrameTooLarge(detail, limit)));
+    /**
+     * A frame from Twilio. Never throws; bad frames are recorded. Frames from a socket that is
+     * not the call's current one (refused, superseded) are dropped; null means the current one.
+     */
+    void onInbound(RelayConnection socket, InboundMessage message) {
+        executor.execute(() -> {
+            if (socket == null || socket == connection) {
+                handleInbound(message);
+            }
+        });
+    }
+
+    void onFrameTooLarge(RelayConnection socket, String detail, long limit) {
+        executor.execute(() -> {
+            if (socket == null || socket == connection) {
+                record(new EventPayload.FrameTooLarge(detail, limit));
+            }
+        });
     }
 
     void onSocketClosed(RelayConnection socket, int code, String reason) {
@@ -114,7 +143,8 @@ public final class CallSession implements AgentPort {
     void onActionCallback(Map<String, String> form, String outcome) {
         executor.execute(() -> {
             record(new EventPayload.ActionCallback(form, outcome));
-            if (!"reconnect".equals(outcome)) {
+            reconnectExpected = "reconnect".equals(outcome);
+            if (!reconnectExpected) {
                 endCall(form.getOrDefault("SessionStatus", "ended"));
             }
         });

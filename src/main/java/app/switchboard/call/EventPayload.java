@@ -256,8 +256,17 @@ public sealed interface EventPayload {
         }
     }
 
-    /** {@code reason} is the stable code ({@link Attention.Reason} name), {@code label} its words, {@code cause} the seq that raised it. */
-    record AttentionRaised(String reason, String label, Long cause) implements EventPayload {
+    /**
+     * {@code reason} is the stable code ({@link Attention.Reason} name), {@code label} its words,
+     * {@code cause} the seq that raised it; a refused second session names its {@code remote}
+     * address and {@code sessionId}.
+     */
+    record AttentionRaised(String reason, String label, Long cause, String remote, String sessionId)
+            implements EventPayload {
+        public AttentionRaised(String reason, String label, Long cause) {
+            this(reason, label, cause, null, null);
+        }
+
         public EventKind kind() {
             return EventKind.ATTENTION;
         }

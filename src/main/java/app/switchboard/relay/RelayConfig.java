@@ -12,8 +12,15 @@ import java.nio.file.Path;
  * @param tls        where the certificate comes from
  * @param authToken  Twilio auth token; null runs unverified (with a loud warning)
  * @param settings   TwiML options, limits, handoff number
+ * @param callTokens the secret that ties each relay session to this relay's TwiML for its call
  */
-public record RelayConfig(String host, int port, String publicUrl, TlsSource tls, String authToken, Settings settings) {
+public record RelayConfig(String host, int port, String publicUrl, TlsSource tls, String authToken, Settings settings,
+                          CallTokens callTokens) {
+
+    /** With a call-token secret for this run only. */
+    public RelayConfig(String host, int port, String publicUrl, TlsSource tls, String authToken, Settings settings) {
+        this(host, port, publicUrl, tls, authToken, settings, CallTokens.random());
+    }
 
     /** The certificate source: a PKCS12 keystore, PEM files, or a self-signed one kept in {@code dataDir}. */
     public sealed interface TlsSource {

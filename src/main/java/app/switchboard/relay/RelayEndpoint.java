@@ -5,10 +5,12 @@ import app.switchboard.call.CallSession;
 import app.switchboard.call.RelayConnection;
 import app.switchboard.protocol.InboundMessage;
 import app.switchboard.protocol.ProtocolCodec;
+import app.switchboard.protocol.SetupCheck;
 import java.util.ArrayList;
 import java.util.List;
 import org.eclipse.jetty.websocket.api.Callback;
 import org.eclipse.jetty.websocket.api.Session;
+import org.eclipse.jetty.websocket.api.StatusCode;
 import org.eclipse.jetty.websocket.api.exceptions.MessageTooLargeException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,10 +31,16 @@ public final class RelayEndpoint implements Session.Listener.AutoDemanding, Rela
     private volatile Session session;
     private volatile CallSession call;
     private volatile String remote = "";
+    /** Set once this socket was refused: nothing it sends reaches a call. */
+    private volatile boolean refused;
 
-    RelayEndpoint(CallRegistry registry, long maxFrameBytes) {
+    /** Null when the relay checks no signatures (development): then no token is asked for either. */
+    private final CallTokens tokens;
+
+    RelayEndpoint(CallRegistry registry, long maxFrameBytes, CallTokens tokens) {
         this.registry = registry;
         this.maxFrameBytes = maxFrameBytes;
+        this.tokens = tokens;
     }
 
     @Override
@@ -43,11 +51,23 @@ public final class RelayEndpoint implements Session.Listener.AutoDemanding, Rela
 
     @Override
     public void onWebSocketText(String text) {
+        if (refused) {
+            return;
+        }
         InboundMessage message = ProtocolCodec.decodeInbound(text);
         CallSession current = call;
         if (current == null) {
             if (message instanceof InboundMessage.Setup setup) {
-                current = registry.attach(setup, this);
+                String problem = SetupCheck.problem(setup);
+                if (problem != null) {
+                    refuse(StatusCode.POLICY_VIOLATION, "Invalid setup: " + problem);
+                    return;
+                }
+                if (tokens != null && !tokens.valid(setup.callSid(), setup.customParameters().get(CallTokens.PARAMETER))) {
+                    refuse(StatusCode.POLICY_VIOLATION, "Setup without a valid relay token for this call");
+                    return;
+                }
+                current = registry.attach(withoutToken(setup), this);
                 call = current;
                 List<InboundMessage> pending;
                 synchronized (early) {
@@ -55,7 +75,7 @@ public final class RelayEndpoint implements Session.Listener.AutoDemanding, Rela
                     early.clear();
                 }
                 for (InboundMessage m : pending) {
-                    registry.inbound(current, m);
+                    registry.inbound(current, this, m);
                 }
             } else {
                 synchronized (early) {
@@ -67,7 +87,18 @@ public final class RelayEndpoint implements Session.Listener.AutoDemanding, Rela
             }
             return;
         }
-        registry.inbound(current, message);
+        registry.inbound(current, this, message);
+    }
+
+    /** The token has done its work; it is not recorded with the call. */
+    private static InboundMessage.Setup withoutToken(InboundMessage.Setup s) {
+        if (!s.customParameters().containsKey(CallTokens.PARAMETER)) {
+            return s;
+        }
+        java.util.Map<String, String> params = new java.util.LinkedHashMap<>(s.customParameters());
+        params.remove(CallTokens.PARAMETER);
+        return new InboundMessage.Setup(s.sessionId(), s.accountSid(), s.callSid(), s.parentCallSid(), s.from(), s.to(),
+                s.forwardedFrom(), s.callerName(), s.direction(), s.callType(), s.callStatus(), params);
     }
 
     @Override
@@ -75,7 +106,7 @@ public final class RelayEndpoint implements Session.Listener.AutoDemanding, Rela
         if (cause instanceof MessageTooLargeException) {
             CallSession current = call;
             if (current != null) {
-                registry.frameTooLarge(current, String.valueOf(cause.getMessage()), maxFrameBytes);
+                registry.frameTooLarge(current, this, String.valueOf(cause.getMessage()), maxFrameBytes);
             }
             LOG.warn("Frame larger than {} bytes from {}: socket closed", maxFrameBytes, remote);
         } else {
@@ -90,6 +121,13 @@ public final class RelayEndpoint implements Session.Listener.AutoDemanding, Rela
             registry.socketClosed(current, this, statusCode, reason);
         }
         callback.succeed();
+    }
+
+    /** Closes this socket before or instead of a call; the reason is short enough for a close frame. */
+    private void refuse(int code, String reason) {
+        refused = true;
+        LOG.warn("Relay socket from {} refused ({}): {}", remote, code, reason);
+        close(code, reason);
     }
 
     // ---- RelayConnection ----

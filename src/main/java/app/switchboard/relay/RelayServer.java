@@ -103,7 +103,7 @@ public final class RelayServer implements AutoCloseable {
                     Response.writeError(request, response, callback, HttpStatus.FORBIDDEN_403, "Invalid Twilio signature");
                     return null;
                 }
-                return new RelayEndpoint(registry, maxFrame);
+                return new RelayEndpoint(registry, maxFrame, signatures.enabled() ? config.callTokens() : null);
             });
         });
         upgrades.setHandler(new HttpRoutes());
@@ -113,7 +113,8 @@ public final class RelayServer implements AutoCloseable {
         server.start();
 
         publicBase = publicBase();
-        twiml = new TwimlFactory(config.settings(), relayUrl(), actionUrl());
+        twiml = new TwimlFactory(config.settings(), relayUrl(), actionUrl(),
+                signatures.enabled() ? config.callTokens() : null);
         registry.statusSource(this::status);
     }
 

@@ -31,11 +31,56 @@ public final class TwimlFactory {
     private final Settings settings;
     private final String relayUrl;
     private final String actionUrl;
+    private final CallTokens tokens;
 
     public TwimlFactory(Settings settings, String relayUrl, String actionUrl) {
+        this(settings, relayUrl, actionUrl, null);
+    }
+
+    /** @param tokens issues each call's {@link CallTokens#PARAMETER}; null: none (a relay that checks none) */
+    public TwimlFactory(Settings settings, String relayUrl, String actionUrl, CallTokens tokens) {
         this.settings = settings;
-        this.relayUrl = relayUrl;
-        this.actionUrl = actionUrl;
+        this.tokens = tokens;
+        this.relayUrl = xml(relayUrl);
+        this.actionUrl = xml(actionUrl);
+    }
+
+    /**
+     * The text as XML 1.0 allows it. The SDK's builders escape markup but pass through what XML
+     * 1.0 forbids outright (C0 controls other than TAB/LF/CR, U+FFFE/U+FFFF, lone surrogates):
+     * one such character in a caller's {@code From} would make the whole answer unparseable and
+     * Twilio would fail the call. Each is replaced by U+FFFD so a changed value stays visibly changed.
+     */
+    static String xml(String text) {
+        if (text == null) {
+            return null;
+        }
+        StringBuilder out = null;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            boolean allowed;
+            int width = 1;
+            if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+                allowed = true;
+                width = 2;
+            } else if (Character.isSurrogate(c)) {
+                allowed = false;
+            } else {
+                allowed = c == '\t' || c == '\n' || c == '\r' || (c >= 0x20 && c != 0xFFFE && c != 0xFFFF);
+            }
+            if (!allowed && out == null) {
+                out = new StringBuilder(text.length()).append(text, 0, i);
+            }
+            if (out != null) {
+                if (allowed) {
+                    out.append(text, i, i + width);
+                } else {
+                    out.append('\uFFFD');
+                }
+            }
+            i += width - 1;
+        }
+        return out == null ? text : out.toString();
     }
 
     /** The voice webhook's answer; the caller's number travels as a {@code <Parameter>}. */
@@ -47,7 +92,7 @@ public final class TwimlFactory {
         Settings.TwimlSettings t = settings.twiml;
         ConversationRelay.Builder relay = new ConversationRelay.Builder().url(relayUrl);
         if (t.welcomeGreeting != null && !t.welcomeGreeting.isBlank()) {
-            relay.welcomeGreeting(t.welcomeGreeting);
+            relay.welcomeGreeting(xml(t.welcomeGreeting));
         }
         set(relay, "welcomeGreetingInterruptible", t.welcomeGreetingInterruptible);
         set(relay, "language", t.language);
@@ -73,18 +118,18 @@ public final class TwimlFactory {
                 if (l.code() == null || l.code().isBlank()) {
                     continue;
                 }
-                Language.Builder lang = new Language.Builder().code(l.code());
+                Language.Builder lang = new Language.Builder().code(xml(l.code()));
                 if (l.ttsProvider() != null) {
-                    lang.ttsProvider(l.ttsProvider());
+                    lang.ttsProvider(xml(l.ttsProvider()));
                 }
                 if (l.voice() != null) {
-                    lang.voice(l.voice());
+                    lang.voice(xml(l.voice()));
                 }
                 if (l.transcriptionProvider() != null) {
-                    lang.transcriptionProvider(l.transcriptionProvider());
+                    lang.transcriptionProvider(xml(l.transcriptionProvider()));
                 }
                 if (l.speechModel() != null) {
-                    lang.speechModel(l.speechModel());
+                    lang.speechModel(xml(l.speechModel()));
                 }
                 relay.language(lang.build());
             }
@@ -92,6 +137,10 @@ public final class TwimlFactory {
         parameter(relay, "callerNumber", callParams.get("From"));
         parameter(relay, "calledNumber", callParams.get("To"));
         parameter(relay, "callerCountry", callParams.get("FromCountry"));
+        String callSid = callParams.get("CallSid");
+        if (tokens != null && callSid != null && !callSid.isBlank()) {
+            parameter(relay, CallTokens.PARAMETER, tokens.token(callSid));
+        }
         return new Connect.Builder().action(actionUrl).method(HttpMethod.POST).conversationRelay(relay.build()).build();
     }
 
@@ -116,7 +165,7 @@ public final class TwimlFactory {
             if (wantsHuman(form.get("HandoffData")) && number != null && !number.isBlank()) {
                 VoiceResponse twiml = new VoiceResponse.Builder()
                         .say(new Say.Builder("Please hold while I connect you to a colleague.").build())
-                        .dial(new Dial.Builder(number).build())
+                        .dial(new Dial.Builder(xml(number)).build())
                         .build();
                 return new ActionAnswer(ActionOutcome.HANDOFF, twiml.toXml());
             }
@@ -128,7 +177,7 @@ public final class TwimlFactory {
     private ActionAnswer goodbye(String sentence) {
         VoiceResponse.Builder twiml = new VoiceResponse.Builder();
         if (sentence != null && !sentence.isBlank()) {
-            twiml.say(new Say.Builder(sentence).build());
+            twiml.say(new Say.Builder(xml(sentence)).build());
         }
         return new ActionAnswer(ActionOutcome.GOODBYE, twiml.hangup(new Hangup.Builder().build()).build().toXml());
     }
@@ -153,13 +202,13 @@ public final class TwimlFactory {
     private static void set(ConversationRelay.Builder relay, String attribute, Object value) {
         if (value != null && !(value instanceof String s && s.isBlank())) {
             // option() emits the documented camelCase name; some typed setters emit lowercase or take the wrong type.
-            relay.option(attribute, value.toString());
+            relay.option(attribute, xml(value.toString()));
         }
     }
 
     private static void parameter(ConversationRelay.Builder relay, String name, String value) {
         if (value != null && !value.isBlank()) {
-            relay.parameter(new Parameter.Builder().name(name).value(value).build());
+            relay.parameter(new Parameter.Builder().name(xml(name)).value(xml(value)).build());
         }
     }
 }

@@ -142,10 +142,14 @@ public final class DemoCallers implements AutoCloseable {
         }
         List<CallerScript> cast = cast();
         CallerScript script = cast.get((int) (started.getAndIncrement() % cast.size()));
-        SimulatedCall call = SimulatedCall.builder(client, options.connectUrl())
+        SimulatedCall.Builder builder = SimulatedCall.builder(client, options.connectUrl())
                 .signedUrl(options.signedUrl())
                 .authToken(options.authToken())
-                .action(options.actionPostUrl(), options.actionSignedUrl())
+                .action(options.actionPostUrl(), options.actionSignedUrl());
+        if (options.actionPostUrl() != null) {
+            builder.voiceWebhookBesideAction();
+        }
+        SimulatedCall call = builder
                 .from(script.from())
                 .customParameters(script.customParameters())
                 .build();

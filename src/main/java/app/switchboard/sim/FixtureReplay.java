@@ -226,6 +226,7 @@ public final class FixtureReplay {
                     call = SimulatedCall.builder(client, target.connectUrl())
                             .signedUrl(target.signedRelayUrl())
                             .authToken(target.authToken())
+                            .voiceWebhook(target.twimlPostUrl(), target.twimlSignedUrl())
                             .timeout(timeout)
                             .setup(setup)
                             .build()

@@ -197,10 +197,14 @@ public final class LoadGenerator implements Callable<Integer> {
         List<CompletableFuture<List<CallerScript.TurnRecord>>> scripts = new ArrayList<>();
         AtomicInteger connectFailures = new AtomicInteger();
         for (int i = 0; i < n; i++) {
-            SimulatedCall call = SimulatedCall.builder(client, target.connectUrl())
+            SimulatedCall.Builder builder = SimulatedCall.builder(client, target.connectUrl())
                     .signedUrl(target.signedUrl())
                     .authToken(target.authToken())
-                    .action(target.actionPostUrl(), target.actionSignedUrl())
+                    .action(target.actionPostUrl(), target.actionSignedUrl());
+            if (target.actionPostUrl() != null) {
+                builder.voiceWebhookBesideAction();
+            }
+            SimulatedCall call = builder
                     .timeout(Duration.ofSeconds(30))
                     .from(String.format("+1555%07d", i))
                     .build();

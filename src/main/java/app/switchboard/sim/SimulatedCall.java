@@ -104,7 +104,10 @@ public final class SimulatedCall implements AutoCloseable {
     private final URI actionPostUrl;
     private final String actionSignedUrl;
     private final Duration timeout;
-    private final InboundMessage.Setup setup;
+    /** Final once {@link #connect} has the TwiML's parameters; read by the socket's threads after that. */
+    private volatile InboundMessage.Setup setup;
+    private final URI voicePostUrl;
+    private final String voiceSignedUrl;
     private final Object lock = new Object();
 
     // Guarded by lock.
@@ -145,6 +148,8 @@ public final class SimulatedCall implements AutoCloseable {
         this.actionSignedUrl = b.actionSignedUrl == null && b.actionPostUrl != null
                 ? b.actionPostUrl.toString() : b.actionSignedUrl;
         this.timeout = b.timeout;
+        this.voicePostUrl = b.voicePostUrl;
+        this.voiceSignedUrl = b.voiceSignedUrl == null && b.voicePostUrl != null ? b.voicePostUrl.toString() : b.voiceSignedUrl;
         this.playQueue = new PlayQueue(b.charsPerSecond);
         this.setup = b.setup != null ? b.setup : new InboundMessage.Setup(
                 b.sessionId != null ? b.sessionId : newSid("VX"),
@@ -171,6 +176,58 @@ public final class SimulatedCall implements AutoCloseable {
      * future fails with the upgrade's error, e.g. a 403 (see {@link #upgradeStatus}).
      */
     public CompletableFuture<SimulatedCall> connect() {
+        if (voicePostUrl == null) {
+            return upgrade();
+        }
+        // As Twilio does: the voice webhook first; its <ConversationRelay> <Parameter>s come back in setup.
+        return Webhook.post(client, voicePostUrl, voiceSignedUrl, authToken, voiceForm()).thenCompose(result -> {
+            if (result.status() != 200) {
+                return CompletableFuture.failedFuture(new SimulationException(
+                        "voice webhook answered " + result.status() + ": " + result.body(), null));
+            }
+            Map<String, String> params = new java.util.LinkedHashMap<>(setup.customParameters());
+            params.putAll(twimlParameters(result.body()));
+            InboundMessage.Setup s = setup;
+            setup = new InboundMessage.Setup(s.sessionId(), s.accountSid(), s.callSid(), s.parentCallSid(), s.from(),
+                    s.to(), s.forwardedFrom(), s.callerName(), s.direction(), s.callType(), s.callStatus(), params);
+            return upgrade();
+        });
+    }
+
+    private Map<String, String> voiceForm() {
+        Map<String, String> form = new java.util.LinkedHashMap<>();
+        form.put("AccountSid", setup.accountSid());
+        form.put("CallSid", setup.callSid());
+        form.put("From", setup.from());
+        form.put("To", setup.to());
+        form.put("Caller", setup.from());
+        form.put("Called", setup.to());
+        form.put("Direction", setup.direction());
+        form.put("CallStatus", "RINGING".equals(setup.callStatus()) ? "ringing" : "in-progress");
+        form.values().removeIf(java.util.Objects::isNull);
+        return form;
+    }
+
+    /** The {@code <Parameter name value>} children of a TwiML answer's {@code <ConversationRelay>}. */
+    public static Map<String, String> twimlParameters(String twiml) {
+        try {
+            javax.xml.parsers.DocumentBuilderFactory f = javax.xml.parsers.DocumentBuilderFactory.newInstance();
+            f.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
+            org.w3c.dom.NodeList nodes = f.newDocumentBuilder()
+                    .parse(new java.io.ByteArrayInputStream(twiml.getBytes(java.nio.charset.StandardCharsets.UTF_8)))
+                    .getElementsByTagName("Parameter");
+            Map<String, String> params = new java.util.LinkedHashMap<>();
+            for (int i = 0; i < nodes.getLength(); i++) {
+                org.w3c.dom.Element p = (org.w3c.dom.Element) nodes.item(i);
+                params.put(p.getAttribute("name"), p.getAttribute("value"));
+            }
+            return params;
+        } catch (Exception e) {
+            throw new SimulationException("TwiML answer is not XML: " + e.getMessage(), e);
+        }
+    }
+
+    private CompletableFuture<SimulatedCall> upgrade() {
         ClientUpgradeRequest upgrade = new ClientUpgradeRequest(connectUrl);
         upgrade.setHeader("User-Agent", SOCKET_USER_AGENT);
         if (authToken != null) {
@@ -728,6 +785,8 @@ public final class SimulatedCall implements AutoCloseable {
         private String authToken;
         private URI actionPostUrl;
         private String actionSignedUrl;
+        private URI voicePostUrl;
+        private String voiceSignedUrl;
         private Duration timeout = Duration.ofSeconds(10);
         private double charsPerSecond = 15;
         private InboundMessage.Setup setup;
@@ -762,6 +821,25 @@ public final class SimulatedCall implements AutoCloseable {
             this.actionPostUrl = postTo;
             this.actionSignedUrl = signedUrl;
             return this;
+        }
+
+        /**
+         * Post the voice webhook (signed over {@code signedUrl}, null: the same) before the
+         * upgrade, as Twilio does for an incoming call, and send the TwiML's parameters in setup.
+         */
+        public Builder voiceWebhook(URI postTo, String signedUrl) {
+            this.voicePostUrl = postTo;
+            this.voiceSignedUrl = signedUrl;
+            return this;
+        }
+
+        /** {@link #voiceWebhook} at the relay's {@code /twiml}, beside the {@link #action} URLs (set those first). */
+        public Builder voiceWebhookBesideAction() {
+            if (actionPostUrl == null) {
+                throw new IllegalStateException("set the action URLs first");
+            }
+            String signed = actionSignedUrl == null ? actionPostUrl.toString() : actionSignedUrl;
+            return voiceWebhook(actionPostUrl.resolve("twiml"), signed.substring(0, signed.lastIndexOf('/') + 1) + "twiml");
         }
 
         public Builder timeout(Duration timeout) {

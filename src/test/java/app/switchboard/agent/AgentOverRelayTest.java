@@ -112,7 +112,7 @@ public class AgentOverRelayTest {
     private Twilio connect(String callSid) throws Exception {
         Twilio twilio = new Twilio();
         ws.connect(twilio, URI.create(relay.localRelayUrl())).get(10, TimeUnit.SECONDS);
-        twilio.send(new InboundMessage.Setup("VX" + callSid.substring(2), "AC0000", callSid, "", "+15550001111",
+        twilio.send(new InboundMessage.Setup("VX" + callSid.substring(2), "AC" + "0".repeat(32), callSid, "", "+15550001111",
                 "+15550002222", "", "", "inbound", "PSTN", "RINGING", Map.of()));
         return twilio;
     }

@@ -95,6 +95,7 @@ class ConsoleWindowFxTest {
                 .signedUrl(relay.relayUrl())
                 .authToken(TOKEN)
                 .action(URI.create(relay.localBaseUrl() + "/action"), relay.actionUrl())
+                .voiceWebhookBesideAction()
                 .timeout(Duration.ofSeconds(20))
                 .from(from)
                 .build()

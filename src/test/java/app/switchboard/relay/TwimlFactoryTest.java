@@ -176,4 +176,50 @@ class TwimlFactoryTest {
         assertEquals("Response", response.getTagName());
         assertTrue(response.getChildNodes().getLength() == 0);
     }
+
+    /** Every character XML 1.0 forbids, plus a valid astral character that must survive. */
+    private static final String HOSTILE = "a\u0000b\u0001\u000B\u001F\uFFFE\uFFFF\uD800c\uDC00d\uD83D\uDE00\te";
+
+    private static String parameter(Document doc, String name) {
+        NodeList params = doc.getElementsByTagName("Parameter");
+        for (int i = 0; i < params.getLength(); i++) {
+            Element p = (Element) params.item(i);
+            if (p.getAttribute("name").equals(name)) {
+                return p.getAttribute("value");
+            }
+        }
+        return null;
+    }
+
+    @Test
+    void callerSuppliedCharactersXmlForbidsNeverReachTheTwiml() throws Exception {
+        Settings settings = everyAttribute();
+        settings.twiml.welcomeGreeting = "Hello " + HOSTILE;
+        settings.twiml.hints = HOSTILE;
+        String xml = new TwimlFactory(settings, RELAY, ACTION)
+                .connect(Map.of("From", "+1555" + HOSTILE, "To", HOSTILE, "FromCountry", HOSTILE));
+        Document doc = parse(xml); // a real XML 1.0 parser: throws on any forbidden character
+        String cleaned = "a\uFFFDb\uFFFD\uFFFD\uFFFD\uFFFD\uFFFD\uFFFDc\uFFFDd\uD83D\uDE00\te";
+        assertEquals("+1555" + cleaned, parameter(doc, "callerNumber"));
+        assertEquals(cleaned, parameter(doc, "callerCountry"));
+        Element relay = (Element) doc.getElementsByTagName("ConversationRelay").item(0);
+        assertEquals("Hello " + cleaned, relay.getAttribute("welcomeGreeting"));
+        assertEquals(cleaned, relay.getAttribute("hints"));
+    }
+
+    @Test
+    void handoffAndGoodbyeTwimlStayWellFormedWithForbiddenCharacters() throws Exception {
+        Settings settings = new Settings();
+        settings.handoffNumber = "+1555\u0000\u0002";
+        settings.goodbyeMessage = "Bye\u0007" + HOSTILE;
+        TwimlFactory twiml = new TwimlFactory(settings, RELAY, ACTION);
+        Document handoff = parse(twiml.action(Map.of("SessionStatus", "ended", "CallStatus", "in-progress",
+                "HandoffData", "{\"handToHuman\":true}")).twiml());
+        assertEquals("+1555\uFFFD\uFFFD", handoff.getElementsByTagName("Dial").item(0).getTextContent());
+        Document goodbye = parse(twiml.action(Map.of("SessionStatus", "ended", "CallStatus", "in-progress")).twiml());
+        assertTrue(goodbye.getElementsByTagName("Say").item(0).getTextContent().startsWith("Bye\uFFFDa\uFFFDb"));
+        Document reconnect = parse(twiml.action(Map.of("SessionStatus", "failed", "ErrorCode", "64105",
+                "CallStatus", "in-progress", "From", HOSTILE)).twiml());
+        assertNotNull(reconnect.getElementsByTagName("ConversationRelay").item(0));
+    }
 }

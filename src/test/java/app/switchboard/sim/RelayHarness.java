@@ -55,6 +55,7 @@ final class RelayHarness implements AutoCloseable {
                 .signedUrl(relay.relayUrl())
                 .authToken(TOKEN)
                 .action(actionPostUrl(), relay.actionUrl())
+                .voiceWebhookBesideAction()
                 .timeout(Duration.ofSeconds(20));
     }
 

@@ -56,12 +56,12 @@ class RelaySignatureTest {
 
     @Test
     void unsignedUpgradeIsRefusedWith403() {
-        assertEquals(Optional.of(403), refusal(harness.caller().authToken(null).build()));
+        assertEquals(Optional.of(403), refusal(harness.caller().voiceWebhook(null, null).authToken(null).build()));
     }
 
     @Test
     void upgradeSignedWithAnotherTokenIsRefusedWith403() {
-        assertEquals(Optional.of(403), refusal(harness.caller().authToken("ffffffffffffffffffffffffffffffff").build()));
+        assertEquals(Optional.of(403), refusal(harness.caller().voiceWebhook(null, null).authToken("ffffffffffffffffffffffffffffffff").build()));
     }
 
     @Test

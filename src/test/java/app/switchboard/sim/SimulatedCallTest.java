@@ -57,7 +57,9 @@ class SimulatedCallTest {
         assertEquals(call.setup().sessionId(), setup.sessionId());
         assertEquals("RINGING", setup.callStatus());
         assertEquals("+15550100042", setup.from());
-        assertEquals(java.util.Map.of("caller", "+15550100042"), setup.customParameters());
+        // The call's own parameters, then the TwiML's (less the relay token, which is not recorded).
+        assertEquals(java.util.Map.of("callerNumber", "+15550100042", "caller", "+15550100042",
+                "calledNumber", "+15550100001"), setup.customParameters());
     }
 
     @Test

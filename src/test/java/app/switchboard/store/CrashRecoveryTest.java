@@ -80,7 +80,7 @@ class CrashRecoveryTest {
     }
 
     private static SimulatedCall call(SimClient client, Relay relay, String callSid, String from) {
-        return SimulatedCall.builder(client, relay.url()).callSid(callSid).sessionId("VX" + callSid).from(from)
+        return SimulatedCall.builder(client, relay.url()).callSid(callSid).sessionId("VX" + callSid.substring(2)).from(from)
                 .to("+18005550100").build().open();
     }
 
@@ -98,7 +98,7 @@ class CrashRecoveryTest {
             Relay ready = awaitReady(relay);
             try (SimClient client = SimClient.pinned(ready.fingerprint())) {
                 for (int i = 0; i < CALLS; i++) {
-                    calls.add(call(client, ready, "CAcrash" + i, "+1555020000" + i));
+                    calls.add(call(client, ready, "CA" + "cc".repeat(14) + String.format("%04d", i), "+1555020000" + i));
                 }
                 // Callers speak again before each answer is done, so frames stream without a pause.
                 AtomicInteger round = new AtomicInteger();
@@ -172,7 +172,7 @@ class CrashRecoveryTest {
             Relay ready = awaitReady(relay);
             try (SimClient client = SimClient.pinned(ready.fingerprint())) {
                 for (int i = 0; i < 3; i++) {
-                    SimulatedCall call = call(client, ready, "CAstop" + i, "+1555030000" + i);
+                    SimulatedCall call = call(client, ready, "CA" + "5d".repeat(14) + String.format("%04d", i), "+1555030000" + i);
                     call.say("what are your opening hours", "en-US");
                     calls.add(call);
                 }
@@ -203,7 +203,7 @@ class CrashRecoveryTest {
 
     private static int crashedCalls(Path db) throws Exception {
         try (Connection c = read(db);
-             PreparedStatement s = c.prepareStatement("SELECT count(*) FROM calls WHERE end_reason = ? AND call_id LIKE 'CAcrash%'")) {
+             PreparedStatement s = c.prepareStatement("SELECT count(*) FROM calls WHERE end_reason = ? AND call_id LIKE 'CAcccccccc%'")) {
             s.setString(1, EventStore.CRASHED);
             try (ResultSet r = s.executeQuery()) {
                 return r.getInt(1);

@@ -1,0 +1,116 @@
+package app.switchboard.relay;
+
+import app.switchboard.sim.SimulatedCall;
+import app.switchboard.sim.TwilioSignature;
+import java.net.URI;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.eclipse.jetty.client.HttpClient;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
+import org.eclipse.jetty.websocket.api.Callback;
+import org.eclipse.jetty.websocket.api.Session;
+import org.eclipse.jetty.websocket.client.ClientUpgradeRequest;
+import org.eclipse.jetty.websocket.client.WebSocketClient;
+
+/**
+ * A WebSocket client that sends whatever a test tells it, signed like Twilio: the abuse cases
+ * (no setup, forged setups, floods) that the well-behaved simulator never produces.
+ */
+public final class RawSocket {
+
+    /** How the relay closed the socket. */
+    record Closed(int code, String reason) {
+    }
+
+    /** One client for many sockets; closed by the test. */
+    static final class Client implements AutoCloseable {
+        private final HttpClient http = new HttpClient();
+        private final WebSocketClient ws = new WebSocketClient(http);
+
+        Client() throws Exception {
+            http.setSslContextFactory(new SslContextFactory.Client(true));
+            ws.start();
+        }
+
+        /** Opens a socket to {@code relay} with a valid upgrade signature (if the relay checks them). */
+        RawSocket open(RelayServer relay, String authToken) throws Exception {
+            RawSocket socket = new RawSocket();
+            ClientUpgradeRequest upgrade = new ClientUpgradeRequest(URI.create(relay.localRelayUrl()));
+            if (authToken != null) {
+                upgrade.setHeader(TwilioSignature.HEADER, TwilioSignature.sign(authToken, relay.relayUrl()));
+            }
+            ws.connect(socket.listener, upgrade).get(10, TimeUnit.SECONDS);
+            return socket;
+        }
+
+        /** The HTTP status of a refused upgrade, or empty if it was accepted. */
+        java.util.Optional<Integer> refusal(RelayServer relay, String authToken) {
+            try {
+                open(relay, authToken);
+                return java.util.Optional.empty();
+            } catch (Exception e) {
+                return SimulatedCall.upgradeStatus(e);
+            }
+        }
+
+        @Override
+        public void close() throws Exception {
+            ws.stop();
+            http.stop();
+        }
+    }
+
+    final List<String> received = new CopyOnWriteArrayList<>();
+    final CompletableFuture<Closed> closed = new CompletableFuture<>();
+    private volatile Session session;
+
+    private final Listener listener = new Listener(this);
+
+    /** Public: Jetty looks the listener's methods up reflectively. */
+    public static final class Listener implements Session.Listener.AutoDemanding {
+        private final RawSocket socket;
+
+        Listener(RawSocket socket) {
+            this.socket = socket;
+        }
+
+        @Override
+        public void onWebSocketOpen(Session s) {
+            socket.session = s;
+        }
+
+        @Override
+        public void onWebSocketText(String message) {
+            socket.received.add(message);
+        }
+
+        @Override
+        public void onWebSocketClose(int statusCode, String reason, Callback callback) {
+            socket.closed.complete(new Closed(statusCode, reason));
+            callback.succeed();
+        }
+
+        @Override
+        public void onWebSocketError(Throwable cause) {
+            socket.closed.complete(new Closed(-1, String.valueOf(cause)));
+        }
+    }
+
+    /** Sends one text frame; completes when it is written. */
+    CompletableFuture<Void> send(String text) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        session.sendText(text, Callback.from(() -> done.complete(null), done::completeExceptionally));
+        return done;
+    }
+
+    boolean isOpen() {
+        Session s = session;
+        return s != null && s.isOpen();
+    }
+
+    Closed awaitClose() throws Exception {
+        return closed.get(15, TimeUnit.SECONDS);
+    }
+}
