@@ -8,6 +8,7 @@ import app.switchboard.call.CallRegistry;
 import app.switchboard.config.AppDirectories;
 import app.switchboard.config.Secrets;
 import app.switchboard.config.Settings;
+import app.switchboard.relay.HealthCheck;
 import app.switchboard.relay.RelayConfig;
 import app.switchboard.relay.RelayServer;
 import app.switchboard.console.ConsoleApp;
@@ -15,8 +16,10 @@ import app.switchboard.console.CallHistory;
 import app.switchboard.console.ConsoleContext;
 import app.switchboard.sim.DemoCallers;
 import app.switchboard.store.EventStore;
+import app.switchboard.store.StoreHealth;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Files;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -69,6 +72,7 @@ final class SwitchboardApp implements AutoCloseable {
                         app.switchboard.relay.CallTokens.loadOrCreate(dirs.data())),
                 registry);
         relay.modelName(llm::describe);
+        relay.addHealthCheck(() -> storeHealth(store));
         try {
             relay.start();
         } catch (IOException e) {
@@ -92,6 +96,37 @@ final class SwitchboardApp implements AutoCloseable {
             }
         }
         return app;
+    }
+
+    /** Free space below which the disk is reported as nearly full (the store stops at full). */
+    static final long LOW_DISK_BYTES = 256L * 1024 * 1024;
+
+    /** The call history's part of /health: its state, and the disk it writes to. */
+    static HealthCheck.Result storeHealth(EventStore store) {
+        StoreHealth h = store.health();
+        HealthCheck.Level level = switch (h.status()) {
+            case OK -> HealthCheck.Level.OK;
+            case DEGRADED -> HealthCheck.Level.DEGRADED;
+            case FAILED -> HealthCheck.Level.FAILED;
+        };
+        String reason = h.ok() ? null : withoutPaths(h.message());
+        if (level == HealthCheck.Level.OK) {
+            try {
+                long free = Files.getFileStore(store.file().getParent()).getUsableSpace();
+                if (free < LOW_DISK_BYTES) {
+                    level = HealthCheck.Level.DEGRADED;
+                    reason = String.format("the disk holding the call history has %,d MB free", free / (1024 * 1024));
+                }
+            } catch (IOException e) {
+                // the store reports a disk it cannot use itself
+            }
+        }
+        return new HealthCheck.Result("store", level, reason);
+    }
+
+    /** /health is reachable from the internet: the store's messages name local folders, which it need not. */
+    static String withoutPaths(String message) {
+        return message == null ? null : message.replaceAll("\\s*\\((?:/|[A-Za-z]:\\\\)[^)]*\\)", "");
     }
 
     private static LlmClient createLlm(Settings settings, Secrets secrets) {

@@ -2,12 +2,18 @@ package app.switchboard.relay;
 
 import app.switchboard.call.CallRegistry;
 import app.switchboard.call.RelayStatus;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Supplier;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpMethod;
@@ -52,6 +58,13 @@ public final class RelayServer implements AutoCloseable {
     private volatile String publicBase;
     private volatile TwimlFactory twiml;
     private volatile Supplier<String> modelName = () -> "";
+    private final List<HealthCheck> healthChecks = new CopyOnWriteArrayList<>();
+    private static final ObjectMapper HEALTH_JSON = new ObjectMapper();
+
+    /** Adds a part to what {@code GET /health} reports. */
+    public void addHealthCheck(HealthCheck check) {
+        healthChecks.add(check);
+    }
 
     public RelayServer(RelayConfig config, CallRegistry registry) {
         this.config = config;
@@ -207,8 +220,7 @@ public final class RelayServer implements AutoCloseable {
                         Response.writeError(request, response, callback, HttpStatus.METHOD_NOT_ALLOWED_405);
                         return true;
                     }
-                    write(response, callback, "application/json",
-                            "{\"status\":\"ok\",\"liveCalls\":" + registry.liveCalls() + "}");
+                    health(response, callback);
                 }
                 case "/twiml", "/action" -> {
                     if (!HttpMethod.POST.is(method)) {
@@ -249,6 +261,34 @@ public final class RelayServer implements AutoCloseable {
                 body = answer.twiml();
             }
             write(response, callback, "application/xml", body);
+        }
+
+        private void health(Response response, Callback callback) {
+            List<HealthCheck.Result> results = new ArrayList<>();
+            for (HealthCheck check : healthChecks) {
+                try {
+                    results.add(check.check());
+                } catch (RuntimeException e) {
+                    results.add(new HealthCheck.Result("check", HealthCheck.Level.FAILED,
+                            "a health check failed: " + e.getClass().getSimpleName()));
+                }
+            }
+            HealthCheck.Level level = HealthCheck.worst(results);
+            ObjectNode body = HEALTH_JSON.createObjectNode();
+            body.put("status", level.name().toLowerCase(Locale.ROOT));
+            body.put("liveCalls", registry.liveCalls());
+            ArrayNode checks = body.putArray("checks");
+            for (HealthCheck.Result r : results) {
+                ObjectNode c = checks.addObject();
+                c.put("name", r.name());
+                c.put("status", r.level().name().toLowerCase(Locale.ROOT));
+                if (r.reason() != null) {
+                    c.put("reason", r.reason());
+                }
+            }
+            response.setStatus(level == HealthCheck.Level.FAILED ? HttpStatus.SERVICE_UNAVAILABLE_503 : HttpStatus.OK_200);
+            response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json; charset=utf-8");
+            response.write(true, ByteBuffer.wrap(body.toString().getBytes(StandardCharsets.UTF_8)), callback);
         }
 
         private void write(Response response, Callback callback, String type, String body) {

@@ -36,6 +36,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedTransferQueue;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -83,37 +84,43 @@ public final class EventStore implements AutoCloseable {
      */
     public record Options(int bufferCapacity, int maxBatch, Duration busyTimeout, Duration retryMin,
                           Duration retryMax, boolean syncFull, Duration closeTimeout, IntSupplier retentionDays,
-                          Duration retentionInterval, Clock clock) {
+                          Duration retentionInterval, Clock clock, Duration integrityCheckLimit) {
 
         public static Options defaults() {
             return new Options(100_000, 5_000, Duration.ofMillis(100), Duration.ofMillis(100), Duration.ofSeconds(5),
-                    false, Duration.ofSeconds(5), null, Duration.ofDays(1), Clock.systemUTC());
+                    false, Duration.ofSeconds(5), null, Duration.ofDays(1), Clock.systemUTC(), Duration.ofSeconds(3));
         }
 
         public Options withRetention(IntSupplier days) {
             return new Options(bufferCapacity, maxBatch, busyTimeout, retryMin, retryMax, syncFull, closeTimeout,
-                    days, retentionInterval, clock);
+                    days, retentionInterval, clock, integrityCheckLimit);
         }
 
         public Options withBufferCapacity(int capacity) {
             return new Options(capacity, maxBatch, busyTimeout, retryMin, retryMax, syncFull, closeTimeout,
-                    retentionDays, retentionInterval, clock);
+                    retentionDays, retentionInterval, clock, integrityCheckLimit);
         }
 
         public Options withRetry(Duration min, Duration max) {
             return new Options(bufferCapacity, maxBatch, busyTimeout, min, max, syncFull, closeTimeout,
-                    retentionDays, retentionInterval, clock);
+                    retentionDays, retentionInterval, clock, integrityCheckLimit);
         }
 
         /** Sync every commit to the disk: survives power loss too, at a cost (see docs/store.md). */
         public Options withSyncFull(boolean full) {
             return new Options(bufferCapacity, maxBatch, busyTimeout, retryMin, retryMax, full, closeTimeout,
-                    retentionDays, retentionInterval, clock);
+                    retentionDays, retentionInterval, clock, integrityCheckLimit);
+        }
+
+        /** How long the integrity check at start may take before it is skipped (a very large file). */
+        public Options withIntegrityCheckLimit(Duration limit) {
+            return new Options(bufferCapacity, maxBatch, busyTimeout, retryMin, retryMax, syncFull, closeTimeout,
+                    retentionDays, retentionInterval, clock, limit);
         }
 
         public Options withClock(Clock newClock) {
             return new Options(bufferCapacity, maxBatch, busyTimeout, retryMin, retryMax, syncFull, closeTimeout,
-                    retentionDays, retentionInterval, newClock);
+                    retentionDays, retentionInterval, newClock, integrityCheckLimit);
         }
     }
 
@@ -138,6 +145,7 @@ public final class EventStore implements AutoCloseable {
     private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
     private final AtomicLong accepted = new AtomicLong();
     private final AtomicLong dropped = new AtomicLong();
+    private final AtomicLong writerRestarts = new AtomicLong();
     private final Object settledLock = new Object();
     private long settled; // guarded by settledLock: written, found already written, or dropped
     private final CopyOnWriteArrayList<Consumer<StoreHealth>> healthListeners = new CopyOnWriteArrayList<>();
@@ -170,6 +178,8 @@ public final class EventStore implements AutoCloseable {
     private long failingSinceNanos;
     private long lastExistsCheckNanos;
     private Duration retryDelay;
+    private long droppedAtLastHealthy;
+    private boolean checkedAtStart;
 
     /**
      * WAL checkpoints copy the log back into the file and sync it, which takes tens of ms. At a
@@ -316,6 +326,20 @@ public final class EventStore implements AutoCloseable {
         return result;
     }
 
+    /** Runs {@code work} on the writer between batches; package-private for fault tests. */
+    CompletableFuture<Void> runOnWriter(Runnable work) {
+        CompletableFuture<Void> result = new CompletableFuture<>();
+        submit(() -> {
+            try {
+                work.run();
+                result.complete(null);
+            } catch (RuntimeException e) {
+                result.completeExceptionally(e);
+            }
+        }, result);
+        return result;
+    }
+
     private void checkpoint() {
         if (!writing) {
             closeCheckpointDb();
@@ -416,18 +440,48 @@ public final class EventStore implements AutoCloseable {
         inbox.offer(WAKE);
     }
 
+    /**
+     * The writer never stops for good while the store is open: a failure that escapes the loop
+     * (an Error, a bug) is reported as FAILED where the console and /health look, and the loop
+     * starts again from a fresh connection after a growing pause. Events keep arriving in the
+     * bounded buffer meanwhile, so nothing grows without bound.
+     */
     private void runWriter() {
-        try {
-            writeUntilClosed();
-        } catch (Throwable fatal) {
-            // Nothing should get here; if it does, say so where the console looks instead of dying silently.
-            LOG.error("The call history writer stopped", fatal);
-            publish(new StoreHealth(StoreHealth.Status.DEGRADED, "Call history is not being saved: the writer stopped ("
-                    + fatal + "). Restart Switchboard.", pending.size() + inboxSize.get(), dropped.get(),
-                    options.clock().instant()));
-            disconnect();
-            releaseLock();
+        long pauseMillis = 100;
+        while (true) {
+            try {
+                writeUntilClosed();
+                return;
+            } catch (Throwable fatal) {
+                writerRestarts.incrementAndGet();
+                LOG.error("The call history writer failed; restarting it in {} ms", pauseMillis, fatal);
+                publish(new StoreHealth(StoreHealth.Status.FAILED, "Call history is not being saved: the writer failed ("
+                        + fatal + ") and is restarting. " + pendingText(), pending.size() + inboxSize.get(),
+                        dropped.get(), options.clock().instant()));
+                try {
+                    disconnect();
+                } catch (Throwable ignored) {
+                    db = null;
+                }
+                releaseLock();
+                if (closing) {
+                    failTasks();
+                    return;
+                }
+                try {
+                    Thread.sleep(pauseMillis);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+                pauseMillis = Math.min(pauseMillis * 2, 5_000);
+            }
         }
+    }
+
+    /** How often the writer loop failed and was restarted since the store opened. */
+    public long writerRestarts() {
+        return writerRestarts.get();
     }
 
     private void writeUntilClosed() {
@@ -598,14 +652,10 @@ public final class EventStore implements AutoCloseable {
                 }
             }
             s.execute("PRAGMA synchronous = " + (options.syncFull() ? "FULL" : "NORMAL"));
-            if (suspectDamage) {
-                try (ResultSet r = s.executeQuery("PRAGMA quick_check")) {
-                    String result = r.next() ? r.getString(1) : "";
-                    if (!"ok".equalsIgnoreCase(result)) {
-                        throw new SQLiteException("quick_check: " + result, SQLiteErrorCode.SQLITE_CORRUPT);
-                    }
-                }
+            if (suspectDamage || !checkedAtStart) {
+                quickCheck(s, suspectDamage ? null : options.integrityCheckLimit());
                 suspectDamage = false;
+                checkedAtStart = true;
             }
             Schema.migrate(c);
             try (ResultSet r = s.executeQuery("SELECT coalesce(max(id), 0) + 1 FROM events")) {
@@ -615,6 +665,45 @@ public final class EventStore implements AutoCloseable {
         } catch (SQLException | RuntimeException e) {
             closeQuietly(c);
             throw e;
+        }
+    }
+
+    /**
+     * SQLite's {@code quick_check}: finds damaged pages that nothing has read yet (a file damaged
+     * between runs would otherwise be written to, and break later). At start it is bounded by
+     * {@code limit} (interrupted past it: a huge history starts on time, unchecked, said in the
+     * log); after a damage error it runs to the end.
+     */
+    private void quickCheck(Statement s, Duration limit) throws SQLException {
+        ScheduledFuture<?> interrupt = null;
+        AtomicBoolean timedOut = new AtomicBoolean();
+        if (limit != null) {
+            interrupt = checkpointer.schedule(() -> {
+                timedOut.set(true);
+                try {
+                    s.cancel();
+                } catch (SQLException ignored) {
+                    // the check ends by itself
+                }
+            }, limit.toMillis(), TimeUnit.MILLISECONDS);
+        }
+        long started = System.nanoTime();
+        try (ResultSet r = s.executeQuery("PRAGMA quick_check")) {
+            String result = r.next() ? r.getString(1) : "";
+            if (!"ok".equalsIgnoreCase(result)) {
+                throw new SQLiteException("quick_check: " + result, SQLiteErrorCode.SQLITE_CORRUPT);
+            }
+            LOG.debug("History integrity check passed in {} ms", (System.nanoTime() - started) / 1_000_000);
+        } catch (SQLException e) {
+            if (timedOut.get() && code(e) == SQLiteErrorCode.SQLITE_INTERRUPT) {
+                LOG.warn("History integrity check stopped after {} ms (a large file); continuing unchecked", limit.toMillis());
+                return;
+            }
+            throw e;
+        } finally {
+            if (interrupt != null) {
+                interrupt.cancel(false);
+            }
         }
     }
 
@@ -660,9 +749,10 @@ public final class EventStore implements AutoCloseable {
     }
 
     private void runTasks() {
-        for (Runnable task = tasks.peek(); task != null; task = tasks.peek()) {
+        // Taken off the queue first: a task that fails beyond its own handling (an Error) must
+        // not run again when the writer restarts.
+        for (Runnable task = tasks.poll(); task != null; task = tasks.poll()) {
             task.run(); // each task completes its own future, also on failure
-            tasks.poll();
         }
     }
 
@@ -862,6 +952,7 @@ public final class EventStore implements AutoCloseable {
     }
 
     private void healthy() {
+        droppedAtLastHealthy = dropped.get();
         if (health.ok() && java.util.Objects.equals(health.message(), notice)) {
             return;
         }
@@ -889,8 +980,11 @@ public final class EventStore implements AutoCloseable {
         String message = describe(e) + " " + pendingText();
         if (!message.equals(health.message())) {
             StoreHealth.Status before = health.status();
-            publish(new StoreHealth(StoreHealth.Status.DEGRADED, message, pending.size() + inboxSize.get(), dropped.get(),
-                    before == StoreHealth.Status.DEGRADED ? health.since() : options.clock().instant()));
+            // Waiting events are only late; dropped ones are lost, which is a failure.
+            StoreHealth.Status status = dropped.get() > droppedAtLastHealthy ? StoreHealth.Status.FAILED
+                    : StoreHealth.Status.DEGRADED;
+            publish(new StoreHealth(status, message, pending.size() + inboxSize.get(), dropped.get(),
+                    before == status ? health.since() : options.clock().instant()));
             if (before == StoreHealth.Status.OK) {
                 LOG.warn("{}", message, e);
             }
