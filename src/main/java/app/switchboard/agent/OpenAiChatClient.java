@@ -91,6 +91,8 @@ public final class OpenAiChatClient implements LlmClient {
     private final ExecutorService streamThreads;
     private final OpenAIClient client;
     private final Map<String, Handle> handles = new ConcurrentHashMap<>();
+    /** Stream responses opened and not yet closed: zero once every answer has ended. */
+    private final AtomicInteger openResponses = new AtomicInteger();
 
     /**
      * @param apiKey                 sent as the bearer token; never logged
@@ -194,6 +196,11 @@ public final class OpenAiChatClient implements LlmClient {
         return new int[] {http.dispatcher().getMaxRequests(), http.dispatcher().getMaxRequestsPerHost()};
     }
 
+    /** For tests and diagnostics: stream responses not yet closed (each live answer holds one). */
+    int openResponses() {
+        return openResponses.get();
+    }
+
     @Override
     public Stream stream(Request request, Listener listener) {
         String id = UUID.randomUUID().toString();
@@ -201,6 +208,10 @@ public final class OpenAiChatClient implements LlmClient {
         handles.put(id, handle);
         try {
             handle.response = client.async().chat().completions().createStreaming(params(request, id));
+            openResponses.incrementAndGet();
+            if (handle.cancelled.get()) {
+                handle.closeResponse(); // cancelled (client closing) before the response was known
+            }
             handle.response.subscribe(new AsyncStreamResponse.Handler<ChatCompletionChunk>() {
                 @Override
                 public void onNext(ChatCompletionChunk chunk) {
@@ -319,6 +330,7 @@ public final class OpenAiChatClient implements LlmClient {
         final AtomicBoolean cancelled = new AtomicBoolean();
         final AtomicBoolean finished = new AtomicBoolean();
         final AtomicBoolean sent = new AtomicBoolean();
+        final AtomicBoolean responseClosed = new AtomicBoolean();
         final TreeMap<Long, String[]> toolCalls = new TreeMap<>();
         volatile Call call;
         volatile AsyncStreamResponse<ChatCompletionChunk> response;
@@ -368,6 +380,7 @@ public final class OpenAiChatClient implements LlmClient {
 
         void finish(Throwable error) {
             handles.remove(id);
+            closeResponse();
             if (cancelled.get() || !finished.compareAndSet(false, true)) {
                 return;
             }
@@ -397,9 +410,23 @@ public final class OpenAiChatClient implements LlmClient {
             if (c != null) {
                 c.cancel();
             }
+            closeResponse();
+        }
+
+        /**
+         * openai-java registers every stream response with a {@link java.lang.ref.Cleaner} whose
+         * action holds our handler (so this handle, its listener and the agent's turn) until the
+         * response is closed: a response that ends but is never closed is never collected.
+         */
+        void closeResponse() {
             AsyncStreamResponse<ChatCompletionChunk> r = response;
-            if (r != null) {
-                r.close();
+            if (r != null && responseClosed.compareAndSet(false, true)) {
+                openResponses.decrementAndGet();
+                try {
+                    r.close();
+                } catch (RuntimeException e) {
+                    LOG.debug("Closing a finished model stream failed", e);
+                }
             }
         }
     }
