@@ -2,27 +2,34 @@ package app.switchboard.agent;
 
 import app.switchboard.config.Secrets;
 import app.switchboard.config.Settings;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.openai.client.OpenAIClient;
 import com.openai.client.okhttp.OpenAIOkHttpClient;
 import com.openai.core.JsonValue;
 import com.openai.core.ObjectMappers;
-import com.openai.core.http.AsyncStreamResponse;
+import com.openai.core.http.HttpResponse;
 import com.openai.errors.OpenAIServiceException;
 import com.openai.errors.SseException;
 import com.openai.models.FunctionDefinition;
 import com.openai.models.FunctionParameters;
 import com.openai.models.chat.completions.ChatCompletionAssistantMessageParam;
-import com.openai.models.chat.completions.ChatCompletionChunk;
 import com.openai.models.chat.completions.ChatCompletionCreateParams;
 import com.openai.models.chat.completions.ChatCompletionFunctionTool;
 import com.openai.models.chat.completions.ChatCompletionMessageFunctionToolCall;
 import com.openai.models.chat.completions.ChatCompletionToolMessageParam;
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.io.InterruptedIOException;
 import java.net.ConnectException;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -37,6 +44,7 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import javax.net.SocketFactory;
 import okhttp3.Call;
 import okhttp3.ConnectionPool;
 import okhttp3.Dispatcher;
@@ -58,11 +66,23 @@ import org.slf4j.LoggerFactory;
  * {@code maxConcurrentStreams} requests in all and per host and a connection pool that keeps as
  * many idle connections, and hands it to openai-java ({@code OpenAIOkHttpClient.Builder.okHttpClient}).
  *
- * <p><b>Cancelling.</b> {@link AsyncStreamResponse#close()} only closes a response that has
- * arrived; a request still waiting for the server's headers would go on. Each request therefore
- * carries an internal header naming its stream; an interceptor removes it before the request
- * leaves and remembers the OkHttp {@link Call}, which {@link Stream#cancel()} cancels: the socket
- * is closed at once, at any stage.
+ * <p><b>Reading.</b> openai-java builds and sends the request and checks the answer's status
+ * ({@code withRawResponse()}); the event stream itself is read here, on {@code streamThreads},
+ * with Jackson's streaming parser. openai-java's chunk model costs ~25 µs of Kotlin reflection per
+ * chunk (jackson-module-kotlin asking each creator parameter {@code isOptional}/{@code type}), most
+ * of the client's CPU; the agent needs three fields of each chunk. Every response is closed when
+ * its answer ends, however it ends.
+ *
+ * <p><b>Cancelling.</b> Closing a response only helps once it has arrived; a request still
+ * waiting for the server's headers would go on. Each request therefore carries an internal
+ * header naming its stream; an interceptor removes it before the request leaves and remembers the
+ * OkHttp {@link Call}, which {@link Stream#cancel()} cancels: the socket is closed at once, at any
+ * stage.
+ *
+ * <p><b>Latency.</b> OkHttp does not set TCP_NODELAY, and it writes a request in 8 KiB pieces: a
+ * chat request past that size (a long system prompt, a long call) left as two writes, and Nagle
+ * held the second until the server's delayed ACK of the first, 40 ms later on every such turn.
+ * {@link NoDelaySocketFactory} turns Nagle off on every socket this client opens.
  *
  * <p><b>Faults.</b> openai-java's own retries are off (the agent decides whether a retry is safe).
  * A stream that ends without a {@code finish_reason} counts as cut. Error messages carry the HTTP
@@ -83,6 +103,8 @@ public final class OpenAiChatClient implements LlmClient {
     private final ExecutorService streamThreads;
     private final OpenAIClient client;
     private final Map<String, Handle> handles = new ConcurrentHashMap<>();
+    /** Stream responses opened and not yet closed: zero once every answer has ended. */
+    private final AtomicInteger openResponses = new AtomicInteger();
 
     /**
      * @param apiKey                 sent as the bearer token; never logged
@@ -107,6 +129,7 @@ public final class OpenAiChatClient implements LlmClient {
                 .writeTimeout(Duration.ofSeconds(10))
                 .callTimeout(Duration.ZERO)
                 .retryOnConnectionFailure(false)
+                .socketFactory(new NoDelaySocketFactory())
                 .addInterceptor(this::track)
                 .eventListenerFactory(this::events)
                 .build();
@@ -150,10 +173,6 @@ public final class OpenAiChatClient implements LlmClient {
                     ChatMessage.assistant("a", List.of(call)), ChatMessage.tool("call_0", "t"), ChatMessage.assistant("a")),
                     AgentTools.specs(List.of("en-US"))), "warm-up");
             ObjectMappers.jsonMapper().writeValueAsString(p._body());
-            ChatCompletionChunk chunk = ObjectMappers.jsonMapper().readValue("{\"id\":\"c\",\"object\":\"chat.completion.chunk\","
-                    + "\"created\":1,\"model\":\"m\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"x\",\"tool_calls\":"
-                    + "[{\"index\":0,\"id\":\"i\",\"type\":\"function\",\"function\":{\"name\":\"n\",\"arguments\":\"{}\"}}]},"
-                    + "\"finish_reason\":\"stop\"}]}", ChatCompletionChunk.class);
             Handle probe = new Handle("warm-up", new Listener() {
                 @Override
                 public void onToken(String token) {
@@ -167,7 +186,10 @@ public final class OpenAiChatClient implements LlmClient {
                 public void onError(Throwable failure) {
                 }
             });
-            probe.chunk(chunk);
+            probe.data("{\"id\":\"c\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"m\","
+                    + "\"choices\":[{\"index\":0,\"delta\":{\"content\":\"x\",\"tool_calls\":[{\"index\":0,\"id\":\"i\","
+                    + "\"type\":\"function\",\"function\":{\"name\":\"n\",\"arguments\":\"{}\"}}]},"
+                    + "\"finish_reason\":\"stop\"}]}");
             failure(com.openai.errors.RateLimitException.builder().headers(com.openai.core.http.Headers.builder().build())
                     .build());
         } catch (Exception | LinkageError e) {
@@ -185,24 +207,19 @@ public final class OpenAiChatClient implements LlmClient {
         return new int[] {http.dispatcher().getMaxRequests(), http.dispatcher().getMaxRequestsPerHost()};
     }
 
+    /** For tests and diagnostics: stream responses not yet closed (each live answer holds one). */
+    int openResponses() {
+        return openResponses.get();
+    }
+
     @Override
     public Stream stream(Request request, Listener listener) {
         String id = UUID.randomUUID().toString();
         Handle handle = new Handle(id, listener);
         handles.put(id, handle);
         try {
-            handle.response = client.async().chat().completions().createStreaming(params(request, id));
-            handle.response.subscribe(new AsyncStreamResponse.Handler<ChatCompletionChunk>() {
-                @Override
-                public void onNext(ChatCompletionChunk chunk) {
-                    handle.chunk(chunk);
-                }
-
-                @Override
-                public void onComplete(Optional<Throwable> error) {
-                    handle.finish(error.orElse(null));
-                }
-            });
+            client.async().chat().completions().withRawResponse().createStreaming(params(request, id))
+                    .whenCompleteAsync(handle::read, streamThreads);
         } catch (RuntimeException e) {
             handle.finish(e);
         }
@@ -310,9 +327,10 @@ public final class OpenAiChatClient implements LlmClient {
         final AtomicBoolean cancelled = new AtomicBoolean();
         final AtomicBoolean finished = new AtomicBoolean();
         final AtomicBoolean sent = new AtomicBoolean();
+        final AtomicBoolean responseClosed = new AtomicBoolean();
         final TreeMap<Long, String[]> toolCalls = new TreeMap<>();
         volatile Call call;
-        volatile AsyncStreamResponse<ChatCompletionChunk> response;
+        volatile HttpResponse response;
         volatile String finishReason;
 
         Handle(String id, Listener listener) {
@@ -326,39 +344,189 @@ public final class OpenAiChatClient implements LlmClient {
             }
         }
 
-        void chunk(ChatCompletionChunk chunk) {
+        /**
+         * Reads the server-sent events of an answer on a stream thread. openai-java has checked
+         * the status (an error status arrives here as its exception); the chunks are read with
+         * Jackson's streaming parser rather than openai-java's chunk model, whose Kotlin-reflection
+         * creators cost more CPU than the rest of the client together.
+         */
+        void read(HttpResponse answer, Throwable error) {
+            if (error != null) {
+                finish(error);
+                return;
+            }
+            response = answer;
+            openResponses.incrementAndGet();
+            if (cancelled.get()) {
+                closeResponse(); // cancelled while the headers were on their way
+                return;
+            }
+            try (BufferedReader in = new BufferedReader(new InputStreamReader(answer.body(), StandardCharsets.UTF_8))) {
+                StringBuilder data = new StringBuilder();
+                String event = null;
+                String line;
+                while (!cancelled.get() && (line = in.readLine()) != null) {
+                    if (line.isEmpty()) {
+                        if (data.length() > 0 && dispatch(event, data.toString())) {
+                            break;
+                        }
+                        data.setLength(0);
+                        event = null;
+                    } else if (line.startsWith("data:")) {
+                        if (data.length() > 0) {
+                            data.append('\n');
+                        }
+                        data.append(line, line.length() > 5 && line.charAt(5) == ' ' ? 6 : 5, line.length());
+                    } else if (line.startsWith("event:")) {
+                        event = line.substring(6).trim();
+                    }
+                    // ':' comments (keep-alives), id: and retry: mean nothing here
+                }
+                finish(null);
+            } catch (IOException | RuntimeException e) {
+                finish(e);
+            } finally {
+                closeResponse();
+            }
+        }
+
+        /** One event; true when the answer is over ({@code [DONE]}). */
+        private boolean dispatch(String event, String data) throws IOException {
+            if (data.equals("[DONE]")) {
+                return true;
+            }
+            if ("error".equals(event)) {
+                throw new StreamError(data);
+            }
+            data(data);
+            return false;
+        }
+
+        /** One chat-completion chunk: only choice 0's text, tool-call pieces and finish reason matter. */
+        void data(String json) throws IOException {
             if (cancelled.get() || finished.get()) {
                 return;
             }
-            for (ChatCompletionChunk.Choice choice : chunk.choices()) {
-                if (choice.index() != 0) {
-                    continue;
+            try (JsonParser p = JSON.getFactory().createParser(json)) {
+                if (p.nextToken() != JsonToken.START_OBJECT) {
+                    throw new StreamError(json);
                 }
-                ChatCompletionChunk.Choice.Delta delta = choice.delta();
-                delta.content().filter(s -> !s.isEmpty()).ifPresent(listener::onToken);
-                delta.toolCalls().ifPresent(calls -> calls.forEach(this::toolDelta));
-                choice.finishReason().ifPresent(r -> finishReason = r.asString());
+                while (p.nextToken() == JsonToken.FIELD_NAME) {
+                    String field = p.currentName();
+                    JsonToken value = p.nextToken();
+                    if (field.equals("choices") && value == JsonToken.START_ARRAY) {
+                        while (p.nextToken() == JsonToken.START_OBJECT) {
+                            choice(p);
+                        }
+                    } else if (field.equals("error") && value != JsonToken.VALUE_NULL) {
+                        throw new StreamError(json);
+                    } else {
+                        p.skipChildren();
+                    }
+                }
+            }
+        }
+
+        private void choice(JsonParser p) throws IOException {
+            long index = -1;
+            String content = null;
+            String reason = null;
+            List<long[]> order = new ArrayList<>(0);
+            List<String[]> tools = new ArrayList<>(0);
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String field = p.currentName();
+                JsonToken value = p.nextToken();
+                switch (field) {
+                    case "index" -> index = p.getLongValue();
+                    case "finish_reason" -> reason = value == JsonToken.VALUE_STRING ? p.getText() : null;
+                    case "delta" -> {
+                        if (value != JsonToken.START_OBJECT) {
+                            p.skipChildren();
+                            break;
+                        }
+                        while (p.nextToken() == JsonToken.FIELD_NAME) {
+                            String d = p.currentName();
+                            JsonToken v = p.nextToken();
+                            if (d.equals("content") && v == JsonToken.VALUE_STRING) {
+                                content = p.getText();
+                            } else if (d.equals("tool_calls") && v == JsonToken.START_ARRAY) {
+                                while (p.nextToken() == JsonToken.START_OBJECT) {
+                                    String[] call = new String[3];
+                                    long[] at = {-1};
+                                    toolCall(p, call, at);
+                                    tools.add(call);
+                                    order.add(at);
+                                }
+                            } else {
+                                p.skipChildren();
+                            }
+                        }
+                    }
+                    default -> p.skipChildren();
+                }
+            }
+            if (index != 0) {
+                return;
+            }
+            if (content != null && !content.isEmpty()) {
+                listener.onToken(content);
+            }
+            for (int i = 0; i < tools.size(); i++) {
+                toolDelta(order.get(i)[0], tools.get(i));
+            }
+            if (reason != null) {
+                finishReason = reason;
+            }
+        }
+
+        /** {index, id, function: {name, arguments}} into {id, name, arguments}; absent parts stay null. */
+        private void toolCall(JsonParser p, String[] call, long[] index) throws IOException {
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String field = p.currentName();
+                JsonToken value = p.nextToken();
+                if (field.equals("index") && value == JsonToken.VALUE_NUMBER_INT) {
+                    index[0] = p.getLongValue();
+                } else if (field.equals("id") && value == JsonToken.VALUE_STRING) {
+                    call[0] = p.getText();
+                } else if (field.equals("function") && value == JsonToken.START_OBJECT) {
+                    while (p.nextToken() == JsonToken.FIELD_NAME) {
+                        String f = p.currentName();
+                        JsonToken v = p.nextToken();
+                        if (f.equals("name") && v == JsonToken.VALUE_STRING) {
+                            call[1] = p.getText();
+                        } else if (f.equals("arguments") && v == JsonToken.VALUE_STRING) {
+                            call[2] = p.getText();
+                        } else {
+                            p.skipChildren();
+                        }
+                    }
+                } else {
+                    p.skipChildren();
+                }
             }
         }
 
         /** Tool calls stream in pieces keyed by index: id and name first, then argument fragments. */
-        private void toolDelta(ChatCompletionChunk.Choice.Delta.ToolCall delta) {
-            String[] call = toolCalls.computeIfAbsent(delta.index(), i -> new String[] {null, null, ""});
-            delta.id().ifPresent(v -> call[0] = v);
-            delta.function().ifPresent(f -> {
-                f.name().ifPresent(v -> {
-                    boolean first = call[1] == null;
-                    call[1] = v;
-                    if (first) {
-                        listener.onToolCallStarted(call[0], v);
-                    }
-                });
-                f.arguments().ifPresent(v -> call[2] = call[2] + v);
-            });
+        private void toolDelta(long index, String[] delta) {
+            String[] call = toolCalls.computeIfAbsent(index, i -> new String[] {null, null, ""});
+            if (delta[0] != null) {
+                call[0] = delta[0];
+            }
+            if (delta[1] != null) {
+                boolean first = call[1] == null;
+                call[1] = delta[1];
+                if (first) {
+                    listener.onToolCallStarted(call[0], delta[1]);
+                }
+            }
+            if (delta[2] != null) {
+                call[2] = call[2] + delta[2];
+            }
         }
 
         void finish(Throwable error) {
             handles.remove(id);
+            closeResponse();
             if (cancelled.get() || !finished.compareAndSet(false, true)) {
                 return;
             }
@@ -388,10 +556,33 @@ public final class OpenAiChatClient implements LlmClient {
             if (c != null) {
                 c.cancel();
             }
-            AsyncStreamResponse<ChatCompletionChunk> r = response;
-            if (r != null) {
-                r.close();
+            closeResponse();
+        }
+
+        /**
+         * Every answer's response is closed, whatever ended it. (With openai-java's own
+         * {@code AsyncStreamResponse}, an unclosed response was held by a {@link java.lang.ref.Cleaner}
+         * together with its handler, this handle, its listener and the agent's turn: never collected.)
+         */
+        void closeResponse() {
+            HttpResponse r = response;
+            if (r != null && responseClosed.compareAndSet(false, true)) {
+                openResponses.decrementAndGet();
+                try {
+                    r.close();
+                } catch (RuntimeException e) {
+                    LOG.debug("Closing a finished model stream failed", e);
+                }
             }
+        }
+    }
+
+    /** The server reported an error inside the event stream; the message is its JSON, cut short. */
+    static final class StreamError extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        StreamError(String data) {
+            super(data.length() > 300 ? data.substring(0, 300) + "…" : data);
         }
     }
 
@@ -427,6 +618,9 @@ public final class OpenAiChatClient implements LlmClient {
             return new LlmException("HTTP " + s.statusCode() + " (" + kind + ")" + s.code().map(c -> ": " + c).orElse(""),
                     null, retryable);
         }
+        if (t instanceof StreamError) {
+            return new LlmException("stream error: " + t.getMessage(), null);
+        }
         if (t instanceof SseException) {
             return new LlmException("stream error: " + t.getMessage(), null);
         }
@@ -454,6 +648,40 @@ public final class OpenAiChatClient implements LlmClient {
         http.connectionPool().evictAll();
         httpThreads.shutdownNow();
         streamThreads.shutdownNow();
+    }
+
+    /** Plain sockets with Nagle off; OkHttp layers TLS over them, so HTTPS gets it too. */
+    static final class NoDelaySocketFactory extends SocketFactory {
+        @Override
+        public Socket createSocket() throws IOException {
+            return noDelay(new Socket());
+        }
+
+        @Override
+        public Socket createSocket(String host, int port) throws IOException {
+            return noDelay(new Socket(host, port));
+        }
+
+        @Override
+        public Socket createSocket(String host, int port, InetAddress localHost, int localPort) throws IOException {
+            return noDelay(new Socket(host, port, localHost, localPort));
+        }
+
+        @Override
+        public Socket createSocket(InetAddress host, int port) throws IOException {
+            return noDelay(new Socket(host, port));
+        }
+
+        @Override
+        public Socket createSocket(InetAddress address, int port, InetAddress localAddress, int localPort)
+                throws IOException {
+            return noDelay(new Socket(address, port, localAddress, localPort));
+        }
+
+        private static Socket noDelay(Socket socket) throws IOException {
+            socket.setTcpNoDelay(true);
+            return socket;
+        }
     }
 
     private static ExecutorService threads(String prefix) {

@@ -3,6 +3,8 @@ package app.switchboard.call;
 import app.switchboard.protocol.InboundMessage;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -29,6 +31,24 @@ public final class CallRegistry implements CallControl, AutoCloseable {
 
     static final int MAX_ENDED_CALLS_KEPT = 200;
 
+    /**
+     * How many ended calls stay listed, for how long, and how often that is enforced. The store
+     * keeps the record; memory keeps only recent ended calls for the supervisor's list.
+     */
+    public record EndedCalls(int keep, Duration keepFor, Duration pruneEvery) {
+        public static final EndedCalls DEFAULT =
+                new EndedCalls(MAX_ENDED_CALLS_KEPT, Duration.ofHours(1), Duration.ofSeconds(5));
+
+        public EndedCalls {
+            if (keep < 0 || keepFor.isNegative() || pruneEvery.isZero() || pruneEvery.isNegative()) {
+                throw new IllegalArgumentException("keep >= 0, keepFor >= 0, pruneEvery > 0");
+            }
+        }
+    }
+
+    private record Ended(CallSession session, Instant at) {
+    }
+
     private final Map<String, CallSession> calls = new ConcurrentHashMap<>();
     private final List<Consumer<CallEvent>> listeners = new CopyOnWriteArrayList<>();
     private final ExecutorService pool;
@@ -38,18 +58,28 @@ public final class CallRegistry implements CallControl, AutoCloseable {
     private final List<String> languages;
     private final String defaultLanguage;
     private final Duration endGrace;
+    private final EndedCalls endedCalls;
     private volatile Supplier<RelayStatus> status = () -> new RelayStatus("", "", 0, "", false, "", 0);
 
     public CallRegistry(CallAgent.Factory agentFactory, List<String> languages, String defaultLanguage,
                         Duration endGrace, Clock clock) {
+        this(agentFactory, languages, defaultLanguage, endGrace, clock, EndedCalls.DEFAULT);
+    }
+
+    public CallRegistry(CallAgent.Factory agentFactory, List<String> languages, String defaultLanguage,
+                        Duration endGrace, Clock clock, EndedCalls endedCalls) {
         this.agentFactory = agentFactory;
         this.languages = List.copyOf(languages);
         this.defaultLanguage = defaultLanguage;
         this.endGrace = endGrace;
         this.clock = clock;
+        this.endedCalls = endedCalls;
         int threads = Math.max(4, Runtime.getRuntime().availableProcessors() * 2);
         this.pool = Executors.newFixedThreadPool(threads, named("call-", true));
         this.timers = Executors.newSingleThreadScheduledExecutor(named("call-timer-", true));
+        // Calls end without any new call arriving (a quiet night after a busy hour): prune on a timer.
+        long every = endedCalls.pruneEvery().toMillis();
+        timers.scheduleWithFixedDelay(this::pruneEndedCalls, every, every, TimeUnit.MILLISECONDS);
     }
 
     public CallRegistry(CallAgent.Factory agentFactory, List<String> languages, String defaultLanguage) {
@@ -65,7 +95,6 @@ public final class CallRegistry implements CallControl, AutoCloseable {
     public CallSession attach(InboundMessage.Setup setup, RelayConnection socket) {
         String callId = setup.callSid() == null || setup.callSid().isBlank()
                 ? "unknown-" + setup.sessionId() : setup.callSid();
-        forgetOldEndedCalls(); // not inside compute(): the map may not be changed from there
         CallSession session = calls.compute(callId, (id, existing) ->
                 existing != null && !existing.ended() ? existing : newSession(id));
         session.attach(setup, socket);
@@ -79,13 +108,29 @@ public final class CallRegistry implements CallControl, AutoCloseable {
 
     /**
      * Ended calls stay listed for the supervisor, but not forever: the store keeps history,
-     * memory keeps only the most recent ones.
+     * memory keeps the most recent {@link EndedCalls#keep()} ones, none older than
+     * {@link EndedCalls#keepFor()}. Each end time is read once, so sorting costs O(n log n).
      */
-    private void forgetOldEndedCalls() {
-        List<CallSession> ended = calls.values().stream().filter(CallSession::ended)
-                .sorted(Comparator.comparing((CallSession s) -> s.summary().endedAt())).toList();
-        for (int i = 0; i < ended.size() - MAX_ENDED_CALLS_KEPT; i++) {
-            calls.remove(ended.get(i).callId(), ended.get(i));
+    void pruneEndedCalls() {
+        try {
+            Instant oldest = clock.instant().minus(endedCalls.keepFor());
+            List<Ended> ended = new ArrayList<>();
+            for (CallSession s : calls.values()) {
+                Instant at = s.endedAt();
+                if (at != null) {
+                    ended.add(new Ended(s, at));
+                }
+            }
+            ended.sort(Comparator.comparing(Ended::at));
+            int excess = ended.size() - endedCalls.keep();
+            for (int i = 0; i < ended.size(); i++) {
+                Ended e = ended.get(i);
+                if (i < excess || e.at().isBefore(oldest)) {
+                    calls.remove(e.session().callId(), e.session());
+                }
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("Pruning ended calls failed; trying again at the next tick", e);
         }
     }
 

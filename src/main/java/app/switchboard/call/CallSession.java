@@ -54,6 +54,8 @@ public final class CallSession implements AgentPort {
     private volatile String to;
     private volatile Instant startedAt;
     private volatile Instant endedAt;
+    /** {@code events.size()} without walking the queue (ConcurrentLinkedQueue counts by walking). */
+    private volatile int eventCount;
 
     CallSession(String callId, SerialExecutor executor, Clock clock, Consumer<CallEvent> publisher,
                 List<String> languages, String defaultLanguage, CallAgent.Factory agentFactory) {
@@ -350,6 +352,7 @@ public final class CallSession implements AgentPort {
     public CallEvent record(EventPayload payload) {
         CallEvent event = new CallEvent(callId, nextSeq++, clock.instant(), payload);
         events.add(event);
+        eventCount++; // only the executor writes: the volatile write publishes it to snapshots
         try {
             publisher.accept(event);
         } catch (RuntimeException e) {
@@ -404,7 +407,12 @@ public final class CallSession implements AgentPort {
     }
 
     CallSummary summary() {
-        return new CallSummary(callId, from, to, state, language, startedAt, endedAt, events.size());
+        return new CallSummary(callId, from, to, state, language, startedAt, endedAt, eventCount);
+    }
+
+    /** When the call ended, or null while it lives. */
+    Instant endedAt() {
+        return endedAt;
     }
 
     boolean ended() {

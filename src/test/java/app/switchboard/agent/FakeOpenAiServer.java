@@ -109,6 +109,10 @@ public final class FakeOpenAiServer implements AutoCloseable {
     public record Stall() implements Step {
     }
 
+    /** Writes this text into the event stream as it is (events the other steps cannot shape). */
+    public record Raw(String text) implements Step {
+    }
+
     /** Aborts the connection mid-response (no clean end of the chunked body). */
     public record Cut() implements Step {
     }
@@ -260,6 +264,8 @@ public final class FakeOpenAiServer implements AutoCloseable {
                             break;
                         }
                     }
+                } else if (step instanceof Raw raw) {
+                    write(response, raw.text());
                 } else if (step instanceof Cut) {
                     callback.failed(new IOException("scripted cut"));
                     return;
