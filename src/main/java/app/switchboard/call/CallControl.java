@@ -27,6 +27,14 @@ public interface CallControl {
 
     RelayStatus status();
 
+    /**
+     * Recent outbound calls with their latest Twilio status (ringing, busy, no-answer, …),
+     * newest first. A call that was answered is also in {@link #calls()} once it reaches the relay.
+     */
+    default List<OutboundAttempt> outboundAttempts() {
+        return List.of();
+    }
+
     /** Language codes the supervisor may switch a call to. */
     List<String> languages();
 
