@@ -33,14 +33,14 @@ import org.eclipse.jetty.util.Callback;
  * {@code https://api.twilio.com/…} URLs, the Basic authentication header and the form body
  * exactly as it would for Twilio; only where the socket connects differs.
  */
-final class FakeTwilioApi implements AutoCloseable {
+public final class FakeTwilioApi implements AutoCloseable {
 
     /** One request as the server received it. */
-    record Received(String method, String path, String query, String authorization, String contentType,
+    public record Received(String method, String path, String query, String authorization, String contentType,
                     String host, String body) {
 
         /** The form body (or query) decoded; repeated names keep every value in order. */
-        Map<String, List<String>> form() {
+        public Map<String, List<String>> form() {
             return decode(body);
         }
 
@@ -48,7 +48,7 @@ final class FakeTwilioApi implements AutoCloseable {
             return decode(query);
         }
 
-        String formValue(String name) {
+        public String formValue(String name) {
             List<String> values = form().get(name);
             return values == null ? null : values.get(0);
         }
@@ -75,7 +75,7 @@ final class FakeTwilioApi implements AutoCloseable {
     private final Map<String, Deque<Reply>> replies = new LinkedHashMap<>();
     private final List<Received> received = new CopyOnWriteArrayList<>();
 
-    FakeTwilioApi() throws Exception {
+    public FakeTwilioApi() throws Exception {
         connector.setHost("127.0.0.1");
         connector.setPort(0);
         server.addConnector(connector);
@@ -99,7 +99,7 @@ final class FakeTwilioApi implements AutoCloseable {
     }
 
     /** Answers the next {@code method path} request with this status and JSON body. */
-    FakeTwilioApi reply(String method, String path, int status, String json) {
+    public FakeTwilioApi reply(String method, String path, int status, String json) {
         synchronized (replies) {
             replies.computeIfAbsent(method + " " + path, k -> new ArrayDeque<>()).add(new Reply(status, json));
         }
@@ -118,12 +118,12 @@ final class FakeTwilioApi implements AutoCloseable {
         }
     }
 
-    List<Received> received() {
+    public List<Received> received() {
         return List.copyOf(received);
     }
 
     /** The SDK's own HTTP client, its connections routed here. */
-    NetworkHttpClient httpClient() {
+    public NetworkHttpClient httpClient() {
         HttpHost fake = new HttpHost("http", "127.0.0.1", connector.getLocalPort());
         return new NetworkHttpClient(HttpClientBuilder.create()
                 .setRoutePlanner((target, context) -> new HttpRoute(fake)));

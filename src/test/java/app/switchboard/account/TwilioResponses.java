@@ -6,24 +6,24 @@ package app.switchboard.account;
  * an IncomingPhoneNumber instance, a Call created ({@code status: queued}), and the error body
  * ({@code code}, {@code message}, {@code more_info}, {@code status}).
  */
-final class TwilioResponses {
+public final class TwilioResponses {
 
     private TwilioResponses() {
     }
 
-    static String numbersPath(String accountSid) {
+    public static String numbersPath(String accountSid) {
         return "/2010-04-01/Accounts/" + accountSid + "/IncomingPhoneNumbers.json";
     }
 
-    static String numberPath(String accountSid, String numberSid) {
+    public static String numberPath(String accountSid, String numberSid) {
         return "/2010-04-01/Accounts/" + accountSid + "/IncomingPhoneNumbers/" + numberSid + ".json";
     }
 
-    static String callsPath(String accountSid) {
+    public static String callsPath(String accountSid) {
         return "/2010-04-01/Accounts/" + accountSid + "/Calls.json";
     }
 
-    static String number(String accountSid, String sid, String phone, String voiceUrl, String voiceApplicationSid) {
+    public static String number(String accountSid, String sid, String phone, String voiceUrl, String voiceApplicationSid) {
         return """
                 {
                   "account_sid": "%1$s",
@@ -56,7 +56,7 @@ final class TwilioResponses {
     }
 
     /** One page of the list; {@code nextPageUri} null on the last page. */
-    static String numbersPage(String accountSid, int page, String nextPageUri, String... numbers) {
+    public static String numbersPage(String accountSid, int page, String nextPageUri, String... numbers) {
         String uri = numbersPath(accountSid) + "?PageSize=50&Page=" + page;
         return """
                 {
@@ -73,7 +73,7 @@ final class TwilioResponses {
                 String.join(",", numbers), nextPageUri == null ? "null" : "\"" + nextPageUri + "\"", page, page * 50, uri);
     }
 
-    static String queuedCall(String accountSid, String callSid, String from, String to) {
+    public static String queuedCall(String accountSid, String callSid, String from, String to) {
         return """
                 {
                   "account_sid": "%1$s",
@@ -109,7 +109,7 @@ final class TwilioResponses {
                 }""".formatted(accountSid, callSid, from, to);
     }
 
-    static String error(int code, String message, int status) {
+    public static String error(int code, String message, int status) {
         return """
                 {"code": %d, "message": "%s", "more_info": "https://www.twilio.com/docs/errors/%d", "status": %d}"""
                 .formatted(code, message, code, status);
