@@ -3,10 +3,15 @@ package app.switchboard.account;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import app.switchboard.account.TwilioCredentials.Availability;
 import app.switchboard.config.Secrets;
+import app.switchboard.call.OutboundAttempts;
+import java.nio.file.Path;
+import java.time.Clock;
 import java.util.Map;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.api.Test;
 
 class TwilioCredentialsTest {
@@ -66,5 +71,23 @@ class TwilioCredentialsTest {
         assertFalse(shown.contains("t0ken-value"), shown);
         String secrets = Secrets.from(Map.of("TWILIO_API_SECRET", "s3cret-value-abcdef")).toString();
         assertFalse(secrets.contains("s3cret-value"), secrets);
+    }
+
+    @Test
+    void withoutAPublicUrlTheAccountSideIsUnavailableSinceTwilioCouldNotReachTheRelay(@TempDir Path dataDir) {
+        AccountAccess access = AccountAccess.open(Secrets.from(Map.of("TWILIO_ACCOUNT_SID", SID,
+                        "TWILIO_AUTH_TOKEN", "t0ken-value")), null,
+                new TwilioAccount.RelayUrls("https://127.0.0.1:8443/twiml", "https://127.0.0.1:8443/status"), dataDir,
+                new OutboundAttempts(Clock.systemUTC()));
+        assertTrue(assertInstanceOf(AccountAccess.Unavailable.class, access).reason().startsWith("Set a public URL"));
+    }
+
+    @Test
+    void withCredentialsAndAPublicUrlTheAccountIsReadyForThatAccount(@TempDir Path dataDir) {
+        AccountAccess access = AccountAccess.open(Secrets.from(Map.of("TWILIO_ACCOUNT_SID", SID,
+                        "TWILIO_AUTH_TOKEN", "t0ken-value")), "https://calls.example.test",
+                new TwilioAccount.RelayUrls("https://calls.example.test/twiml", "https://calls.example.test/status"),
+                dataDir, new OutboundAttempts(Clock.systemUTC()));
+        assertEquals(SID, assertInstanceOf(AccountAccess.Ready.class, access).account().accountSid());
     }
 }
