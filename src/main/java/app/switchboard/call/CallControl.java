@@ -35,6 +35,11 @@ public interface CallControl {
         return List.of();
     }
 
+    /** Each change to {@link #outboundAttempts()} from now on, on a relay or REST thread: return quickly. */
+    default AutoCloseable subscribeOutbound(Consumer<OutboundAttempt> listener) {
+        return () -> { };
+    }
+
     /** Language codes the supervisor may switch a call to. */
     List<String> languages();
 

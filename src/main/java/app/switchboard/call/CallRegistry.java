@@ -176,6 +176,11 @@ public final class CallRegistry implements CallControl, AutoCloseable {
     }
 
     @Override
+    public AutoCloseable subscribeOutbound(Consumer<OutboundAttempt> listener) {
+        return outbound.subscribe(listener);
+    }
+
+    @Override
     public List<String> languages() {
         return languages;
     }

@@ -139,6 +139,10 @@ class TwilioAccountFxTest {
                 javafx.scene.control.ListCell.class).stream()
                 .anyMatch(c -> c.getText() != null && c.getText().contains("+15550109876") && c.getText().endsWith("busy")));
         assertEquals(1, attempts.getItems().size());
+        // The main window's call list shows it too, below the calls.
+        await().atMost(Duration.ofSeconds(20)).until(() -> robot.lookup(".outbound-list .list-cell").queryAllAs(
+                javafx.scene.control.ListCell.class).stream()
+                .anyMatch(c -> c.getText() != null && c.getText().equals("+15550109876  \u2014  busy")));
     }
 
     @Test
