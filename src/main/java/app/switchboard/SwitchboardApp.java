@@ -1,5 +1,7 @@
 package app.switchboard;
 
+import app.switchboard.account.AccountAccess;
+import app.switchboard.account.TwilioAccount;
 import app.switchboard.agent.AgentSettings;
 import app.switchboard.agent.ConversationAgent;
 import app.switchboard.agent.LlmClient;
@@ -40,6 +42,7 @@ final class SwitchboardApp implements AutoCloseable {
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile boolean closed;
     private volatile DemoCallers demo;
+    private volatile AccountAccess account = new AccountAccess.Unavailable("the relay has not started");
 
     private SwitchboardApp(Settings settings, Secrets secrets, AppDirectories dirs, LlmClient llm,
                            CallRegistry registry, RelayServer relay, EventStore store, Settings saved) {
@@ -87,6 +90,7 @@ final class SwitchboardApp implements AutoCloseable {
             throw new IOException(e.getMessage(), e);
         }
         SwitchboardApp app = new SwitchboardApp(settings, secrets, dirs, llm, registry, relay, store, saved);
+        app.openAccount();
         if (demoCallers > 0) {
             try {
                 app.startDemoCallers(demoCallers);
@@ -129,6 +133,21 @@ final class SwitchboardApp implements AutoCloseable {
         return message == null ? null : message.replaceAll("\\s*\\((?:/|[A-Za-z]:\\\\)[^)]*\\)", "");
     }
 
+    /** The Twilio account side: used by the console; its absence is logged with the reason, never fatal. */
+    private void openAccount() {
+        try {
+            account = AccountAccess.open(secrets, settings.publicUrl,
+                    new TwilioAccount.RelayUrls(relay.twimlUrl(), relay.statusUrl()), dirs.data(), registry.outbound());
+        } catch (RuntimeException e) {
+            account = new AccountAccess.Unavailable("could not set up the Twilio REST client: " + e.getMessage());
+        }
+        if (account instanceof AccountAccess.Unavailable u) {
+            LOG.info("Twilio account features (numbers, outbound calls) unavailable: {}", u.reason());
+        } else {
+            LOG.info("Twilio account features available");
+        }
+    }
+
     private static LlmClient createLlm(Settings settings, Secrets secrets) {
         // With OPENAI_API_KEY: openai-java (OPENAI_BASE_URL, OPENAI_MODEL); without: the offline responder, said loudly.
         return OpenAiChatClient.create(secrets, settings);
@@ -150,7 +169,7 @@ final class SwitchboardApp implements AutoCloseable {
     /** Opens the console; returns when its window is closed. */
     void runConsole() {
         ConsoleApp.launch(new ConsoleContext(registry, saved, dirs, secrets, demo == null ? null : "demo", () -> { })
-                .withHistory(CallHistory.of(store)));
+                .withHistory(CallHistory.of(store)).withAccount(account));
     }
 
     /**

@@ -27,6 +27,19 @@ public interface CallControl {
 
     RelayStatus status();
 
+    /**
+     * Recent outbound calls with their latest Twilio status (ringing, busy, no-answer, …),
+     * newest first. A call that was answered is also in {@link #calls()} once it reaches the relay.
+     */
+    default List<OutboundAttempt> outboundAttempts() {
+        return List.of();
+    }
+
+    /** Each change to {@link #outboundAttempts()} from now on, on a relay or REST thread: return quickly. */
+    default AutoCloseable subscribeOutbound(Consumer<OutboundAttempt> listener) {
+        return () -> { };
+    }
+
     /** Language codes the supervisor may switch a call to. */
     List<String> languages();
 

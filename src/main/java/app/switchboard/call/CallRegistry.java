@@ -59,6 +59,7 @@ public final class CallRegistry implements CallControl, AutoCloseable {
     private final String defaultLanguage;
     private final Duration endGrace;
     private final EndedCalls endedCalls;
+    private final OutboundAttempts outbound;
     private volatile Supplier<RelayStatus> status = () -> new RelayStatus("", "", 0, "", false, "", 0);
 
     public CallRegistry(CallAgent.Factory agentFactory, List<String> languages, String defaultLanguage,
@@ -74,6 +75,7 @@ public final class CallRegistry implements CallControl, AutoCloseable {
         this.endGrace = endGrace;
         this.clock = clock;
         this.endedCalls = endedCalls;
+        this.outbound = new OutboundAttempts(clock);
         int threads = Math.max(4, Runtime.getRuntime().availableProcessors() * 2);
         this.pool = Executors.newFixedThreadPool(threads, named("call-", true));
         this.timers = Executors.newSingleThreadScheduledExecutor(named("call-timer-", true));
@@ -171,6 +173,11 @@ public final class CallRegistry implements CallControl, AutoCloseable {
         session.onActionCallback(form, outcome);
     }
 
+    /** Outbound calls placed through the account, and their status callbacks. */
+    public OutboundAttempts outbound() {
+        return outbound;
+    }
+
     public CallSession find(String callId) {
         return calls.get(callId);
     }
@@ -214,6 +221,16 @@ public final class CallRegistry implements CallControl, AutoCloseable {
     @Override
     public RelayStatus status() {
         return status.get();
+    }
+
+    @Override
+    public List<OutboundAttempt> outboundAttempts() {
+        return outbound.list();
+    }
+
+    @Override
+    public AutoCloseable subscribeOutbound(Consumer<OutboundAttempt> listener) {
+        return outbound.subscribe(listener);
     }
 
     @Override

@@ -7,7 +7,8 @@ import java.util.Map;
  * {@link #toString()} and {@link #masked} show at most the last four characters.
  */
 public record Secrets(String openAiApiKey, String openAiBaseUrl, String openAiModel,
-                      String twilioAuthToken, String twilioAccountSid, String keystorePassword) {
+                      String twilioAuthToken, String twilioAccountSid, String keystorePassword,
+                      String twilioApiKey, String twilioApiSecret) {
 
     public static Secrets fromEnvironment() {
         return from(System.getenv());
@@ -16,11 +17,13 @@ public record Secrets(String openAiApiKey, String openAiBaseUrl, String openAiMo
     public static Secrets from(Map<String, String> env) {
         return new Secrets(blank(env.get("OPENAI_API_KEY")), blank(env.get("OPENAI_BASE_URL")),
                 blank(env.get("OPENAI_MODEL")), blank(env.get("TWILIO_AUTH_TOKEN")),
-                blank(env.get("TWILIO_ACCOUNT_SID")), blank(env.get("SWITCHBOARD_KEYSTORE_PASSWORD")));
+                blank(env.get("TWILIO_ACCOUNT_SID")), blank(env.get("SWITCHBOARD_KEYSTORE_PASSWORD")),
+                blank(env.get("TWILIO_API_KEY")), blank(env.get("TWILIO_API_SECRET")));
     }
 
     public Secrets withTwilioAuthToken(String token) {
-        return new Secrets(openAiApiKey, openAiBaseUrl, openAiModel, token, twilioAccountSid, keystorePassword);
+        return new Secrets(openAiApiKey, openAiBaseUrl, openAiModel, token, twilioAccountSid, keystorePassword,
+                twilioApiKey, twilioApiSecret);
     }
 
     public boolean hasOpenAiKey() {
@@ -46,6 +49,7 @@ public record Secrets(String openAiApiKey, String openAiBaseUrl, String openAiMo
     public String toString() {
         return "Secrets[openAiApiKey=" + masked(openAiApiKey) + ", openAiBaseUrl=" + openAiBaseUrl
                 + ", openAiModel=" + openAiModel + ", twilioAuthToken=" + masked(twilioAuthToken)
-                + ", twilioAccountSid=" + twilioAccountSid + ", keystorePassword=" + masked(keystorePassword) + "]";
+                + ", twilioAccountSid=" + twilioAccountSid + ", keystorePassword=" + masked(keystorePassword)
+                + ", twilioApiKey=" + twilioApiKey + ", twilioApiSecret=" + masked(twilioApiSecret) + "]";
     }
 }

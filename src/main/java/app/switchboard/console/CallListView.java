@@ -1,9 +1,13 @@
 package app.switchboard.console;
 
+import app.switchboard.call.OutboundAttempt;
+import javafx.beans.binding.Bindings;
 import javafx.beans.value.ChangeListener;
 import javafx.css.PseudoClass;
 import javafx.fxml.FXML;
 import javafx.scene.control.Label;
+import javafx.scene.control.ListCell;
+import javafx.scene.control.ListView;
 import javafx.scene.control.TableCell;
 import javafx.scene.control.TableColumn;
 import javafx.scene.control.TableRow;
@@ -25,6 +29,8 @@ public final class CallListView extends FxmlView<VBox> {
     @FXML private TableColumn<LiveCall, String> stateColumn;
     @FXML private TableColumn<LiveCall, String> languageColumn;
     @FXML private TableColumn<LiveCall, String> latencyColumn;
+    @FXML private VBox outboundBox;
+    @FXML private ListView<OutboundAttempt> outboundList;
 
     private final CallListViewModel viewModel;
 
@@ -42,6 +48,16 @@ public final class CallListView extends FxmlView<VBox> {
         stateColumn.setCellFactory(column -> new StateCell());
         callerColumn.setCellFactory(column -> new CallerCell());
         table.setRowFactory(t -> new CallRow());
+        outboundList.setItems(viewModel.outbound());
+        outboundList.setCellFactory(list -> new ListCell<>() {
+            @Override
+            protected void updateItem(OutboundAttempt a, boolean empty) {
+                super.updateItem(a, empty);
+                setText(empty || a == null ? null : a.to() + "  \u2014  " + a.status().label());
+            }
+        });
+        outboundBox.visibleProperty().bind(Bindings.isNotEmpty(viewModel.outbound()));
+        outboundBox.managedProperty().bind(outboundBox.visibleProperty());
 
         table.getSelectionModel().selectedItemProperty().addListener((obs, old, now) -> {
             // Re-sorting briefly clears the table's selection; keep the supervisor's call.

@@ -1,20 +1,40 @@
 package app.switchboard.console;
 
+import app.switchboard.call.CallControl;
+import app.switchboard.call.OutboundAttempt;
+import java.util.concurrent.atomic.AtomicBoolean;
+import javafx.application.Platform;
 import javafx.beans.binding.Bindings;
 import javafx.beans.binding.StringBinding;
 import javafx.beans.property.ObjectProperty;
 import javafx.beans.property.SimpleObjectProperty;
+import javafx.collections.FXCollections;
 import javafx.collections.ObservableList;
 
-/** The list of calls (flagged first) and which one the supervisor selected. */
-public final class CallListViewModel {
+/**
+ * The list of calls (flagged first) and which one the supervisor selected; below it, the recent
+ * outbound calls with Twilio's latest status (ringing, busy, no-answer, …).
+ */
+public final class CallListViewModel implements AutoCloseable {
 
     private final CallBoard board;
+    private final CallControl calls;
     private final ObjectProperty<LiveCall> selected = new SimpleObjectProperty<>(this, "selected");
     private final StringBinding summary;
+    private final ObservableList<OutboundAttempt> outbound = FXCollections.observableArrayList();
+    /** Status callbacks are rare, but arrive on Jetty threads: one refresh pending at a time. */
+    private final AtomicBoolean outboundRefreshPending = new AtomicBoolean();
+    private final AutoCloseable outboundSubscription;
 
-    public CallListViewModel(CallBoard board) {
+    public CallListViewModel(CallBoard board, CallControl calls) {
         this.board = board;
+        this.calls = calls;
+        outbound.setAll(calls.outboundAttempts());
+        this.outboundSubscription = calls.subscribeOutbound(attempt -> {
+            if (outboundRefreshPending.compareAndSet(false, true)) {
+                Platform.runLater(this::refreshOutbound);
+            }
+        });
         this.summary = Bindings.createStringBinding(() -> {
             int live = board.liveCountProperty().get();
             int total = board.sortedCalls().size();
@@ -28,6 +48,25 @@ public final class CallListViewModel {
 
     public ObjectProperty<LiveCall> selectedProperty() {
         return selected;
+    }
+
+    void refreshOutbound() {
+        outboundRefreshPending.set(false);
+        outbound.setAll(calls.outboundAttempts());
+    }
+
+    /** Newest first; empty until the supervisor places a call. */
+    public ObservableList<OutboundAttempt> outbound() {
+        return outbound;
+    }
+
+    @Override
+    public void close() {
+        try {
+            outboundSubscription.close();
+        } catch (Exception ignored) {
+            // Only a listener removal.
+        }
     }
 
     /** "3 live · 1 ended" */

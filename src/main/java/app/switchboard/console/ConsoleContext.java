@@ -1,5 +1,6 @@
 package app.switchboard.console;
 
+import app.switchboard.account.AccountAccess;
 import app.switchboard.call.CallControl;
 import app.switchboard.config.AppDirectories;
 import app.switchboard.config.Secrets;
@@ -18,19 +19,25 @@ import java.util.Objects;
  * @param onClose     runs once on the FX thread when the console closes (stop the relay, etc.)
  * @param history     past calls for the History view and the store-health warning; null when
  *                    the console runs without a store (History is then unavailable)
+ * @param account     the Twilio account (numbers, outbound calls), or why it is unavailable
  */
 public record ConsoleContext(CallControl calls, Settings settings, AppDirectories directories, Secrets secrets,
-                             String titleSuffix, Runnable onClose, CallHistory history) {
+                             String titleSuffix, Runnable onClose, CallHistory history, AccountAccess account) {
 
     /** A console without call history. */
     public ConsoleContext(CallControl calls, Settings settings, AppDirectories directories, Secrets secrets,
                           String titleSuffix, Runnable onClose) {
-        this(calls, settings, directories, secrets, titleSuffix, onClose, null);
+        this(calls, settings, directories, secrets, titleSuffix, onClose, null, null);
     }
 
     /** The same console reading past calls from {@code source}. */
     public ConsoleContext withHistory(CallHistory source) {
-        return new ConsoleContext(calls, settings, directories, secrets, titleSuffix, onClose, source);
+        return new ConsoleContext(calls, settings, directories, secrets, titleSuffix, onClose, source, account);
+    }
+
+    /** The same console with the Twilio account side. */
+    public ConsoleContext withAccount(AccountAccess access) {
+        return new ConsoleContext(calls, settings, directories, secrets, titleSuffix, onClose, history, access);
     }
 
     public ConsoleContext {
@@ -38,5 +45,6 @@ public record ConsoleContext(CallControl calls, Settings settings, AppDirectorie
         settings = settings == null ? new Settings() : settings;
         secrets = secrets == null ? Secrets.from(java.util.Map.of()) : secrets;
         onClose = onClose == null ? () -> { } : onClose;
+        account = account == null ? new AccountAccess.Unavailable("not configured in this console") : account;
     }
 }

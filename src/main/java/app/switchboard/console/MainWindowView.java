@@ -37,6 +37,9 @@ public final class MainWindowView extends FxmlView<BorderPane> {
     private Runnable onQuit = () -> { };
     private Stage historyStage;
     private HistoryView history;
+    private Stage outboundStage;
+    private OutboundCallView outboundCall;
+    private PhoneNumbersView phoneNumbers;
     /** What the settings dialog edits: the launcher's settings, then whatever it last saved. */
     private app.switchboard.config.Settings settings;
 
@@ -135,6 +138,9 @@ public final class MainWindowView extends FxmlView<BorderPane> {
         SettingsViewModel editor = new SettingsViewModel(settings,
                 viewModel.context().directories(), viewModel.context().secrets());
         SettingsView view = new SettingsView(editor);
+        PhoneNumbersViewModel numbers = new PhoneNumbersViewModel(viewModel.context().account());
+        phoneNumbers = new PhoneNumbersView(numbers);
+        view.showAccount(phoneNumbers.root());
         Stage dialog = new Stage();
         dialog.setTitle("Switchboard settings");
         Window owner = root().getScene() == null ? null : root().getScene().getWindow();
@@ -142,7 +148,7 @@ public final class MainWindowView extends FxmlView<BorderPane> {
             dialog.initOwner(owner);
             dialog.initModality(Modality.WINDOW_MODAL);
         }
-        Scene scene = new Scene(view.root(), 720, 680);
+        Scene scene = new Scene(view.root(), 720, 760);
         scene.getStylesheets().addAll(root().getScene() == null ? java.util.List.of() : root().getScene().getStylesheets());
         dialog.setScene(scene);
         view.onDone(() -> {
@@ -151,7 +157,47 @@ public final class MainWindowView extends FxmlView<BorderPane> {
             }
             dialog.close();
         });
+        dialog.setOnHidden(e -> {
+            numbers.close();
+            phoneNumbers = null;
+        });
         dialog.show();
+    }
+
+    /** The "Call a number…" dialog; one at a time. */
+    @FXML
+    void openOutboundCall() {
+        if (outboundStage != null) {
+            outboundStage.toFront();
+            return;
+        }
+        OutboundCallView view = new OutboundCallView(
+                new OutboundCallViewModel(viewModel.context().account(), viewModel.context().calls()));
+        Stage stage = new Stage();
+        stage.setTitle("Switchboard — call a number");
+        Window owner = root().getScene() == null ? null : root().getScene().getWindow();
+        if (owner != null) {
+            stage.initOwner(owner);
+        }
+        Scene scene = new Scene(view.root(), 560, 460);
+        scene.getStylesheets().addAll(root().getScene() == null ? java.util.List.of() : root().getScene().getStylesheets());
+        stage.setScene(scene);
+        stage.setOnHidden(e -> {
+            view.stop();
+            outboundStage = null;
+            outboundCall = null;
+        });
+        outboundStage = stage;
+        outboundCall = view;
+        stage.show();
+    }
+
+    OutboundCallView outboundCall() {
+        return outboundCall;
+    }
+
+    PhoneNumbersView phoneNumbers() {
+        return phoneNumbers;
     }
 
     void useDarkTheme() {

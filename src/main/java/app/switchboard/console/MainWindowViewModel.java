@@ -33,7 +33,7 @@ public final class MainWindowViewModel {
     public MainWindowViewModel(ConsoleContext context, CallBoard board) {
         this.context = context;
         this.board = board;
-        this.list = new CallListViewModel(board);
+        this.list = new CallListViewModel(board, context.calls());
         this.detail = new CallDetailViewModel(context.calls());
         detail.callProperty().bind(list.selectedProperty());
         String suffix = context.titleSuffix();
@@ -61,6 +61,7 @@ public final class MainWindowViewModel {
 
     /** Stops listening to the store. */
     public void close() {
+        list.close();
         AutoCloseable subscription = healthSubscription;
         healthSubscription = null;
         if (subscription != null) {

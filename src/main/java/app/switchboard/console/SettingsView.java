@@ -7,7 +7,9 @@ import javafx.scene.control.ChoiceBox;
 import javafx.scene.control.Label;
 import javafx.scene.control.TextArea;
 import javafx.scene.control.TextField;
+import javafx.scene.Node;
 import javafx.scene.layout.BorderPane;
+import javafx.scene.layout.VBox;
 
 /** The settings dialog: fields bound to {@link SettingsViewModel}; Save checks and writes. */
 public final class SettingsView extends FxmlView<BorderPane> {
@@ -41,6 +43,7 @@ public final class SettingsView extends FxmlView<BorderPane> {
     @FXML private Label fileLabel;
     @FXML private Button saveButton;
     @FXML private Button cancelButton;
+    @FXML private VBox accountSection;
 
     private final SettingsViewModel viewModel;
     private Runnable onDone = () -> { };
@@ -78,6 +81,11 @@ public final class SettingsView extends FxmlView<BorderPane> {
         keystorePasswordLabel.setText(viewModel.keystorePasswordPresence());
         messageLabel.textProperty().bind(viewModel.messageProperty());
         fileLabel.setText(viewModel.configFile());
+    }
+
+    /** Shows the Twilio phone-number section (it acts at once; Save and Cancel do not affect it). */
+    void showAccount(Node section) {
+        accountSection.getChildren().setAll(section);
     }
 
     void onDone(Runnable action) {

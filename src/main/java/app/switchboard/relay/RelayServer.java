@@ -40,7 +40,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The relay Twilio connects to: an embedded Jetty 12 server over TLS, no servlets.
  * {@code GET /relay} (WebSocket), {@code POST /twiml} (voice webhook), {@code POST /action}
- * ({@code <Connect action>}), {@code GET /health}. With an auth token, every upgrade and
+ * ({@code <Connect action>}), {@code POST /status} (status callbacks of outbound calls),
+ * {@code GET /health}. With an auth token, every upgrade and
  * webhook must carry a valid {@code X-Twilio-Signature} over the public URL, or gets 403
  * before anything else happens.
  */
@@ -177,6 +178,11 @@ public final class RelayServer implements AutoCloseable {
         return publicBase + "/action";
     }
 
+    /** Where outbound calls send their status callbacks. */
+    public String statusUrl() {
+        return publicBase + "/status";
+    }
+
     public String fingerprint() {
         return tls.fingerprint();
     }
@@ -222,7 +228,7 @@ public final class RelayServer implements AutoCloseable {
                     }
                     health(response, callback);
                 }
-                case "/twiml", "/action" -> {
+                case "/twiml", "/action", "/status" -> {
                     if (!HttpMethod.POST.is(method)) {
                         Response.writeError(request, response, callback, HttpStatus.METHOD_NOT_ALLOWED_405);
                         return true;
@@ -244,12 +250,23 @@ public final class RelayServer implements AutoCloseable {
                 Response.writeError(request, response, callback, HttpStatus.BAD_REQUEST_400, "Unreadable form body");
                 return;
             }
-            String signed = (path.equals("/twiml") ? twimlUrl() : actionUrl()) + query(request);
+            String signed = switch (path) {
+                case "/twiml" -> twimlUrl();
+                case "/action" -> actionUrl();
+                default -> statusUrl();
+            } + query(request);
             String signature = request.getHeaders().get(TwilioSignatures.HEADER);
             if (!signatures.validWebhook(signed, form, signature)) {
                 LOG.warn("Refused {} from {}: {} signature", path, Request.getRemoteAddr(request),
                         signature == null ? "missing" : "invalid");
                 Response.writeError(request, response, callback, HttpStatus.FORBIDDEN_403, "Invalid Twilio signature");
+                return;
+            }
+            if (path.equals("/status")) {
+                // Twilio ignores the body of a status callback answer.
+                registry.outbound().statusCallback(form);
+                response.setStatus(HttpStatus.NO_CONTENT_204);
+                callback.succeeded();
                 return;
             }
             String body;

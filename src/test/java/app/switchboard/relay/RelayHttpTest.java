@@ -8,6 +8,8 @@ import app.switchboard.call.CallAgent;
 import app.switchboard.call.CallEvent;
 import app.switchboard.call.CallRegistry;
 import app.switchboard.call.EventPayload;
+import app.switchboard.call.OutboundAttempt;
+import app.switchboard.call.OutboundStatus;
 import app.switchboard.call.RecordingConnection;
 import app.switchboard.config.Settings;
 import app.switchboard.protocol.InboundMessage;
@@ -86,6 +88,41 @@ class RelayHttpTest {
         assertEquals("wss://calls.example.test/switchboard/relay", relay.relayUrl());
         assertEquals(PUBLIC + "/twiml", relay.twimlUrl());
         assertEquals(PUBLIC + "/action", relay.actionUrl());
+        assertEquals(PUBLIC + "/status", relay.statusUrl());
+    }
+
+    private static Map<String, String> statusForm(String status, int sequence) {
+        return Map.of("CallSid", "CA200", "AccountSid", "AC0123456789abcdef0123456789abcdef",
+                "From", "+15550100001", "To", "+15550109876", "Direction", "outbound-api", "CallStatus", status,
+                "CallbackSource", "call-progress-events", "SequenceNumber", Integer.toString(sequence));
+    }
+
+    @Test
+    void signedStatusCallbacksAreAcceptedAndListedAsTheOutboundAttempt() throws Exception {
+        Map<String, String> ringing = statusForm("ringing", 1);
+        assertEquals(204, post("/status", ringing, TwilioSignature.sign(TOKEN, relay.statusUrl(), ringing)).getStatus());
+        assertEquals(OutboundStatus.RINGING, registry.outboundAttempts().get(0).status());
+
+        Map<String, String> busy = statusForm("busy", 2);
+        assertEquals(204, post("/status", busy, TwilioSignature.sign(TOKEN, relay.statusUrl(), busy)).getStatus());
+        OutboundAttempt attempt = registry.outboundAttempts().get(0);
+        assertEquals(List.of("CA200", "+15550100001", "+15550109876", OutboundStatus.BUSY),
+                List.of(attempt.callSid(), attempt.from(), attempt.to(), attempt.status()));
+        assertEquals(1, registry.outboundAttempts().size());
+    }
+
+    @Test
+    void unsignedStatusCallbackIsForbiddenAndListsNothing() throws Exception {
+        assertEquals(403, post("/status", statusForm("no-answer", 3), null).getStatus());
+        assertTrue(registry.outboundAttempts().isEmpty());
+    }
+
+    @Test
+    void statusCallbackSignedWithAnotherTokenIsForbidden() throws Exception {
+        Map<String, String> failed = statusForm("failed", 3);
+        String forged = TwilioSignature.sign("someone-elses-token-0000", relay.statusUrl(), failed);
+        assertEquals(403, post("/status", failed, forged).getStatus());
+        assertTrue(registry.outboundAttempts().isEmpty());
     }
 
     @Test

@@ -1,0 +1,66 @@
+package app.switchboard.console;
+
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+import javafx.beans.property.ReadOnlyBooleanProperty;
+import javafx.beans.property.ReadOnlyBooleanWrapper;
+import javafx.concurrent.Task;
+
+/**
+ * One view model's blocking requests (Twilio's REST API): each a {@link Task} on one daemon
+ * thread this owner shuts down, so the FX thread never waits and requests never overlap.
+ * Created and used on the FX thread; results and failures arrive there.
+ */
+final class BackgroundWork implements AutoCloseable {
+
+    private final ExecutorService thread;
+    private final ReadOnlyBooleanWrapper busy = new ReadOnlyBooleanWrapper(this, "busy");
+    private int running;
+
+    BackgroundWork(String name) {
+        AtomicInteger n = new AtomicInteger();
+        this.thread = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, name + "-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    <T> Task<T> run(Supplier<T> work, Consumer<T> onSuccess, Consumer<Throwable> onFailure) {
+        Task<T> task = new Task<>() {
+            @Override
+            protected T call() {
+                return work.get();
+            }
+        };
+        running++;
+        busy.set(true);
+        task.setOnSucceeded(e -> {
+            done();
+            onSuccess.accept(task.getValue());
+        });
+        task.setOnFailed(e -> {
+            done();
+            onFailure.accept(task.getException());
+        });
+        thread.execute(task);
+        return task;
+    }
+
+    private void done() {
+        running--;
+        busy.set(running > 0);
+    }
+
+    ReadOnlyBooleanProperty busyProperty() {
+        return busy.getReadOnlyProperty();
+    }
+
+    @Override
+    public void close() {
+        thread.shutdownNow();
+    }
+}
