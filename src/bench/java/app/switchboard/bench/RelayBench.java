@@ -540,6 +540,9 @@ public final class RelayBench implements Callable<Integer> {
         double loadAfter;
         final LatencyStats firstFrame = new LatencyStats();
         final LatencyStats perToken = new LatencyStats();
+        /** Prompt → first frame of each call's first and last 20 turns: does a growing conversation slow it? */
+        final LatencyStats firstFrameEarly = new LatencyStats();
+        final LatencyStats firstFrameLate = new LatencyStats();
         /** Text frames (with text) as the caller received them, per turn key. */
         final Map<Long, List<TokenClock.Stamp>> arrivals = new HashMap<>();
 
@@ -556,7 +559,14 @@ public final class RelayBench implements Callable<Integer> {
                     continue;
                 }
                 answered++;
-                firstFrame.add(record.answer().firstNanos() - record.promptNanos());
+                long first = record.answer().firstNanos() - record.promptNanos();
+                firstFrame.add(first);
+                if (t < 20) {
+                    firstFrameEarly.add(first);
+                }
+                if (turns > 40 && t >= turns - 20) {
+                    firstFrameLate.add(first);
+                }
                 List<TokenClock.Stamp> arrived = new ArrayList<>();
                 for (SimulatedCall.Frame f : record.answer().frames()) {
                     if (!f.text().token().isEmpty()) {
@@ -612,10 +622,12 @@ public final class RelayBench implements Callable<Integer> {
         String details() {
             return String.format(Locale.ROOT,
                     "<!-- %s: wall %.1fs, relay CPU %.2fs, text frames %d, tokens paired %d (clock shared: %s), "
+                            + "prompt→first frame p50 of turns 1–20 %s ms, of the last 20 turns %s ms, "
                             + "model requests %d; errors: connect %d, script %d, unanswered %d, invalid frames %d, "
                             + "unexpected closes %d, hang-up %d, webhooks %d, model %d, relay ERROR lines %d, timed out %s; "
                             + "relay WARN lines %d, turns without a model record %d, text differing from the model's %d%s -->",
                     scenario.label(), wallNanos / 1e9, relayCpuNanos / 1e9, textFrames, perToken.count(), sharedClock,
+                    LatencyStats.fmt(firstFrameEarly.percentileMs(50)), LatencyStats.fmt(firstFrameLate.percentileMs(50)),
                     modelRequests, connectFailures.get(), scriptFailures.get(), unanswered, invalidFrames.get(),
                     unexpectedCloses.get(), hangupProblems.get(), webhookErrors.get(), modelFailures, relayErrorLines,
                     timedOut, relayWarningLines, unpairedTurns, textMismatches,
