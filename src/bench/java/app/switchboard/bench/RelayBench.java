@@ -212,6 +212,9 @@ public final class RelayBench implements Callable<Integer> {
                 }
                 report.heapAfterBytes = relay.heapAfterFullGc();
                 matchTokens(report, fetchSends(modelBase));
+                if (s.turns() > 40) {
+                    relayLatencyByTurn(dir.resolve("data").resolve("switchboard.db"), report);
+                }
             }
             report.relayErrorLines = relay.errorLines();
             report.relayWarningLines = relay.warningLines();
@@ -462,6 +465,43 @@ public final class RelayBench implements Callable<Integer> {
         }
     }
 
+    /**
+     * The relay's own view of each turn, from the {@code LATENCY} events in its store: request
+     * sent to the model → first frame written, for the first and the last 20 turns of each long
+     * call. A stall on the model connection (Nagle and delayed ACK) shows here, away from the
+     * callers' side of the noise.
+     */
+    private static void relayLatencyByTurn(Path db, Report report) throws Exception {
+        Map<String, Map<Integer, Double>> byCall = new HashMap<>();
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + db);
+             java.sql.Statement st = c.createStatement()) {
+            st.execute("PRAGMA query_only = 1");
+            try (java.sql.ResultSet r = st.executeQuery("SELECT call_id, fields FROM events WHERE kind = 'LATENCY'")) {
+                while (r.next()) {
+                    JsonNode f = JSON.readTree(r.getString(2));
+                    if (f.path("sentToFirstFrameMs").isNumber()) {
+                        byCall.computeIfAbsent(r.getString(1), k -> new HashMap<>())
+                                .put(f.path("turn").asInt(), f.path("sentToFirstFrameMs").asDouble());
+                    }
+                }
+            }
+        }
+        for (Map<Integer, Double> turns : byCall.values()) {
+            int last = turns.keySet().stream().mapToInt(Integer::intValue).max().orElse(0);
+            if (last <= 40) {
+                continue; // a warm-up call
+            }
+            turns.forEach((turn, ms) -> {
+                long nanos = (long) (ms * 1e6);
+                if (turn <= 20) {
+                    report.relaySentToFirstFrameEarly.add(nanos);
+                } else if (turn > last - 20) {
+                    report.relaySentToFirstFrameLate.add(nanos);
+                }
+            });
+        }
+    }
+
     static long key(int call, int turn) {
         return ((long) call << 20) | turn;
     }
@@ -543,6 +583,9 @@ public final class RelayBench implements Callable<Integer> {
         /** Prompt → first frame of each call's first and last 20 turns: does a growing conversation slow it? */
         final LatencyStats firstFrameEarly = new LatencyStats();
         final LatencyStats firstFrameLate = new LatencyStats();
+        /** The relay's LATENCY events: request sent → first frame written, first and last 20 turns of long calls. */
+        final LatencyStats relaySentToFirstFrameEarly = new LatencyStats();
+        final LatencyStats relaySentToFirstFrameLate = new LatencyStats();
         /** Text frames (with text) as the caller received them, per turn key. */
         final Map<Long, List<TokenClock.Stamp>> arrivals = new HashMap<>();
 
@@ -622,12 +665,15 @@ public final class RelayBench implements Callable<Integer> {
         String details() {
             return String.format(Locale.ROOT,
                     "<!-- %s: wall %.1fs, relay CPU %.2fs, text frames %d, tokens paired %d (clock shared: %s), "
-                            + "prompt→first frame p50 of turns 1–20 %s ms, of the last 20 turns %s ms, "
+                            + "prompt→first frame p50 of turns 1–20 %s ms, of the last 20 turns %s ms; "
+                            + "relay's request sent→first frame p50 (LATENCY events) of turns 1–20 %s ms, of the last 20 turns %s ms; "
                             + "model requests %d; errors: connect %d, script %d, unanswered %d, invalid frames %d, "
                             + "unexpected closes %d, hang-up %d, webhooks %d, model %d, relay ERROR lines %d, timed out %s; "
                             + "relay WARN lines %d, turns without a model record %d, text differing from the model's %d%s -->",
                     scenario.label(), wallNanos / 1e9, relayCpuNanos / 1e9, textFrames, perToken.count(), sharedClock,
                     LatencyStats.fmt(firstFrameEarly.percentileMs(50)), LatencyStats.fmt(firstFrameLate.percentileMs(50)),
+                    LatencyStats.fmt(relaySentToFirstFrameEarly.percentileMs(50)),
+                    LatencyStats.fmt(relaySentToFirstFrameLate.percentileMs(50)),
                     modelRequests, connectFailures.get(), scriptFailures.get(), unanswered, invalidFrames.get(),
                     unexpectedCloses.get(), hangupProblems.get(), webhookErrors.get(), modelFailures, relayErrorLines,
                     timedOut, relayWarningLines, unpairedTurns, textMismatches,
