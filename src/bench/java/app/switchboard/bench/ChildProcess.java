@@ -40,9 +40,14 @@ final class ChildProcess implements AutoCloseable {
     private record Waiter(Predicate<String> match, CompletableFuture<String> line) {
     }
 
+    /** A child must not outlive the benchmark, even when it is killed or a test times out. */
+    private final Thread reaper;
+
     private ChildProcess(String name, Process process) {
         this.name = name;
         this.process = process;
+        reaper = new Thread(process::destroyForcibly, name + "-reaper");
+        Runtime.getRuntime().addShutdownHook(reaper);
         pump(process.getInputStream(), "out");
         pump(process.getErrorStream(), "err");
     }
@@ -198,6 +203,11 @@ final class ChildProcess implements AutoCloseable {
 
     @Override
     public void close() {
+        try {
+            Runtime.getRuntime().removeShutdownHook(reaper);
+        } catch (IllegalStateException alreadyShuttingDown) {
+            // the hook runs anyway
+        }
         process.destroy();
         try {
             if (!process.waitFor(15, TimeUnit.SECONDS)) {
