@@ -10,13 +10,18 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.condition.EnabledOnOs;
+import org.junit.jupiter.api.condition.OS;
 import picocli.CommandLine;
 
 /**
  * Every scenario of the production-shape benchmark, tiny, through the real three processes
  * (this JVM as the callers, a model server JVM, a headless relay JVM). It checks that each runs
- * and that the counts add up, never how fast: timing is for docs/benchmarks.md.
+ * and that the counts add up, never how fast: timing is for docs/benchmarks.md. Linux only: the
+ * bench reads the relay's CPU from {@code /proc} and pairs stamps across processes on
+ * {@code CLOCK_MONOTONIC}.
  */
+@EnabledOnOs(OS.LINUX)
 class RelayBenchSmokeTest {
 
     private static final int TOKENS = 20;
