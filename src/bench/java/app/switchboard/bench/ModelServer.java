@@ -49,6 +49,9 @@ import picocli.CommandLine.Option;
  * every process on the machine), keyed by the last user message. {@code GET /bench/sends}
  * returns and forgets them; {@code GET /bench/clock} returns the clock, so a client can check
  * that it shares it.
+ *
+ * <p>Over 400 lines only because the OpenAI wire shapes (chunks, usage, completion, errors) are
+ * spelled out here, one job.
  */
 @Command(name = "switchboard-model-server", mixinStandardHelpOptions = true,
         description = "OpenAI-compatible streaming chat-completions server for benchmarks.")

@@ -39,12 +39,12 @@ class RelayBenchSmokeTest {
                 // Start-up speed, not steady state, matters for a smoke run.
                 "--relay-jvm", "-Xmx512m -XX:TieredStopAtLevel=1");
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        List<RelayBench.Report> reports = bench.execute(new PrintStream(out, true, StandardCharsets.UTF_8));
+        List<Report> reports = bench.execute(new PrintStream(out, true, StandardCharsets.UTF_8));
         String printed = out.toString(StandardCharsets.UTF_8);
 
         assertEquals(List.of("long-call 1×5", "back-to-back 3×3", "paced 5×2", "short-calls 20×1"),
                 reports.stream().map(r -> r.scenario.label()).toList(), printed);
-        for (RelayBench.Report r : reports) {
+        for (Report r : reports) {
             String why = r.scenario.label() + "\n" + printed;
             int turns = r.turnsExpected();
             assertEquals(0, r.errors(), why);
