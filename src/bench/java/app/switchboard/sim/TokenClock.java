@@ -12,10 +12,10 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * benchmark relay. The agent may hold text back and send several tokens in one frame (its
  * output guard does), so stamps are matched to arrivals by text position, not by count.
  */
-final class TokenClock {
+public final class TokenClock {
 
     /** A stamped piece of answer text. */
-    record Stamp(long nanos, String text) {
+    public record Stamp(long nanos, String text) {
     }
 
     private final Map<String, List<Stamp>> emitted = new ConcurrentHashMap<>();
@@ -47,7 +47,7 @@ final class TokenClock {
      * delivered in {@code to} minus the piece's own stamp. Both must carry the same text in the
      * same order; returns null when they do not.
      */
-    static long[] delays(List<Stamp> from, List<Stamp> to) {
+    public static long[] delays(List<Stamp> from, List<Stamp> to) {
         StringBuilder a = new StringBuilder();
         StringBuilder b = new StringBuilder();
         from.forEach(s -> a.append(s.text()));

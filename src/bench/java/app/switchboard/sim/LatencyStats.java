@@ -4,24 +4,24 @@ import java.util.Arrays;
 import java.util.Locale;
 
 /** Latency samples in nanoseconds and their percentiles (nearest rank), reported in milliseconds. */
-final class LatencyStats {
+public final class LatencyStats {
 
     private long[] samples = new long[1024];
     private int size;
 
-    synchronized void add(long nanos) {
+    public synchronized void add(long nanos) {
         if (size == samples.length) {
             samples = Arrays.copyOf(samples, size * 2);
         }
         samples[size++] = nanos;
     }
 
-    synchronized int count() {
+    public synchronized int count() {
         return size;
     }
 
     /** Percentile {@code p} (0–100] in milliseconds, nearest rank; NaN without samples. */
-    synchronized double percentileMs(double p) {
+    public synchronized double percentileMs(double p) {
         if (size == 0) {
             return Double.NaN;
         }
@@ -31,12 +31,12 @@ final class LatencyStats {
         return sorted[Math.max(0, Math.min(size - 1, rank - 1))] / 1e6;
     }
 
-    synchronized double maxMs() {
+    public synchronized double maxMs() {
         return percentileMs(100);
     }
 
     /** {@code p50 / p95 / p99 / max} in ms, for a table cell. */
-    String summary() {
+    public String summary() {
         if (count() == 0) {
             return "n/a";
         }
@@ -44,7 +44,7 @@ final class LatencyStats {
                 fmt(percentileMs(99)), fmt(maxMs()));
     }
 
-    static String fmt(double ms) {
+    public static String fmt(double ms) {
         if (Double.isNaN(ms)) {
             return "n/a";
         }

@@ -1,0 +1,221 @@
+package app.switchboard.bench;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A JVM the benchmark starts (the relay, the model server): its output is read on daemon
+ * threads so it never blocks on a full pipe, log lines at ERROR and WARN are counted, and it
+ * can be measured from outside as an operator would: CPU from {@code /proc/PID/stat}, live heap
+ * from {@code jcmd PID GC.run} then {@code GC.heap_info}.
+ */
+final class ChildProcess implements AutoCloseable {
+
+    private static final Pattern HEAP_USED = Pattern.compile("used (\\d+)([KMG])");
+    private static final long CLOCK_TICKS = clockTicks();
+
+    final String name;
+    final Process process;
+    private final List<String> lines = Collections.synchronizedList(new ArrayList<>());
+    private final List<String> problems = Collections.synchronizedList(new ArrayList<>());
+    private final AtomicInteger errors = new AtomicInteger();
+    private final AtomicInteger warnings = new AtomicInteger();
+    private final List<Waiter> waiters = new ArrayList<>();
+
+    private record Waiter(Predicate<String> match, CompletableFuture<String> line) {
+    }
+
+    /** A child must not outlive the benchmark, even when it is killed or a test times out. */
+    private final Thread reaper;
+
+    private ChildProcess(String name, Process process) {
+        this.name = name;
+        this.process = process;
+        reaper = new Thread(process::destroyForcibly, name + "-reaper");
+        Runtime.getRuntime().addShutdownHook(reaper);
+        pump(process.getInputStream(), "out");
+        pump(process.getErrorStream(), "err");
+    }
+
+    static ChildProcess start(String name, List<String> command, Map<String, String> env) throws IOException {
+        ProcessBuilder pb = new ProcessBuilder(command);
+        pb.environment().putAll(env);
+        return new ChildProcess(name, pb.start());
+    }
+
+    /** {@code java} of this JVM. */
+    static String java() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    private void pump(InputStream in, String stream) {
+        Thread t = new Thread(() -> {
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+                for (String line; (line = r.readLine()) != null; ) {
+                    onLine(line);
+                }
+            } catch (IOException ignored) {
+                // the process ended
+            }
+        }, name + "-" + stream);
+        t.setDaemon(true);
+        t.start();
+    }
+
+    private void onLine(String line) {
+        if (lines.size() < 200) {
+            lines.add(line);
+        }
+        if (line.contains(" ERROR ")) {
+            errors.incrementAndGet();
+            keepProblem(line);
+        } else if (line.contains(" WARN ")) {
+            warnings.incrementAndGet();
+            keepProblem(line);
+        }
+        synchronized (waiters) {
+            waiters.removeIf(w -> w.match().test(line) && w.line().complete(line));
+        }
+    }
+
+    private void keepProblem(String line) {
+        if (problems.size() < 20) {
+            problems.add(line);
+        }
+    }
+
+    /** Waits for the first line (from now on, or already seen) that matches. */
+    String awaitLine(Pattern pattern, long seconds) throws Exception {
+        CompletableFuture<String> found = new CompletableFuture<>();
+        synchronized (waiters) {
+            synchronized (lines) {
+                for (String l : lines) {
+                    if (pattern.matcher(l).find()) {
+                        return l;
+                    }
+                }
+            }
+            waiters.add(new Waiter(l -> pattern.matcher(l).find(), found));
+        }
+        process.onExit().thenRun(() -> found.completeExceptionally(
+                new IllegalStateException(name + " exited with " + process.exitValue() + ": " + output())));
+        return found.get(seconds, TimeUnit.SECONDS);
+    }
+
+    static Matcher match(Pattern pattern, String line) {
+        Matcher m = pattern.matcher(line);
+        if (!m.find()) {
+            throw new IllegalStateException("unexpected line: " + line);
+        }
+        return m;
+    }
+
+    String output() {
+        synchronized (lines) {
+            return String.join("\n", lines);
+        }
+    }
+
+    int errorLines() {
+        return errors.get();
+    }
+
+    int warningLines() {
+        return warnings.get();
+    }
+
+    List<String> problems() {
+        synchronized (problems) {
+            return List.copyOf(problems);
+        }
+    }
+
+    /** User plus system CPU time of the whole process so far, from {@code /proc/PID/stat}. */
+    long cpuNanos() throws IOException {
+        String stat = Files.readString(Path.of("/proc", Long.toString(process.pid()), "stat"));
+        // Fields after the command name (which may contain spaces): state is the first, utime the 12th, stime the 13th.
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]);
+        return ticks * 1_000_000_000L / CLOCK_TICKS;
+    }
+
+    /** Live heap after a full GC, in bytes, as {@code jcmd} reports it. */
+    long heapAfterFullGc() throws Exception {
+        // One jcmd (a JVM start of its own) for both commands.
+        Path commands = Files.createTempFile("bench-jcmd", ".txt");
+        String info;
+        try {
+            Files.writeString(commands, "GC.run\nGC.heap_info\n");
+            info = jcmd("-f", commands.toString());
+        } finally {
+            Files.deleteIfExists(commands);
+        }
+        info = info.substring(Math.max(0, info.indexOf("GC.heap_info")));
+        Matcher m = HEAP_USED.matcher(info);
+        if (!m.find()) {
+            throw new IllegalStateException("no heap figure in jcmd's answer: " + info);
+        }
+        long n = Long.parseLong(m.group(1));
+        return switch (m.group(2)) {
+            case "K" -> n << 10;
+            case "M" -> n << 20;
+            default -> n << 30;
+        };
+    }
+
+    private String jcmd(String... command) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+                Long.toString(process.pid())));
+        cmd.addAll(List.of(command));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
+            throw new IllegalStateException("jcmd " + String.join(" ", command) + " failed: " + out);
+        }
+        return out;
+    }
+
+    private static long clockTicks() {
+        try {
+            Process p = new ProcessBuilder("getconf", "CLK_TCK").start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.US_ASCII).strip();
+            p.waitFor(5, TimeUnit.SECONDS);
+            return Long.parseLong(out);
+        } catch (Exception e) {
+            return 100; // Linux's USER_HZ everywhere it matters
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            Runtime.getRuntime().removeShutdownHook(reaper);
+        } catch (IllegalStateException alreadyShuttingDown) {
+            // the hook runs anyway
+        }
+        process.destroy();
+        try {
+            if (!process.waitFor(15, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
+        }
+    }
+}

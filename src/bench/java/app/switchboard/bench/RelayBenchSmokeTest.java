@@ -1,0 +1,65 @@
+package app.switchboard.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.condition.EnabledOnOs;
+import org.junit.jupiter.api.condition.OS;
+import picocli.CommandLine;
+
+/**
+ * Every scenario of the production-shape benchmark, tiny, through the real three processes
+ * (this JVM as the callers, a model server JVM, a headless relay JVM). It checks that each runs
+ * and that the counts add up, never how fast: timing is for docs/benchmarks.md. Linux only: the
+ * bench reads the relay's CPU from {@code /proc} and pairs stamps across processes on
+ * {@code CLOCK_MONOTONIC}.
+ */
+@EnabledOnOs(OS.LINUX)
+class RelayBenchSmokeTest {
+
+    private static final int TOKENS = 20;
+
+    @Test
+    @Timeout(value = 300, unit = TimeUnit.SECONDS) // well under a minute on a quiet 2-core machine
+    void everyScenarioRunsTinyAndEveryTurnIsAnsweredAndCounted() throws Exception {
+        RelayBench bench = new RelayBench();
+        new CommandLine(bench).parseArgs(
+                "--long-turns", "5", "--prompt-kb", "10",
+                "--b2b-calls", "3", "--b2b-turns", "3",
+                "--paced-calls", "5", "--paced-turns", "2", "--paced-tokens-per-second", "30",
+                "--short-calls", "20", "--short-concurrency", "2",
+                "--tokens", Integer.toString(TOKENS), "--warmup-calls", "0", "--ramp-seconds", "0.2",
+                // Start-up speed, not steady state, matters for a smoke run.
+                "--relay-jvm", "-Xmx512m -XX:TieredStopAtLevel=1");
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        List<Report> reports = bench.execute(new PrintStream(out, true, StandardCharsets.UTF_8));
+        String printed = out.toString(StandardCharsets.UTF_8);
+
+        assertEquals(List.of("long-call 1×5", "back-to-back 3×3", "paced 5×2", "short-calls 20×1"),
+                reports.stream().map(r -> r.scenario.label()).toList(), printed);
+        for (Report r : reports) {
+            String why = r.scenario.label() + "\n" + printed;
+            int turns = r.turnsExpected();
+            assertEquals(0, r.errors(), why);
+            assertEquals(turns, r.answered, why);
+            assertEquals(turns, r.firstFrame.count(), why);
+            assertEquals(turns, r.modelRequests, "one model request per turn: " + why);
+            assertEquals(0, r.unpairedTurns, why);
+            assertEquals(0, r.textMismatches, "the caller heard exactly the model's text: " + why);
+            assertTrue(r.sharedClock, "the model server's clock is this JVM's (Linux CLOCK_MONOTONIC)");
+            assertEquals(turns * TOKENS, r.perToken.count(), "every token paired with its arrival: " + why);
+            assertTrue(r.textFrames > 0 && r.textFrames <= turns * (long) TOKENS, "at most one frame per token: " + why);
+            assertTrue(r.relayCpuNanos > 0, "relay CPU read from /proc: " + why);
+            assertTrue(r.heapBeforeBytes > 0 && r.heapAfterBytes > 0, "relay heap read with jcmd: " + why);
+            assertEquals(r.scenario.holdOpen(), r.heapOpenBytes > 0, why);
+            assertTrue(printed.contains("| " + r.scenario.label() + " | " + turns + "/" + turns + " | 0 |"), printed);
+        }
+    }
+}

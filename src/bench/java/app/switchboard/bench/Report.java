@@ -1,0 +1,149 @@
+package app.switchboard.bench;
+
+import app.switchboard.sim.CallerScript;
+import app.switchboard.sim.LatencyStats;
+import app.switchboard.sim.SimulatedCall;
+import app.switchboard.sim.TokenClock;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** One scenario's numbers. */
+final class Report {
+    static final String HEADER = "| scenario | turns answered | errors | prompt→first frame ms p50/p95/p99 "
+            + "| per-token added ms p50/p95/p99 | text frames/s | relay CPU ms per turn "
+            + "| relay heap after full GC MB: before / calls open / all ended | load avg |\n"
+            + "|---|---:|---:|---|---|---:|---:|---|---|";
+
+    final RelayBench.Scenario scenario;
+    final AtomicInteger connectFailures = new AtomicInteger();
+    final AtomicInteger scriptFailures = new AtomicInteger();
+    final AtomicInteger invalidFrames = new AtomicInteger();
+    final AtomicInteger unexpectedCloses = new AtomicInteger();
+    final AtomicInteger hangupProblems = new AtomicInteger();
+    final AtomicInteger webhookErrors = new AtomicInteger();
+    int answered;
+    int unanswered;
+    long textFrames;
+    boolean timedOut;
+    long wallNanos;
+    long relayCpuNanos;
+    long heapBeforeBytes;
+    long heapOpenBytes = -1;
+    long heapAfterBytes;
+    long modelRequests;
+    long modelFailures;
+    int relayErrorLines;
+    int relayWarningLines;
+    List<String> relayProblems = List.of();
+    int unpairedTurns;
+    int textMismatches;
+    boolean sharedClock;
+    double loadBefore;
+    double loadAfter;
+    final LatencyStats firstFrame = new LatencyStats();
+    final LatencyStats perToken = new LatencyStats();
+    /** Prompt → first frame of each call's first and last 20 turns: does a growing conversation slow it? */
+    final LatencyStats firstFrameEarly = new LatencyStats();
+    final LatencyStats firstFrameLate = new LatencyStats();
+    /** The relay's LATENCY events: request sent → first frame written, first and last 20 turns of long calls. */
+    final LatencyStats relaySentToFirstFrameEarly = new LatencyStats();
+    final LatencyStats relaySentToFirstFrameLate = new LatencyStats();
+    /** Text frames (with text) as the caller received them, per turn key. */
+    final Map<Long, List<TokenClock.Stamp>> arrivals = new HashMap<>();
+
+    Report(RelayBench.Scenario scenario) {
+        this.scenario = scenario;
+    }
+
+    synchronized void add(int call, List<CallerScript.TurnRecord> records, int turns) {
+        int t = 0;
+        for (CallerScript.TurnRecord record : records) {
+            if (record.answer() == null) {
+                unanswered++;
+                t++;
+                continue;
+            }
+            answered++;
+            long first = record.answer().firstNanos() - record.promptNanos();
+            firstFrame.add(first);
+            if (t < 20) {
+                firstFrameEarly.add(first);
+            }
+            if (turns > 40 && t >= turns - 20) {
+                firstFrameLate.add(first);
+            }
+            List<TokenClock.Stamp> arrived = new ArrayList<>();
+            for (SimulatedCall.Frame f : record.answer().frames()) {
+                if (!f.text().token().isEmpty()) {
+                    arrived.add(new TokenClock.Stamp(f.nanos(), f.text().token()));
+                }
+            }
+            textFrames += arrived.size();
+            if (scenario.calls() * (long) turns <= 100_000) {
+                arrivals.put(RelayBench.key(call, t), arrived);
+            }
+            t++;
+        }
+        unanswered += Math.max(0, turns - records.size());
+    }
+
+    int errors() {
+        return connectFailures.get() + scriptFailures.get() + unanswered + invalidFrames.get()
+                + unexpectedCloses.get() + hangupProblems.get() + webhookErrors.get() + (int) modelFailures
+                + relayErrorLines + (timedOut ? 1 : 0);
+    }
+
+    int turnsExpected() {
+        return scenario.calls() * scenario.turns();
+    }
+
+    double relayCpuMsPerTurn() {
+        return answered == 0 ? Double.NaN : relayCpuNanos / 1e6 / answered;
+    }
+
+    double framesPerSecond() {
+        return wallNanos == 0 ? 0 : textFrames / (wallNanos / 1e9);
+    }
+
+    private static String three(LatencyStats s) {
+        if (s.count() == 0) {
+            return "n/a";
+        }
+        return LatencyStats.fmt(s.percentileMs(50)) + " / " + LatencyStats.fmt(s.percentileMs(95)) + " / "
+                + LatencyStats.fmt(s.percentileMs(99));
+    }
+
+    private static String mb(long bytes) {
+        return bytes < 0 ? "–" : String.format(Locale.ROOT, "%.1f", bytes / 1048576.0);
+    }
+
+    String row() {
+        return String.format(Locale.ROOT, "| %s | %d/%d | %d | %s | %s | %.0f | %.2f | %s / %s / %s | %.1f→%.1f |",
+                scenario.label(), answered, turnsExpected(), errors(), three(firstFrame), three(perToken),
+                framesPerSecond(), relayCpuMsPerTurn(), mb(heapBeforeBytes), mb(heapOpenBytes),
+                mb(heapAfterBytes), loadBefore, loadAfter);
+    }
+
+    String details() {
+        return String.format(Locale.ROOT,
+                "<!-- %s: wall %.1fs, relay CPU %.2fs, text frames %d, tokens paired %d (clock shared: %s), "
+                        + "prompt→first frame p50 of turns 1–20 %s ms, of the last 20 turns %s ms; "
+                        + "relay's request sent→first frame p50 (LATENCY events) of turns 1–20 %s ms, of the last 20 turns %s ms; "
+                        + "model requests %d; errors: connect %d, script %d, unanswered %d, invalid frames %d, "
+                        + "unexpected closes %d, hang-up %d, webhooks %d, model %d, relay ERROR lines %d, timed out %s; "
+                        + "relay WARN lines %d, turns without a model record %d, text differing from the model's %d%s -->",
+                scenario.label(), wallNanos / 1e9, relayCpuNanos / 1e9, textFrames, perToken.count(), sharedClock,
+                LatencyStats.fmt(firstFrameEarly.percentileMs(50)), LatencyStats.fmt(firstFrameLate.percentileMs(50)),
+                LatencyStats.fmt(relaySentToFirstFrameEarly.percentileMs(50)),
+                LatencyStats.fmt(relaySentToFirstFrameLate.percentileMs(50)),
+                modelRequests, connectFailures.get(), scriptFailures.get(), unanswered, invalidFrames.get(),
+                unexpectedCloses.get(), hangupProblems.get(), webhookErrors.get(), modelFailures, relayErrorLines,
+                timedOut, relayWarningLines, unpairedTurns, textMismatches,
+                relayProblems.isEmpty() ? "" : "; first relay problems: " + relayProblems.subList(0, Math.min(3,
+                        relayProblems.size())));
+    }
+}
