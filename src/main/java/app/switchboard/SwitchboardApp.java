@@ -14,11 +14,12 @@ import app.switchboard.relay.HealthCheck;
 import app.switchboard.relay.RelayConfig;
 import app.switchboard.relay.RelayServer;
 import app.switchboard.console.ConsoleApp;
-import app.switchboard.console.CallHistory;
+import app.switchboard.history.CallHistory;
 import app.switchboard.console.ConsoleContext;
 import app.switchboard.sim.DemoCallers;
 import app.switchboard.store.EventStore;
-import app.switchboard.store.StoreHealth;
+import app.switchboard.store.StoreCallHistory;
+import app.switchboard.history.StoreHealth;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -169,7 +170,7 @@ final class SwitchboardApp implements AutoCloseable {
     /** Opens the console; returns when its window is closed. */
     void runConsole() {
         ConsoleApp.launch(new ConsoleContext(registry, saved, dirs, secrets, demo == null ? null : "demo", () -> { })
-                .withHistory(CallHistory.of(store)).withAccount(account));
+                .withHistory(new StoreCallHistory(store)).withAccount(account));
     }
 
     /**

@@ -54,7 +54,7 @@ class ConsoleShutdownTest {
         drain.start();
         Path db = dataDir.resolve("data").resolve("demo").resolve(EventStore.FILE_NAME);
         try {
-            await().atMost(Duration.ofSeconds(60)).until(() -> Files.exists(db) && liveCalls(db) >= 2);
+            await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> Files.exists(db) && liveCalls(db) >= 2);
             app.destroy(); // SIGTERM
             assertTrue(app.waitFor(20, TimeUnit.SECONDS), "the app exits within a bounded time after SIGTERM");
         } finally {

@@ -345,6 +345,7 @@ public final class RelayBench implements Callable<Integer> {
                 .signedUrl(target.signedUrl())
                 .authToken(target.authToken())
                 .action(target.actionPostUrl(), target.actionSignedUrl())
+                .voiceWebhookBesideAction() // as Twilio: the TwiML first, its per-call token in setup
                 .timeout(Duration.ofSeconds(30))
                 .from(String.format("+1555%07d", index % 10_000_000))
                 .build();

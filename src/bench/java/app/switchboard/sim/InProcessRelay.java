@@ -5,7 +5,7 @@ import app.switchboard.agent.ConversationAgent;
 import app.switchboard.agent.LlmClient;
 import app.switchboard.agent.OfflineResponder;
 import app.switchboard.call.CallRegistry;
-import app.switchboard.call.EventPayload;
+import app.switchboard.call.SentFrames;
 import app.switchboard.config.Settings;
 import app.switchboard.protocol.OutboundMessage;
 import app.switchboard.protocol.ProtocolCodec;
@@ -36,9 +36,10 @@ final class InProcessRelay implements AutoCloseable {
         registry = new CallRegistry(port -> new ConversationAgent(port, stamped(responder, port.callId()), agent),
                 settings.languageCodes(), "en-US");
         subscription = registry.subscribe(event -> {
-            if (event.payload() instanceof EventPayload.FrameSent sent && "text".equals(sent.type())) {
+            String frame = SentFrames.frameOf(event.payload());
+            if (frame != null && frame.contains("\"type\":\"text\"")) {
                 long now = System.nanoTime();
-                OutboundMessage message = ProtocolCodec.decodeOutbound(sent.frame());
+                OutboundMessage message = ProtocolCodec.decodeOutbound(frame);
                 String token = ((OutboundMessage.Text) message).token();
                 if (!token.isEmpty()) {
                     clock.written(event.callId(), now, token);

@@ -47,10 +47,8 @@ public record AgentSettings(
 
     public static AgentSettings defaults() {
         return new AgentSettings(
-                "You are the friendly phone assistant of Acme Telecom. Answer briefly, in plain spoken "
-                        + "sentences without lists or markup. Help with bills, payments, opening hours and "
-                        + "account questions; for anything else, offer to hand the caller to a person.",
-                "Sorry, I am having trouble right now. Please give me a moment, or ask again.",
+                Settings.DEFAULT_SYSTEM_PROMPT,
+                Settings.DEFAULT_FALLBACK_SENTENCE,
                 Duration.ofSeconds(4),
                 Duration.ofMillis(1500),
                 1200);

@@ -374,9 +374,7 @@ public final class ConversationAgent implements CallAgent {
             return;
         }
         turn.sent.append(text);
-        port.record(new EventPayload.AgentToken(turn.number, text));
-        // Preemptible, so a supervisor's words cut the agent's speech (protocol.md §3.1).
-        if (port.send(new OutboundMessage.Text(text, false, null, null, true)) && turn.firstFrameNanos == 0) {
+        if (port.sendAgentToken(turn.number, text) && turn.firstFrameNanos == 0) {
             turn.firstFrameNanos = System.nanoTime();
             port.setState(CallState.AI_SPEAKING);
         }

@@ -19,6 +19,13 @@ public interface AgentPort {
     CallEvent record(EventPayload payload);
 
     /**
+     * Records one {@code AGENT_TOKEN} and sends the token as one preemptible {@code text} frame
+     * ({@link SentFrames#agentTokenFrame}); no {@code FRAME_SENT} is recorded for it, so a token
+     * costs one event. Returns false (and records why) when it could not be sent.
+     */
+    boolean sendAgentToken(long turn, String token);
+
+    /**
      * Ends the relay session with {@code handoffData} for the action webhook. The call's own
      * implementation also marks the end as requested and closes the agent.
      */

@@ -34,7 +34,12 @@ public final class CallSession implements AgentPort {
     private final Consumer<CallEvent> publisher;
     private final List<String> languages;
     private final CallAgent agent;
+    /**
+     * The newest events only, for a console that opens the call: the store is the record. A
+     * long call (hours of tokens) keeps the same memory as a short one.
+     */
     private final Queue<CallEvent> events = new ConcurrentLinkedQueue<>();
+    static final int EVENT_WINDOW = 2_000;
     private final Attention attention = new Attention();
 
     // Confined to the executor.
@@ -339,13 +344,30 @@ public final class CallSession implements AgentPort {
         }
         String frame = ProtocolCodec.encode(message);
         record(new EventPayload.FrameSent(message.type(), frame));
+        write(message, frame);
+        return true;
+    }
+
+    @Override
+    public boolean sendAgentToken(long turn, String token) {
+        OutboundMessage.Text message = SentFrames.agentTokenFrame(token);
+        // One event per token: the AGENT_TOKEN record is also the record of its frame.
+        record(new EventPayload.AgentToken(turn, token));
+        if (connection == null || !connection.isOpen()) {
+            record(new EventPayload.SendFailed(message.type(), "no open relay session"));
+            return false;
+        }
+        write(message, ProtocolCodec.encode(message));
+        return true;
+    }
+
+    private void write(OutboundMessage message, String frame) {
         connection.sendText(frame, failure -> {
             if (failure != null) {
                 executor.execute(() -> record(new EventPayload.SendFailed(message.type(),
                         String.valueOf(failure.getMessage()))));
             }
         });
-        return true;
     }
 
     @Override
@@ -353,6 +375,9 @@ public final class CallSession implements AgentPort {
         CallEvent event = new CallEvent(callId, nextSeq++, clock.instant(), payload);
         events.add(event);
         eventCount++; // only the executor writes: the volatile write publishes it to snapshots
+        if (eventCount > EVENT_WINDOW) {
+            events.poll();
+        }
         try {
             publisher.accept(event);
         } catch (RuntimeException e) {
@@ -402,6 +427,7 @@ public final class CallSession implements AgentPort {
 
     // ---- snapshots (any thread) ----
 
+    /** The call's newest events (at most {@link #EVENT_WINDOW}), oldest first. */
     List<CallEvent> events() {
         return new ArrayList<>(events);
     }

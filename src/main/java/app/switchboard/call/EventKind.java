@@ -25,14 +25,17 @@ public enum EventKind {
     MALFORMED_FRAME,
     /** An inbound frame larger than the configured limit; the socket was closed. */
     FRAME_TOO_LARGE,
-    /** Any frame the app wrote to the socket, verbatim. */
+    /** A frame the app wrote to the socket, verbatim (agent tokens' frames: see AGENT_TOKEN). */
     FRAME_SENT,
     /** An outbound message refused before reaching the wire, or a send that failed. */
     SEND_FAILED,
     STATE_CHANGED,
     /** The agent started answering a caller turn. */
     TURN_STARTED,
-    /** A token of the agent's answer (also sent as a text frame unless the supervisor holds the call). */
+    /**
+     * A token of the agent's answer, sent as one preemptible text frame. It is also the record of
+     * that frame (no FRAME_SENT follows it; {@link SentFrames#frameOf} rebuilds the frame).
+     */
     AGENT_TOKEN,
     /** The agent's answer finished; fields hold the full text. */
     TURN_COMPLETED,

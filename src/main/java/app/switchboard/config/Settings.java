@@ -34,12 +34,21 @@ public final class Settings {
     public String certificate;
     public String privateKey;
 
+    /** The agent's persona until the user writes their own (the agent's defaults read these too). */
+    public static final String DEFAULT_SYSTEM_PROMPT =
+            "You are the friendly phone assistant of Acme Telecom. Answer briefly, in plain spoken "
+                    + "sentences without lists or markup. Help with bills, payments, opening hours and "
+                    + "account questions; for anything else, offer to hand the caller to a person.";
+    /** What the caller hears when the model fails or stays silent. */
+    public static final String DEFAULT_FALLBACK_SENTENCE =
+            "Sorry, I am having trouble right now. Please give me a moment, or ask again.";
+
     /** Model name; OPENAI_MODEL overrides it. */
     public String model = "gpt-4o-mini";
     /** OpenAI-compatible base URL; OPENAI_BASE_URL overrides it. */
     public String baseUrl;
-    public String systemPrompt = app.switchboard.agent.AgentSettings.defaults().systemPrompt();
-    public String fallbackSentence = app.switchboard.agent.AgentSettings.defaults().fallbackSentence();
+    public String systemPrompt = DEFAULT_SYSTEM_PROMPT;
+    public String fallbackSentence = DEFAULT_FALLBACK_SENTENCE;
     /** The human the agent or supervisor hands calls to (E.164); none: a goodbye and hang up. */
     public String handoffNumber;
     public String goodbyeMessage = "Thank you for calling. Goodbye.";

@@ -1,5 +1,6 @@
 package app.switchboard.console;
 
+import app.switchboard.history.CallHistory;
 import app.switchboard.account.AccountAccess;
 import app.switchboard.call.CallControl;
 import app.switchboard.config.AppDirectories;

@@ -1,8 +1,8 @@
 package app.switchboard.console;
 
-import app.switchboard.store.AuditEntry;
-import app.switchboard.store.CallRecord;
-import app.switchboard.store.ExportFormat;
+import app.switchboard.history.AuditEntry;
+import app.switchboard.history.CallRecord;
+import app.switchboard.history.ExportFormat;
 import java.io.File;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -1,11 +1,13 @@
 package app.switchboard.console;
 
+import app.switchboard.history.ExportProgress;
+import app.switchboard.history.CallHistory;
 import app.switchboard.call.CallEvent;
-import app.switchboard.store.AuditEntry;
-import app.switchboard.store.CallPage;
-import app.switchboard.store.CallRecord;
-import app.switchboard.store.ExportFormat;
-import app.switchboard.store.HistoryQuery;
+import app.switchboard.history.AuditEntry;
+import app.switchboard.history.CallPage;
+import app.switchboard.history.CallRecord;
+import app.switchboard.history.ExportFormat;
+import app.switchboard.history.HistoryQuery;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -265,7 +267,7 @@ public final class HistoryViewModel implements AutoCloseable {
     }
 
     private interface ExportWork {
-        long run(app.switchboard.store.ExportProgress progress);
+        long run(app.switchboard.history.ExportProgress progress);
     }
 
     private Task<Long> startExport(String what, Path target, ExportWork work) {

@@ -1,7 +1,7 @@
 package app.switchboard.console;
 
 import app.switchboard.call.RelayStatus;
-import app.switchboard.store.StoreHealth;
+import app.switchboard.history.StoreHealth;
 import javafx.application.Platform;
 import javafx.beans.property.ReadOnlyBooleanProperty;
 import javafx.beans.property.ReadOnlyBooleanWrapper;

@@ -1,5 +1,6 @@
 package app.switchboard.store;
 
+import app.switchboard.history.CallRecord;
 import app.switchboard.call.CallEvent;
 import app.switchboard.call.EventPayload;
 import java.sql.ResultSet;

@@ -1,5 +1,12 @@
 package app.switchboard.store;
 
+import app.switchboard.history.AuditEntry;
+import app.switchboard.history.CallPage;
+import app.switchboard.history.CallRecord;
+import app.switchboard.history.ExportFormat;
+import app.switchboard.history.ExportProgress;
+import app.switchboard.history.HistoryQuery;
+import app.switchboard.history.StoreHealth;
 import app.switchboard.call.CallControl;
 import app.switchboard.call.CallEvent;
 import app.switchboard.call.EventPayload;
@@ -36,7 +43,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedTransferQueue;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -675,17 +681,20 @@ public final class EventStore implements AutoCloseable {
      * log); after a damage error it runs to the end.
      */
     private void quickCheck(Statement s, Duration limit) throws SQLException {
-        ScheduledFuture<?> interrupt = null;
+        AtomicBoolean finished = new AtomicBoolean();
         AtomicBoolean timedOut = new AtomicBoolean();
         if (limit != null) {
-            interrupt = checkpointer.schedule(() -> {
-                timedOut.set(true);
-                try {
-                    s.cancel();
-                } catch (SQLException ignored) {
-                    // the check ends by itself
+            // Not on the store's own executors: the store may be closing while it opens.
+            CompletableFuture.delayedExecutor(limit.toMillis(), TimeUnit.MILLISECONDS).execute(() -> {
+                if (!finished.get()) {
+                    timedOut.set(true);
+                    try {
+                        s.cancel();
+                    } catch (SQLException ignored) {
+                        // the check ends by itself
+                    }
                 }
-            }, limit.toMillis(), TimeUnit.MILLISECONDS);
+            });
         }
         long started = System.nanoTime();
         try (ResultSet r = s.executeQuery("PRAGMA quick_check")) {
@@ -701,9 +710,7 @@ public final class EventStore implements AutoCloseable {
             }
             throw e;
         } finally {
-            if (interrupt != null) {
-                interrupt.cancel(false);
-            }
+            finished.set(true);
         }
     }
 

@@ -1,5 +1,8 @@
 package app.switchboard.store;
 
+import app.switchboard.history.CallRecord;
+import app.switchboard.history.ExportFormat;
+import app.switchboard.history.ExportProgress;
 import app.switchboard.call.EventPayloadJson;
 import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonGenerator;

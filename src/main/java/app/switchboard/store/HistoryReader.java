@@ -1,5 +1,11 @@
 package app.switchboard.store;
 
+import app.switchboard.history.AuditEntry;
+import app.switchboard.history.CallPage;
+import app.switchboard.history.CallRecord;
+import app.switchboard.history.ExportFormat;
+import app.switchboard.history.ExportProgress;
+import app.switchboard.history.HistoryQuery;
 import app.switchboard.call.CallEvent;
 import app.switchboard.call.EventPayload;
 import app.switchboard.call.EventPayloadJson;

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import app.switchboard.config.AppDirectories;
 import app.switchboard.config.Settings;
-import app.switchboard.store.AuditEntry;
+import app.switchboard.history.AuditEntry;
 import app.switchboard.store.EventStore;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,5 +1,10 @@
 package app.switchboard.console;
 
+import app.switchboard.history.CallPage;
+import app.switchboard.history.ExportProgress;
+import app.switchboard.history.HistoryQuery;
+import app.switchboard.history.StoreHealth;
+import app.switchboard.history.CallHistory;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -7,9 +12,9 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import app.switchboard.call.EventKind;
-import app.switchboard.store.AuditEntry;
-import app.switchboard.store.CallRecord;
-import app.switchboard.store.ExportFormat;
+import app.switchboard.history.AuditEntry;
+import app.switchboard.history.CallRecord;
+import app.switchboard.history.ExportFormat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.charset.StandardCharsets;
@@ -226,9 +231,11 @@ class HistoryViewModelTest {
     void cancellingAnExportStopsItAndLeavesNoFile() throws Exception {
         recorded.record("CA004", "+15550000004", "where is my refund");
         recorded.record("CA005", "+15550000005", "please update my address");
+        recorded.record("CA006", "+15550000006", "can I pay by card");
+        recorded.record("CA007", "+15550000007", "what are your opening hours");
         recorded.flushed();
         long events = 0;
-        for (String id : List.of("CA001", "CA002", "CA003", "CA004", "CA005")) {
+        for (String id : List.of("CA001", "CA002", "CA003", "CA004", "CA005", "CA006", "CA007")) {
             events += recorded.store.call(id).orElseThrow().eventCount();
         }
         assertTrue(events > 600, "enough events for the store to look at the interrupt twice: " + events);
@@ -237,18 +244,18 @@ class HistoryViewModelTest {
         CallHistory real = recorded.history();
         CountDownLatch reached = new CountDownLatch(1);
         CallHistory gated = new CallHistory() {
-            @Override public app.switchboard.store.CallPage page(app.switchboard.store.HistoryQuery q) { return real.page(q); }
+            @Override public app.switchboard.history.CallPage page(app.switchboard.history.HistoryQuery q) { return real.page(q); }
             @Override public List<app.switchboard.call.CallEvent> events(String id) { return real.events(id); }
             @Override public List<AuditEntry> auditTrail(String id) { return real.auditTrail(id); }
-            @Override public long exportCall(String id, ExportFormat f, Path t, app.switchboard.store.ExportProgress p) {
+            @Override public long exportCall(String id, ExportFormat f, Path t, app.switchboard.history.ExportProgress p) {
                 return real.exportCall(id, f, t, p);
             }
-            @Override public app.switchboard.store.StoreHealth health() { return real.health(); }
-            @Override public AutoCloseable onHealthChange(java.util.function.Consumer<app.switchboard.store.StoreHealth> l) {
+            @Override public app.switchboard.history.StoreHealth health() { return real.health(); }
+            @Override public AutoCloseable onHealthChange(java.util.function.Consumer<app.switchboard.history.StoreHealth> l) {
                 return real.onHealthChange(l);
             }
-            @Override public long export(app.switchboard.store.HistoryQuery q, ExportFormat f, Path t,
-                                         app.switchboard.store.ExportProgress p) {
+            @Override public long export(app.switchboard.history.HistoryQuery q, ExportFormat f, Path t,
+                                         app.switchboard.history.ExportProgress p) {
                 return real.export(q, f, t, (done, total) -> {
                     p.progress(done, total);
                     reached.countDown();
@@ -263,7 +270,7 @@ class HistoryViewModelTest {
         viewModel.close();
         viewModel = fx(() -> new HistoryViewModel(gated, ZONE, 2));
         fx(viewModel::search);
-        await().atMost(Duration.ofSeconds(20)).until(() -> fx(() -> viewModel.totalProperty().get()) == 5L);
+        await().atMost(Duration.ofSeconds(20)).until(() -> fx(() -> viewModel.totalProperty().get()) == 7L);
 
         Path out = Files.createDirectories(dir.resolve("cancelled"));
         Path target = out.resolve("all.csv");

@@ -1,11 +1,13 @@
 package app.switchboard.console;
 
+import app.switchboard.history.CallHistory;
 import static org.awaitility.Awaitility.await;
 
 import app.switchboard.call.CallEvent;
 import app.switchboard.call.EventKind;
 import app.switchboard.protocol.InboundMessage;
 import app.switchboard.store.EventStore;
+import app.switchboard.store.StoreCallHistory;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -36,7 +38,7 @@ final class RecordedCalls implements AutoCloseable {
     }
 
     CallHistory history() {
-        return CallHistory.of(store);
+        return new StoreCallHistory(store);
     }
 
     /**

@@ -5,6 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import app.switchboard.Launcher;
+import app.switchboard.call.EventKind;
+import app.switchboard.call.EventPayloadJson;
+import app.switchboard.call.SentFrames;
 import app.switchboard.ProcessLines;
 import app.switchboard.sim.SimClient;
 import app.switchboard.sim.SimulatedCall;
@@ -215,11 +218,11 @@ class CrashRecoveryTest {
         List<String> frames = new ArrayList<>();
         try (Connection c = read(db);
              PreparedStatement s = c.prepareStatement(
-                     "SELECT json_extract(fields, '$.frame') FROM events WHERE call_id = ? AND kind = 'FRAME_SENT' ORDER BY id")) {
+                     "SELECT kind, fields FROM events WHERE call_id = ? AND kind IN ('FRAME_SENT', 'AGENT_TOKEN') ORDER BY id")) {
             s.setString(1, callId);
             try (ResultSet r = s.executeQuery()) {
                 while (r.next()) {
-                    frames.add(r.getString(1));
+                    frames.add(SentFrames.frameOf(EventPayloadJson.decode(EventKind.valueOf(r.getString(1)), r.getString(2))));
                 }
             }
         }

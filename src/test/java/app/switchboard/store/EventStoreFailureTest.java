@@ -1,5 +1,6 @@
 package app.switchboard.store;
 
+import app.switchboard.history.StoreHealth;
 import static app.switchboard.store.StoreFixtures.conversation;
 import static app.switchboard.store.StoreFixtures.assertSameEvents;
 import static app.switchboard.store.StoreFixtures.event;

@@ -1,5 +1,8 @@
 package app.switchboard.store;
 
+import app.switchboard.history.AuditEntry;
+import app.switchboard.history.CallRecord;
+import app.switchboard.history.HistoryQuery;
 import static app.switchboard.store.StoreFixtures.assertSameEvents;
 import static app.switchboard.store.StoreFixtures.conversation;
 import static app.switchboard.store.StoreFixtures.event;
@@ -268,6 +271,7 @@ class EventStoreTest {
             store.append(event("CA9", 1, T0, EventKind.PROMPT, "text", "before"));
             store.append(event("CA9", 2, T0.plusMillis(1), EventKind.TOOL_CALL, "turn", 1, "name", "lookup"));
             store.append(event("CA9", 3, T0.plusMillis(2), EventKind.PROMPT, "text", "still recording"));
+            store.append(event("CA9", 4, T0.plusMillis(3), EventKind.CALL_ENDED, "reason", "completed"));
             flushed(store);
         }
         try (java.sql.Connection db = java.sql.DriverManager.getConnection("jdbc:sqlite:" + dir.resolve(EventStore.FILE_NAME));
@@ -276,7 +280,7 @@ class EventStoreTest {
         }
         try (EventStore store = EventStore.open(dir)) {
             List<CallEvent> events = store.events("CA9");
-            assertEquals(3, events.size());
+            assertEquals(4, events.size());
             assertEquals("before", events.get(0).as(EventPayload.Prompt.class).text());
             EventPayload.Unreadable damaged = events.get(1).as(EventPayload.Unreadable.class);
             assertNotNull(damaged, events.get(1).toString());

@@ -1,5 +1,10 @@
 package app.switchboard.store;
 
+import app.switchboard.history.CallPage;
+import app.switchboard.history.CallRecord;
+import app.switchboard.history.ExportFormat;
+import app.switchboard.history.ExportProgress;
+import app.switchboard.history.HistoryQuery;
 import static app.switchboard.store.StoreFixtures.conversation;
 import static app.switchboard.store.StoreFixtures.event;
 import static app.switchboard.store.StoreFixtures.flushed;

@@ -1,5 +1,8 @@
 package app.switchboard.store;
 
+import app.switchboard.history.AuditEntry;
+import app.switchboard.history.CallRecord;
+import app.switchboard.history.HistoryQuery;
 import app.switchboard.agent.AgentSettings;
 import app.switchboard.agent.ConversationAgent;
 import app.switchboard.agent.OfflineResponder;

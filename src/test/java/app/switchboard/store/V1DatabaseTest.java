@@ -1,5 +1,9 @@
 package app.switchboard.store;
 
+import app.switchboard.history.CallRecord;
+import app.switchboard.history.ExportFormat;
+import app.switchboard.history.ExportProgress;
+import app.switchboard.history.HistoryQuery;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;

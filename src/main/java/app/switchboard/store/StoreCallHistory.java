@@ -1,24 +1,24 @@
-package app.switchboard.console;
+package app.switchboard.store;
 
 import app.switchboard.call.CallEvent;
-import app.switchboard.store.AuditEntry;
-import app.switchboard.store.CallPage;
-import app.switchboard.store.EventStore;
-import app.switchboard.store.ExportFormat;
-import app.switchboard.store.ExportProgress;
-import app.switchboard.store.HistoryQuery;
-import app.switchboard.store.StoreHealth;
+import app.switchboard.history.CallHistory;
+import app.switchboard.history.AuditEntry;
+import app.switchboard.history.CallPage;
+import app.switchboard.history.ExportFormat;
+import app.switchboard.history.ExportProgress;
+import app.switchboard.history.HistoryQuery;
+import app.switchboard.history.StoreHealth;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.Consumer;
 
 /** {@link CallHistory} over the SQLite {@link EventStore}: a straight pass-through. */
-final class StoreCallHistory implements CallHistory {
+public final class StoreCallHistory implements CallHistory {
 
     private final EventStore store;
 
-    StoreCallHistory(EventStore store) {
+    public StoreCallHistory(EventStore store) {
         this.store = Objects.requireNonNull(store, "store");
     }
 

@@ -1,4 +1,4 @@
-package app.switchboard.store;
+package app.switchboard.history;
 
 /**
  * Told how far an export is, in events: often enough for a progress bar, never once per event.

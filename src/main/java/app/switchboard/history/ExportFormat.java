@@ -1,4 +1,4 @@
-package app.switchboard.store;
+package app.switchboard.history;
 
 /** File formats of a history export. */
 public enum ExportFormat {

@@ -1,4 +1,4 @@
-package app.switchboard.store;
+package app.switchboard.history;
 
 import java.time.Instant;
 

@@ -1,20 +1,14 @@
-package app.switchboard.console;
+package app.switchboard.history;
 
 import app.switchboard.call.CallEvent;
-import app.switchboard.store.AuditEntry;
-import app.switchboard.store.CallPage;
-import app.switchboard.store.EventStore;
-import app.switchboard.store.ExportFormat;
-import app.switchboard.store.ExportProgress;
-import app.switchboard.store.HistoryQuery;
-import app.switchboard.store.StoreHealth;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.function.Consumer;
 
 /**
  * The past calls, as the console reads them: the one thing the History view and the store
- * warning need from the store. Every method but {@link #onHealthChange} may block on the disk,
+ * warning need from the store. The app's own store implements it ({@code store.StoreCallHistory});
+ * a remote console's would read it over the supervisor API. Every method but {@link #onHealthChange} may block on the disk,
  * so the console calls them off the FX thread.
  */
 public interface CallHistory {
@@ -38,9 +32,4 @@ public interface CallHistory {
 
     /** Reports the current health at once, then each change, on a thread of the store's. */
     AutoCloseable onHealthChange(Consumer<StoreHealth> listener);
-
-    /** The history kept by the app's own event store. */
-    static CallHistory of(EventStore store) {
-        return new StoreCallHistory(store);
-    }
 }
