@@ -2,6 +2,7 @@ package app.switchboard.relay;
 
 import app.switchboard.config.Settings;
 import java.nio.file.Path;
+import java.time.Duration;
 
 /**
  * How the relay listens and whom it trusts.
@@ -13,13 +14,59 @@ import java.nio.file.Path;
  * @param authToken  Twilio auth token; null runs unverified (with a loud warning)
  * @param settings   TwiML options, limits, handoff number
  * @param callTokens the secret that ties each relay session to this relay's TwiML for its call
+ * @param limits     what one socket may cost before it is closed
  */
 public record RelayConfig(String host, int port, String publicUrl, TlsSource tls, String authToken, Settings settings,
-                          CallTokens callTokens) {
+                          CallTokens callTokens, Limits limits) {
+
+    public RelayConfig {
+        limits = limits == null ? Limits.defaults() : limits;
+    }
+
+    /** With the default socket limits. */
+    public RelayConfig(String host, int port, String publicUrl, TlsSource tls, String authToken, Settings settings,
+                       CallTokens callTokens) {
+        this(host, port, publicUrl, tls, authToken, settings, callTokens, Limits.defaults());
+    }
 
     /** With a call-token secret for this run only. */
     public RelayConfig(String host, int port, String publicUrl, TlsSource tls, String authToken, Settings settings) {
         this(host, port, publicUrl, tls, authToken, settings, CallTokens.random());
+    }
+
+    public RelayConfig withLimits(Limits newLimits) {
+        return new RelayConfig(host, port, publicUrl, tls, authToken, settings, callTokens, newLimits);
+    }
+
+    /**
+     * What one socket may cost the relay (docs/security.md, "Socket limits"). Twilio sends
+     * {@code setup} right after the upgrade, so a socket without one is not Twilio.
+     *
+     * @param setupDeadline         a socket with no {@code setup} after this long is closed 1008
+     * @param maxSocketsWithoutCall upgraded sockets that have no call yet, at most; more are closed 1013
+     */
+    public record Limits(Duration setupDeadline, int maxSocketsWithoutCall) {
+
+        public Limits {
+            if (setupDeadline == null || setupDeadline.isNegative() || setupDeadline.isZero()) {
+                throw new IllegalArgumentException("setupDeadline must be positive: " + setupDeadline);
+            }
+            if (maxSocketsWithoutCall < 1) {
+                throw new IllegalArgumentException("maxSocketsWithoutCall must be at least 1: " + maxSocketsWithoutCall);
+            }
+        }
+
+        public static Limits defaults() {
+            return new Limits(Duration.ofSeconds(10), 200);
+        }
+
+        public Limits withSetupDeadline(Duration deadline) {
+            return new Limits(deadline, maxSocketsWithoutCall);
+        }
+
+        public Limits withMaxSocketsWithoutCall(int max) {
+            return new Limits(setupDeadline, max);
+        }
     }
 
     /** The certificate source: a PKCS12 keystore, PEM files, or a self-signed one kept in {@code dataDir}. */

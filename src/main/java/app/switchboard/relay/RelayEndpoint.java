@@ -8,10 +8,13 @@ import app.switchboard.protocol.ProtocolCodec;
 import app.switchboard.protocol.SetupCheck;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.eclipse.jetty.websocket.api.Callback;
 import org.eclipse.jetty.websocket.api.Session;
 import org.eclipse.jetty.websocket.api.StatusCode;
 import org.eclipse.jetty.websocket.api.exceptions.MessageTooLargeException;
+import org.eclipse.jetty.util.thread.Scheduler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,17 +39,64 @@ public final class RelayEndpoint implements Session.Listener.AutoDemanding, Rela
 
     /** Null when the relay checks no signatures (development): then no token is asked for either. */
     private final CallTokens tokens;
+    private final RelayConfig.Limits limits;
+    private final Scheduler scheduler;
+    private final SocketsWithoutCall waiting;
+    /** True while this socket holds a place among the sockets without a call. */
+    private final AtomicBoolean holdsPlace = new AtomicBoolean();
+    private volatile Scheduler.Task setupDeadline;
+    /** Characters of early frames kept so far (guarded by {@code early}). */
+    private long earlyChars;
 
-    RelayEndpoint(CallRegistry registry, long maxFrameBytes, CallTokens tokens) {
+    RelayEndpoint(CallRegistry registry, long maxFrameBytes, CallTokens tokens, RelayConfig.Limits limits,
+                  Scheduler scheduler, SocketsWithoutCall waiting) {
         this.registry = registry;
         this.maxFrameBytes = maxFrameBytes;
         this.tokens = tokens;
+        this.limits = limits;
+        this.scheduler = scheduler;
+        this.waiting = waiting;
     }
 
     @Override
     public void onWebSocketOpen(Session session) {
         this.session = session;
         this.remote = String.valueOf(session.getRemoteSocketAddress());
+        // Counted here rather than in the upgrade handler: Jetty promises a close for every opened
+        // socket, so a place taken at open is always given back; a place taken before the upgrade
+        // would leak whenever the upgrade failed after it. The price is that a socket over the cap
+        // is upgraded and then closed 1013 (Try Again Later) instead of answered 503; the code
+        // says, as 503 would, that the refusal is temporary.
+        if (!waiting.tryAdmit()) {
+            refuse(StatusCode.TRY_AGAIN_LATER, "Too many sockets without a call");
+            return;
+        }
+        holdsPlace.set(true);
+        long millis = limits.setupDeadline().toMillis();
+        setupDeadline = scheduler.schedule(this::setupOverdue, millis, TimeUnit.MILLISECONDS);
+    }
+
+    private void setupOverdue() {
+        if (leaveWaiting()) {
+            refuse(StatusCode.POLICY_VIOLATION, "No setup within " + describe(limits.setupDeadline()));
+        }
+    }
+
+    /** Gives this socket's place back; true only for the one caller that actually held it. */
+    private boolean leaveWaiting() {
+        if (holdsPlace.compareAndSet(true, false)) {
+            waiting.release();
+            Scheduler.Task deadline = setupDeadline;
+            if (deadline != null) {
+                deadline.cancel();
+            }
+            return true;
+        }
+        return false;
+    }
+
+    private static String describe(java.time.Duration d) {
+        return d.toMillis() % 1000 == 0 ? d.toSeconds() + " s" : d.toMillis() + " ms";
     }
 
     @Override
@@ -67,20 +117,27 @@ public final class RelayEndpoint implements Session.Listener.AutoDemanding, Rela
                     refuse(StatusCode.POLICY_VIOLATION, "Setup without a valid relay token for this call");
                     return;
                 }
+                if (!leaveWaiting()) {
+                    return; // the setup deadline passed while this frame was read: the socket is closing
+                }
                 current = registry.attach(withoutToken(setup), this);
                 call = current;
                 List<InboundMessage> pending;
                 synchronized (early) {
                     pending = new ArrayList<>(early);
                     early.clear();
+                    earlyChars = 0;
                 }
                 for (InboundMessage m : pending) {
                     registry.inbound(current, this, m);
                 }
             } else {
                 synchronized (early) {
-                    if (early.size() < MAX_EARLY_FRAMES) {
+                    // Bounded in count and in characters: up to the setup deadline, and on every
+                    // one of the sockets without a call, these are held whole.
+                    if (early.size() < MAX_EARLY_FRAMES && earlyChars + text.length() <= maxFrameBytes) {
                         early.add(message);
+                        earlyChars += text.length();
                     }
                 }
                 LOG.warn("Frame of type {} before setup from {}", message.type(), remote);
@@ -103,6 +160,7 @@ public final class RelayEndpoint implements Session.Listener.AutoDemanding, Rela
 
     @Override
     public void onWebSocketError(Throwable cause) {
+        leaveWaiting();
         if (cause instanceof MessageTooLargeException) {
             CallSession current = call;
             if (current != null) {
@@ -116,6 +174,7 @@ public final class RelayEndpoint implements Session.Listener.AutoDemanding, Rela
 
     @Override
     public void onWebSocketClose(int statusCode, String reason, Callback callback) {
+        leaveWaiting();
         CallSession current = call;
         if (current != null) {
             registry.socketClosed(current, this, statusCode, reason);

@@ -110,6 +110,14 @@ public final class RawSocket {
         return s != null && s.isOpen();
     }
 
+    /** Closes from this side, as a client that gives up would. */
+    void close() {
+        Session s = session;
+        if (s != null) {
+            s.close(1000, "client leaves", Callback.NOOP);
+        }
+    }
+
     Closed awaitClose() throws Exception {
         return closed.get(15, TimeUnit.SECONDS);
     }
