@@ -155,7 +155,12 @@ public final class CallRegistry implements CallControl, AutoCloseable {
      * comes within the grace period the call is marked ended, so no call stays live forever.
      */
     public void socketClosed(CallSession session, RelayConnection socket, int code, String reason) {
-        session.onSocketClosed(socket, code, reason);
+        socketClosed(session, socket, code, reason, null);
+    }
+
+    /** As above, when the relay closed the socket because it tripped {@code limit} (a socket limit's name). */
+    public void socketClosed(CallSession session, RelayConnection socket, int code, String reason, String limit) {
+        session.onSocketClosed(socket, code, reason, limit);
         timers.schedule(() -> {
             if (!session.ended() && !socket.isOpen() && session.summary().state() == CallState.ENDED) {
                 session.endCall(code == 1000 ? "relay session closed" : "relay session lost (" + code + ")");

@@ -135,12 +135,12 @@ public final class CallSession implements AgentPort {
         });
     }
 
-    void onSocketClosed(RelayConnection socket, int code, String reason) {
+    void onSocketClosed(RelayConnection socket, int code, String reason, String limit) {
         executor.execute(() -> {
             if (socket != connection) {
                 return; // a superseded socket closing says nothing about the call
             }
-            record(new EventPayload.SessionClosed(code, reason == null ? "" : reason));
+            record(new EventPayload.SessionClosed(code, reason == null ? "" : reason, limit));
             agent.close();
             setState(CallState.ENDED);
         });
@@ -171,6 +171,32 @@ public final class CallSession implements AgentPort {
             endedAt = clock.instant();
             record(new EventPayload.CallEnded(reason));
         });
+    }
+
+    /**
+     * Frames the protocol does not know are recorded by their start and their length: enough to
+     * see what was sent, and a flood of large ones costs the store and memory no more than small ones.
+     */
+    static final int MAX_RECORDED_FRAME_CHARS = 512;
+    static final int MAX_RECORDED_TYPE_CHARS = 64;
+
+    private static String prefix(String text) {
+        return prefix(text, MAX_RECORDED_FRAME_CHARS);
+    }
+
+    private static String prefix(String text, int max) {
+        if (text == null || text.length() <= max) {
+            return text;
+        }
+        int end = max;
+        if (Character.isHighSurrogate(text.charAt(end - 1))) {
+            end--; // never end on half a character
+        }
+        return text.substring(0, end);
+    }
+
+    private static Integer length(String text) {
+        return text == null ? null : text.length();
     }
 
     private void handleInbound(InboundMessage message) {
@@ -204,13 +230,15 @@ public final class CallSession implements AgentPort {
         } else if (message instanceof InboundMessage.Info i) {
             record(new EventPayload.Info(i.name(), i.value()));
         } else if (message instanceof InboundMessage.Unknown u) {
-            record(new EventPayload.UnknownMessage(u.wireType(), u.raw(), null));
+            record(new EventPayload.UnknownMessage(prefix(u.wireType(), MAX_RECORDED_TYPE_CHARS), prefix(u.raw()),
+                    null, length(u.raw())));
         } else if (message instanceof InboundMessage.Malformed m) {
-            record(new EventPayload.MalformedFrame(m.raw(), m.reason()));
+            record(new EventPayload.MalformedFrame(prefix(m.raw()), prefix(m.reason()), length(m.raw())));
         } else if (message instanceof InboundMessage.Setup s) {
             // A second setup on an open socket is not in the protocol; keep it, change nothing.
-            record(new EventPayload.UnknownMessage("setup", ProtocolCodec.encodeInbound(s),
-                    "setup repeated on an open session"));
+            String raw = ProtocolCodec.encodeInbound(s);
+            record(new EventPayload.UnknownMessage("setup", prefix(raw), "setup repeated on an open session",
+                    raw.length()));
         }
     }
 

@@ -290,7 +290,15 @@ public sealed interface EventPayload {
         }
     }
 
-    record SessionClosed(int code, String reason) implements EventPayload {
+    /**
+     * The relay socket closed. {@code limit} names the socket limit that made the relay close it
+     * ({@code framesPerSecond}, {@code bytesPerSecond}, {@code consecutiveInvalid}); null otherwise.
+     */
+    record SessionClosed(int code, String reason, String limit) implements EventPayload {
+        public SessionClosed(int code, String reason) {
+            this(code, reason, null);
+        }
+
         public EventKind kind() {
             return EventKind.SESSION_CLOSED;
         }

@@ -66,12 +66,19 @@ public final class RelayServer implements AutoCloseable {
     public void addHealthCheck(HealthCheck check) {
         healthChecks.add(check);
     }
+    private final SocketsWithoutCall waiting;
 
     public RelayServer(RelayConfig config, CallRegistry registry) {
         this.config = config;
         this.registry = registry;
         this.signatures = new TwilioSignatures(config.authToken() == null ? List.of() : List.of(config.authToken()));
         this.tls = TlsMaterial.from(config.tls());
+        this.waiting = new SocketsWithoutCall(config.limits().maxSocketsWithoutCall());
+    }
+
+    /** Upgraded sockets that have not yet sent a valid {@code setup}. */
+    public int socketsWithoutCall() {
+        return waiting.count();
     }
 
     /** What the status bar shows as the model in use. */
@@ -117,7 +124,8 @@ public final class RelayServer implements AutoCloseable {
                     Response.writeError(request, response, callback, HttpStatus.FORBIDDEN_403, "Invalid Twilio signature");
                     return null;
                 }
-                return new RelayEndpoint(registry, maxFrame, signatures.enabled() ? config.callTokens() : null);
+                return new RelayEndpoint(registry, maxFrame, signatures.enabled() ? config.callTokens() : null,
+                        config.limits(), server.getScheduler(), waiting);
             });
         });
         upgrades.setHandler(new HttpRoutes());

@@ -89,6 +89,27 @@ class CallSessionTest {
     }
 
     @Test
+    void largeBadFramesAreRecordedByABoundedPrefixAndTheirSize() {
+        RecordingConnection socket = new RecordingConnection();
+        CallSession call = registry.attach(setup("CA9", "VX9", "RINGING"), socket);
+        String malformed = "{" + "m".repeat(20_000);
+        // A surrogate pair straddling the cut: the prefix must not end on its first half.
+        String unknown = "{\"type\":\"" + "t".repeat(200) + "\",\"pad\":\"" + "u".repeat(511 - 218) + "\uD83D\uDE00" + "v".repeat(5000) + "\"}";
+        registry.inbound(call, ProtocolCodec.decodeInbound(malformed));
+        registry.inbound(call, ProtocolCodec.decodeInbound(unknown));
+        await().until(() -> !eventsOf("CA9", EventKind.UNKNOWN_MESSAGE).isEmpty());
+
+        EventPayload.MalformedFrame m = eventsOf("CA9", EventKind.MALFORMED_FRAME).get(0).as(EventPayload.MalformedFrame.class);
+        assertEquals(malformed.substring(0, 512), m.raw());
+        assertEquals(20_001, m.size());
+        assertTrue(m.reason().length() <= 512, m.reason());
+        EventPayload.UnknownMessage u = eventsOf("CA9", EventKind.UNKNOWN_MESSAGE).get(0).as(EventPayload.UnknownMessage.class);
+        assertEquals("t".repeat(64), u.type());
+        assertEquals(unknown.substring(0, 511), u.raw());
+        assertEquals(unknown.length(), u.size());
+    }
+
+    @Test
     void reconnectOnTheSameCallContinuesItsHistoryAndSequence() {
         RecordingConnection first = new RecordingConnection();
         CallSession call = registry.attach(setup("CA4", "VX4a", "RINGING"), first);

@@ -3,6 +3,8 @@ package app.switchboard.relay;
 import app.switchboard.sim.SimulatedCall;
 import app.switchboard.sim.TwilioSignature;
 import java.net.URI;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -10,6 +12,7 @@ import java.util.concurrent.TimeUnit;
 import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.websocket.api.Callback;
+import org.eclipse.jetty.websocket.api.Frame;
 import org.eclipse.jetty.websocket.api.Session;
 import org.eclipse.jetty.websocket.client.ClientUpgradeRequest;
 import org.eclipse.jetty.websocket.client.WebSocketClient;
@@ -63,6 +66,11 @@ public final class RawSocket {
     }
 
     final List<String> received = new CopyOnWriteArrayList<>();
+    private static final byte CONTINUATION = 0x00;
+    private static final byte TEXT = 0x01;
+    private static final byte CLOSE = 0x08;
+
+    final List<Throwable> errors = new CopyOnWriteArrayList<>();
     final CompletableFuture<Closed> closed = new CompletableFuture<>();
     private volatile Session session;
 
@@ -81,9 +89,30 @@ public final class RawSocket {
             socket.session = s;
         }
 
+        private final java.io.ByteArrayOutputStream text = new java.io.ByteArrayOutputStream();
+
+        /**
+         * Frames as they arrive, so the relay's close frame is seen even when a write that was
+         * still going fails (broken pipe) before Jetty reports the close. (Jetty allows either
+         * a frame listener or a text listener, not both: text frames are assembled here.)
+         */
         @Override
-        public void onWebSocketText(String message) {
-            socket.received.add(message);
+        public void onWebSocketFrame(Frame frame, Callback callback) {
+            ByteBuffer payload = frame.getPayload() == null ? ByteBuffer.allocate(0) : frame.getPayload().slice();
+            byte opCode = frame.getOpCode();
+            if (opCode == TEXT || (opCode == CONTINUATION && text.size() > 0)) {
+                byte[] bytes = new byte[payload.remaining()];
+                payload.get(bytes);
+                text.writeBytes(bytes);
+                if (frame.isFin()) {
+                    socket.received.add(text.toString(StandardCharsets.UTF_8));
+                    text.reset();
+                }
+            } else if (opCode == CLOSE) {
+                int code = payload.remaining() >= 2 ? Short.toUnsignedInt(payload.getShort()) : 1005;
+                socket.closed.complete(new Closed(code, StandardCharsets.UTF_8.decode(payload).toString()));
+            }
+            callback.succeed();
         }
 
         @Override
@@ -92,9 +121,13 @@ public final class RawSocket {
             callback.succeed();
         }
 
+        /**
+         * Kept, not taken as the end: a socket still sending when the relay closes it may fail
+         * its next write (broken pipe) before Jetty reports the close frame it received.
+         */
         @Override
         public void onWebSocketError(Throwable cause) {
-            socket.closed.complete(new Closed(-1, String.valueOf(cause)));
+            socket.errors.add(cause);
         }
     }
 
@@ -105,9 +138,24 @@ public final class RawSocket {
         return done;
     }
 
+    /** Sends one binary frame (Twilio never does); completes when it is written. */
+    CompletableFuture<Void> sendBinary(byte[] payload) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        session.sendBinary(java.nio.ByteBuffer.wrap(payload), Callback.from(() -> done.complete(null), done::completeExceptionally));
+        return done;
+    }
+
     boolean isOpen() {
         Session s = session;
         return s != null && s.isOpen();
+    }
+
+    /** Closes from this side, as a client that gives up would. */
+    void close() {
+        Session s = session;
+        if (s != null) {
+            s.close(1000, "client leaves", Callback.NOOP);
+        }
     }
 
     Closed awaitClose() throws Exception {
