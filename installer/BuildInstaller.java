@@ -9,10 +9,13 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.spi.ToolProvider;
@@ -37,8 +40,16 @@ import java.util.zip.ZipOutputStream;
  *       platform's package(s) from that image.</li>
  * </ol>
  *
+ * Before that, a separate step ({@code --step filter-jars}, run by the profile at prepare-package)
+ * writes trimmed copies of two large dependencies to {@code target/installer-jars/}: openai-java-core
+ * with only the packages listed in {@code installer/openai-java-core.packages} (the app uses its
+ * chat-completions path, a few MiB of a 72 MiB jar of generated models), and sqlite-jdbc with only
+ * this platform's native library. The profile then runs the agent and store tests against those
+ * copies, and the package step ships them in place of the originals.
+ *
  * Runs with the source launcher on the JDK that runs Maven (17+), on Linux, Windows or macOS; each
  * OS builds its own installers. The Maven profile {@code installer} calls it; by hand:
+ * {@code java installer/BuildInstaller.java --step filter-jars --classpath CP} and then
  * {@code java installer/BuildInstaller.java --version 0.1.0 --description "…" [--types deb]}.
  * Static options for jpackage live in {@code installer/jpackage/*.args} (jpackage's @argfile format).
  */
@@ -52,6 +63,11 @@ public final class BuildInstaller {
     private static final List<String> JAVAFX_ROOTS = List.of("javafx.controls", "javafx.fxml");
     private static final Pattern JAVAFX_PLATFORM_JAR =
             Pattern.compile("javafx-(base|graphics|controls|fxml)-([0-9][^-]*)-([a-z0-9-]+)\\.jar");
+    /** Trimmed copies of dependencies, under target/: written by the filter-jars step, shipped by the package step. */
+    private static final String FILTERED_JARS = "installer-jars";
+    private static final Pattern OPENAI_CORE_JAR = Pattern.compile("openai-java-core-[0-9][^/\\\\]*\\.jar");
+    private static final Pattern SQLITE_JAR = Pattern.compile("sqlite-jdbc-[0-9][^/\\\\]*\\.jar");
+    private static final String SQLITE_NATIVES = "org/sqlite/native/";
 
     private final Path project;
     private final Path target;
@@ -59,6 +75,7 @@ public final class BuildInstaller {
     private final Path work;
     /** Intermediate steps: staged input, jdeps copies, JavaFX jmods, the runtime. */
     private final Path build;
+    private final Path filteredJars;
     private final String version;
     private final String description;
     private final List<String> types;
@@ -97,6 +114,13 @@ public final class BuildInstaller {
         this.target = project.resolve(options.getOrDefault("target", "target"));
         this.work = target.resolve("installer");
         this.build = work.resolve("build");
+        this.filteredJars = target.resolve(FILTERED_JARS);
+        if (options.getOrDefault("step", "package").equals("filter-jars")) {
+            this.version = null;
+            this.description = null;
+            this.types = List.of();
+            return;
+        }
         this.version = appVersion(require(options, "version"));
         if (os == Os.MACOS && version.startsWith("0")) {
             throw new BuildException("jpackage on macOS refuses a version starting with 0 (got " + version
@@ -109,7 +133,13 @@ public final class BuildInstaller {
 
     public static void main(String[] args) {
         try {
-            new BuildInstaller(parse(args)).build();
+            Map<String, String> options = parse(args);
+            String step = options.getOrDefault("step", "package");
+            switch (step) {
+                case "filter-jars" -> new BuildInstaller(options).filterJars(require(options, "classpath"));
+                case "package" -> new BuildInstaller(options).build();
+                default -> throw new BuildException("--step is filter-jars or package, got " + step);
+            }
         } catch (BuildException e) {
             System.err.println("BuildInstaller: " + e.getMessage());
             System.exit(1);
@@ -159,17 +189,133 @@ public final class BuildInstaller {
         report(runtime, appImage);
     }
 
-    /** jpackage's --input: the app jar next to lib/ with every dependency except JavaFX (that is in the runtime). */
+    /**
+     * jpackage's --input: the app jar next to lib/ with every dependency except JavaFX (that is in the
+     * runtime), the trimmed copies from the filter-jars step in place of their originals.
+     */
     private Path stageInput(Path mainJar, List<Path> appJars) {
+        if (!Files.isDirectory(filteredJars)) {
+            throw new BuildException("missing " + filteredJars + ": run the filter-jars step first (the installer profile does)");
+        }
+        Set<String> filtered = new HashSet<>();
+        list(filteredJars).stream().map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".jar")).forEach(filtered::add);
         Path input = build.resolve("input");
         Path inputLib = input.resolve("lib");
         createDirectories(inputLib);
         copy(mainJar, input.resolve(MAIN_JAR));
         for (Path jar : appJars) {
-            copy(jar, inputLib.resolve(jar.getFileName()));
+            String name = jar.getFileName().toString();
+            boolean trimmed = filtered.remove(name);
+            copy(trimmed ? filteredJars.resolve(name) : jar, inputLib.resolve(name));
+            if (trimmed) {
+                log("shipping trimmed " + name + " (" + mib(sizeOf(filteredJars.resolve(name))) + " instead of " + mib(sizeOf(jar)) + ")");
+            }
+        }
+        if (!filtered.isEmpty()) {
+            // A trimmed jar of another version than the manifest names: a stale step output.
+            throw new BuildException(filteredJars + " holds " + filtered + ", which " + mainJar + " does not name: rerun the filter-jars step");
         }
         log("staged " + (appJars.size() + 1) + " jars in " + project.relativize(input));
         return input;
+    }
+
+    /**
+     * Writes trimmed copies of openai-java-core and sqlite-jdbc, found on the given class path (the
+     * runtime class path Maven resolved), to target/installer-jars/.
+     */
+    private void filterJars(String classPath) {
+        deleteRecursively(filteredJars);
+        createDirectories(filteredJars);
+        Path openai = null;
+        Path sqlite = null;
+        for (String entry : classPath.split(java.io.File.pathSeparator)) {
+            Path jar = Path.of(entry);
+            String name = jar.getFileName().toString();
+            if (OPENAI_CORE_JAR.matcher(name).matches()) {
+                openai = jar;
+            } else if (SQLITE_JAR.matcher(name).matches()) {
+                sqlite = jar;
+            }
+        }
+        if (openai == null || sqlite == null) {
+            throw new BuildException("openai-java-core or sqlite-jdbc is not on the class path " + classPath);
+        }
+        Path packagesFile = project.resolve("installer/openai-java-core.packages");
+        PackageList packages = PackageList.read(packagesFile);
+        // Everything that is not a class is kept: Kotlin module metadata (META-INF/*.kotlin_module),
+        // service and native-image files, the manifest. Classes are kept by whole package.
+        filterJar(openai, name -> !name.endsWith(".class") || packages.keeps(packageOf(name)),
+                "packages of " + project.relativize(packagesFile));
+
+        String natives = SQLITE_NATIVES + sqliteNativeFolder() + "/";
+        if (!entryNames(sqlite).stream().anyMatch(n -> n.startsWith(natives) && !n.endsWith("/"))) {
+            throw new BuildException(sqlite.getFileName() + " has no native library under " + natives);
+        }
+        filterJar(sqlite, name -> !name.startsWith(SQLITE_NATIVES) || name.startsWith(natives) || natives.startsWith(name),
+                "natives of " + natives);
+    }
+
+    private void filterJar(Path jar, Predicate<String> keep, String what) {
+        Path out = filteredJars.resolve(jar.getFileName());
+        int[] counts = copyWithout(jar, out, keep.negate());
+        log("trimmed " + jar.getFileName() + " to the " + what + ": kept " + counts[0] + " of " + (counts[0] + counts[1])
+                + " entries, " + mib(sizeOf(jar)) + " -> " + mib(sizeOf(out)));
+    }
+
+    /** sqlite-jdbc's folder for this OS and CPU (its OSInfo names), e.g. Linux/x86_64; glibc Linux only, not Musl or Android. */
+    private String sqliteNativeFolder() {
+        String arch = System.getProperty("os.arch", "").toLowerCase(Locale.ROOT);
+        arch = switch (arch) {
+            case "amd64", "x86_64", "x64" -> "x86_64";
+            case "aarch64", "arm64" -> "aarch64";
+            default -> arch;
+        };
+        String osFolder = switch (os) {
+            case LINUX -> "Linux";
+            case WINDOWS -> "Windows";
+            case MACOS -> "Mac";
+        };
+        return osFolder + "/" + arch;
+    }
+
+    private static String packageOf(String classEntry) {
+        int slash = classEntry.lastIndexOf('/');
+        return slash < 0 ? "" : classEntry.substring(0, slash).replace('/', '.');
+    }
+
+    /** Package names, one a line ({@code #} comments); {@code a.b.**} keeps a.b and every package under it. */
+    record PackageList(Set<String> exact, List<String> prefixes) {
+        static PackageList read(Path file) {
+            Set<String> exact = new HashSet<>();
+            List<String> prefixes = new ArrayList<>();
+            List<String> lines;
+            try {
+                lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                throw new BuildException("cannot read " + file + ": " + e.getMessage());
+            }
+            for (String raw : lines) {
+                String line = raw.strip();
+                if (line.isEmpty() || line.startsWith("#")) {
+                    continue;
+                }
+                if (line.endsWith(".**")) {
+                    String base = line.substring(0, line.length() - 3);
+                    exact.add(base);
+                    prefixes.add(base + ".");
+                } else {
+                    exact.add(line);
+                }
+            }
+            if (exact.isEmpty()) {
+                throw new BuildException(file + " lists no package");
+            }
+            return new PackageList(exact, prefixes);
+        }
+
+        boolean keeps(String pkg) {
+            return exact.contains(pkg) || prefixes.stream().anyMatch(pkg::startsWith);
+        }
     }
 
     /**
@@ -239,8 +385,10 @@ public final class BuildInstaller {
                 "--add-modules", String.join(",", modules),
                 // The jpackage launcher starts the JVM itself: the runtime needs no bin/java.
                 "--strip-debug", "--no-header-files", "--no-man-pages", "--strip-native-commands",
-                // JDK 17's syntax; 21+ also accepts zip-6.
-                "--compress=2",
+                // Uncompressed: the installer packs the image anyway, and xz packs raw class data far
+                // better than jlink's zip (lib/modules: 65 MB, 12.9 MB in the .deb; zipped by jlink:
+                // 30 MB, 28.3 MB in the .deb). It costs 35 MB installed.
+                "--compress=0",
                 "--output", runtime.toString()));
         run("jlink", args);
         log("runtime: " + String.join(",", modules) + " -> " + project.relativize(runtime) + " (" + mib(sizeOf(runtime)) + ")");
@@ -371,19 +519,35 @@ public final class BuildInstaller {
         }
     }
 
-    private static void copyWithout(Path from, Path to, java.util.function.Predicate<String> skip) {
+    /** Copies a zip without the entries {@code skip} names; returns {kept, skipped}. */
+    private static int[] copyWithout(Path from, Path to, Predicate<String> skip) {
+        int kept = 0;
+        int skipped = 0;
         try (ZipInputStream in = new ZipInputStream(Files.newInputStream(from));
              ZipOutputStream out = new ZipOutputStream(Files.newOutputStream(to))) {
             for (ZipEntry e = in.getNextEntry(); e != null; e = in.getNextEntry()) {
                 if (skip.test(e.getName())) {
+                    skipped++;
                     continue;
                 }
-                out.putNextEntry(new ZipEntry(e.getName()));
+                kept++;
+                ZipEntry copy = new ZipEntry(e.getName());
+                copy.setTime(e.getTime());
+                out.putNextEntry(copy);
                 in.transferTo(out);
                 out.closeEntry();
             }
         } catch (IOException ex) {
             throw new UncheckedIOException(ex);
+        }
+        return new int[] {kept, skipped};
+    }
+
+    private static List<String> entryNames(Path jar) {
+        try (java.util.zip.ZipFile zip = new java.util.zip.ZipFile(jar.toFile())) {
+            return zip.stream().map(ZipEntry::getName).collect(Collectors.toList());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 
@@ -459,7 +623,8 @@ public final class BuildInstaller {
                 continue;
             }
             if (!args[i].startsWith("--") || i + 1 >= args.length) {
-                throw new BuildException("usage: BuildInstaller --version V [--description D] [--types deb,rpm|msi,exe|dmg,pkg]"
+                throw new BuildException("usage: BuildInstaller --step filter-jars --classpath CP [--project DIR] [--target DIR]"
+                        + " | BuildInstaller [--step package] --version V [--description D] [--types deb,rpm|msi,exe|dmg,pkg]"
                         + " [--project DIR] [--target DIR]; got " + String.join(" ", args));
             }
             options.put(args[i].substring(2), args[++i]);
