@@ -1,0 +1,111 @@
+package app.switchboard.architecture;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The package rules of docs/architecture.md, checked on the product's classes (tests and
+ * benchmarks excluded). A breach fails the build with the offending dependency named.
+ */
+class ArchitectureTest {
+
+    private static final String APP = "app.switchboard";
+    private static JavaClasses product;
+
+    @BeforeAll
+    static void importProduct() {
+        product = new ClassFileImporter()
+                .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+                .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_JARS)
+                .importPackages(APP);
+    }
+
+    private static String pkg(String name) {
+        return APP + "." + name + "..";
+    }
+
+    @Test
+    void packagesFormNoCycle() {
+        slices().matching(APP + ".(*)..").should().beFreeOfCycles().check(product);
+    }
+
+    @Test
+    void protocolDependsOnNothingOfTheApp() {
+        classes().that().resideInAPackage(pkg("protocol"))
+                .should().onlyDependOnClassesThat().resideInAnyPackage(pkg("protocol"), "java..",
+                        "com.fasterxml.jackson..")
+                .check(product);
+    }
+
+    @Test
+    void theCallModelKnowsOnlyTheProtocol() {
+        classes().that().resideInAPackage(pkg("call"))
+                .should().onlyDependOnClassesThat().resideInAnyPackage(pkg("call"), pkg("protocol"), "java..",
+                        "com.fasterxml.jackson..", "org.slf4j..")
+                .check(product);
+    }
+
+    @Test
+    void theAgentReachesTheCallOnlyThroughItsSeam() {
+        noClasses().that().resideInAPackage(pkg("agent"))
+                .should().dependOnClassesThat().resideInAnyPackage(pkg("relay"), pkg("store"), pkg("console"),
+                        pkg("sim"), pkg("account"), "javafx..", "org.eclipse.jetty..")
+                .check(product);
+    }
+
+    @Test
+    void theStoreIsFedByEventsAndKnowsNoTransportOrUi() {
+        noClasses().that().resideInAPackage(pkg("store"))
+                .should().dependOnClassesThat().resideInAnyPackage(pkg("relay"), pkg("agent"), pkg("console"),
+                        pkg("sim"), pkg("account"), "javafx..", "org.eclipse.jetty..")
+                .check(product);
+    }
+
+    @Test
+    void theRelayNeverTouchesTheUi() {
+        noClasses().that().resideInAPackage(pkg("relay"))
+                .should().dependOnClassesThat().resideInAnyPackage(pkg("console"), pkg("store"), pkg("agent"),
+                        "javafx..")
+                .check(product);
+    }
+
+    @Test
+    void theConsoleWorksThroughTheCallControlAndHistorySeamsOnly() {
+        noClasses().that().resideInAPackage(pkg("console"))
+                .should().dependOnClassesThat().resideInAnyPackage(pkg("relay"), pkg("store"), pkg("agent"),
+                        pkg("sim"), "org.eclipse.jetty..", "java.sql..", "org.sqlite..", "com.openai..")
+                .check(product);
+    }
+
+    @Test
+    void theSimulatorSpeaksOnlyTheProtocol() {
+        noClasses().that().resideInAPackage(pkg("sim"))
+                .should().dependOnClassesThat().resideInAnyPackage(pkg("call"), pkg("relay"), pkg("store"),
+                        pkg("agent"), pkg("console"), "javafx..")
+                .check(product);
+    }
+
+    @Test
+    void configurationDependsOnNoFeature() {
+        noClasses().that().resideInAPackage(pkg("config"))
+                .should().dependOnClassesThat().resideInAnyPackage(pkg("agent"), pkg("call"), pkg("relay"),
+                        pkg("store"), pkg("console"), pkg("sim"), pkg("account"))
+                .check(product);
+    }
+
+    @Test
+    void benchmarkAndLoadToolsStayOutOfTheProduct() {
+        noClasses().should().haveSimpleNameEndingWith("Benchmark")
+                .orShould().haveSimpleName("LoadGenerator")
+                .orShould().haveSimpleName("InProcessRelay")
+                .orShould().resideInAPackage(pkg("bench"))
+                .check(product);
+    }
+}
