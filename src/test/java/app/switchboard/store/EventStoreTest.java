@@ -218,6 +218,8 @@ class EventStoreTest {
             call.forEach(store::append);
             flushed(store);
             assertSameEvents(call, store.events("CA6"));
+            // The notice is published right after the write that follows the recovery.
+            await().atMost(Duration.ofSeconds(10)).until(() -> store.health().message() != null);
             assertTrue(store.health().ok());
             assertTrue(store.health().message().contains("damaged"), store.health().message());
         }
