@@ -46,12 +46,7 @@ public final class CallDetailView extends FxmlView<StackPane> {
 
     @FXML private BorderPane detailPane;
     @FXML private Label placeholder;
-    @FXML private Label callerLabel;
-    @FXML private Label stateLabel;
-    @FXML private Label languageLabel;
-    @FXML private Label durationLabel;
-    @FXML private Label attentionLabel;
-    @FXML private Label callIdLabel;
+    @FXML private CallHeaderView headerController;
     @FXML private ScrollPane conversationScroll;
     @FXML private VBox conversation;
     @FXML private Button jumpButton;
@@ -74,7 +69,6 @@ public final class CallDetailView extends FxmlView<StackPane> {
     private final CallDetailViewModel viewModel;
     private final LatencyChart latencyChart;
     private final ListChangeListener<ConversationEntry> onEntries = this::entriesChanged;
-    private final ChangeListener<CallState> onState = (obs, old, now) -> StyleClasses.state(stateLabel, now);
     private final Map<ConversationEntry, Node> nodes = new HashMap<>();
     private LiveCall shown;
     /** True while the view sticks to the newest line; false once the supervisor scrolls up. */
@@ -218,32 +212,16 @@ public final class CallDetailView extends FxmlView<StackPane> {
     private void show(LiveCall call) {
         if (shown != null) {
             shown.entries().removeListener(onEntries);
-            shown.stateProperty().removeListener(onState);
         }
-        callerLabel.textProperty().unbind();
-        stateLabel.textProperty().unbind();
-        languageLabel.textProperty().unbind();
-        durationLabel.textProperty().unbind();
-        attentionLabel.textProperty().unbind();
-        attentionLabel.visibleProperty().unbind();
         conversation.getChildren().clear();
         nodes.clear();
         shown = call;
         latencyChart.show(call == null ? null : call.latencies());
+        headerController.show(call, call == null ? "" : call.callId()
+                + (call.calleeProperty().get().isBlank() ? "" : " \u00b7 to " + call.calleeProperty().get()));
         if (call == null) {
             return;
         }
-        callerLabel.textProperty().bind(Bindings.createStringBinding(
-                () -> call.callerProperty().get().isBlank() ? "Unknown caller" : call.callerProperty().get(),
-                call.callerProperty()));
-        stateLabel.textProperty().bind(call.stateLabelProperty());
-        languageLabel.textProperty().bind(call.languageProperty());
-        durationLabel.textProperty().bind(call.durationTextProperty());
-        attentionLabel.textProperty().bind(Bindings.concat("\u26a0 ", call.attentionTextProperty()));
-        attentionLabel.visibleProperty().bind(call.attentionTextProperty().isNotEmpty());
-        callIdLabel.setText(call.callId() + (call.calleeProperty().get().isBlank() ? "" : " \u00b7 to " + call.calleeProperty().get()));
-        StyleClasses.state(stateLabel, call.state());
-        call.stateProperty().addListener(onState);
         for (ConversationEntry entry : call.entries()) {
             conversation.getChildren().add(node(entry));
         }

@@ -56,12 +56,7 @@ public final class HistoryView extends FxmlView<BorderPane> {
     @FXML private Button refreshButton;
     @FXML private BorderPane callPane;
     @FXML private Label placeholder;
-    @FXML private Label callerLabel;
-    @FXML private Label stateLabel;
-    @FXML private Label languageLabel;
-    @FXML private Label durationLabel;
-    @FXML private Label attentionLabel;
-    @FXML private Label callInfoLabel;
+    @FXML private CallHeaderView headerController;
     @FXML private ScrollPane conversationScroll;
     @FXML private VBox conversation;
     @FXML private TableView<AuditEntry> auditTable;
@@ -214,16 +209,9 @@ public final class HistoryView extends FxmlView<BorderPane> {
     private void show(LiveCall call, CallRecord record) {
         conversation.getChildren().clear();
         if (call == null) {
+            headerController.show(null, "");
             return;
         }
-        callerLabel.setText(call.callerProperty().get().isBlank() ? "Unknown caller" : call.callerProperty().get());
-        stateLabel.setText(call.stateLabelProperty().get());
-        StyleClasses.state(stateLabel, call.state());
-        languageLabel.setText(call.languageProperty().get());
-        languageLabel.setVisible(!call.languageProperty().get().isBlank());
-        durationLabel.setText(call.durationTextProperty().get());
-        attentionLabel.setText("\u26a0 " + call.attentionTextProperty().get());
-        attentionLabel.setVisible(!call.attentionTextProperty().get().isBlank());
         List<String> info = new ArrayList<>();
         info.add(call.callId());
         if (record != null) {
@@ -234,7 +222,7 @@ public final class HistoryView extends FxmlView<BorderPane> {
             info.add(record.ended() ? "ended: " + (record.endReason() == null ? "" : record.endReason()) : "in progress");
             info.add(record.eventCount() + " events");
         }
-        callInfoLabel.setText(String.join(" \u00b7 ", info));
+        headerController.show(call, String.join(" \u00b7 ", info));
         for (ConversationEntry entry : call.entries()) {
             conversation.getChildren().add(CallDetailView.conversationRow(entry));
         }

@@ -67,13 +67,17 @@ class HistoryFxTest {
         }
     }
 
+    private static <T> T onFx(java.util.concurrent.Callable<T> read) throws Exception {
+        return org.testfx.util.WaitForAsyncUtils.asyncFx(read).get(10, java.util.concurrent.TimeUnit.SECONDS);
+    }
+
     private static List<String> texts(Node parent, String styleClass) {
         return parent.lookupAll(styleClass).stream().filter(n -> n instanceof Text)
                 .map(n -> ((Text) n).getText()).toList();
     }
 
     @Test
-    void openingAPastCallShowsItsConversationAsLiveAndWhoActed(FxRobot robot) {
+    void openingAPastCallShowsItsConversationAsLiveAndWhoActed(FxRobot robot) throws Exception {
         robot.press(KeyCode.CONTROL, KeyCode.H).release(KeyCode.H, KeyCode.CONTROL);
         await().atMost(Duration.ofSeconds(20)).until(() -> window.view().history() != null);
         HistoryView history = window.view().history();
@@ -82,9 +86,14 @@ class HistoryFxTest {
 
         robot.clickOn(robot.from(history.callTable()).lookup("+15550002222").queryAs(Node.class));
         Node conversation = history.conversationBox();
-        await().atMost(Duration.ofSeconds(20)).until(() -> texts(conversation, ".entry-text").contains("my parcel never arrived"));
+        // The same lines, in the same order, as the live detail view drew for this call.
+        LiveCall live = new LiveCall("CA102");
+        live.applyAll(recorded.liveEvents("CA102"));
+        List<String> expected = live.entries().stream().map(ConversationEntry::text).toList();
+        // Read the scene graph on the FX thread, once the whole conversation is drawn.
+        await().atMost(Duration.ofSeconds(20)).until(() -> onFx(() -> texts(conversation, ".entry-text")).equals(expected));
 
-        List<String> said = texts(conversation, ".entry-text");
+        List<String> said = onFx(() -> texts(conversation, ".entry-text"));
         assertTrue(said.stream().anyMatch(t -> t.startsWith("Thanks for calling.")), "the AI's answer: " + said);
         assertTrue(said.contains(RecordedCalls.SUPERVISOR_WORDS), "the supervisor's words: " + said);
         List<Text> unheard = conversation.lookupAll(".entry-unheard").stream()
@@ -94,10 +103,7 @@ class HistoryFxTest {
         assertTrue(unheard.get(0).getText().contains("monthly plan"), unheard.get(0).getText());
         assertTrue(conversation.lookupAll(".entry-supervisor").size() >= 4, "takeover, say, release, end");
 
-        // The same lines, in the same order, as the live detail view drew for this call.
-        LiveCall live = new LiveCall("CA102");
-        live.applyAll(recorded.liveEvents("CA102"));
-        assertEquals(live.entries().stream().map(ConversationEntry::text).toList(), said);
+        assertEquals(expected, said);
 
         TableView<AuditEntry> audit = history.auditTable();
         assertEquals(List.of("takeover", "say", "release", "end"), audit.getItems().stream().map(AuditEntry::action).toList());
