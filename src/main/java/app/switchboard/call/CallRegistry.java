@@ -60,7 +60,7 @@ public final class CallRegistry implements CallControl, AutoCloseable {
     private final Duration endGrace;
     private final EndedCalls endedCalls;
     private final OutboundAttempts outbound;
-    private volatile Supplier<RelayStatus> status = () -> new RelayStatus("", "", 0, "", false, "", 0);
+    private volatile Supplier<RelayStatus> status = () -> new RelayStatus("", "", 0, "", false, "", 0, false);
 
     public CallRegistry(CallAgent.Factory agentFactory, List<String> languages, String defaultLanguage,
                         Duration endGrace, Clock clock) {

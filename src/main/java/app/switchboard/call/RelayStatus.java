@@ -1,6 +1,9 @@
 package app.switchboard.call;
 
-/** What the console's status bar shows about the relay serving the calls. */
+/**
+ * What the console shows about the relay serving the calls. {@code handoffConfigured}: the relay
+ * has a number to hand calls to; without one, "hand to a human" would only say goodbye and hang up.
+ */
 public record RelayStatus(
         String relayUrl,
         String twimlUrl,
@@ -8,5 +11,6 @@ public record RelayStatus(
         String tlsFingerprint,
         boolean signaturesVerified,
         String model,
-        int liveCalls) {
+        int liveCalls,
+        boolean handoffConfigured) {
 }

@@ -97,6 +97,10 @@ public final class CallDetailView extends FxmlView<StackPane> {
                 whisperButton, languageChoice, languageButton, endReasonField, handToHumanCheck, endButton}) {
             control.disableProperty().bind(off);
         }
+        handToHumanCheck.disableProperty().unbind();
+        handToHumanCheck.disableProperty().bind(off.or(viewModel.handoffAvailableProperty().not()));
+        handToHumanCheck.textProperty().bind(Bindings.when(viewModel.handoffAvailableProperty())
+                .then("Hand to a human").otherwise("Hand to a human (no handoff number in Settings)"));
         sayButton.disableProperty().unbind();
         sayButton.disableProperty().bind(off.or(viewModel.sayTextProperty().isEmpty()));
         whisperButton.disableProperty().unbind();

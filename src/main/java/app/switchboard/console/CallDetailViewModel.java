@@ -32,6 +32,8 @@ public final class CallDetailViewModel {
     private final StringProperty whisperText = new SimpleStringProperty(this, "whisperText", "");
     private final StringProperty endReason = new SimpleStringProperty(this, "endReason", "");
     private final BooleanProperty handToHuman = new SimpleBooleanProperty(this, "handToHuman", false);
+    /** False when the relay has no handoff number: "hand to a human" would only hang up. */
+    private final ReadOnlyBooleanWrapper handoffAvailable = new ReadOnlyBooleanWrapper(this, "handoffAvailable", false);
     private final StringProperty language = new SimpleStringProperty(this, "language");
     private final ObservableList<String> languages;
     private final BooleanBinding actionsDisabled;
@@ -55,6 +57,7 @@ public final class CallDetailViewModel {
         whisperText.set("");
         endReason.set("");
         handToHuman.set(false);
+        handoffAvailable.set(control.status().handoffConfigured());
         if (now == null) {
             holds.set(false);
             ended.set(true);
@@ -109,6 +112,10 @@ public final class CallDetailViewModel {
 
     public StringProperty endReasonProperty() {
         return endReason;
+    }
+
+    public ReadOnlyBooleanProperty handoffAvailableProperty() {
+        return handoffAvailable.getReadOnlyProperty();
     }
 
     public BooleanProperty handToHumanProperty() {
@@ -205,7 +212,7 @@ public final class CallDetailViewModel {
             return false;
         }
         String reason = endReason.get() == null || endReason.get().isBlank() ? null : endReason.get().strip();
-        control.end(c.callId(), reason, handToHuman.get());
+        control.end(c.callId(), reason, handToHuman.get() && handoffAvailable.get());
         return true;
     }
 

@@ -201,7 +201,8 @@ public final class RelayServer implements AutoCloseable {
 
     public RelayStatus status() {
         return new RelayStatus(relayUrl(), twimlUrl(), port(), fingerprint(), verifiesSignatures(),
-                modelName.get(), (int) registry.liveCalls());
+                modelName.get(), (int) registry.liveCalls(),
+                config.settings().handoffNumber != null && !config.settings().handoffNumber.isBlank());
     }
 
     @Override

@@ -94,8 +94,31 @@ class CallDetailViewModelTest {
         assertEquals(new OutboundMessage.Language("es-ES", "es-ES"), lastFrame());
     }
 
+    private void relayHasAHandoffNumber(boolean configured) {
+        callers.registry.statusSource(() -> new app.switchboard.call.RelayStatus("", "", 0, "", false, "", 1, configured));
+        LiveCall shown = detail.callProperty().get();
+        detail.callProperty().set(null);
+        detail.callProperty().set(shown); // availability is read when a call is shown
+    }
+
+    @Test
+    void withoutAHandoffNumberHandingToAHumanIsUnavailableAndNeverClaimed() throws Exception {
+        relayHasAHandoffNumber(false);
+        assertFalse(detail.handoffAvailableProperty().get());
+        detail.handToHumanProperty().set(true);
+
+        detail.end();
+
+        await().until(() -> !caller.raw.isEmpty());
+        OutboundMessage.End end = (OutboundMessage.End) lastFrame();
+        assertFalse(new ObjectMapper().readTree(end.handoffData()).get("handToHuman").asBoolean(),
+                "the transcript must not say 'handed to a human' when the caller only hears goodbye");
+    }
+
     @Test
     void endWithHandoffSendsEndWithTheReason() throws Exception {
+        relayHasAHandoffNumber(true);
+        assertTrue(detail.handoffAvailableProperty().get());
         detail.endReasonProperty().set("billing dispute");
         detail.handToHumanProperty().set(true);
 

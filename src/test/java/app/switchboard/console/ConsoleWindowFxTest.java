@@ -61,6 +61,7 @@ class ConsoleWindowFxTest {
         dataDir = Files.createTempDirectory("switchboard-fx");
         dirs = AppDirectories.under(dataDir);
         Settings settings = new Settings();
+        settings.handoffNumber = "+15550109999"; // the relay can hand calls to a human
         responder = new OfflineResponder(25);
         registry = new CallRegistry(ConversationAgent.factory(responder, AgentSettings.defaults()),
                 settings.languageCodes(), "en-US");

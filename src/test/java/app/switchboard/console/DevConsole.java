@@ -25,7 +25,7 @@ public final class DevConsole {
         ScriptedCallers callers = new ScriptedCallers(9);
         callers.registry.statusSource(() -> new RelayStatus("wss://127.0.0.1:8443/relay", "https://127.0.0.1:8443/twiml",
                 8443, "3F:A1:09:7C:55:E2:B4:10:8D:2A:61:C9:0E:77:4B:93:A5:3D:F0:12:6E:88:B7:C4:2F:19:D0:5A:E3:71:9C:04",
-                false, "offline responder", (int) callers.registry.liveCalls()));
+                false, "offline responder", (int) callers.registry.liveCalls(), true));
         Path root = Files.createTempDirectory("switchboard-dev");
         script(callers);
         ConsoleContext context = new ConsoleContext(callers.registry, new Settings(), AppDirectories.under(root),
