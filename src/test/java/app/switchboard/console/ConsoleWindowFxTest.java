@@ -61,12 +61,13 @@ class ConsoleWindowFxTest {
         dataDir = Files.createTempDirectory("switchboard-fx");
         dirs = AppDirectories.under(dataDir);
         Settings settings = new Settings();
-        settings.handoffNumber = "+15550109999"; // the relay can hand calls to a human
+        Settings relaySettings = new Settings();
+        relaySettings.handoffNumber = "+15550109999"; // the relay can hand calls to a human
         responder = new OfflineResponder(25);
         registry = new CallRegistry(ConversationAgent.factory(responder, AgentSettings.defaults()),
                 settings.languageCodes(), "en-US");
         relay = new RelayServer(new RelayConfig("127.0.0.1", 0, null,
-                new RelayConfig.TlsSource.SelfSigned(dataDir.resolve("data")), TOKEN, settings), registry);
+                new RelayConfig.TlsSource.SelfSigned(dataDir.resolve("data")), TOKEN, relaySettings), registry);
         relay.start();
         client = SimClient.pinned(relay.fingerprint());
         window = ConsoleWindow.show(stage, new ConsoleContext(registry, settings, dirs,
