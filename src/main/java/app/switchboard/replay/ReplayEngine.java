@@ -18,7 +18,10 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntConsumer;
 
@@ -80,8 +83,12 @@ public final class ReplayEngine {
 
         private Run(CallHistory history, List<String> callIds, String search, IntConsumer progress) {
             calls = Executors.newFixedThreadPool(profile.concurrencyLimit(), named("replay-call-"));
-            // The agents' serial executors share two threads: they only hand tokens along.
-            agents = Executors.newFixedThreadPool(2, named("replay-agent-"));
+            // The agents' serial executors share two threads: they only hand tokens along. Never shut
+            // down, so the agents' own closing (and a late timer) always runs; idle threads go away.
+            ThreadPoolExecutor agentThreads = new ThreadPoolExecutor(2, 2, 2, TimeUnit.SECONDS,
+                    new LinkedBlockingQueue<>(), named("replay-agent-"));
+            agentThreads.allowCoreThreadTimeOut(true);
+            agents = agentThreads;
             Instant started = Instant.now();
             String runId = ReplayRuns.newRunId(started);
             CallResult[] results = new CallResult[callIds.size()];
@@ -116,7 +123,7 @@ public final class ReplayEngine {
         }
 
         private void finish(String runId, Instant started, String search, List<CallResult> results) {
-            shutdown();
+            calls.shutdown();
             if (cancelled) {
                 return;
             }
@@ -140,16 +147,11 @@ public final class ReplayEngine {
             synchronized (tasks) {
                 tasks.forEach(t -> t.cancel(true));
             }
-            shutdown();
+            calls.shutdownNow();
         }
 
         public boolean cancelled() {
             return cancelled;
-        }
-
-        private void shutdown() {
-            calls.shutdownNow();
-            agents.shutdown();
         }
 
         private CallResult replayCall(CallHistory history, String callId) throws InterruptedException {

@@ -39,10 +39,10 @@ public final class WordDiff {
             if (i < a.length && j < b.length && a[i].equals(b[j])) {
                 add(out, Op.SAME, a[i++]);
                 j++;
-            } else if (j < b.length && (i == a.length || lcs[i][j + 1] >= lcs[i + 1][j])) {
-                add(out, Op.ADDED, b[j++]);
+            } else if (i < a.length && (j == b.length || lcs[i + 1][j] >= lcs[i][j + 1])) {
+                add(out, Op.REMOVED, a[i++]); // removals first: the reader sees what went, then what came
             } else {
-                add(out, Op.REMOVED, a[i++]);
+                add(out, Op.ADDED, b[j++]);
             }
         }
         return out;
