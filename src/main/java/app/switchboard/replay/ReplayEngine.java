@@ -63,8 +63,12 @@ public final class ReplayEngine {
             throw new IllegalArgumentException("OPENAI_API_KEY is not set: the replay needs the candidate model's key "
                     + "(a local server accepts any value)");
         }
-        return new OpenAiChatClient(apiKey, profile.baseUrl(), profile.model(), profile.concurrencyLimit(),
-                profile.temperature());
+        OpenAiChatClient client = new OpenAiChatClient(apiKey, profile.baseUrl(), profile.model(),
+                profile.concurrencyLimit(), profile.temperature());
+        // Class loading on a cold JVM takes seconds: without this the first turns would be measured
+        // slow, or even hit the first-token deadline.
+        client.warmUp();
+        return client;
     }
 
     /** Starts replaying {@code callIds} read from {@code history}; {@code progress} hears the number of calls done. */

@@ -132,7 +132,7 @@ public final class StoredCalls {
                 + "  \"temperature\": 0.2,\n"
                 + "  \"tools\": true,\n"
                 + "  \"concurrency\": " + concurrency + ",\n"
-                + "  \"firstTokenTimeoutMs\": 5000\n"
+                + "  \"firstTokenTimeoutMs\": 15000\n"
                 + "}\n");
         return file;
     }
