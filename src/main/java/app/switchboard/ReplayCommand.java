@@ -29,7 +29,8 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code switchboard replay}: stored calls against a candidate profile, for CI. Exit 0 when every
- * threshold holds, {@link #THRESHOLD_CROSSED} when one is crossed, 2 on a usage error.
+ * threshold holds, {@link #THRESHOLD_CROSSED} when one is crossed, 2 on a usage error,
+ * {@link #FAILED} when the run failed or was cancelled.
  */
 @Command(name = "replay", mixinStandardHelpOptions = true,
         description = {"Replays stored calls' caller turns against a candidate profile (system prompt, model,",
@@ -77,7 +78,18 @@ final class ReplayCommand implements Callable<Integer> {
     }
 
     @Override
-    public Integer call() throws Exception {
+    public Integer call() {
+        try {
+            return replay();
+        } catch (SwitchboardCommand.StartupException e) {
+            throw e;
+        } catch (Exception e) {
+            // Never exit 1 for a failure: CI reads 1 as "a threshold was crossed".
+            throw new SwitchboardCommand.StartupException("replay failed: " + e, FAILED);
+        }
+    }
+
+    private int replay() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         if (maxCalls < 1) {
