@@ -59,7 +59,11 @@ class ReplayEngineTest {
     }
 
     private ReplayEngine engine(int concurrency) throws Exception {
-        ReplayProfile profile = ReplayProfile.load(StoredCalls.profile(dir, model.baseUrl(), concurrency));
+        return engine(concurrency, true);
+    }
+
+    private ReplayEngine engine(int concurrency, boolean tools) throws Exception {
+        ReplayProfile profile = ReplayProfile.load(StoredCalls.profile(dir, model.baseUrl(), concurrency, tools));
         llm = ReplayEngine.modelClient(profile, "test-key");
         return new ReplayEngine(profile, llm, List.of("test-key"));
     }
@@ -136,6 +140,50 @@ class ReplayEngineTest {
         assertNotNull(probe.guard());
         assertFalse(probe.text().contains("never promise refunds"), "the quote never left the dry run");
         assertEquals(1, report.summary().guardTripsCandidate());
+    }
+
+    @Test
+    void aCandidateThatHandsOverEarlyLeavesTheRestOfTheCallUnreached() throws Exception {
+        model.script(r -> FakeOpenAiServer.Reply.stream(new FakeOpenAiServer.Token("Let me get a colleague."),
+                new FakeOpenAiServer.ToolCallStep(0, "call_1", "transfer_to_human", "{\"summary\":\"bill question\"}"),
+                new FakeOpenAiServer.Finish("tool_calls")));
+
+        ReplayReport report = engine(1).start(history, List.of(StoredCalls.BILL), "bill", null)
+                .result().get(30, TimeUnit.SECONDS);
+
+        ReplayReport.CallResult call = byId(report).get(StoredCalls.BILL);
+        ReplayReport.Answer first = call.turns().get(0).candidate();
+        assertEquals("transfer_to_human", first.ending());
+        assertTrue(first.handoffData().contains("bill question"), first.handoffData());
+        assertNull(call.turns().get(1).candidate(), "the second caller turn was never reached");
+        assertEquals("transfer_to_human", call.candidateEnded());
+        assertEquals(1, report.summary().newHandoffs());
+        assertEquals(1, model.requests().size());
+    }
+
+    @Test
+    void toolsRunAsDryRunsWhoseOutcomeIsRecorded() throws Exception {
+        model.script(r -> r.index == 0
+                ? FakeOpenAiServer.Reply.stream(new FakeOpenAiServer.ToolCallStep(0, "call_1", "send_digits", "{\"digits\":\"12#\"}"),
+                        new FakeOpenAiServer.Finish("tool_calls"))
+                : FakeOpenAiServer.Reply.tokens("Done."));
+
+        ReplayReport report = engine(1).start(history, List.of(StoredCalls.PROBE), "*", null)
+                .result().get(30, TimeUnit.SECONDS);
+
+        ReplayReport.TurnPair turn = byId(report).get(StoredCalls.PROBE).turns().get(0);
+        assertEquals(List.of("send_digits({\"digits\":\"12#\"}) → sent"), turn.candidate().tools());
+        assertEquals("Done.", turn.candidate().text());
+        assertTrue(turn.toolsChanged());
+        assertTrue(model.requests().get(1).messages().stream().anyMatch(m -> m[0].equals("tool")
+                && m[1].contains("Sent the digits 12#")), "the model was told the dry run's outcome");
+    }
+
+    @Test
+    void withToolsOffTheModelIsOfferedNone() throws Exception {
+        engine(1, false).start(history, List.of(StoredCalls.PROBE), "*", null).result().get(30, TimeUnit.SECONDS);
+
+        assertEquals(List.of(), model.requests().get(0).toolNames());
     }
 
     @Test

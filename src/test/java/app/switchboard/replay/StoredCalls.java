@@ -123,6 +123,10 @@ public final class StoredCalls {
     }
 
     public static Path profile(Path dir, String baseUrl, int concurrency) throws Exception {
+        return profile(dir, baseUrl, concurrency, true);
+    }
+
+    public static Path profile(Path dir, String baseUrl, int concurrency, boolean tools) throws Exception {
         Path file = dir.resolve("candidate.json");
         Files.writeString(file, "{\n"
                 + "  \"name\": \"shorter goodbyes\",\n"
@@ -130,7 +134,7 @@ public final class StoredCalls {
                 + "  \"model\": \"candidate-model\",\n"
                 + "  \"baseUrl\": \"" + baseUrl + "\",\n"
                 + "  \"temperature\": 0.2,\n"
-                + "  \"tools\": true,\n"
+                + "  \"tools\": " + tools + ",\n"
                 + "  \"concurrency\": " + concurrency + ",\n"
                 + "  \"firstTokenTimeoutMs\": 15000\n"
                 + "}\n");
