@@ -121,6 +121,16 @@ class ReplayCommandTest {
     }
 
     @Test
+    void readsTheHistoryWhileTheAppHoldsIt() throws Exception {
+        Path report = dir.resolve("out.json");
+        try (app.switchboard.store.EventStore running = app.switchboard.store.EventStore.open(dir.resolve("data"))) {
+            assertEquals(0, replay("--calls", "bill", "--report", report.toString()), err.toString());
+        }
+        assertEquals(List.of(StoredCalls.BILL),
+                ReplayReport.read(report).calls().stream().map(ReplayReport.CallResult::callId).toList());
+    }
+
+    @Test
     void aMissingKeyIsAUsageError() {
         CommandLine cl = SwitchboardCommand.commandLine(Map.of());
         cl.setErr(new PrintWriter(err, true));
