@@ -129,7 +129,7 @@ public final class HtmlReport {
             h.append("<span class=\"flag bad\">fault: ").append(esc(a.fault())).append("</span>");
         }
         h.append("<div class=\"note\">first token ").append(ms(a.firstTokenMs())).append(" ms, ")
-                .append(a.chunks()).append(" chunks").append(a.retries() > 0 ? ", " + a.retries() + " retried" : "")
+                .append(a.chunks()).append(a.chunks() == 1 ? " chunk" : " chunks").append(a.retries() > 0 ? ", " + a.retries() + " retried" : "")
                 .append("</div></td>");
     }
 
