@@ -71,6 +71,7 @@ public final class SwitchboardCommand implements Callable<Integer> {
 
     static CommandLine commandLine(java.util.Map<String, String> environment) {
         CommandLine cl = new CommandLine(new SwitchboardCommand(environment));
+        cl.addSubcommand("replay", new ReplayCommand(environment));
         cl.setParameterExceptionHandler((ex, args) -> {
             PrintWriter err = ex.getCommandLine().getErr();
             err.println("switchboard: " + ex.getMessage() + " (see --help)");

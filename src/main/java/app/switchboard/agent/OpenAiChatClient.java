@@ -98,6 +98,8 @@ public final class OpenAiChatClient implements LlmClient {
 
     private final String model;
     private final String baseUrl;
+    /** Sampling temperature sent with every request; null: the server's default. */
+    private final Double temperature;
     private final OkHttpClient http;
     private final ExecutorService httpThreads;
     private final ExecutorService streamThreads;
@@ -113,6 +115,12 @@ public final class OpenAiChatClient implements LlmClient {
      * @param maxConcurrentStreams   answers that may stream at once (all calls together)
      */
     public OpenAiChatClient(String apiKey, String baseUrl, String model, int maxConcurrentStreams) {
+        this(apiKey, baseUrl, model, maxConcurrentStreams, null);
+    }
+
+    /** As above, with a sampling temperature for every request (null: the server's default). */
+    public OpenAiChatClient(String apiKey, String baseUrl, String model, int maxConcurrentStreams, Double temperature) {
+        this.temperature = temperature;
         this.model = model == null || model.isBlank() ? DEFAULT_MODEL : model;
         this.baseUrl = baseUrl;
         this.httpThreads = threads("openai-http-");
@@ -230,6 +238,9 @@ public final class OpenAiChatClient implements LlmClient {
         ChatCompletionCreateParams.Builder b = ChatCompletionCreateParams.builder()
                 .model(model)
                 .putAdditionalHeader(STREAM_HEADER, id);
+        if (temperature != null) {
+            b.temperature(temperature);
+        }
         for (ChatMessage m : request.messages()) {
             switch (m.role()) {
                 case SYSTEM:

@@ -101,6 +101,23 @@ class ArchitectureTest {
     }
 
     @Test
+    void replayDrivesTheAgentOffline() {
+        // protocol: the AgentPort seam's own types (the frames the dry-run port records instead of sending)
+        classes().that().resideInAPackage(pkg("replay"))
+                .should().onlyDependOnClassesThat().resideInAnyPackage(pkg("replay"), pkg("agent"), pkg("call"),
+                        pkg("history"), pkg("store"), pkg("config"), pkg("protocol"), "java..",
+                        "com.fasterxml.jackson..")
+                .check(product);
+    }
+
+    @Test
+    void onlyTheCompositionRootStartsReplays() {
+        noClasses().that().resideOutsideOfPackages(APP, pkg("replay"))
+                .should().dependOnClassesThat().resideInAPackage(pkg("replay"))
+                .check(product);
+    }
+
+    @Test
     void benchmarkAndLoadToolsStayOutOfTheProduct() {
         noClasses().should().haveSimpleNameEndingWith("Benchmark")
                 .orShould().haveSimpleName("LoadGenerator")
