@@ -154,9 +154,8 @@ public final class EventStore implements AutoCloseable {
     private final AtomicLong writerRestarts = new AtomicLong();
     private final Object settledLock = new Object();
     private long settled; // guarded by settledLock: written, found already written, or dropped
-    private final CopyOnWriteArrayList<Consumer<StoreHealth>> healthListeners = new CopyOnWriteArrayList<>();
     private final List<AutoCloseable> subscriptions = new CopyOnWriteArrayList<>();
-    private volatile StoreHealth health;
+    private final HealthReporter reporter;
     private volatile boolean closing;
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile int pendingSize;
@@ -184,7 +183,6 @@ public final class EventStore implements AutoCloseable {
     private long failingSinceNanos;
     private long lastExistsCheckNanos;
     private Duration retryDelay;
-    private long droppedAtLastHealthy;
     private boolean checkedAtStart;
 
     /**
@@ -200,7 +198,7 @@ public final class EventStore implements AutoCloseable {
         this.file = dir.resolve(FILE_NAME);
         this.options = options;
         this.reader = new HistoryReader(dir, file, options.busyTimeout());
-        this.health = new StoreHealth(StoreHealth.Status.OK, null, 0, 0, options.clock().instant());
+        this.reporter = new HealthReporter(dir, file, options);
         this.writer = new Thread(this::runWriter, "event-store-writer");
         this.writer.setDaemon(true);
         this.checkpointer = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -292,7 +290,7 @@ public final class EventStore implements AutoCloseable {
     }
 
     public StoreHealth health() {
-        return health;
+        return reporter.health();
     }
 
     /**
@@ -300,9 +298,7 @@ public final class EventStore implements AutoCloseable {
      * thread (a UI hands it to its own thread). Close the result to stop.
      */
     public AutoCloseable onHealthChange(Consumer<StoreHealth> listener) {
-        healthListeners.add(listener);
-        listener.accept(health);
-        return () -> healthListeners.remove(listener);
+        return reporter.onHealthChange(listener);
     }
 
     public Stats stats() {
@@ -461,9 +457,7 @@ public final class EventStore implements AutoCloseable {
             } catch (Throwable fatal) {
                 writerRestarts.incrementAndGet();
                 LOG.error("The call history writer failed; restarting it in {} ms", pauseMillis, fatal);
-                publish(new StoreHealth(StoreHealth.Status.FAILED, "Call history is not being saved: the writer failed ("
-                        + fatal + ") and is restarting. " + pendingText(), pending.size() + inboxSize.get(),
-                        dropped.get(), options.clock().instant()));
+                reporter.writerFailed(fatal, pending.size() + inboxSize.get(), dropped.get());
                 try {
                     disconnect();
                 } catch (Throwable ignored) {
@@ -522,7 +516,7 @@ public final class EventStore implements AutoCloseable {
                 retryDelay = null;
                 retryAtNanos = 0;
                 failingSinceNanos = 0;
-                healthy();
+                reporter.healthy(notice, pending.size(), dropped.get());
             } catch (SQLException | IOException | RuntimeException e) {
                 failed(e);
             }
@@ -530,7 +524,7 @@ public final class EventStore implements AutoCloseable {
         int lost = pending.size() + inboxSize.get();
         if (lost > 0) {
             LOG.error("Call history closed with {} events not written: {}", lost,
-                    health.message() == null ? "time ran out" : health.message());
+                    reporter.health().message() == null ? "time ran out" : reporter.health().message());
         }
         disconnect();
         releaseLock();
@@ -640,7 +634,7 @@ public final class EventStore implements AutoCloseable {
         }
     }
 
-    private static final class HistoryInUseException extends IOException {
+    static final class HistoryInUseException extends IOException {
         HistoryInUseException() {
             super("another Switchboard is using this call history");
         }
@@ -900,7 +894,8 @@ public final class EventStore implements AutoCloseable {
 
     private int deleteEndedBefore(Instant cutoff) throws SQLException {
         if (db == null) {
-            throw new SQLException(health.message() == null ? "the history file is not open" : health.message());
+            String why = reporter.health().message();
+            throw new SQLException(why == null ? "the history file is not open" : why);
         }
         List<String> old = new ArrayList<>();
         try (PreparedStatement s = db.prepareStatement("SELECT call_id FROM calls WHERE ended_ms < ?")) {
@@ -958,15 +953,6 @@ public final class EventStore implements AutoCloseable {
         }
     }
 
-    private void healthy() {
-        droppedAtLastHealthy = dropped.get();
-        if (health.ok() && java.util.Objects.equals(health.message(), notice)) {
-            return;
-        }
-        publish(new StoreHealth(StoreHealth.Status.OK, notice, pending.size(), dropped.get(), options.clock().instant()));
-        LOG.info("Call history is being saved again ({})", file);
-    }
-
     private void failed(Exception e) {
         if (damaged(e)) {
             suspectDamage = true;
@@ -984,65 +970,7 @@ public final class EventStore implements AutoCloseable {
         if (busy(e) && now - failingSinceNanos < BUSY_GRACE.toNanos()) {
             return; // another program's short write; a warning would only flicker
         }
-        String message = describe(e) + " " + pendingText();
-        if (!message.equals(health.message())) {
-            StoreHealth.Status before = health.status();
-            // Waiting events are only late; dropped ones are lost, which is a failure.
-            StoreHealth.Status status = dropped.get() > droppedAtLastHealthy ? StoreHealth.Status.FAILED
-                    : StoreHealth.Status.DEGRADED;
-            publish(new StoreHealth(status, message, pending.size() + inboxSize.get(), dropped.get(),
-                    before == status ? health.since() : options.clock().instant()));
-            if (before == StoreHealth.Status.OK) {
-                LOG.warn("{}", message, e);
-            }
-        }
-    }
-
-    private String pendingText() {
-        String waiting = String.format("%,d events are waiting in memory and will be written as soon as that is fixed.",
-                pending.size() + inboxSize.get());
-        long lost = dropped.get();
-        return lost == 0 ? waiting : waiting + String.format(
-                " %,d of the oldest events were dropped because the waiting buffer (%,d) is full.",
-                lost, options.bufferCapacity());
-    }
-
-    private String describe(Exception e) {
-        String where = " (" + file + ")";
-        if (e instanceof Schema.NewerSchemaException) {
-            return "Call history is not being saved: " + e.getMessage() + where + ".";
-        }
-        if (e instanceof HistoryInUseException) {
-            return "Call history is not being saved: another Switchboard is using the same history (" + dir
-                    + "); this one saves once that one stops.";
-        }
-        if (e instanceof IOException) {
-            String reason = String.valueOf(e.getMessage());
-            if (reason.contains("No space left")) {
-                return "Call history is not being saved: the disk is full (" + dir + ").";
-            }
-            return "Call history is not being saved: the data folder is read-only or cannot be written (" + dir + "): "
-                    + e.getClass().getSimpleName() + " " + reason + ".";
-        }
-        SQLiteErrorCode code = code(e);
-        if (code == SQLiteErrorCode.SQLITE_FULL) {
-            return "Call history is not being saved: the disk is full" + where + ".";
-        }
-        if (code == SQLiteErrorCode.SQLITE_BUSY || code == SQLiteErrorCode.SQLITE_LOCKED) {
-            return "Call history is not being saved: the history file is locked by another program" + where + ".";
-        }
-        if (code == SQLiteErrorCode.SQLITE_READONLY || code == SQLiteErrorCode.SQLITE_CANTOPEN
-                || code == SQLiteErrorCode.SQLITE_PERM || code == SQLiteErrorCode.SQLITE_AUTH) {
-            return "Call history is not being saved: the history file or its folder is read-only or cannot be opened"
-                    + where + ".";
-        }
-        if (code == SQLiteErrorCode.SQLITE_CORRUPT || code == SQLiteErrorCode.SQLITE_NOTADB) {
-            return "Call history is not being saved: the history file is damaged" + where + ".";
-        }
-        if (code == SQLiteErrorCode.SQLITE_IOERR) {
-            return "Call history is not being saved: the disk reports an error" + where + ": " + e.getMessage() + ".";
-        }
-        return "Call history is not being saved" + where + ": " + e.getMessage() + ".";
+        reporter.failing(e, pending.size() + inboxSize.get(), dropped.get());
     }
 
     /** The primary result code of a SQLite failure, or null for other failures. */
@@ -1063,17 +991,6 @@ public final class EventStore implements AutoCloseable {
     private static boolean damaged(Exception e) {
         SQLiteErrorCode c = code(e);
         return c == SQLiteErrorCode.SQLITE_CORRUPT || c == SQLiteErrorCode.SQLITE_NOTADB;
-    }
-
-    private void publish(StoreHealth next) {
-        health = next;
-        for (Consumer<StoreHealth> l : healthListeners) {
-            try {
-                l.accept(next);
-            } catch (RuntimeException e) {
-                LOG.warn("Store health listener failed", e);
-            }
-        }
     }
 
     private void disconnect() {
