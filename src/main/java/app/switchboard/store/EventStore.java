@@ -54,7 +54,6 @@ import org.slf4j.LoggerFactory;
 import org.sqlite.SQLiteConfig;
 import org.sqlite.SQLiteErrorCode;
 import org.sqlite.SQLiteException;
-import org.sqlite.SQLiteOpenMode;
 
 /**
  * The durable call history: every {@link CallEvent} appended to a SQLite file (WAL) in the data
@@ -141,8 +140,7 @@ public final class EventStore implements AutoCloseable {
     private final HistoryReader reader;
     private final Thread writer;
     private final ScheduledExecutorService retention;
-    private final ScheduledExecutorService checkpointer;
-    private Connection checkpointDb; // checkpointer thread only
+    private final Checkpointer checkpointer;
     private volatile boolean writing; // the writer holds the lock and has the file open
 
     // Call side -> writer.
@@ -185,14 +183,6 @@ public final class EventStore implements AutoCloseable {
     private Duration retryDelay;
     private boolean checkedAtStart;
 
-    /**
-     * WAL checkpoints copy the log back into the file and sync it, which takes tens of ms. At a
-     * steady load a thread of their own does them (a passive checkpoint never blocks the
-     * writer), so commits stay short; under a burst the writer's own automatic checkpoint
-     * (SQLite's default, 1000 pages) still bounds the log.
-     */
-    private static final Duration CHECKPOINT_EVERY = Duration.ofMillis(500);
-
     private EventStore(Path dir, Options options) {
         this.dir = dir;
         this.file = dir.resolve(FILE_NAME);
@@ -201,11 +191,7 @@ public final class EventStore implements AutoCloseable {
         this.reporter = new HealthReporter(dir, file, options);
         this.writer = new Thread(this::runWriter, "event-store-writer");
         this.writer.setDaemon(true);
-        this.checkpointer = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "event-store-checkpoint");
-            t.setDaemon(true);
-            return t;
-        });
+        this.checkpointer = new Checkpointer(file, options.busyTimeout(), () -> writing);
         this.retention = options.retentionDays() == null ? null
                 : Executors.newSingleThreadScheduledExecutor(r -> {
                     Thread t = new Thread(r, "event-store-retention");
@@ -221,8 +207,7 @@ public final class EventStore implements AutoCloseable {
     public static EventStore open(Path dataDir, Options options) {
         EventStore store = new EventStore(dataDir, options);
         store.writer.start();
-        store.checkpointer.scheduleWithFixedDelay(store::checkpoint, CHECKPOINT_EVERY.toMillis(),
-                CHECKPOINT_EVERY.toMillis(), TimeUnit.MILLISECONDS);
+        store.checkpointer.start();
         if (store.retention != null) {
             long every = options.retentionInterval().toMillis();
             store.retention.scheduleAtFixedRate(store::runScheduledRetention, 0, every, TimeUnit.MILLISECONDS);
@@ -340,35 +325,6 @@ public final class EventStore implements AutoCloseable {
             }
         }, result);
         return result;
-    }
-
-    private void checkpoint() {
-        if (!writing) {
-            closeCheckpointDb();
-            return;
-        }
-        try {
-            if (checkpointDb == null) {
-                SQLiteConfig config = new SQLiteConfig();
-                config.resetOpenMode(SQLiteOpenMode.CREATE);
-                config.setBusyTimeout((int) options.busyTimeout().toMillis());
-                checkpointDb = config.createConnection("jdbc:sqlite:" + file);
-            }
-            try (Statement s = checkpointDb.createStatement()) {
-                s.execute("PRAGMA wal_checkpoint(PASSIVE)");
-            }
-        } catch (SQLException e) {
-            // The writer reports what matters; a missed checkpoint only lets the log grow a while.
-            LOG.debug("WAL checkpoint skipped: {}", e.getMessage());
-            closeCheckpointDb();
-        }
-    }
-
-    private void closeCheckpointDb() {
-        if (checkpointDb != null) {
-            closeQuietly(checkpointDb);
-            checkpointDb = null;
-        }
     }
 
     private void runScheduledRetention() {
@@ -1002,7 +958,7 @@ public final class EventStore implements AutoCloseable {
         rows.clear();
     }
 
-    private static void closeQuietly(Connection c) {
+    static void closeQuietly(Connection c) {
         try {
             c.close();
         } catch (SQLException ignored) {
@@ -1034,14 +990,7 @@ public final class EventStore implements AutoCloseable {
         if (retention != null) {
             retention.shutdownNow();
         }
-        // Its connection closes first, so the writer's is the last and leaves no WAL behind.
-        checkpointer.execute(this::closeCheckpointDb);
-        checkpointer.shutdown();
-        try {
-            checkpointer.awaitTermination(options.busyTimeout().toMillis() + 1000, TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        checkpointer.close();
         inbox.offer(WAKE);
         try {
             writer.join(options.closeTimeout().plus(options.busyTimeout()).plusSeconds(1).toMillis());
