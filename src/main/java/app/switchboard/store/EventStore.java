@@ -10,7 +10,6 @@ import app.switchboard.history.StoreHealth;
 import app.switchboard.call.CallControl;
 import app.switchboard.call.CallEvent;
 import app.switchboard.call.EventPayload;
-import app.switchboard.call.EventPayloadJson;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -32,10 +31,7 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -138,6 +134,7 @@ public final class EventStore implements AutoCloseable {
     private final Path file;
     private final Options options;
     private final HistoryReader reader;
+    private final EventLog log;
     private final Thread writer;
     private final ScheduledExecutorService retention;
     private final Checkpointer checkpointer;
@@ -157,23 +154,12 @@ public final class EventStore implements AutoCloseable {
     private volatile boolean closing;
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile int pendingSize;
-    private volatile long written;
-    private volatile long commits;
-    private volatile long commitNanos;
-    private volatile long largestBatch;
 
     // Writer thread only.
     private final ArrayDeque<CallEvent> pending = new ArrayDeque<>();
-    private final Map<String, CallRow> rows = new LinkedHashMap<>(256, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, CallRow> eldest) {
-            return size() > 10_000;
-        }
-    };
     private Connection db;
     private FileChannel lockChannel;
     private FileLock lock;
-    private long nextId;
     private boolean recovered;
     private boolean suspectDamage;
     private String notice;
@@ -188,6 +174,7 @@ public final class EventStore implements AutoCloseable {
         this.file = dir.resolve(FILE_NAME);
         this.options = options;
         this.reader = new HistoryReader(dir, file, options.busyTimeout());
+        this.log = new EventLog(options.clock());
         this.reporter = new HealthReporter(dir, file, options);
         this.writer = new Thread(this::runWriter, "event-store-writer");
         this.writer.setDaemon(true);
@@ -287,8 +274,8 @@ public final class EventStore implements AutoCloseable {
     }
 
     public Stats stats() {
-        return new Stats(accepted.get(), written, dropped.get(), pendingSize + inboxSize.get(), commits,
-                commitNanos, largestBatch);
+        return new Stats(accepted.get(), log.written(), dropped.get(), pendingSize + inboxSize.get(), log.commits(),
+                log.commitNanos(), log.largestBatch());
     }
 
     /**
@@ -547,7 +534,7 @@ public final class EventStore implements AutoCloseable {
         }
         writing = true;
         if (!recovered) {
-            recoverUnfinishedCalls();
+            log.recoverUnfinishedCalls(db);
             recovered = true;
         }
     }
@@ -614,9 +601,7 @@ public final class EventStore implements AutoCloseable {
                 checkedAtStart = true;
             }
             Schema.migrate(c);
-            try (ResultSet r = s.executeQuery("SELECT coalesce(max(id), 0) + 1 FROM events")) {
-                nextId = r.getLong(1);
-            }
+            log.opened(c);
             return c;
         } catch (SQLException | RuntimeException e) {
             closeQuietly(c);
@@ -678,31 +663,10 @@ public final class EventStore implements AutoCloseable {
                 Files.move(side, dir.resolve(base + suffix), StandardCopyOption.ATOMIC_MOVE);
             }
         }
-        rows.clear();
+        log.forgetRows();
         notice = "The call history file was damaged (" + cause.getMessage() + "). It was kept as " + moved
                 + " and a new history file was started.";
         LOG.error(notice);
-    }
-
-    private void recoverUnfinishedCalls() throws SQLException {
-        List<CallEvent> endings = new ArrayList<>();
-        try (Statement s = db.createStatement();
-             ResultSet r = s.executeQuery("SELECT c.call_id, c.last_seq,"
-                     + " (SELECT max(e.time_ns) FROM events e WHERE e.call_id = c.call_id)"
-                     + " FROM calls c WHERE c.ended_ms IS NULL")) {
-            String now = options.clock().instant().toString();
-            while (r.next()) {
-                long lastNanos = r.getLong(3);
-                Instant lastSeen = r.wasNull() ? options.clock().instant() : instant(lastNanos);
-                // The crash time is unknown; the last thing heard from the call is the best estimate.
-                endings.add(new CallEvent(r.getString(1), r.getLong(2) + 1, lastSeen,
-                        new EventPayload.CallEnded(CRASHED, true, now)));
-            }
-        }
-        if (!endings.isEmpty()) {
-            write(endings);
-            LOG.warn("Marked {} calls left live by the previous run as ended: {}", endings.size(), CRASHED);
-        }
     }
 
     private void runTasks() {
@@ -727,125 +691,12 @@ public final class EventStore implements AutoCloseable {
         for (int i = 0; i < n; i++) {
             batch.add(it.next());
         }
-        write(batch);
+        log.write(db, batch);
         for (int i = 0; i < n; i++) {
             pending.pollFirst();
         }
         pendingSize = pending.size();
         settle(n);
-    }
-
-    /** Appends events and folds them into their calls' rows, in one transaction. */
-    private void write(List<CallEvent> batch) throws SQLException {
-        long start = System.nanoTime();
-        Map<String, CallRow> touched = new HashMap<>();
-        long id = nextId;
-        try (Statement tx = db.createStatement()) {
-            tx.execute("BEGIN IMMEDIATE");
-            try (PreparedStatement insert = db.prepareStatement(
-                    "INSERT INTO events (id, call_id, seq, time_ns, kind, fields) VALUES (?, ?, ?, ?, ?, ?)"
-                            + " ON CONFLICT (call_id, seq, time_ns) DO NOTHING");
-                 PreparedStatement said = db.prepareStatement(
-                         "INSERT INTO said (rowid, body, call_id, speaker) VALUES (?, ?, ?, ?)")) {
-                for (CallEvent e : batch) {
-                    insert.setLong(1, id);
-                    insert.setString(2, e.callId());
-                    insert.setLong(3, e.seq());
-                    insert.setLong(4, nanos(e.time()));
-                    insert.setString(5, e.kind().name());
-                    insert.setString(6, EventPayloadJson.encode(e.payload()));
-                    if (insert.executeUpdate() == 0) {
-                        continue; // already stored by an attempt whose commit we did not see succeed
-                    }
-                    CallRow row = touched.get(e.callId());
-                    if (row == null) {
-                        CallRow known = knownRow(e.callId());
-                        row = known == null ? new CallRow(e.callId(), e.time().toEpochMilli()) : known.copy();
-                        touched.put(e.callId(), row);
-                    }
-                    row.apply(e);
-                    String[] words = CallRow.said(e);
-                    if (words != null) {
-                        said.setLong(1, id);
-                        said.setString(2, words[1]);
-                        said.setString(3, e.callId());
-                        said.setString(4, words[0]);
-                        said.executeUpdate();
-                    }
-                    id++;
-                }
-                upsert(touched.values());
-                tx.execute("COMMIT");
-            } catch (SQLException | RuntimeException e) {
-                try {
-                    tx.execute("ROLLBACK");
-                } catch (SQLException ignored) {
-                    // the connection is dropped below anyway
-                }
-                throw e;
-            }
-        }
-        nextId = id;
-        for (CallRow row : touched.values()) {
-            if (row.endedMs != null) {
-                rows.remove(row.callId);
-            } else {
-                rows.put(row.callId, row);
-            }
-        }
-        written += batch.size();
-        commits++;
-        commitNanos += System.nanoTime() - start;
-        largestBatch = Math.max(largestBatch, batch.size());
-    }
-
-    private CallRow knownRow(String callId) throws SQLException {
-        CallRow cached = rows.get(callId);
-        if (cached != null) {
-            return cached;
-        }
-        try (PreparedStatement s = db.prepareStatement("SELECT * FROM calls WHERE call_id = ?")) {
-            s.setString(1, callId);
-            try (ResultSet r = s.executeQuery()) {
-                return r.next() ? CallRow.from(r) : null;
-            }
-        }
-    }
-
-    private void upsert(Iterable<CallRow> touched) throws SQLException {
-        try (PreparedStatement s = db.prepareStatement("""
-                INSERT INTO calls (call_id, call_sid, session_ids, from_number, to_number, from_digits, to_digits,
-                  started_ms, ended_ms, end_reason, language, turns, interruptions, attention, event_count,
-                  last_event_ms, last_seq)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                ON CONFLICT (call_id) DO UPDATE SET call_sid = excluded.call_sid, session_ids = excluded.session_ids,
-                  from_number = excluded.from_number, to_number = excluded.to_number,
-                  from_digits = excluded.from_digits, to_digits = excluded.to_digits,
-                  started_ms = excluded.started_ms, ended_ms = excluded.ended_ms, end_reason = excluded.end_reason,
-                  language = excluded.language, turns = excluded.turns, interruptions = excluded.interruptions,
-                  attention = excluded.attention, event_count = excluded.event_count,
-                  last_event_ms = excluded.last_event_ms, last_seq = excluded.last_seq""")) {
-            for (CallRow row : touched) {
-                s.setString(1, row.callId);
-                s.setString(2, row.callSid);
-                s.setString(3, CallRow.join(row.sessionIds));
-                s.setString(4, row.from);
-                s.setString(5, row.to);
-                s.setString(6, CallRow.digits(row.from));
-                s.setString(7, CallRow.digits(row.to));
-                s.setLong(8, row.startedMs);
-                s.setObject(9, row.endedMs);
-                s.setString(10, row.endReason);
-                s.setString(11, row.language);
-                s.setInt(12, row.turns);
-                s.setInt(13, row.interruptions);
-                s.setString(14, CallRow.join(row.attention));
-                s.setLong(15, row.eventCount);
-                s.setLong(16, row.lastEventMs);
-                s.setLong(17, row.lastSeq);
-                s.executeUpdate();
-            }
-        }
     }
 
     private int deleteEndedBefore(Instant cutoff) throws SQLException {
@@ -876,7 +727,7 @@ public final class EventStore implements AutoCloseable {
                 s.execute("PRAGMA wal_checkpoint(TRUNCATE)");
             }
         }
-        old.forEach(rows::remove);
+        old.forEach(log::forget);
         return old.size();
     }
 
@@ -955,7 +806,7 @@ public final class EventStore implements AutoCloseable {
             closeQuietly(db);
             db = null;
         }
-        rows.clear();
+        log.forgetRows();
     }
 
     static void closeQuietly(Connection c) {
