@@ -85,7 +85,7 @@ final class Checkpointer {
 
     private void closeCheckpointDb() {
         if (checkpointDb != null) {
-            EventStore.closeQuietly(checkpointDb);
+            HistoryFile.closeQuietly(checkpointDb);
             checkpointDb = null;
         }
     }

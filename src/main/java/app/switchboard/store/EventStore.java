@@ -11,15 +11,8 @@ import app.switchboard.call.CallControl;
 import app.switchboard.call.CallEvent;
 import app.switchboard.call.EventPayload;
 import java.io.IOException;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -27,8 +20,6 @@ import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -47,9 +38,6 @@ import java.util.function.Consumer;
 import java.util.function.IntSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.sqlite.SQLiteConfig;
-import org.sqlite.SQLiteErrorCode;
-import org.sqlite.SQLiteException;
 
 /**
  * The durable call history: every {@link CallEvent} appended to a SQLite file (WAL) in the data
@@ -76,8 +64,6 @@ public final class EventStore implements AutoCloseable {
     private static final CallEvent WAKE = new CallEvent("", 0, Instant.EPOCH, new EventPayload.Info("wake", null));
     /** How long the file may be locked by someone else before the console is told. */
     private static final Duration BUSY_GRACE = Duration.ofSeconds(1);
-    private static final DateTimeFormatter STAMP =
-            DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
 
     /**
      * How the store behaves. {@code retentionDays} is read at start and before each daily run,
@@ -135,10 +121,10 @@ public final class EventStore implements AutoCloseable {
     private final Options options;
     private final HistoryReader reader;
     private final EventLog log;
+    private final HistoryFile historyFile;
     private final Thread writer;
     private final ScheduledExecutorService retention;
     private final Checkpointer checkpointer;
-    private volatile boolean writing; // the writer holds the lock and has the file open
 
     // Call side -> writer.
     private final LinkedTransferQueue<CallEvent> inbox = new LinkedTransferQueue<>();
@@ -157,17 +143,10 @@ public final class EventStore implements AutoCloseable {
 
     // Writer thread only.
     private final ArrayDeque<CallEvent> pending = new ArrayDeque<>();
-    private Connection db;
-    private FileChannel lockChannel;
-    private FileLock lock;
     private boolean recovered;
-    private boolean suspectDamage;
-    private String notice;
     private long retryAtNanos;
     private long failingSinceNanos;
-    private long lastExistsCheckNanos;
     private Duration retryDelay;
-    private boolean checkedAtStart;
 
     private EventStore(Path dir, Options options) {
         this.dir = dir;
@@ -175,10 +154,11 @@ public final class EventStore implements AutoCloseable {
         this.options = options;
         this.reader = new HistoryReader(dir, file, options.busyTimeout());
         this.log = new EventLog(options.clock());
+        this.historyFile = new HistoryFile(dir, file, options, log);
         this.reporter = new HealthReporter(dir, file, options);
         this.writer = new Thread(this::runWriter, "event-store-writer");
         this.writer.setDaemon(true);
-        this.checkpointer = new Checkpointer(file, options.busyTimeout(), () -> writing);
+        this.checkpointer = new Checkpointer(file, options.busyTimeout(), historyFile::writing);
         this.retention = options.retentionDays() == null ? null
                 : Executors.newSingleThreadScheduledExecutor(r -> {
                     Thread t = new Thread(r, "event-store-retention");
@@ -402,11 +382,11 @@ public final class EventStore implements AutoCloseable {
                 LOG.error("The call history writer failed; restarting it in {} ms", pauseMillis, fatal);
                 reporter.writerFailed(fatal, pending.size() + inboxSize.get(), dropped.get());
                 try {
-                    disconnect();
+                    historyFile.disconnect();
                 } catch (Throwable ignored) {
-                    db = null;
+                    historyFile.abandon();
                 }
-                releaseLock();
+                historyFile.releaseLock();
                 if (closing) {
                     failTasks();
                     return;
@@ -433,7 +413,7 @@ public final class EventStore implements AutoCloseable {
             if (closing && closeDeadline == Long.MAX_VALUE) {
                 closeDeadline = System.nanoTime() + options.closeTimeout().toNanos();
             }
-            boolean work = db == null || !pending.isEmpty() || !tasks.isEmpty();
+            boolean work = historyFile.db() == null || !pending.isEmpty() || !tasks.isEmpty();
             long wait = !work ? TimeUnit.SECONDS.toNanos(1) : Math.max(0, retryAtNanos - System.nanoTime());
             if (closing) {
                 wait = Math.min(wait, Math.max(0, Math.min(closeDeadline, retryAtNanos) - System.nanoTime()));
@@ -446,11 +426,11 @@ public final class EventStore implements AutoCloseable {
             if (System.nanoTime() < retryAtNanos) {
                 continue;
             }
-            if (db != null && pending.isEmpty() && tasks.isEmpty()) {
+            if (historyFile.db() != null && pending.isEmpty() && tasks.isEmpty()) {
                 continue;
             }
             try {
-                reopenIfDeleted();
+                historyFile.reopenIfDeleted();
                 connect();
                 runTasks();
                 if (!pending.isEmpty()) {
@@ -459,7 +439,7 @@ public final class EventStore implements AutoCloseable {
                 retryDelay = null;
                 retryAtNanos = 0;
                 failingSinceNanos = 0;
-                reporter.healthy(notice, pending.size(), dropped.get());
+                reporter.healthy(historyFile.notice(), pending.size(), dropped.get());
             } catch (SQLException | IOException | RuntimeException e) {
                 failed(e);
             }
@@ -469,25 +449,9 @@ public final class EventStore implements AutoCloseable {
             LOG.error("Call history closed with {} events not written: {}", lost,
                     reporter.health().message() == null ? "time ran out" : reporter.health().message());
         }
-        disconnect();
-        releaseLock();
+        historyFile.disconnect();
+        historyFile.releaseLock();
         failTasks();
-    }
-
-    /**
-     * Someone deleted the history while the app runs (the README says to quit first): SQLite
-     * would go on writing into the deleted file and lose it all on close. Start a new file.
-     */
-    private void reopenIfDeleted() {
-        long now = System.nanoTime();
-        if (db == null || now - lastExistsCheckNanos < TimeUnit.SECONDS.toNanos(1)) {
-            return;
-        }
-        lastExistsCheckNanos = now;
-        if (!Files.exists(file)) {
-            LOG.warn("The call history file {} was deleted while in use; starting a new one", file);
-            disconnect();
-        }
     }
 
     /** Moves arrived events into the bounded buffer, waiting up to {@code waitNanos} for the first. */
@@ -518,155 +482,14 @@ public final class EventStore implements AutoCloseable {
     }
 
     private void connect() throws SQLException, IOException {
-        if (db != null) {
+        if (historyFile.db() != null) {
             return;
         }
-        Files.createDirectories(dir);
-        holdLock();
-        try {
-            db = openWriter();
-        } catch (SQLException e) {
-            if (!damaged(e)) {
-                throw e;
-            }
-            moveAsideDamaged(e);
-            db = openWriter();
-        }
-        writing = true;
+        historyFile.open();
         if (!recovered) {
-            log.recoverUnfinishedCalls(db);
+            log.recoverUnfinishedCalls(historyFile.db());
             recovered = true;
         }
-    }
-
-    /**
-     * Only one store writes a history at a time: another's recovery would end this one's live
-     * calls as crashed, and its ids would collide. The OS drops the lock when a process dies.
-     */
-    private void holdLock() throws IOException {
-        if (lock != null) {
-            return;
-        }
-        FileChannel channel = FileChannel.open(dir.resolve(LOCK_NAME), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-        FileLock held = null;
-        try {
-            held = channel.tryLock();
-        } catch (OverlappingFileLockException sameProcess) {
-            // another store in this JVM holds it
-        } finally {
-            if (held == null) {
-                channel.close();
-            }
-        }
-        if (held == null) {
-            throw new HistoryInUseException();
-        }
-        lockChannel = channel;
-        lock = held;
-    }
-
-    private void releaseLock() {
-        if (lockChannel != null) {
-            try {
-                lockChannel.close(); // releases the lock
-            } catch (IOException ignored) {
-                // the OS releases it with the process anyway
-            }
-            lockChannel = null;
-            lock = null;
-        }
-    }
-
-    static final class HistoryInUseException extends IOException {
-        HistoryInUseException() {
-            super("another Switchboard is using this call history");
-        }
-    }
-
-    private Connection openWriter() throws SQLException {
-        SQLiteConfig config = new SQLiteConfig();
-        config.setBusyTimeout((int) options.busyTimeout().toMillis());
-        Connection c = DriverManager.getConnection("jdbc:sqlite:" + file, config.toProperties());
-        try (Statement s = c.createStatement()) {
-            try (ResultSet r = s.executeQuery("PRAGMA journal_mode = WAL")) {
-                String mode = r.next() ? r.getString(1) : "";
-                if (!"wal".equalsIgnoreCase(mode)) {
-                    LOG.warn("SQLite kept journal mode {} for {}", mode, file);
-                }
-            }
-            s.execute("PRAGMA synchronous = " + (options.syncFull() ? "FULL" : "NORMAL"));
-            if (suspectDamage || !checkedAtStart) {
-                quickCheck(s, suspectDamage ? null : options.integrityCheckLimit());
-                suspectDamage = false;
-                checkedAtStart = true;
-            }
-            Schema.migrate(c);
-            log.opened(c);
-            return c;
-        } catch (SQLException | RuntimeException e) {
-            closeQuietly(c);
-            throw e;
-        }
-    }
-
-    /**
-     * SQLite's {@code quick_check}: finds damaged pages that nothing has read yet (a file damaged
-     * between runs would otherwise be written to, and break later). At start it is bounded by
-     * {@code limit} (interrupted past it: a huge history starts on time, unchecked, said in the
-     * log); after a damage error it runs to the end.
-     */
-    private void quickCheck(Statement s, Duration limit) throws SQLException {
-        AtomicBoolean finished = new AtomicBoolean();
-        AtomicBoolean timedOut = new AtomicBoolean();
-        if (limit != null) {
-            // Not on the store's own executors: the store may be closing while it opens.
-            CompletableFuture.delayedExecutor(limit.toMillis(), TimeUnit.MILLISECONDS).execute(() -> {
-                if (!finished.get()) {
-                    timedOut.set(true);
-                    try {
-                        s.cancel();
-                    } catch (SQLException ignored) {
-                        // the check ends by itself
-                    }
-                }
-            });
-        }
-        long started = System.nanoTime();
-        try (ResultSet r = s.executeQuery("PRAGMA quick_check")) {
-            String result = r.next() ? r.getString(1) : "";
-            if (!"ok".equalsIgnoreCase(result)) {
-                throw new SQLiteException("quick_check: " + result, SQLiteErrorCode.SQLITE_CORRUPT);
-            }
-            LOG.debug("History integrity check passed in {} ms", (System.nanoTime() - started) / 1_000_000);
-        } catch (SQLException e) {
-            if (timedOut.get() && code(e) == SQLiteErrorCode.SQLITE_INTERRUPT) {
-                LOG.warn("History integrity check stopped after {} ms (a large file); continuing unchecked", limit.toMillis());
-                return;
-            }
-            throw e;
-        } finally {
-            finished.set(true);
-        }
-    }
-
-    /**
-     * Keeps a damaged file (and its WAL) under a new name, so nothing in it is lost for a later
-     * repair, and lets a fresh file take its place.
-     */
-    private void moveAsideDamaged(SQLException cause) throws IOException {
-        String base = "switchboard-damaged-" + STAMP.format(options.clock().instant()) + ".db";
-        Path moved = dir.resolve(base);
-        Files.move(file, moved, StandardCopyOption.ATOMIC_MOVE);
-        for (String suffix : List.of("-wal", "-shm")) {
-            Path side = dir.resolve(FILE_NAME + suffix);
-            if (Files.exists(side)) {
-                Files.move(side, dir.resolve(base + suffix), StandardCopyOption.ATOMIC_MOVE);
-            }
-        }
-        log.forgetRows();
-        notice = "The call history file was damaged (" + cause.getMessage() + "). It was kept as " + moved
-                + " and a new history file was started.";
-        LOG.error(notice);
     }
 
     private void runTasks() {
@@ -691,7 +514,7 @@ public final class EventStore implements AutoCloseable {
         for (int i = 0; i < n; i++) {
             batch.add(it.next());
         }
-        log.write(db, batch);
+        log.write(historyFile.db(), batch);
         for (int i = 0; i < n; i++) {
             pending.pollFirst();
         }
@@ -700,6 +523,7 @@ public final class EventStore implements AutoCloseable {
     }
 
     private int deleteEndedBefore(Instant cutoff) throws SQLException {
+        Connection db = historyFile.db();
         if (db == null) {
             String why = reporter.health().message();
             throw new SQLException(why == null ? "the history file is not open" : why);
@@ -718,7 +542,7 @@ public final class EventStore implements AutoCloseable {
             s.execute("PRAGMA secure_delete = ON");
             try {
                 for (int i = 0; i < old.size(); i += 500) {
-                    deleteCalls(old.subList(i, Math.min(old.size(), i + 500)));
+                    deleteCalls(db, old.subList(i, Math.min(old.size(), i + 500)));
                 }
             } finally {
                 s.execute("PRAGMA secure_delete = OFF");
@@ -731,7 +555,7 @@ public final class EventStore implements AutoCloseable {
         return old.size();
     }
 
-    private void deleteCalls(List<String> callIds) throws SQLException {
+    private static void deleteCalls(Connection db, List<String> callIds) throws SQLException {
         try (Statement tx = db.createStatement();
              PreparedStatement said = db.prepareStatement(
                      "DELETE FROM said WHERE rowid IN (SELECT id FROM events WHERE call_id = ?)");
@@ -761,11 +585,11 @@ public final class EventStore implements AutoCloseable {
     }
 
     private void failed(Exception e) {
-        if (damaged(e)) {
-            suspectDamage = true;
+        if (HistoryFile.damaged(e)) {
+            historyFile.suspectDamage();
         }
-        if (!busy(e)) {
-            disconnect(); // reopen from scratch: a full disk or a moved file leaves the connection unusable
+        if (!HistoryFile.busy(e)) {
+            historyFile.disconnect(); // reopen from scratch: a full disk or a moved file leaves the connection unusable
         }
         retryDelay = retryDelay == null ? options.retryMin()
                 : min(retryDelay.multipliedBy(2), options.retryMax());
@@ -774,47 +598,10 @@ public final class EventStore implements AutoCloseable {
         if (failingSinceNanos == 0) {
             failingSinceNanos = now;
         }
-        if (busy(e) && now - failingSinceNanos < BUSY_GRACE.toNanos()) {
+        if (HistoryFile.busy(e) && now - failingSinceNanos < BUSY_GRACE.toNanos()) {
             return; // another program's short write; a warning would only flicker
         }
         reporter.failing(e, pending.size() + inboxSize.get(), dropped.get());
-    }
-
-    /** The primary result code of a SQLite failure, or null for other failures. */
-    static SQLiteErrorCode code(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof SQLiteException s) {
-                return SQLiteErrorCode.getErrorCode(s.getResultCode().code & 0xff);
-            }
-        }
-        return null;
-    }
-
-    private static boolean busy(Exception e) {
-        SQLiteErrorCode c = code(e);
-        return c == SQLiteErrorCode.SQLITE_BUSY || c == SQLiteErrorCode.SQLITE_LOCKED;
-    }
-
-    private static boolean damaged(Exception e) {
-        SQLiteErrorCode c = code(e);
-        return c == SQLiteErrorCode.SQLITE_CORRUPT || c == SQLiteErrorCode.SQLITE_NOTADB;
-    }
-
-    private void disconnect() {
-        writing = false;
-        if (db != null) {
-            closeQuietly(db);
-            db = null;
-        }
-        log.forgetRows();
-    }
-
-    static void closeQuietly(Connection c) {
-        try {
-            c.close();
-        } catch (SQLException ignored) {
-            // closing a broken connection: nothing left to save
-        }
     }
 
     private static Duration min(Duration a, Duration b) {

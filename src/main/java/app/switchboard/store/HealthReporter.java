@@ -94,7 +94,7 @@ final class HealthReporter {
         if (e instanceof Schema.NewerSchemaException) {
             return "Call history is not being saved: " + e.getMessage() + where + ".";
         }
-        if (e instanceof EventStore.HistoryInUseException) {
+        if (e instanceof HistoryFile.HistoryInUseException) {
             return "Call history is not being saved: another Switchboard is using the same history (" + dir
                     + "); this one saves once that one stops.";
         }
@@ -106,7 +106,7 @@ final class HealthReporter {
             return "Call history is not being saved: the data folder is read-only or cannot be written (" + dir + "): "
                     + e.getClass().getSimpleName() + " " + reason + ".";
         }
-        SQLiteErrorCode code = EventStore.code(e);
+        SQLiteErrorCode code = HistoryFile.code(e);
         if (code == SQLiteErrorCode.SQLITE_FULL) {
             return "Call history is not being saved: the disk is full" + where + ".";
         }
