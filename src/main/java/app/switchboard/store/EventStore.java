@@ -12,11 +12,7 @@ import app.switchboard.call.CallEvent;
 import app.switchboard.call.EventPayload;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -27,9 +23,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedTransferQueue;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -123,7 +117,7 @@ public final class EventStore implements AutoCloseable {
     private final EventLog log;
     private final HistoryFile historyFile;
     private final Thread writer;
-    private final ScheduledExecutorService retention;
+    private final Retention retention;
     private final Checkpointer checkpointer;
 
     // Call side -> writer.
@@ -159,12 +153,7 @@ public final class EventStore implements AutoCloseable {
         this.writer = new Thread(this::runWriter, "event-store-writer");
         this.writer.setDaemon(true);
         this.checkpointer = new Checkpointer(file, options.busyTimeout(), historyFile::writing);
-        this.retention = options.retentionDays() == null ? null
-                : Executors.newSingleThreadScheduledExecutor(r -> {
-                    Thread t = new Thread(r, "event-store-retention");
-                    t.setDaemon(true);
-                    return t;
-                });
+        this.retention = new Retention(options, historyFile, log, reporter, this::submit);
     }
 
     /**
@@ -175,10 +164,7 @@ public final class EventStore implements AutoCloseable {
         EventStore store = new EventStore(dataDir, options);
         store.writer.start();
         store.checkpointer.start();
-        if (store.retention != null) {
-            long every = options.retentionInterval().toMillis();
-            store.retention.scheduleAtFixedRate(store::runScheduledRetention, 0, every, TimeUnit.MILLISECONDS);
-        }
+        store.retention.start();
         return store;
     }
 
@@ -265,19 +251,7 @@ public final class EventStore implements AutoCloseable {
      * @return the number of calls deleted
      */
     public CompletableFuture<Integer> applyRetention(int days) {
-        CompletableFuture<Integer> result = new CompletableFuture<>();
-        if (days <= 0) {
-            result.complete(0);
-            return result;
-        }
-        submit(() -> {
-            try {
-                result.complete(deleteEndedBefore(options.clock().instant().minus(Duration.ofDays(days))));
-            } catch (SQLException | RuntimeException e) {
-                result.completeExceptionally(new StoreException("Old calls could not be deleted: " + e.getMessage(), e));
-            }
-        }, result);
-        return result;
+        return retention.apply(days);
     }
 
     /** Runs {@code work} on the writer between batches; package-private for fault tests. */
@@ -292,18 +266,6 @@ public final class EventStore implements AutoCloseable {
             }
         }, result);
         return result;
-    }
-
-    private void runScheduledRetention() {
-        try {
-            int days = options.retentionDays().getAsInt();
-            int deleted = applyRetention(days).get(1, TimeUnit.HOURS);
-            if (deleted > 0) {
-                LOG.info("Retention: deleted {} calls that ended more than {} days ago", deleted, days);
-            }
-        } catch (Exception e) {
-            LOG.warn("Retention did not run: {}", e.getMessage());
-        }
     }
 
     // ---- reading: any thread, each on its own connection (see HistoryReader) ----
@@ -522,61 +484,6 @@ public final class EventStore implements AutoCloseable {
         settle(n);
     }
 
-    private int deleteEndedBefore(Instant cutoff) throws SQLException {
-        Connection db = historyFile.db();
-        if (db == null) {
-            String why = reporter.health().message();
-            throw new SQLException(why == null ? "the history file is not open" : why);
-        }
-        List<String> old = new ArrayList<>();
-        try (PreparedStatement s = db.prepareStatement("SELECT call_id FROM calls WHERE ended_ms < ?")) {
-            s.setLong(1, cutoff.toEpochMilli());
-            try (ResultSet r = s.executeQuery()) {
-                while (r.next()) {
-                    old.add(r.getString(1));
-                }
-            }
-        }
-        try (Statement s = db.createStatement()) {
-            // Transcripts are personal data: overwrite what is deleted instead of leaving it in free pages.
-            s.execute("PRAGMA secure_delete = ON");
-            try {
-                for (int i = 0; i < old.size(); i += 500) {
-                    deleteCalls(db, old.subList(i, Math.min(old.size(), i + 500)));
-                }
-            } finally {
-                s.execute("PRAGMA secure_delete = OFF");
-            }
-            if (!old.isEmpty()) {
-                s.execute("PRAGMA wal_checkpoint(TRUNCATE)");
-            }
-        }
-        old.forEach(log::forget);
-        return old.size();
-    }
-
-    private static void deleteCalls(Connection db, List<String> callIds) throws SQLException {
-        try (Statement tx = db.createStatement();
-             PreparedStatement said = db.prepareStatement(
-                     "DELETE FROM said WHERE rowid IN (SELECT id FROM events WHERE call_id = ?)");
-             PreparedStatement events = db.prepareStatement("DELETE FROM events WHERE call_id = ?");
-             PreparedStatement calls = db.prepareStatement("DELETE FROM calls WHERE call_id = ?")) {
-            tx.execute("BEGIN IMMEDIATE");
-            try {
-                for (String id : callIds) {
-                    for (PreparedStatement s : List.of(said, events, calls)) {
-                        s.setString(1, id);
-                        s.executeUpdate();
-                    }
-                }
-                tx.execute("COMMIT");
-            } catch (SQLException | RuntimeException e) {
-                tx.execute("ROLLBACK");
-                throw e;
-            }
-        }
-    }
-
     private void settle(int n) {
         synchronized (settledLock) {
             settled += n;
@@ -625,9 +532,7 @@ public final class EventStore implements AutoCloseable {
             }
         }
         closing = true;
-        if (retention != null) {
-            retention.shutdownNow();
-        }
+        retention.close();
         checkpointer.close();
         inbox.offer(WAKE);
         try {
