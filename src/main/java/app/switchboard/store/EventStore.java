@@ -35,6 +35,13 @@ import org.slf4j.LoggerFactory;
  *
  * <p>On the first successful open, calls that a previous run left without an end are ended
  * with reason {@value #CRASHED} (and a recorded {@code CALL_ENDED} event).
+ *
+ * <p>This class is the facade; each job has its own package-private class: {@link StoreWriter}
+ * (the writer thread, buffer, batches, retries, restart), {@link HistoryFile} (lock, open,
+ * integrity check, damaged file moved aside, reopen after delete), {@link EventLog} (what a
+ * commit writes, the calls rows' cache, crash recovery), {@link HealthReporter} (health and its
+ * messages), {@link Checkpointer} (WAL checkpoints), {@link Retention} (deleting old calls) and
+ * {@link HistoryReader} (every read and export).
  */
 public final class EventStore implements AutoCloseable {
 
@@ -44,6 +51,7 @@ public final class EventStore implements AutoCloseable {
     public static final String LOCK_NAME = FILE_NAME + ".lock";
 
     private static final Logger LOG = LoggerFactory.getLogger(EventStore.class);
+
     /**
      * How the store behaves. {@code retentionDays} is read at start and before each daily run,
      * so a changed setting takes effect without a restart; null runs no retention.
@@ -99,12 +107,11 @@ public final class EventStore implements AutoCloseable {
     private final HistoryReader reader;
     private final EventLog log;
     private final HistoryFile historyFile;
-    private final Retention retention;
-    private final Checkpointer checkpointer;
-
-    private final List<AutoCloseable> subscriptions = new CopyOnWriteArrayList<>();
     private final HealthReporter reporter;
     private final StoreWriter writer;
+    private final Checkpointer checkpointer;
+    private final Retention retention;
+    private final List<AutoCloseable> subscriptions = new CopyOnWriteArrayList<>();
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private EventStore(Path dir, Options options) {
