@@ -9,52 +9,19 @@ import app.switchboard.history.HistoryQuery;
 import app.switchboard.history.StoreHealth;
 import app.switchboard.call.CallControl;
 import app.switchboard.call.CallEvent;
-import app.switchboard.call.EventPayload;
-import app.switchboard.call.EventPayloadJson;
-import java.io.IOException;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.Executors;
-import java.util.concurrent.LinkedTransferQueue;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.IntSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.sqlite.SQLiteConfig;
-import org.sqlite.SQLiteErrorCode;
-import org.sqlite.SQLiteException;
-import org.sqlite.SQLiteOpenMode;
 
 /**
  * The durable call history: every {@link CallEvent} appended to a SQLite file (WAL) in the data
@@ -68,6 +35,13 @@ import org.sqlite.SQLiteOpenMode;
  *
  * <p>On the first successful open, calls that a previous run left without an end are ended
  * with reason {@value #CRASHED} (and a recorded {@code CALL_ENDED} event).
+ *
+ * <p>This class is the facade; each job has its own package-private class: {@link StoreWriter}
+ * (the writer thread, buffer, batches, retries, restart), {@link HistoryFile} (lock, open,
+ * integrity check, damaged file moved aside, reopen after delete), {@link EventLog} (what a
+ * commit writes, the calls rows' cache, crash recovery), {@link HealthReporter} (health and its
+ * messages), {@link Checkpointer} (WAL checkpoints), {@link Retention} (deleting old calls) and
+ * {@link HistoryReader} (every read and export).
  */
 public final class EventStore implements AutoCloseable {
 
@@ -77,12 +51,6 @@ public final class EventStore implements AutoCloseable {
     public static final String LOCK_NAME = FILE_NAME + ".lock";
 
     private static final Logger LOG = LoggerFactory.getLogger(EventStore.class);
-    /** Put in the inbox to wake the writer for a task or for close; never written. */
-    private static final CallEvent WAKE = new CallEvent("", 0, Instant.EPOCH, new EventPayload.Info("wake", null));
-    /** How long the file may be locked by someone else before the console is told. */
-    private static final Duration BUSY_GRACE = Duration.ofSeconds(1);
-    private static final DateTimeFormatter STAMP =
-            DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
 
     /**
      * How the store behaves. {@code retentionDays} is read at start and before each daily run,
@@ -135,85 +103,26 @@ public final class EventStore implements AutoCloseable {
                         long commitNanos, long largestBatch) {
     }
 
-    private final Path dir;
     private final Path file;
-    private final Options options;
     private final HistoryReader reader;
-    private final Thread writer;
-    private final ScheduledExecutorService retention;
-    private final ScheduledExecutorService checkpointer;
-    private Connection checkpointDb; // checkpointer thread only
-    private volatile boolean writing; // the writer holds the lock and has the file open
-
-    // Call side -> writer.
-    private final LinkedTransferQueue<CallEvent> inbox = new LinkedTransferQueue<>();
-    private final AtomicInteger inboxSize = new AtomicInteger();
-    private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
-    private final AtomicLong accepted = new AtomicLong();
-    private final AtomicLong dropped = new AtomicLong();
-    private final AtomicLong writerRestarts = new AtomicLong();
-    private final Object settledLock = new Object();
-    private long settled; // guarded by settledLock: written, found already written, or dropped
-    private final CopyOnWriteArrayList<Consumer<StoreHealth>> healthListeners = new CopyOnWriteArrayList<>();
+    private final EventLog log;
+    private final HistoryFile historyFile;
+    private final HealthReporter reporter;
+    private final StoreWriter writer;
+    private final Checkpointer checkpointer;
+    private final Retention retention;
     private final List<AutoCloseable> subscriptions = new CopyOnWriteArrayList<>();
-    private volatile StoreHealth health;
-    private volatile boolean closing;
     private final AtomicBoolean closed = new AtomicBoolean();
-    private volatile int pendingSize;
-    private volatile long written;
-    private volatile long commits;
-    private volatile long commitNanos;
-    private volatile long largestBatch;
-
-    // Writer thread only.
-    private final ArrayDeque<CallEvent> pending = new ArrayDeque<>();
-    private final Map<String, CallRow> rows = new LinkedHashMap<>(256, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, CallRow> eldest) {
-            return size() > 10_000;
-        }
-    };
-    private Connection db;
-    private FileChannel lockChannel;
-    private FileLock lock;
-    private long nextId;
-    private boolean recovered;
-    private boolean suspectDamage;
-    private String notice;
-    private long retryAtNanos;
-    private long failingSinceNanos;
-    private long lastExistsCheckNanos;
-    private Duration retryDelay;
-    private long droppedAtLastHealthy;
-    private boolean checkedAtStart;
-
-    /**
-     * WAL checkpoints copy the log back into the file and sync it, which takes tens of ms. At a
-     * steady load a thread of their own does them (a passive checkpoint never blocks the
-     * writer), so commits stay short; under a burst the writer's own automatic checkpoint
-     * (SQLite's default, 1000 pages) still bounds the log.
-     */
-    private static final Duration CHECKPOINT_EVERY = Duration.ofMillis(500);
 
     private EventStore(Path dir, Options options) {
-        this.dir = dir;
         this.file = dir.resolve(FILE_NAME);
-        this.options = options;
         this.reader = new HistoryReader(dir, file, options.busyTimeout());
-        this.health = new StoreHealth(StoreHealth.Status.OK, null, 0, 0, options.clock().instant());
-        this.writer = new Thread(this::runWriter, "event-store-writer");
-        this.writer.setDaemon(true);
-        this.checkpointer = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "event-store-checkpoint");
-            t.setDaemon(true);
-            return t;
-        });
-        this.retention = options.retentionDays() == null ? null
-                : Executors.newSingleThreadScheduledExecutor(r -> {
-                    Thread t = new Thread(r, "event-store-retention");
-                    t.setDaemon(true);
-                    return t;
-                });
+        this.log = new EventLog(options.clock());
+        this.historyFile = new HistoryFile(dir, file, options, log);
+        this.reporter = new HealthReporter(dir, file, options);
+        this.writer = new StoreWriter(options, historyFile, log, reporter);
+        this.checkpointer = new Checkpointer(file, options.busyTimeout(), historyFile::writing);
+        this.retention = new Retention(options, historyFile, log, reporter, writer::submit);
     }
 
     /**
@@ -223,12 +132,8 @@ public final class EventStore implements AutoCloseable {
     public static EventStore open(Path dataDir, Options options) {
         EventStore store = new EventStore(dataDir, options);
         store.writer.start();
-        store.checkpointer.scheduleWithFixedDelay(store::checkpoint, CHECKPOINT_EVERY.toMillis(),
-                CHECKPOINT_EVERY.toMillis(), TimeUnit.MILLISECONDS);
-        if (store.retention != null) {
-            long every = options.retentionInterval().toMillis();
-            store.retention.scheduleAtFixedRate(store::runScheduledRetention, 0, every, TimeUnit.MILLISECONDS);
-        }
+        store.checkpointer.start();
+        store.retention.start();
         return store;
     }
 
@@ -251,24 +156,7 @@ public final class EventStore implements AutoCloseable {
 
     /** Queues one event for writing. Returns at once; safe from any thread. */
     public void append(CallEvent event) {
-        if (closing) {
-            dropped.incrementAndGet();
-            return;
-        }
-        accepted.incrementAndGet();
-        inbox.offer(event);
-        if (inboxSize.incrementAndGet() > 2 * options.bufferCapacity()) {
-            // An emergency bound for a writer stuck inside a disk call; normally the writer trims
-            // its own buffer exactly (the oldest first) and this never runs.
-            CallEvent oldest = inbox.poll();
-            if (oldest == WAKE) {
-                inbox.offer(WAKE);
-            } else if (oldest != null) {
-                inboxSize.decrementAndGet();
-                dropped.incrementAndGet();
-                settle(1);
-            }
-        }
+        writer.append(event);
     }
 
     /**
@@ -277,22 +165,11 @@ public final class EventStore implements AutoCloseable {
      * @return false when that did not happen within {@code timeout}
      */
     public boolean flush(Duration timeout) throws InterruptedException {
-        long target = accepted.get();
-        long deadline = System.nanoTime() + timeout.toNanos();
-        synchronized (settledLock) {
-            while (settled < target) {
-                long left = deadline - System.nanoTime();
-                if (left <= 0) {
-                    return false;
-                }
-                TimeUnit.NANOSECONDS.timedWait(settledLock, left);
-            }
-        }
-        return true;
+        return writer.flush(timeout);
     }
 
     public StoreHealth health() {
-        return health;
+        return reporter.health();
     }
 
     /**
@@ -300,14 +177,11 @@ public final class EventStore implements AutoCloseable {
      * thread (a UI hands it to its own thread). Close the result to stop.
      */
     public AutoCloseable onHealthChange(Consumer<StoreHealth> listener) {
-        healthListeners.add(listener);
-        listener.accept(health);
-        return () -> healthListeners.remove(listener);
+        return reporter.onHealthChange(listener);
     }
 
     public Stats stats() {
-        return new Stats(accepted.get(), written, dropped.get(), pendingSize + inboxSize.get(), commits,
-                commitNanos, largestBatch);
+        return writer.stats();
     }
 
     /**
@@ -317,25 +191,13 @@ public final class EventStore implements AutoCloseable {
      * @return the number of calls deleted
      */
     public CompletableFuture<Integer> applyRetention(int days) {
-        CompletableFuture<Integer> result = new CompletableFuture<>();
-        if (days <= 0) {
-            result.complete(0);
-            return result;
-        }
-        submit(() -> {
-            try {
-                result.complete(deleteEndedBefore(options.clock().instant().minus(Duration.ofDays(days))));
-            } catch (SQLException | RuntimeException e) {
-                result.completeExceptionally(new StoreException("Old calls could not be deleted: " + e.getMessage(), e));
-            }
-        }, result);
-        return result;
+        return retention.apply(days);
     }
 
     /** Runs {@code work} on the writer between batches; package-private for fault tests. */
     CompletableFuture<Void> runOnWriter(Runnable work) {
         CompletableFuture<Void> result = new CompletableFuture<>();
-        submit(() -> {
+        writer.submit(() -> {
             try {
                 work.run();
                 result.complete(null);
@@ -344,47 +206,6 @@ public final class EventStore implements AutoCloseable {
             }
         }, result);
         return result;
-    }
-
-    private void checkpoint() {
-        if (!writing) {
-            closeCheckpointDb();
-            return;
-        }
-        try {
-            if (checkpointDb == null) {
-                SQLiteConfig config = new SQLiteConfig();
-                config.resetOpenMode(SQLiteOpenMode.CREATE);
-                config.setBusyTimeout((int) options.busyTimeout().toMillis());
-                checkpointDb = config.createConnection("jdbc:sqlite:" + file);
-            }
-            try (Statement s = checkpointDb.createStatement()) {
-                s.execute("PRAGMA wal_checkpoint(PASSIVE)");
-            }
-        } catch (SQLException e) {
-            // The writer reports what matters; a missed checkpoint only lets the log grow a while.
-            LOG.debug("WAL checkpoint skipped: {}", e.getMessage());
-            closeCheckpointDb();
-        }
-    }
-
-    private void closeCheckpointDb() {
-        if (checkpointDb != null) {
-            closeQuietly(checkpointDb);
-            checkpointDb = null;
-        }
-    }
-
-    private void runScheduledRetention() {
-        try {
-            int days = options.retentionDays().getAsInt();
-            int deleted = applyRetention(days).get(1, TimeUnit.HOURS);
-            if (deleted > 0) {
-                LOG.info("Retention: deleted {} calls that ended more than {} days ago", deleted, days);
-            }
-        } catch (Exception e) {
-            LOG.warn("Retention did not run: {}", e.getMessage());
-        }
     }
 
     // ---- reading: any thread, each on its own connection (see HistoryReader) ----
@@ -435,666 +256,9 @@ public final class EventStore implements AutoCloseable {
         return t.getEpochSecond() * 1_000_000_000L + t.getNano();
     }
 
-    // ---- writer thread ----
-
-    private void submit(Runnable task, CompletableFuture<?> result) {
-        if (closing) {
-            result.completeExceptionally(new StoreException("The call history is closed", null));
-            return;
-        }
-        tasks.add(task);
-        inbox.offer(WAKE);
-    }
-
-    /**
-     * The writer never stops for good while the store is open: a failure that escapes the loop
-     * (an Error, a bug) is reported as FAILED where the console and /health look, and the loop
-     * starts again from a fresh connection after a growing pause. Events keep arriving in the
-     * bounded buffer meanwhile, so nothing grows without bound.
-     */
-    private void runWriter() {
-        long pauseMillis = 100;
-        while (true) {
-            try {
-                writeUntilClosed();
-                return;
-            } catch (Throwable fatal) {
-                writerRestarts.incrementAndGet();
-                LOG.error("The call history writer failed; restarting it in {} ms", pauseMillis, fatal);
-                publish(new StoreHealth(StoreHealth.Status.FAILED, "Call history is not being saved: the writer failed ("
-                        + fatal + ") and is restarting. " + pendingText(), pending.size() + inboxSize.get(),
-                        dropped.get(), options.clock().instant()));
-                try {
-                    disconnect();
-                } catch (Throwable ignored) {
-                    db = null;
-                }
-                releaseLock();
-                if (closing) {
-                    failTasks();
-                    return;
-                }
-                try {
-                    Thread.sleep(pauseMillis);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return;
-                }
-                pauseMillis = Math.min(pauseMillis * 2, 5_000);
-            }
-        }
-    }
-
     /** How often the writer loop failed and was restarted since the store opened. */
     public long writerRestarts() {
-        return writerRestarts.get();
-    }
-
-    private void writeUntilClosed() {
-        long closeDeadline = Long.MAX_VALUE;
-        while (true) {
-            if (closing && closeDeadline == Long.MAX_VALUE) {
-                closeDeadline = System.nanoTime() + options.closeTimeout().toNanos();
-            }
-            boolean work = db == null || !pending.isEmpty() || !tasks.isEmpty();
-            long wait = !work ? TimeUnit.SECONDS.toNanos(1) : Math.max(0, retryAtNanos - System.nanoTime());
-            if (closing) {
-                wait = Math.min(wait, Math.max(0, Math.min(closeDeadline, retryAtNanos) - System.nanoTime()));
-            }
-            take(wait);
-            if (closing && (pending.isEmpty() && tasks.isEmpty() && inboxSize.get() == 0
-                    || System.nanoTime() >= closeDeadline)) {
-                break;
-            }
-            if (System.nanoTime() < retryAtNanos) {
-                continue;
-            }
-            if (db != null && pending.isEmpty() && tasks.isEmpty()) {
-                continue;
-            }
-            try {
-                reopenIfDeleted();
-                connect();
-                runTasks();
-                if (!pending.isEmpty()) {
-                    writeBatch();
-                }
-                retryDelay = null;
-                retryAtNanos = 0;
-                failingSinceNanos = 0;
-                healthy();
-            } catch (SQLException | IOException | RuntimeException e) {
-                failed(e);
-            }
-        }
-        int lost = pending.size() + inboxSize.get();
-        if (lost > 0) {
-            LOG.error("Call history closed with {} events not written: {}", lost,
-                    health.message() == null ? "time ran out" : health.message());
-        }
-        disconnect();
-        releaseLock();
-        failTasks();
-    }
-
-    /**
-     * Someone deleted the history while the app runs (the README says to quit first): SQLite
-     * would go on writing into the deleted file and lose it all on close. Start a new file.
-     */
-    private void reopenIfDeleted() {
-        long now = System.nanoTime();
-        if (db == null || now - lastExistsCheckNanos < TimeUnit.SECONDS.toNanos(1)) {
-            return;
-        }
-        lastExistsCheckNanos = now;
-        if (!Files.exists(file)) {
-            LOG.warn("The call history file {} was deleted while in use; starting a new one", file);
-            disconnect();
-        }
-    }
-
-    /** Moves arrived events into the bounded buffer, waiting up to {@code waitNanos} for the first. */
-    private void take(long waitNanos) {
-        CallEvent first = null;
-        try {
-            first = waitNanos > 0 ? inbox.poll(waitNanos, TimeUnit.NANOSECONDS) : inbox.poll();
-        } catch (InterruptedException e) {
-            // Nothing interrupts the writer (close() wakes it with WAKE); treat it as a wake-up.
-        }
-        int moved = 0;
-        for (CallEvent e = first; e != null; e = inbox.poll()) {
-            if (e == WAKE) {
-                continue;
-            }
-            inboxSize.decrementAndGet();
-            pending.addLast(e);
-            moved++;
-            if (pending.size() > options.bufferCapacity()) {
-                pending.pollFirst();
-                dropped.incrementAndGet();
-                settle(1);
-            }
-        }
-        if (moved > 0) {
-            pendingSize = pending.size();
-        }
-    }
-
-    private void connect() throws SQLException, IOException {
-        if (db != null) {
-            return;
-        }
-        Files.createDirectories(dir);
-        holdLock();
-        try {
-            db = openWriter();
-        } catch (SQLException e) {
-            if (!damaged(e)) {
-                throw e;
-            }
-            moveAsideDamaged(e);
-            db = openWriter();
-        }
-        writing = true;
-        if (!recovered) {
-            recoverUnfinishedCalls();
-            recovered = true;
-        }
-    }
-
-    /**
-     * Only one store writes a history at a time: another's recovery would end this one's live
-     * calls as crashed, and its ids would collide. The OS drops the lock when a process dies.
-     */
-    private void holdLock() throws IOException {
-        if (lock != null) {
-            return;
-        }
-        FileChannel channel = FileChannel.open(dir.resolve(LOCK_NAME), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-        FileLock held = null;
-        try {
-            held = channel.tryLock();
-        } catch (OverlappingFileLockException sameProcess) {
-            // another store in this JVM holds it
-        } finally {
-            if (held == null) {
-                channel.close();
-            }
-        }
-        if (held == null) {
-            throw new HistoryInUseException();
-        }
-        lockChannel = channel;
-        lock = held;
-    }
-
-    private void releaseLock() {
-        if (lockChannel != null) {
-            try {
-                lockChannel.close(); // releases the lock
-            } catch (IOException ignored) {
-                // the OS releases it with the process anyway
-            }
-            lockChannel = null;
-            lock = null;
-        }
-    }
-
-    private static final class HistoryInUseException extends IOException {
-        HistoryInUseException() {
-            super("another Switchboard is using this call history");
-        }
-    }
-
-    private Connection openWriter() throws SQLException {
-        SQLiteConfig config = new SQLiteConfig();
-        config.setBusyTimeout((int) options.busyTimeout().toMillis());
-        Connection c = DriverManager.getConnection("jdbc:sqlite:" + file, config.toProperties());
-        try (Statement s = c.createStatement()) {
-            try (ResultSet r = s.executeQuery("PRAGMA journal_mode = WAL")) {
-                String mode = r.next() ? r.getString(1) : "";
-                if (!"wal".equalsIgnoreCase(mode)) {
-                    LOG.warn("SQLite kept journal mode {} for {}", mode, file);
-                }
-            }
-            s.execute("PRAGMA synchronous = " + (options.syncFull() ? "FULL" : "NORMAL"));
-            if (suspectDamage || !checkedAtStart) {
-                quickCheck(s, suspectDamage ? null : options.integrityCheckLimit());
-                suspectDamage = false;
-                checkedAtStart = true;
-            }
-            Schema.migrate(c);
-            try (ResultSet r = s.executeQuery("SELECT coalesce(max(id), 0) + 1 FROM events")) {
-                nextId = r.getLong(1);
-            }
-            return c;
-        } catch (SQLException | RuntimeException e) {
-            closeQuietly(c);
-            throw e;
-        }
-    }
-
-    /**
-     * SQLite's {@code quick_check}: finds damaged pages that nothing has read yet (a file damaged
-     * between runs would otherwise be written to, and break later). At start it is bounded by
-     * {@code limit} (interrupted past it: a huge history starts on time, unchecked, said in the
-     * log); after a damage error it runs to the end.
-     */
-    private void quickCheck(Statement s, Duration limit) throws SQLException {
-        AtomicBoolean finished = new AtomicBoolean();
-        AtomicBoolean timedOut = new AtomicBoolean();
-        if (limit != null) {
-            // Not on the store's own executors: the store may be closing while it opens.
-            CompletableFuture.delayedExecutor(limit.toMillis(), TimeUnit.MILLISECONDS).execute(() -> {
-                if (!finished.get()) {
-                    timedOut.set(true);
-                    try {
-                        s.cancel();
-                    } catch (SQLException ignored) {
-                        // the check ends by itself
-                    }
-                }
-            });
-        }
-        long started = System.nanoTime();
-        try (ResultSet r = s.executeQuery("PRAGMA quick_check")) {
-            String result = r.next() ? r.getString(1) : "";
-            if (!"ok".equalsIgnoreCase(result)) {
-                throw new SQLiteException("quick_check: " + result, SQLiteErrorCode.SQLITE_CORRUPT);
-            }
-            LOG.debug("History integrity check passed in {} ms", (System.nanoTime() - started) / 1_000_000);
-        } catch (SQLException e) {
-            if (timedOut.get() && code(e) == SQLiteErrorCode.SQLITE_INTERRUPT) {
-                LOG.warn("History integrity check stopped after {} ms (a large file); continuing unchecked", limit.toMillis());
-                return;
-            }
-            throw e;
-        } finally {
-            finished.set(true);
-        }
-    }
-
-    /**
-     * Keeps a damaged file (and its WAL) under a new name, so nothing in it is lost for a later
-     * repair, and lets a fresh file take its place.
-     */
-    private void moveAsideDamaged(SQLException cause) throws IOException {
-        String base = "switchboard-damaged-" + STAMP.format(options.clock().instant()) + ".db";
-        Path moved = dir.resolve(base);
-        Files.move(file, moved, StandardCopyOption.ATOMIC_MOVE);
-        for (String suffix : List.of("-wal", "-shm")) {
-            Path side = dir.resolve(FILE_NAME + suffix);
-            if (Files.exists(side)) {
-                Files.move(side, dir.resolve(base + suffix), StandardCopyOption.ATOMIC_MOVE);
-            }
-        }
-        rows.clear();
-        notice = "The call history file was damaged (" + cause.getMessage() + "). It was kept as " + moved
-                + " and a new history file was started.";
-        LOG.error(notice);
-    }
-
-    private void recoverUnfinishedCalls() throws SQLException {
-        List<CallEvent> endings = new ArrayList<>();
-        try (Statement s = db.createStatement();
-             ResultSet r = s.executeQuery("SELECT c.call_id, c.last_seq,"
-                     + " (SELECT max(e.time_ns) FROM events e WHERE e.call_id = c.call_id)"
-                     + " FROM calls c WHERE c.ended_ms IS NULL")) {
-            String now = options.clock().instant().toString();
-            while (r.next()) {
-                long lastNanos = r.getLong(3);
-                Instant lastSeen = r.wasNull() ? options.clock().instant() : instant(lastNanos);
-                // The crash time is unknown; the last thing heard from the call is the best estimate.
-                endings.add(new CallEvent(r.getString(1), r.getLong(2) + 1, lastSeen,
-                        new EventPayload.CallEnded(CRASHED, true, now)));
-            }
-        }
-        if (!endings.isEmpty()) {
-            write(endings);
-            LOG.warn("Marked {} calls left live by the previous run as ended: {}", endings.size(), CRASHED);
-        }
-    }
-
-    private void runTasks() {
-        // Taken off the queue first: a task that fails beyond its own handling (an Error) must
-        // not run again when the writer restarts.
-        for (Runnable task = tasks.poll(); task != null; task = tasks.poll()) {
-            task.run(); // each task completes its own future, also on failure
-        }
-    }
-
-    private void failTasks() {
-        for (Runnable task = tasks.poll(); task != null; task = tasks.poll()) {
-            // Run without a connection: each reports its own failure to its caller.
-            task.run();
-        }
-    }
-
-    private void writeBatch() throws SQLException {
-        int n = Math.min(pending.size(), options.maxBatch());
-        List<CallEvent> batch = new ArrayList<>(n);
-        var it = pending.iterator();
-        for (int i = 0; i < n; i++) {
-            batch.add(it.next());
-        }
-        write(batch);
-        for (int i = 0; i < n; i++) {
-            pending.pollFirst();
-        }
-        pendingSize = pending.size();
-        settle(n);
-    }
-
-    /** Appends events and folds them into their calls' rows, in one transaction. */
-    private void write(List<CallEvent> batch) throws SQLException {
-        long start = System.nanoTime();
-        Map<String, CallRow> touched = new HashMap<>();
-        long id = nextId;
-        try (Statement tx = db.createStatement()) {
-            tx.execute("BEGIN IMMEDIATE");
-            try (PreparedStatement insert = db.prepareStatement(
-                    "INSERT INTO events (id, call_id, seq, time_ns, kind, fields) VALUES (?, ?, ?, ?, ?, ?)"
-                            + " ON CONFLICT (call_id, seq, time_ns) DO NOTHING");
-                 PreparedStatement said = db.prepareStatement(
-                         "INSERT INTO said (rowid, body, call_id, speaker) VALUES (?, ?, ?, ?)")) {
-                for (CallEvent e : batch) {
-                    insert.setLong(1, id);
-                    insert.setString(2, e.callId());
-                    insert.setLong(3, e.seq());
-                    insert.setLong(4, nanos(e.time()));
-                    insert.setString(5, e.kind().name());
-                    insert.setString(6, EventPayloadJson.encode(e.payload()));
-                    if (insert.executeUpdate() == 0) {
-                        continue; // already stored by an attempt whose commit we did not see succeed
-                    }
-                    CallRow row = touched.get(e.callId());
-                    if (row == null) {
-                        CallRow known = knownRow(e.callId());
-                        row = known == null ? new CallRow(e.callId(), e.time().toEpochMilli()) : known.copy();
-                        touched.put(e.callId(), row);
-                    }
-                    row.apply(e);
-                    String[] words = CallRow.said(e);
-                    if (words != null) {
-                        said.setLong(1, id);
-                        said.setString(2, words[1]);
-                        said.setString(3, e.callId());
-                        said.setString(4, words[0]);
-                        said.executeUpdate();
-                    }
-                    id++;
-                }
-                upsert(touched.values());
-                tx.execute("COMMIT");
-            } catch (SQLException | RuntimeException e) {
-                try {
-                    tx.execute("ROLLBACK");
-                } catch (SQLException ignored) {
-                    // the connection is dropped below anyway
-                }
-                throw e;
-            }
-        }
-        nextId = id;
-        for (CallRow row : touched.values()) {
-            if (row.endedMs != null) {
-                rows.remove(row.callId);
-            } else {
-                rows.put(row.callId, row);
-            }
-        }
-        written += batch.size();
-        commits++;
-        commitNanos += System.nanoTime() - start;
-        largestBatch = Math.max(largestBatch, batch.size());
-    }
-
-    private CallRow knownRow(String callId) throws SQLException {
-        CallRow cached = rows.get(callId);
-        if (cached != null) {
-            return cached;
-        }
-        try (PreparedStatement s = db.prepareStatement("SELECT * FROM calls WHERE call_id = ?")) {
-            s.setString(1, callId);
-            try (ResultSet r = s.executeQuery()) {
-                return r.next() ? CallRow.from(r) : null;
-            }
-        }
-    }
-
-    private void upsert(Iterable<CallRow> touched) throws SQLException {
-        try (PreparedStatement s = db.prepareStatement("""
-                INSERT INTO calls (call_id, call_sid, session_ids, from_number, to_number, from_digits, to_digits,
-                  started_ms, ended_ms, end_reason, language, turns, interruptions, attention, event_count,
-                  last_event_ms, last_seq)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                ON CONFLICT (call_id) DO UPDATE SET call_sid = excluded.call_sid, session_ids = excluded.session_ids,
-                  from_number = excluded.from_number, to_number = excluded.to_number,
-                  from_digits = excluded.from_digits, to_digits = excluded.to_digits,
-                  started_ms = excluded.started_ms, ended_ms = excluded.ended_ms, end_reason = excluded.end_reason,
-                  language = excluded.language, turns = excluded.turns, interruptions = excluded.interruptions,
-                  attention = excluded.attention, event_count = excluded.event_count,
-                  last_event_ms = excluded.last_event_ms, last_seq = excluded.last_seq""")) {
-            for (CallRow row : touched) {
-                s.setString(1, row.callId);
-                s.setString(2, row.callSid);
-                s.setString(3, CallRow.join(row.sessionIds));
-                s.setString(4, row.from);
-                s.setString(5, row.to);
-                s.setString(6, CallRow.digits(row.from));
-                s.setString(7, CallRow.digits(row.to));
-                s.setLong(8, row.startedMs);
-                s.setObject(9, row.endedMs);
-                s.setString(10, row.endReason);
-                s.setString(11, row.language);
-                s.setInt(12, row.turns);
-                s.setInt(13, row.interruptions);
-                s.setString(14, CallRow.join(row.attention));
-                s.setLong(15, row.eventCount);
-                s.setLong(16, row.lastEventMs);
-                s.setLong(17, row.lastSeq);
-                s.executeUpdate();
-            }
-        }
-    }
-
-    private int deleteEndedBefore(Instant cutoff) throws SQLException {
-        if (db == null) {
-            throw new SQLException(health.message() == null ? "the history file is not open" : health.message());
-        }
-        List<String> old = new ArrayList<>();
-        try (PreparedStatement s = db.prepareStatement("SELECT call_id FROM calls WHERE ended_ms < ?")) {
-            s.setLong(1, cutoff.toEpochMilli());
-            try (ResultSet r = s.executeQuery()) {
-                while (r.next()) {
-                    old.add(r.getString(1));
-                }
-            }
-        }
-        try (Statement s = db.createStatement()) {
-            // Transcripts are personal data: overwrite what is deleted instead of leaving it in free pages.
-            s.execute("PRAGMA secure_delete = ON");
-            try {
-                for (int i = 0; i < old.size(); i += 500) {
-                    deleteCalls(old.subList(i, Math.min(old.size(), i + 500)));
-                }
-            } finally {
-                s.execute("PRAGMA secure_delete = OFF");
-            }
-            if (!old.isEmpty()) {
-                s.execute("PRAGMA wal_checkpoint(TRUNCATE)");
-            }
-        }
-        old.forEach(rows::remove);
-        return old.size();
-    }
-
-    private void deleteCalls(List<String> callIds) throws SQLException {
-        try (Statement tx = db.createStatement();
-             PreparedStatement said = db.prepareStatement(
-                     "DELETE FROM said WHERE rowid IN (SELECT id FROM events WHERE call_id = ?)");
-             PreparedStatement events = db.prepareStatement("DELETE FROM events WHERE call_id = ?");
-             PreparedStatement calls = db.prepareStatement("DELETE FROM calls WHERE call_id = ?")) {
-            tx.execute("BEGIN IMMEDIATE");
-            try {
-                for (String id : callIds) {
-                    for (PreparedStatement s : List.of(said, events, calls)) {
-                        s.setString(1, id);
-                        s.executeUpdate();
-                    }
-                }
-                tx.execute("COMMIT");
-            } catch (SQLException | RuntimeException e) {
-                tx.execute("ROLLBACK");
-                throw e;
-            }
-        }
-    }
-
-    private void settle(int n) {
-        synchronized (settledLock) {
-            settled += n;
-            settledLock.notifyAll();
-        }
-    }
-
-    private void healthy() {
-        droppedAtLastHealthy = dropped.get();
-        if (health.ok() && java.util.Objects.equals(health.message(), notice)) {
-            return;
-        }
-        publish(new StoreHealth(StoreHealth.Status.OK, notice, pending.size(), dropped.get(), options.clock().instant()));
-        LOG.info("Call history is being saved again ({})", file);
-    }
-
-    private void failed(Exception e) {
-        if (damaged(e)) {
-            suspectDamage = true;
-        }
-        if (!busy(e)) {
-            disconnect(); // reopen from scratch: a full disk or a moved file leaves the connection unusable
-        }
-        retryDelay = retryDelay == null ? options.retryMin()
-                : min(retryDelay.multipliedBy(2), options.retryMax());
-        long now = System.nanoTime();
-        retryAtNanos = now + retryDelay.toNanos();
-        if (failingSinceNanos == 0) {
-            failingSinceNanos = now;
-        }
-        if (busy(e) && now - failingSinceNanos < BUSY_GRACE.toNanos()) {
-            return; // another program's short write; a warning would only flicker
-        }
-        String message = describe(e) + " " + pendingText();
-        if (!message.equals(health.message())) {
-            StoreHealth.Status before = health.status();
-            // Waiting events are only late; dropped ones are lost, which is a failure.
-            StoreHealth.Status status = dropped.get() > droppedAtLastHealthy ? StoreHealth.Status.FAILED
-                    : StoreHealth.Status.DEGRADED;
-            publish(new StoreHealth(status, message, pending.size() + inboxSize.get(), dropped.get(),
-                    before == status ? health.since() : options.clock().instant()));
-            if (before == StoreHealth.Status.OK) {
-                LOG.warn("{}", message, e);
-            }
-        }
-    }
-
-    private String pendingText() {
-        String waiting = String.format("%,d events are waiting in memory and will be written as soon as that is fixed.",
-                pending.size() + inboxSize.get());
-        long lost = dropped.get();
-        return lost == 0 ? waiting : waiting + String.format(
-                " %,d of the oldest events were dropped because the waiting buffer (%,d) is full.",
-                lost, options.bufferCapacity());
-    }
-
-    private String describe(Exception e) {
-        String where = " (" + file + ")";
-        if (e instanceof Schema.NewerSchemaException) {
-            return "Call history is not being saved: " + e.getMessage() + where + ".";
-        }
-        if (e instanceof HistoryInUseException) {
-            return "Call history is not being saved: another Switchboard is using the same history (" + dir
-                    + "); this one saves once that one stops.";
-        }
-        if (e instanceof IOException) {
-            String reason = String.valueOf(e.getMessage());
-            if (reason.contains("No space left")) {
-                return "Call history is not being saved: the disk is full (" + dir + ").";
-            }
-            return "Call history is not being saved: the data folder is read-only or cannot be written (" + dir + "): "
-                    + e.getClass().getSimpleName() + " " + reason + ".";
-        }
-        SQLiteErrorCode code = code(e);
-        if (code == SQLiteErrorCode.SQLITE_FULL) {
-            return "Call history is not being saved: the disk is full" + where + ".";
-        }
-        if (code == SQLiteErrorCode.SQLITE_BUSY || code == SQLiteErrorCode.SQLITE_LOCKED) {
-            return "Call history is not being saved: the history file is locked by another program" + where + ".";
-        }
-        if (code == SQLiteErrorCode.SQLITE_READONLY || code == SQLiteErrorCode.SQLITE_CANTOPEN
-                || code == SQLiteErrorCode.SQLITE_PERM || code == SQLiteErrorCode.SQLITE_AUTH) {
-            return "Call history is not being saved: the history file or its folder is read-only or cannot be opened"
-                    + where + ".";
-        }
-        if (code == SQLiteErrorCode.SQLITE_CORRUPT || code == SQLiteErrorCode.SQLITE_NOTADB) {
-            return "Call history is not being saved: the history file is damaged" + where + ".";
-        }
-        if (code == SQLiteErrorCode.SQLITE_IOERR) {
-            return "Call history is not being saved: the disk reports an error" + where + ": " + e.getMessage() + ".";
-        }
-        return "Call history is not being saved" + where + ": " + e.getMessage() + ".";
-    }
-
-    /** The primary result code of a SQLite failure, or null for other failures. */
-    static SQLiteErrorCode code(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof SQLiteException s) {
-                return SQLiteErrorCode.getErrorCode(s.getResultCode().code & 0xff);
-            }
-        }
-        return null;
-    }
-
-    private static boolean busy(Exception e) {
-        SQLiteErrorCode c = code(e);
-        return c == SQLiteErrorCode.SQLITE_BUSY || c == SQLiteErrorCode.SQLITE_LOCKED;
-    }
-
-    private static boolean damaged(Exception e) {
-        SQLiteErrorCode c = code(e);
-        return c == SQLiteErrorCode.SQLITE_CORRUPT || c == SQLiteErrorCode.SQLITE_NOTADB;
-    }
-
-    private void publish(StoreHealth next) {
-        health = next;
-        for (Consumer<StoreHealth> l : healthListeners) {
-            try {
-                l.accept(next);
-            } catch (RuntimeException e) {
-                LOG.warn("Store health listener failed", e);
-            }
-        }
-    }
-
-    private void disconnect() {
-        writing = false;
-        if (db != null) {
-            closeQuietly(db);
-            db = null;
-        }
-        rows.clear();
-    }
-
-    private static void closeQuietly(Connection c) {
-        try {
-            c.close();
-        } catch (SQLException ignored) {
-            // closing a broken connection: nothing left to save
-        }
-    }
-
-    private static Duration min(Duration a, Duration b) {
-        return a.compareTo(b) <= 0 ? a : b;
+        return writer.writerRestarts();
     }
 
     /**
@@ -1113,23 +277,9 @@ public final class EventStore implements AutoCloseable {
                 LOG.debug("Unsubscribe failed", e);
             }
         }
-        closing = true;
-        if (retention != null) {
-            retention.shutdownNow();
-        }
-        // Its connection closes first, so the writer's is the last and leaves no WAL behind.
-        checkpointer.execute(this::closeCheckpointDb);
-        checkpointer.shutdown();
-        try {
-            checkpointer.awaitTermination(options.busyTimeout().toMillis() + 1000, TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        inbox.offer(WAKE);
-        try {
-            writer.join(options.closeTimeout().plus(options.busyTimeout()).plusSeconds(1).toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        writer.beginClose();
+        retention.close();
+        checkpointer.close();
+        writer.finish();
     }
 }
