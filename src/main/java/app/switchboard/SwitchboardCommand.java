@@ -3,6 +3,7 @@ package app.switchboard;
 import app.switchboard.config.AppDirectories;
 import app.switchboard.config.Secrets;
 import app.switchboard.config.Settings;
+import app.switchboard.console.ConsoleApp;
 import app.switchboard.relay.RelayConfig;
 import app.switchboard.relay.TlsMaterial;
 import java.io.PrintWriter;
@@ -163,6 +164,14 @@ public final class SwitchboardCommand implements Callable<Integer> {
         }
         exitWhenDone = true;
         app.runConsole();
+        if (ConsoleApp.keepRelayRunning()) {
+            // The supervisor closed the window but kept the live calls: the relay runs on, as
+            // --headless does, until SIGTERM (the shutdown hook ends the calls the recorded way).
+            System.out.println("Console closed; the relay keeps serving calls without a window. Stop it with Ctrl+C.");
+            System.out.flush();
+            app.awaitStop();
+            return 0;
+        }
         app.close();
         return 0;
     }

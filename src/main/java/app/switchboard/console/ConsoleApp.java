@@ -13,7 +13,13 @@ import javafx.stage.Stage;
 public final class ConsoleApp extends Application {
 
     private static final AtomicReference<ConsoleContext> PENDING = new AtomicReference<>();
+    private static volatile boolean keepRelayRunning;
     private ConsoleWindow window;
+
+    /** After {@link #launch} returned: the supervisor closed the window but chose to keep the live calls running. */
+    public static boolean keepRelayRunning() {
+        return keepRelayRunning;
+    }
 
     /**
      * Opens the console and blocks until its window closes; {@code context.onClose()} has run
@@ -40,6 +46,7 @@ public final class ConsoleApp extends Application {
     @Override
     public void stop() {
         if (window != null) {
+            keepRelayRunning = window.keepsRelayRunning();
             window.close();
         }
     }

@@ -19,7 +19,9 @@ public final class ConsoleWindow {
     private final MainWindowViewModel viewModel;
     private final MainWindowView view;
     private final Stage stage;
+    private final CloseGuard guard;
     private boolean closed;
+    private volatile CloseGuard.Choice closeChoice;
 
     private ConsoleWindow(Stage stage, ConsoleContext context) {
         this.stage = stage;
@@ -28,6 +30,7 @@ public final class ConsoleWindow {
         this.pump = new EventPump(context.calls(), board);
         this.viewModel = new MainWindowViewModel(context, board);
         this.view = new MainWindowView(viewModel);
+        this.guard = new CloseGuard(context.calls());
     }
 
     /** Builds the console into {@code stage}, starts the pump and shows it. FX thread. */
@@ -44,7 +47,12 @@ public final class ConsoleWindow {
             scene.getStylesheets().add(theme.toExternalForm());
         }
         view.installShortcuts(scene);
-        view.onQuit(stage::close);
+        view.onQuit(this::requestClose);
+        stage.setOnCloseRequest(e -> {
+            // The window's close box: ask first when calls are live (see CloseGuard).
+            e.consume();
+            requestClose();
+        });
         stage.titleProperty().bind(viewModel.titleProperty());
         stage.setScene(scene);
         stage.setMinWidth(900);
@@ -53,6 +61,22 @@ public final class ConsoleWindow {
         pump.start();
         stage.setOnHidden(e -> close());
         stage.show();
+    }
+
+    /** Quit or the close box: closes the window once the supervisor has said what happens to live calls. */
+    public void requestClose() {
+        guard.ask(stage, choice -> {
+            if (choice == CloseGuard.Choice.CANCEL) {
+                return;
+            }
+            closeChoice = choice;
+            stage.close();
+        });
+    }
+
+    /** True when the supervisor chose to keep the live calls running without a window. */
+    public boolean keepsRelayRunning() {
+        return closeChoice == CloseGuard.Choice.KEEP_RUNNING;
     }
 
     /** Stops the pump and runs the context's onClose, once. */
