@@ -93,10 +93,29 @@ class ArchitectureTest {
     }
 
     @Test
+    void theSupervisorApiWorksThroughTheCallControlSeam() {
+        noClasses().that().resideInAPackage(pkg("supervisor"))
+                .should().dependOnClassesThat().resideInAnyPackage(pkg("relay"), pkg("store"), pkg("agent"),
+                        pkg("console"), pkg("sim"), pkg("account"), "javafx..")
+                .check(product);
+    }
+
+    @Test
+    void onlyTheSupervisorTransportTouchesJettyInTheSupervisorPackage() {
+        // The remote console will use SupervisorClient; the console never depends on Jetty.
+        noClasses().that().resideInAPackage(pkg("supervisor"))
+                .and().haveSimpleNameNotStartingWith("Jetty")
+                .and().haveSimpleNameNotStartingWith("SupervisorEndpoint")
+                .and().haveSimpleNameNotStartingWith("ConsoleUpgrade")
+                .should().dependOnClassesThat().resideInAnyPackage("org.eclipse.jetty..")
+                .check(product);
+    }
+
+    @Test
     void configurationDependsOnNoFeature() {
         noClasses().that().resideInAPackage(pkg("config"))
                 .should().dependOnClassesThat().resideInAnyPackage(pkg("agent"), pkg("call"), pkg("relay"),
-                        pkg("store"), pkg("console"), pkg("sim"), pkg("account"))
+                        pkg("store"), pkg("console"), pkg("sim"), pkg("account"), pkg("supervisor"))
                 .check(product);
     }
 
