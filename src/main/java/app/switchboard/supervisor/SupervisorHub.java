@@ -105,6 +105,11 @@ public final class SupervisorHub implements AutoCloseable {
         return resyncs.sum();
     }
 
+    /** The longest queue of unsent events among the connected consoles now. */
+    public int mostQueued() {
+        return connections.stream().mapToInt(SupervisorEndpoint::queued).max().orElse(0);
+    }
+
     void countResync() {
         resyncs.increment();
     }
