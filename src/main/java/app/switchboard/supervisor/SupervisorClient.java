@@ -78,17 +78,25 @@ public final class SupervisorClient implements AutoCloseable {
                 if (awaitingResume && s.reason() != SnapshotReason.RESUME) {
                     return; // superseded by the resume's snapshot, which is on its way
                 }
-                if (s.reason() == SnapshotReason.RESUME) {
-                    awaitingResume = false;
-                    // Listed calls get their missed events next; the others continue after lastSeq.
-                    s.calls().forEach(c -> positions.putIfAbsent(c.callId(), c.lastSeq()));
-                } else if (s.reason() == SnapshotReason.RESYNC && autoResume) {
-                    listener.accept(s);
-                    sendResume();
-                    return;
+                if (s.reason() == SnapshotReason.RESYNC) {
+                    // Events were dropped: positions stay where delivery stopped, and calls this
+                    // client has not heard of stay unlisted, so a resume replays them from the start.
+                    if (autoResume) {
+                        listener.accept(s);
+                        sendResume();
+                        return;
+                    }
                 } else {
-                    // A fresh connection starts at the snapshot: calls it lists are current up to lastSeq.
-                    s.calls().forEach(c -> positions.putIfAbsent(c.callId(), c.lastSeq()));
+                    awaitingResume = false;
+                    // Calls the relay no longer lists are in history only: forget them.
+                    java.util.Set<String> listed = new java.util.HashSet<>();
+                    s.calls().forEach(c -> listed.add(c.callId()));
+                    positions.keySet().retainAll(listed);
+                    if (s.reason() == SnapshotReason.CONNECT) {
+                        // A fresh connection starts at the snapshot: each call is current up to lastSeq.
+                        s.calls().forEach(c -> positions.putIfAbsent(c.callId(), c.lastSeq()));
+                    }
+                    // After a resume, the events of unlisted calls follow from seq 1, as replay.
                 }
             } else if (message instanceof SupervisorMessage.Event e) {
                 if (awaitingResume) {

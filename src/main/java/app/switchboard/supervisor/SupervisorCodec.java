@@ -142,8 +142,13 @@ public final class SupervisorCodec {
                                 instant(text(c, "startedAt", null)), instant(text(c, "endedAt", null)),
                                 c.path("lastSeq").asLong(0), c.path("firstSeq").asLong(0)));
                     }
-                    yield new SupervisorMessage.Snapshot(
-                            enumOf(SupervisorMessage.SnapshotReason.class, text(node, "reason", "connect")), calls);
+                    SupervisorMessage.SnapshotReason reason;
+                    try {
+                        reason = enumOf(SupervisorMessage.SnapshotReason.class, text(node, "reason", "resync"));
+                    } catch (IllegalArgumentException e) {
+                        reason = SupervisorMessage.SnapshotReason.RESYNC; // a newer reason: assume a gap, the safe reading
+                    }
+                    yield new SupervisorMessage.Snapshot(reason, calls);
                 }
                 case "event" -> {
                     EventKind kind = EventKind.valueOf(text(node, "kind", ""));

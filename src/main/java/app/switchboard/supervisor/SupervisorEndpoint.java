@@ -2,6 +2,7 @@ package app.switchboard.supervisor;
 
 import app.switchboard.call.CallControl;
 import app.switchboard.call.CallEvent;
+import app.switchboard.call.CallState;
 import app.switchboard.call.CallSummary;
 import app.switchboard.supervisor.SupervisorMessage.CallInfo;
 import app.switchboard.supervisor.SupervisorMessage.Command;
@@ -45,8 +46,8 @@ public final class SupervisorEndpoint implements Session.Listener.AutoDemanding 
     private List<Position> pendingResume;
     private boolean writing;
     private boolean closed;
-    // Touched only by the one writer in flight.
     private final ArrayDeque<String> front = new ArrayDeque<>();
+    // Touched only by the one writer in flight.
     private final Map<String, Long> sent = new HashMap<>();
     private volatile Session session;
 
@@ -191,7 +192,9 @@ public final class SupervisorEndpoint implements Session.Listener.AutoDemanding 
         sent.clear();
         for (CallSummary s : hub.summaries()) {
             long lastSeq = s.eventCount();
-            Long from = positions.get(s.callId());
+            // A call the client does not list is one it has never seen (it started while the
+            // client was away, or its start was dropped in a resync): replayed from its start.
+            Long from = resume == null ? null : positions.getOrDefault(s.callId(), 0L);
             long firstSeq;
             if (from != null && from < lastSeq) {
                 List<CallEvent> window = control.events(s.callId());
@@ -248,6 +251,18 @@ public final class SupervisorEndpoint implements Session.Listener.AutoDemanding 
         }
         if (call.endedAt() != null) {
             return Reply.refused(id, "the call has ended");
+        }
+        // Checked against the state now; the call may still change before the command runs, and
+        // then the command does nothing (its SUPERVISOR_* event is what shows it took effect).
+        boolean noSession = call.state() == CallState.ENDED;
+        if (noSession && !(command instanceof SupervisorMessage.Release || command instanceof SupervisorMessage.Whisper)) {
+            return Reply.refused(id, "the call has no live relay session");
+        }
+        if (command instanceof SupervisorMessage.TakeOver && call.state() == CallState.SUPERVISOR) {
+            return Reply.refused(id, "the call is already held by a supervisor");
+        }
+        if (command instanceof SupervisorMessage.Release && call.state() != CallState.SUPERVISOR && !noSession) {
+            return Reply.refused(id, "the call is not held by a supervisor");
         }
         String cid = command.callId();
         if (command instanceof SupervisorMessage.Say s) {

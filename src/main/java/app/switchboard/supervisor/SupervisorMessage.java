@@ -133,8 +133,9 @@ public sealed interface SupervisorMessage {
 
     /**
      * Restart the stream from these positions: the server answers with a {@code RESUME}
-     * snapshot, then for each listed call the events after its position still in the call's
-     * window, then the live stream. Events that arrive between sending this and that snapshot
+     * snapshot, then for each call it lists the events after the client's position (0 for a
+     * call the client does not list: one it has never seen) still in the call's window, then
+     * the live stream. Events that arrive between sending this and that snapshot
      * are sent again after it: the client ignores them.
      */
     record Resume(List<Position> calls) implements ClientMessage {

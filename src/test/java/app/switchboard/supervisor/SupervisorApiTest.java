@@ -148,11 +148,15 @@ class SupervisorApiTest {
         first.client.closed().get(10, TimeUnit.SECONDS);
         Map<String, Long> seen = first.client.positions();
 
-        // While no console is attached, the call goes on.
+        // While no console is attached, the call goes on and another call starts.
         int mark = call.mark();
         call.say("And on Sunday", "en-US");
         call.awaitTurn(mark);
         await().until(() -> lastSeq(id) > seen.get(id));
+        SimulatedCall other = harness.caller().build().open();
+        other.say("Where are you", "en-US");
+        other.awaitTurn(0);
+        assertThat(seen).doesNotContainKey(other.callSid());
 
         try (ConsoleHarness.Console second = harness.console(bob, seen)) {
             call.hangUp().join();
@@ -168,6 +172,11 @@ class SupervisorApiTest {
             assertThat(second.events(id).get(0).seq()).isEqualTo(seen.get(id) + 1);
             assertThat(second.messages).anyMatch(m -> m instanceof SupervisorMessage.Snapshot s
                     && s.reason() == SupervisorMessage.SnapshotReason.RESUME);
+            // The call that started during the drop arrives whole, from seq 1.
+            String otherId = other.callSid();
+            await().atMost(Duration.ofSeconds(10)).until(() -> second.events(otherId).size() == lastSeq(otherId));
+            assertThat(seqs(second.events(otherId))).isEqualTo(seqs(harness.recorded(otherId)));
+            other.hangUp().join();
         }
     }
 }
