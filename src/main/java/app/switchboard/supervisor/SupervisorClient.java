@@ -73,6 +73,12 @@ public final class SupervisorClient implements AutoCloseable {
         public void onText(String text) {
             ServerMessage message = SupervisorCodec.decodeServer(text);
             if (message instanceof SupervisorMessage.Hello h) {
+                if (h.protocol() != SupervisorMessage.VERSION) {
+                    hello.completeExceptionally(new IllegalStateException("the relay speaks supervisor protocol "
+                            + h.protocol() + "; this console speaks " + SupervisorMessage.VERSION));
+                    close();
+                    return;
+                }
                 hello.complete(h);
             } else if (message instanceof SupervisorMessage.Snapshot s) {
                 if (awaitingResume && s.reason() != SnapshotReason.RESUME) {
