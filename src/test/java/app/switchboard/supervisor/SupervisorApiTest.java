@@ -124,6 +124,24 @@ class SupervisorApiTest {
     }
 
     @Test
+    void aSecondTakeOverOfAHeldCallIsRefused() throws Exception {
+        try (ConsoleHarness.Console a = harness.console(alice); ConsoleHarness.Console b = harness.console(bob)) {
+            SimulatedCall call = harness.caller().build().open();
+            await().until(() -> lastSeq(call.callSid()) > 0);
+            assertThat(b.client.takeOver(call.callSid()).get(10, TimeUnit.SECONDS).isAccepted()).isTrue();
+            await().until(() -> a.events(call.callSid()).stream().anyMatch(e -> e.payload()
+                    instanceof EventPayload.StateChanged c && c.to() == app.switchboard.call.CallState.SUPERVISOR));
+
+            SupervisorMessage.Reply second = a.client.takeOver(call.callSid()).get(10, TimeUnit.SECONDS);
+            assertThat(second.isAccepted()).isFalse();
+            assertThat(second.reason()).contains("already held");
+            assertThat(harness.recorded(call.callSid()).stream()
+                    .filter(e -> e.kind() == EventKind.SUPERVISOR_TAKEOVER).count()).isEqualTo(1);
+            call.hangUp().join();
+        }
+    }
+
+    @Test
     void aCommandForAnUnknownCallIsRefusedWithAReason() throws Exception {
         try (ConsoleHarness.Console a = harness.console(alice)) {
             SupervisorMessage.Reply reply = a.client.say("CA-no-such-call", "hello").get(10, TimeUnit.SECONDS);
