@@ -83,7 +83,7 @@ public final class SupervisorEndpoint implements Session.Listener.AutoDemanding 
                 live.clear();
                 if (pendingSnapshot == null) {
                     pendingSnapshot = SnapshotReason.RESYNC;
-                    hub.countResync();
+                    hub.countResync(account);
                 }
                 return;
             }

@@ -56,6 +56,8 @@ public final class SupervisorHub implements AutoCloseable {
     private final ExecutorService senders;
     private final AutoCloseable subscription;
     private final java.util.concurrent.atomic.LongAdder resyncs = new java.util.concurrent.atomic.LongAdder();
+    private final java.util.Map<String, java.util.concurrent.atomic.LongAdder> resyncsByAccount =
+            new java.util.concurrent.ConcurrentHashMap<>();
 
     public SupervisorHub(CallControl calls, SupervisorAccounts accounts, String relayName, Limits limits) {
         this.calls = calls;
@@ -110,8 +112,15 @@ public final class SupervisorHub implements AutoCloseable {
         return connections.stream().mapToInt(SupervisorEndpoint::queued).max().orElse(0);
     }
 
-    void countResync() {
+    /** Resyncs of the consoles signed in as {@code account}, since start. */
+    public long resyncs(String account) {
+        java.util.concurrent.atomic.LongAdder n = resyncsByAccount.get(account);
+        return n == null ? 0 : n.sum();
+    }
+
+    void countResync(String account) {
         resyncs.increment();
+        resyncsByAccount.computeIfAbsent(account, a -> new java.util.concurrent.atomic.LongAdder()).increment();
     }
 
     CallControl calls() {
