@@ -13,6 +13,9 @@ import app.switchboard.config.Settings;
 import app.switchboard.relay.HealthCheck;
 import app.switchboard.relay.RelayConfig;
 import app.switchboard.relay.RelayServer;
+import app.switchboard.supervisor.ConsoleUpgrade;
+import app.switchboard.supervisor.SupervisorAccounts;
+import app.switchboard.supervisor.SupervisorHub;
 import app.switchboard.console.ConsoleApp;
 import app.switchboard.history.CallHistory;
 import app.switchboard.console.ConsoleContext;
@@ -40,13 +43,16 @@ final class SwitchboardApp implements AutoCloseable {
     private final RelayServer relay;
     private final EventStore store;
     private final Settings saved;
+    private final SupervisorHub consoles;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile boolean closed;
     private volatile DemoCallers demo;
     private volatile AccountAccess account = new AccountAccess.Unavailable("the relay has not started");
 
     private SwitchboardApp(Settings settings, Secrets secrets, AppDirectories dirs, LlmClient llm,
-                           CallRegistry registry, RelayServer relay, EventStore store, Settings saved) {
+                           CallRegistry registry, RelayServer relay, EventStore store, Settings saved,
+                           SupervisorHub consoles) {
+        this.consoles = consoles;
         this.settings = settings;
         this.secrets = secrets;
         this.dirs = dirs;
@@ -77,20 +83,31 @@ final class SwitchboardApp implements AutoCloseable {
                 registry);
         relay.modelName(llm::describe);
         relay.addHealthCheck(() -> storeHealth(store));
+        // The supervisor API shares the relay's TLS port; it answers 404 until an account exists.
+        SupervisorAccounts supervisors = SupervisorAccounts.in(dirs.data());
+        SupervisorHub consoles = new SupervisorHub(registry, supervisors,
+                settings.publicUrl == null || settings.publicUrl.isBlank() ? "switchboard" : settings.publicUrl,
+                SupervisorHub.Limits.DEFAULT);
+        relay.addWebSocket(ConsoleUpgrade.PATH, new ConsoleUpgrade(consoles));
         try {
             relay.start();
         } catch (IOException e) {
+            consoles.close();
             registry.close();
             store.close();
             llm.close();
             throw e;
         } catch (Exception e) {
+            consoles.close();
             registry.close();
             store.close();
             llm.close();
             throw new IOException(e.getMessage(), e);
         }
-        SwitchboardApp app = new SwitchboardApp(settings, secrets, dirs, llm, registry, relay, store, saved);
+        SwitchboardApp app = new SwitchboardApp(settings, secrets, dirs, llm, registry, relay, store, saved, consoles);
+        LOG.info(supervisors.isEmpty() ? "Supervisor API {} is off: no accounts (switchboard users add NAME)"
+                : "Supervisor API on {} for {} account(s)", relay.localBaseUrl().replace("https://", "wss://")
+                + ConsoleUpgrade.PATH, supervisors.list().size());
         app.openAccount();
         if (demoCallers > 0) {
             try {
@@ -197,6 +214,7 @@ final class SwitchboardApp implements AutoCloseable {
         if (demo != null) {
             demo.stop();
         }
+        consoles.close();
         registry.close();
         relay.close();
         store.close(); // after the registry: the calls' own ends are recorded first

@@ -16,6 +16,7 @@ import picocli.CommandLine.Option;
 
 /** Command-line options; flags override the settings file, secrets come from the environment. */
 @Command(name = "switchboard", mixinStandardHelpOptions = true, versionProvider = SwitchboardCommand.Version.class,
+        subcommands = UsersCommand.class,
         description = {"Operator console for AI voice agents on Twilio ConversationRelay.", "",
                 "Environment: OPENAI_API_KEY, OPENAI_BASE_URL, OPENAI_MODEL, TWILIO_AUTH_TOKEN,",
                 "SWITCHBOARD_KEYSTORE_PASSWORD."})

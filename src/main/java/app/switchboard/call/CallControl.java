@@ -57,4 +57,19 @@ public interface CallControl {
     void release(String callId);
 
     void whisper(String callId, String guidance);
+
+    /**
+     * The same calls, with every command recorded as taken by {@code operator} (a supervisor
+     * account of the remote API) instead of this process's user. The embedded console keeps
+     * using this control itself.
+     */
+    default CallControl operatedBy(String operator) {
+        throw new UnsupportedOperationException("this CallControl cannot name another operator");
+    }
+
+    /** The seq of the oldest event of the call still in memory (older ones are only in the store); 0 when unknown. */
+    default long firstSeqInWindow(String callId) {
+        List<CallEvent> events = events(callId);
+        return events.isEmpty() ? 0 : events.get(0).seq();
+    }
 }

@@ -278,6 +278,109 @@ public final class CallRegistry implements CallControl, AutoCloseable {
         with(callId, s -> s.whisper(guidance));
     }
 
+    @Override
+    public long firstSeqInWindow(String callId) {
+        CallSession session = calls.get(callId);
+        return session == null ? 0 : session.firstSeqInWindow();
+    }
+
+    @Override
+    public CallControl operatedBy(String operator) {
+        if (operator == null || operator.isBlank()) {
+            throw new IllegalArgumentException("an operator name is required");
+        }
+        return new OperatedBy(operator);
+    }
+
+    /** The registry, with commands recorded under a named operator. */
+    private final class OperatedBy implements CallControl {
+        private final String operator;
+
+        OperatedBy(String operator) {
+            this.operator = operator;
+        }
+
+        @Override
+        public List<CallSummary> calls() {
+            return CallRegistry.this.calls();
+        }
+
+        @Override
+        public List<CallEvent> events(String callId) {
+            return CallRegistry.this.events(callId);
+        }
+
+        @Override
+        public long firstSeqInWindow(String callId) {
+            return CallRegistry.this.firstSeqInWindow(callId);
+        }
+
+        @Override
+        public AutoCloseable subscribe(Consumer<CallEvent> listener) {
+            return CallRegistry.this.subscribe(listener);
+        }
+
+        @Override
+        public RelayStatus status() {
+            return CallRegistry.this.status();
+        }
+
+        @Override
+        public List<OutboundAttempt> outboundAttempts() {
+            return CallRegistry.this.outboundAttempts();
+        }
+
+        @Override
+        public AutoCloseable subscribeOutbound(Consumer<OutboundAttempt> listener) {
+            return CallRegistry.this.subscribeOutbound(listener);
+        }
+
+        @Override
+        public List<String> languages() {
+            return languages;
+        }
+
+        @Override
+        public void say(String callId, String text) {
+            with(callId, s -> s.say(text, operator));
+        }
+
+        @Override
+        public void interrupt(String callId) {
+            with(callId, s -> s.interrupt(operator));
+        }
+
+        @Override
+        public void switchLanguage(String callId, String ttsLanguage, String transcriptionLanguage) {
+            with(callId, s -> s.switchLanguage(ttsLanguage, transcriptionLanguage, operator));
+        }
+
+        @Override
+        public void end(String callId, String reason, boolean handToHuman) {
+            with(callId, s -> s.end(reason, handToHuman, operator));
+        }
+
+        @Override
+        public void takeOver(String callId) {
+            with(callId, s -> s.takeOver(operator));
+        }
+
+        @Override
+        public void release(String callId) {
+            with(callId, s -> s.release(operator));
+        }
+
+        @Override
+        public void whisper(String callId, String guidance) {
+            with(callId, s -> s.whisper(guidance, operator));
+        }
+
+        @Override
+        public CallControl operatedBy(String other) {
+            return CallRegistry.this.operatedBy(other);
+        }
+    }
+
     private void with(String callId, Consumer<CallSession> command) {
         CallSession session = calls.get(callId);
         if (session == null) {

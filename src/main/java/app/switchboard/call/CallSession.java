@@ -245,11 +245,15 @@ public final class CallSession implements AgentPort {
     // ---- supervisor side (any thread) ----
 
     void say(String text) {
+        say(text, operator());
+    }
+
+    void say(String text, String operator) {
         executor.execute(() -> {
             if (!live() || text == null || text.isBlank()) {
                 return;
             }
-            record(new EventPayload.SupervisorSay(text, operator()));
+            record(new EventPayload.SupervisorSay(text, operator));
             // A new text frame cuts the agent's preemptible speech (protocol.md §3.1).
             send(new OutboundMessage.Text(text, true, null, null, false));
             agent.onSupervisorSaid(text);
@@ -257,11 +261,15 @@ public final class CallSession implements AgentPort {
     }
 
     void interrupt() {
+        interrupt(operator());
+    }
+
+    void interrupt(String operator) {
         executor.execute(() -> {
             if (!live()) {
                 return;
             }
-            record(new EventPayload.SupervisorInterrupt(operator()));
+            record(new EventPayload.SupervisorInterrupt(operator));
             agent.onSupervisorInterrupt();
             // There is no outbound interrupt; an empty final token cuts preemptible speech.
             send(new OutboundMessage.Text("", true, null, null, false));
@@ -272,40 +280,56 @@ public final class CallSession implements AgentPort {
     }
 
     void takeOver() {
+        takeOver(operator());
+    }
+
+    void takeOver(String operator) {
         executor.execute(() -> {
             if (!live() || supervisorHolds) {
                 return;
             }
             supervisorHolds = true;
-            record(new EventPayload.SupervisorTakeover(operator()));
+            record(new EventPayload.SupervisorTakeover(operator));
             agent.onTakeOver();
             setState(CallState.SUPERVISOR);
         });
     }
 
     void release() {
+        release(operator());
+    }
+
+    void release(String operator) {
         executor.execute(() -> {
             if (!supervisorHolds) {
                 return;
             }
             supervisorHolds = false;
-            record(new EventPayload.SupervisorRelease(operator()));
+            record(new EventPayload.SupervisorRelease(operator));
             setState(live() ? CallState.LISTENING : CallState.ENDED);
             agent.onRelease();
         });
     }
 
     void whisper(String guidance) {
+        whisper(guidance, operator());
+    }
+
+    void whisper(String guidance, String operator) {
         executor.execute(() -> {
             if (endedAt != null || guidance == null || guidance.isBlank()) {
                 return;
             }
-            record(new EventPayload.SupervisorWhisper(guidance, operator()));
+            record(new EventPayload.SupervisorWhisper(guidance, operator));
             agent.onWhisper(guidance);
         });
     }
 
     void switchLanguage(String ttsLanguage, String transcriptionLanguage) {
+        switchLanguage(ttsLanguage, transcriptionLanguage, operator());
+    }
+
+    void switchLanguage(String ttsLanguage, String transcriptionLanguage, String operator) {
         executor.execute(() -> {
             if (!live()) {
                 return;
@@ -317,7 +341,7 @@ public final class CallSession implements AgentPort {
                 record(new EventPayload.SendFailed("language", e.getMessage()));
                 return;
             }
-            record(new EventPayload.SupervisorLanguage(message.ttsLanguage(), message.transcriptionLanguage(), operator()));
+            record(new EventPayload.SupervisorLanguage(message.ttsLanguage(), message.transcriptionLanguage(), operator));
             if (send(message) && message.ttsLanguage() != null) {
                 language = message.ttsLanguage();
             }
@@ -325,6 +349,10 @@ public final class CallSession implements AgentPort {
     }
 
     void end(String reason, boolean handToHuman) {
+        end(reason, handToHuman, operator());
+    }
+
+    void end(String reason, boolean handToHuman, String operator) {
         executor.execute(() -> {
             if (!live()) {
                 return;
@@ -333,7 +361,7 @@ public final class CallSession implements AgentPort {
             handoff.put("reason", reason == null || reason.isBlank() ? "ended by supervisor" : reason);
             handoff.put("handToHuman", handToHuman);
             handoff.put("by", "supervisor");
-            record(new EventPayload.SupervisorEnd(handoff.get("reason").asText(), handToHuman, operator()));
+            record(new EventPayload.SupervisorEnd(handoff.get("reason").asText(), handToHuman, operator));
             sendEnd(handoff.toString());
         });
     }
@@ -460,6 +488,12 @@ public final class CallSession implements AgentPort {
         return new ArrayList<>(events);
     }
 
+    /** The seq of the oldest event still in memory (1 until the window starts dropping). */
+    long firstSeqInWindow() {
+        CallEvent first = events.peek();
+        return first == null ? 1 : first.seq();
+    }
+
     CallSummary summary() {
         return new CallSummary(callId, from, to, state, language, startedAt, endedAt, eventCount);
     }
@@ -477,6 +511,7 @@ public final class CallSession implements AgentPort {
         return endRequested;
     }
 
+    /** The embedded console's operator: the OS user (API commands name their supervisor account). */
     private static String operator() {
         return System.getProperty("user.name", "unknown");
     }

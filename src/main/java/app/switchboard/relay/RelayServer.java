@@ -33,6 +33,7 @@ import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.Fields;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.eclipse.jetty.websocket.server.WebSocketCreator;
 import org.eclipse.jetty.websocket.server.WebSocketUpgradeHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -67,6 +68,18 @@ public final class RelayServer implements AutoCloseable {
         healthChecks.add(check);
     }
     private final SocketsWithoutCall waiting;
+    private final Map<String, WebSocketCreator> extraSockets = new LinkedHashMap<>();
+
+    /**
+     * Another WebSocket endpoint on the relay's TLS port (the supervisor API's {@code /console});
+     * before {@link #start()}. The creator decides each upgrade, as {@code /relay}'s does.
+     */
+    public void addWebSocket(String path, WebSocketCreator creator) {
+        if (server != null) {
+            throw new IllegalStateException("add endpoints before the relay starts");
+        }
+        extraSockets.put(path, creator);
+    }
 
     public RelayServer(RelayConfig config, CallRegistry registry) {
         this.config = config;
@@ -127,6 +140,7 @@ public final class RelayServer implements AutoCloseable {
                 return new RelayEndpoint(registry, maxFrame, signatures.enabled() ? config.callTokens() : null,
                         config.limits(), server.getScheduler(), waiting);
             });
+            extraSockets.forEach(container::addMapping);
         });
         upgrades.setHandler(new HttpRoutes());
         context.setHandler(upgrades);

@@ -93,10 +93,28 @@ class ArchitectureTest {
     }
 
     @Test
+    void theSupervisorApiWorksThroughTheCallControlSeam() {
+        noClasses().that().resideInAPackage(pkg("supervisor"))
+                .should().dependOnClassesThat().resideInAnyPackage(pkg("relay"), pkg("store"), pkg("agent"),
+                        pkg("console"), pkg("sim"), pkg("account"), "javafx..")
+                .check(product);
+    }
+
+    @Test
+    void whatAConsoleUsesOfTheSupervisorApiIsFreeOfJetty() {
+        // The remote console will use the client, its transport seam and the message model; the
+        // console never depends on Jetty, so Jetty stays in JettySupervisorTransport and the relay side.
+        noClasses().that().haveNameMatching(APP.replace(".", "\\.")
+                        + "\\.supervisor\\.(SupervisorClient|SupervisorTransport|SupervisorMessage|SupervisorCodec)(\\$.*)?")
+                .should().dependOnClassesThat().resideInAnyPackage("org.eclipse.jetty..")
+                .check(product);
+    }
+
+    @Test
     void configurationDependsOnNoFeature() {
         noClasses().that().resideInAPackage(pkg("config"))
                 .should().dependOnClassesThat().resideInAnyPackage(pkg("agent"), pkg("call"), pkg("relay"),
-                        pkg("store"), pkg("console"), pkg("sim"), pkg("account"))
+                        pkg("store"), pkg("console"), pkg("sim"), pkg("account"), pkg("supervisor"))
                 .check(product);
     }
 

@@ -1,0 +1,175 @@
+package app.switchboard.supervisor;
+
+import java.net.URI;
+import java.util.concurrent.CompletableFuture;
+import javax.net.ssl.SSLContext;
+import org.eclipse.jetty.client.HttpClient;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.eclipse.jetty.websocket.api.Callback;
+import org.eclipse.jetty.websocket.api.Session;
+import org.eclipse.jetty.websocket.client.ClientUpgradeRequest;
+import org.eclipse.jetty.websocket.client.WebSocketClient;
+
+/**
+ * {@link SupervisorTransport} over Jetty's WebSocket client. Which certificates to trust is the
+ * caller's {@link SSLContext} (the remote console pins the relay's fingerprint); host names are
+ * not checked, since a self-signed relay is reached by address.
+ */
+public final class JettySupervisorTransport implements SupervisorTransport {
+
+    private final HttpClient http;
+    private final WebSocketClient webSocket;
+
+    public JettySupervisorTransport(SSLContext tls) {
+        SslContextFactory.Client ssl = new SslContextFactory.Client();
+        ssl.setSslContext(tls);
+        ssl.setEndpointIdentificationAlgorithm(null);
+        QueuedThreadPool threads = new QueuedThreadPool(16, 2);
+        threads.setName("supervisor-client");
+        threads.setDaemon(true);
+        http = new HttpClient();
+        http.setExecutor(threads);
+        http.setSslContextFactory(ssl);
+        webSocket = new WebSocketClient(http);
+        webSocket.setMaxTextMessageSize(16 * 1024 * 1024);
+        webSocket.setStopAtShutdown(false);
+        // A quiet floor sends nothing for long stretches; the relay's own idle timeout applies too.
+        webSocket.setIdleTimeout(java.time.Duration.ofMinutes(15));
+        try {
+            webSocket.start();
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot start the WebSocket client", e);
+        }
+    }
+
+    @Override
+    public CompletableFuture<Connection> open(URI uri, String bearerToken, Receiver receiver) {
+        ClientUpgradeRequest upgrade = new ClientUpgradeRequest();
+        if (bearerToken != null) {
+            upgrade.setHeader("Authorization", "Bearer " + bearerToken);
+        }
+        Listener listener = new Listener(receiver);
+        CompletableFuture<Connection> opened = new CompletableFuture<>();
+        try {
+            webSocket.connect(listener, uri, upgrade).whenComplete((session, failure) -> {
+                if (failure != null) {
+                    Integer status = status(failure);
+                    opened.completeExceptionally(status == null ? failure : new Refused(status));
+                } else {
+                    opened.complete(listener);
+                }
+            });
+        } catch (Exception e) {
+            opened.completeExceptionally(e);
+        }
+        return opened;
+    }
+
+    private static Integer status(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof org.eclipse.jetty.websocket.api.exceptions.UpgradeException u
+                    && u.getResponseStatusCode() > 0) {
+                return u.getResponseStatusCode();
+            }
+            if (t instanceof org.eclipse.jetty.websocket.core.exception.UpgradeException u
+                    && u.getResponseStatusCode() > 0) {
+                return u.getResponseStatusCode();
+            }
+        }
+        return null;
+    }
+
+    @Override
+    public void close() {
+        try {
+            webSocket.stop();
+            http.stop();
+        } catch (Exception e) {
+            throw new IllegalStateException("the WebSocket client did not stop cleanly", e);
+        }
+    }
+
+    /** Jetty's view of one console socket; public because Jetty invokes it through method handles. */
+    public static final class Listener implements Session.Listener.AutoDemanding, Connection {
+        private final Receiver receiver;
+        private volatile Session session;
+
+        Listener(Receiver receiver) {
+            this.receiver = receiver;
+        }
+
+        @Override
+        public void onWebSocketOpen(Session s) {
+            session = s;
+        }
+
+        @Override
+        public void onWebSocketText(String message) {
+            receiver.onText(message);
+        }
+
+        @Override
+        public void onWebSocketClose(int statusCode, String reason, Callback callback) {
+            callback.succeed();
+            receiver.onClose(statusCode, reason);
+        }
+
+        @Override
+        public void onWebSocketError(Throwable cause) {
+            // onWebSocketClose follows with the code.
+        }
+
+        // Jetty refuses a write while another is pending: one at a time, the rest queued.
+        private final java.util.ArrayDeque<String> outbox = new java.util.ArrayDeque<>();
+        private boolean writing;
+
+        @Override
+        public void send(String text) {
+            Session s = session;
+            if (s == null || !s.isOpen()) {
+                throw new IllegalStateException("the console connection is closed");
+            }
+            synchronized (outbox) {
+                if (writing) {
+                    outbox.add(text);
+                    return;
+                }
+                writing = true;
+            }
+            write(s, text);
+        }
+
+        private void write(Session s, String text) {
+            s.sendText(text, Callback.from(() -> {
+                String next;
+                synchronized (outbox) {
+                    next = outbox.poll();
+                    writing = next != null;
+                }
+                if (next != null) {
+                    write(s, next);
+                }
+            }, failure -> {
+                synchronized (outbox) {
+                    outbox.clear();
+                    writing = false;
+                }
+            }));
+        }
+
+        @Override
+        public void close() {
+            Session s = session;
+            if (s != null) {
+                s.close();
+            }
+        }
+
+        @Override
+        public boolean isOpen() {
+            Session s = session;
+            return s != null && s.isOpen();
+        }
+    }
+}

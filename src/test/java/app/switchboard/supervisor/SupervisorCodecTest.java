@@ -1,0 +1,70 @@
+package app.switchboard.supervisor;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import app.switchboard.call.CallEvent;
+import app.switchboard.call.CallState;
+import app.switchboard.call.EventPayload;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class SupervisorCodecTest {
+
+    @Test
+    void everyServerMessageReadsBackAsWritten() {
+        Instant t = Instant.parse("2026-12-01T10:15:30.123Z");
+        List<SupervisorMessage.ServerMessage> messages = List.of(
+                new SupervisorMessage.Hello("relay.example.com", "alice", 1),
+                new SupervisorMessage.Snapshot(SupervisorMessage.SnapshotReason.RESYNC, List.of(
+                        new SupervisorMessage.CallInfo("CA1", "+15550100", "+15550199", CallState.LISTENING, "en-US",
+                                t, null, 42, 1))),
+                new SupervisorMessage.Event(new CallEvent("CA1", 43, t, new EventPayload.SupervisorSay("Hi", "alice"))),
+                SupervisorMessage.Reply.refused("c-1", "unknown call CA9"),
+                SupervisorMessage.Reply.accepted("c-2"));
+        for (SupervisorMessage.ServerMessage m : messages) {
+            assertThat(SupervisorCodec.decodeServer(SupervisorCodec.encode(m))).isEqualTo(m);
+        }
+    }
+
+    @Test
+    void everyCommandReadsBackAsWrittenAndCarriesTheVersion() {
+        List<SupervisorMessage.ClientMessage> messages = List.of(
+                new SupervisorMessage.Say("c1", "CA1", "hello"),
+                new SupervisorMessage.SendDraft("c2", "CA1", "draft"),
+                new SupervisorMessage.Whisper("c3", "CA1", "be brief"),
+                new SupervisorMessage.Interrupt("c4", "CA1"),
+                new SupervisorMessage.TakeOver("c5", "CA1"),
+                new SupervisorMessage.Release("c6", "CA1"),
+                new SupervisorMessage.Language("c7", "CA1", "fr-FR", null),
+                new SupervisorMessage.End("c8", "CA1", "billing", true),
+                new SupervisorMessage.Resume(List.of(new SupervisorMessage.Position("CA1", 17))));
+        for (SupervisorMessage.ClientMessage m : messages) {
+            String json = SupervisorCodec.encode(m);
+            assertThat(json).startsWith("{\"v\":1,\"type\":\"" + m.type() + "\"");
+            assertThat(SupervisorCodec.decodeClient(json)).isEqualTo(m);
+        }
+    }
+
+    @Test
+    void readingIsTolerantAndNeverThrows() {
+        assertThat(SupervisorCodec.decodeClient("{\"v\":1,\"type\":\"say\",\"commandId\":\"c1\",\"callId\":\"CA1\","
+                + "\"text\":\"hi\",\"future\":{\"x\":1}}")).isEqualTo(new SupervisorMessage.Say("c1", "CA1", "hi"));
+        assertThat(SupervisorCodec.decodeClient("{\"v\":2,\"type\":\"presence\"}"))
+                .isInstanceOf(SupervisorMessage.Unknown.class);
+        assertThat(SupervisorCodec.decodeClient("not json")).isInstanceOf(SupervisorMessage.Malformed.class);
+        SupervisorMessage.ClientMessage noCall = SupervisorCodec.decodeClient("{\"type\":\"say\",\"commandId\":\"c9\"}");
+        assertThat(noCall).isInstanceOf(SupervisorMessage.Malformed.class);
+        assertThat(((SupervisorMessage.Malformed) noCall).commandId()).isEqualTo("c9");
+        assertThat(SupervisorCodec.decodeServer("{\"type\":\"event\",\"kind\":\"NO_SUCH_KIND\"}"))
+                .isInstanceOf(SupervisorMessage.Malformed.class);
+    }
+
+    @Test
+    void writingIsStrict() {
+        assertThrows(IllegalArgumentException.class, () -> new SupervisorMessage.Say(" ", "CA1", "x"));
+        assertThrows(IllegalArgumentException.class, () -> new SupervisorMessage.Interrupt("c1", null));
+        assertThrows(IllegalArgumentException.class, () -> SupervisorMessage.Reply.refused("c1", ""));
+    }
+}
