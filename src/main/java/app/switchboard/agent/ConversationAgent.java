@@ -1,5 +1,6 @@
 package app.switchboard.agent;
 
+import app.switchboard.agent.Turn.Attempt;
 import app.switchboard.call.AgentPort;
 import app.switchboard.call.CallAgent;
 import app.switchboard.call.EventPayload;
@@ -68,51 +69,6 @@ public final class ConversationAgent implements CallAgent {
 
     public static CallAgent.Factory factory(LlmClient llm, AgentSettings settings) {
         return port -> new ConversationAgent(port, llm, settings);
-    }
-
-    /** One model request of a turn; callbacks of an attempt that is no longer the turn's are stale. */
-    private static final class Attempt {
-        final List<LlmClient.ToolCall> toolCalls = new ArrayList<>();
-        /** Names of tool calls that began streaming, for the record when the stream is cut. */
-        final List<String> toolsStarted = new ArrayList<>();
-        LlmClient.Stream stream;
-        /** Before the first token: the first-token deadline; after it: the stall check. */
-        ScheduledFuture<?> firstTokenTimer;
-        int tokens;
-        long lastTokenNanos;
-    }
-
-    /** One answer in progress. */
-    private final class Turn {
-        final int number = ++turnCount;
-        final boolean draft;
-        final long promptNanos = System.nanoTime();
-        final OutputGuard guard = new OutputGuard(settings.systemPrompt(), settings.protectedSecrets(),
-                settings.guardQuoteWords(), 8);
-        /** Everything sent on the wire for this turn (or drafted), in order. */
-        final StringBuilder sent = new StringBuilder();
-        /** Assistant and tool messages of earlier tool rounds, for the follow-up requests. */
-        final List<ChatMessage> transcript = new ArrayList<>();
-        /** For each assistant message in {@link #transcript}: its text's span in {@link #sent}. */
-        final List<int[]> spans = new ArrayList<>();
-        int roundStart;
-        int rounds = 1;
-        int attempts;
-        boolean retried;
-        boolean capped;
-        int historyStart = -1;
-        Attempt attempt;
-        long requestNanos;
-        /** The first-token deadline of the current round; a retry shares it, so silence stays bounded. */
-        long roundDeadlineNanos;
-        long requestSentNanos;
-        long firstTokenNanos;
-        long firstFrameNanos;
-        long lastTokenNanos;
-
-        Turn(boolean draft) {
-            this.draft = draft;
-        }
     }
 
     // ---- CallAgent ----
@@ -245,7 +201,8 @@ public final class ConversationAgent implements CallAgent {
     }
 
     private void startTurn(boolean draft) {
-        Turn turn = new Turn(draft);
+        Turn turn = new Turn(++turnCount, draft, new OutputGuard(settings.systemPrompt(),
+                settings.protectedSecrets(), settings.guardQuoteWords(), 8));
         current = turn;
         port.record(new EventPayload.TurnStarted(turn.number, draft));
         request(turn);
