@@ -215,8 +215,8 @@ public final class ConversationAgent implements CallAgent {
         List<ChatMessage> messages = requestMessages();
         messages.addAll(turn.transcript);
         long now = System.nanoTime();
-        if (turn.requestNanos == 0) {
-            turn.requestNanos = now;
+        if (turn.marks.requestNanos == 0) {
+            turn.marks.requestNanos = now;
         }
         if (!turn.retried || turn.roundDeadlineNanos == 0) {
             turn.roundDeadlineNanos = now + settings.firstTokenTimeout().toNanos();
@@ -229,8 +229,8 @@ public final class ConversationAgent implements CallAgent {
                     public void onRequestSent() {
                         long now = System.nanoTime();
                         port.execute(() -> {
-                            if (turn.requestSentNanos == 0) {
-                                turn.requestSentNanos = now;
+                            if (turn.marks.requestSentNanos == 0) {
+                                turn.marks.requestSentNanos = now;
                             }
                         });
                     }
@@ -288,10 +288,10 @@ public final class ConversationAgent implements CallAgent {
             attempt.firstTokenTimer = TIMERS.scheduleAtFixedRate(() -> port.execute(() -> stallCheck(turn, attempt)),
                     period, period, TimeUnit.NANOSECONDS);
         }
-        if (turn.firstTokenNanos == 0) {
-            turn.firstTokenNanos = arrivedNanos;
+        if (turn.marks.firstTokenNanos == 0) {
+            turn.marks.firstTokenNanos = arrivedNanos;
         }
-        turn.lastTokenNanos = arrivedNanos;
+        turn.marks.lastTokenNanos = arrivedNanos;
         if (turn.draft) {
             turn.sent.append(token);
             port.record(new EventPayload.DraftToken(turn.number, token));
@@ -331,8 +331,8 @@ public final class ConversationAgent implements CallAgent {
             return;
         }
         turn.sent.append(text);
-        if (port.sendAgentToken(turn.number, text) && turn.firstFrameNanos == 0) {
-            turn.firstFrameNanos = System.nanoTime();
+        if (port.sendAgentToken(turn.number, text) && turn.marks.firstFrameNanos == 0) {
+            turn.marks.firstFrameNanos = System.nanoTime();
             port.setState(CallState.AI_SPEAKING);
         }
     }
@@ -420,8 +420,8 @@ public final class ConversationAgent implements CallAgent {
         }
         String sentence = (turn.sent.length() > 0 && !Character.isWhitespace(turn.sent.charAt(turn.sent.length() - 1))
                 ? " " : "") + settings.fallbackSentence();
-        if (port.send(new OutboundMessage.Text(sentence, true, null, null, true)) && turn.firstFrameNanos == 0) {
-            turn.firstFrameNanos = System.nanoTime();
+        if (port.send(new OutboundMessage.Text(sentence, true, null, null, true)) && turn.marks.firstFrameNanos == 0) {
+            turn.marks.firstFrameNanos = System.nanoTime();
         }
         turn.sent.append(sentence);
         commit(turn, turn.sent.length());
@@ -437,8 +437,8 @@ public final class ConversationAgent implements CallAgent {
         current = null;
         port.record(new EventPayload.GuardTripped(turn.number, reason, settings.refusalSentence()));
         String sentence = (turn.sent.length() > 0 ? " " : "") + settings.refusalSentence();
-        if (port.send(new OutboundMessage.Text(sentence, true, null, null, true)) && turn.firstFrameNanos == 0) {
-            turn.firstFrameNanos = System.nanoTime();
+        if (port.send(new OutboundMessage.Text(sentence, true, null, null, true)) && turn.marks.firstFrameNanos == 0) {
+            turn.marks.firstFrameNanos = System.nanoTime();
         }
         turn.sent.append(sentence);
         commit(turn, turn.sent.length());
@@ -600,37 +600,18 @@ public final class ConversationAgent implements CallAgent {
      * answer takes to say, from its first frame, and waits that long (at most {@link #MAX_GOODBYE_WAIT}).
      */
     private long goodbyeWaitMillis(Turn turn) {
-        if (turn.firstFrameNanos == 0 || turn.sent.length() == 0) {
+        if (turn.marks.firstFrameNanos == 0 || turn.sent.length() == 0) {
             return 0;
         }
         long speakingMs = (long) (turn.sent.length() * 1000 / SPOKEN_CHARS_PER_SECOND);
-        long elapsedMs = (System.nanoTime() - turn.firstFrameNanos) / 1_000_000;
+        long elapsedMs = (System.nanoTime() - turn.marks.firstFrameNanos) / 1_000_000;
         return Math.max(0, Math.min(speakingMs - elapsedMs, MAX_GOODBYE_WAIT.toMillis()));
     }
 
     // ---- helpers ----
 
     private void recordLatency(Turn turn, String outcome) {
-        long end = System.nanoTime();
-        long p = turn.promptNanos;
-        port.record(new EventPayload.Latency(
-                turn.number,
-                outcome,
-                millis(p, turn.requestNanos),
-                turn.requestSentNanos == 0 ? null : millis(p, turn.requestSentNanos),
-                turn.firstTokenNanos == 0 ? null : millis(p, turn.firstTokenNanos),
-                turn.firstFrameNanos == 0 ? null : millis(p, turn.firstFrameNanos),
-                millis(p, turn.lastTokenNanos == 0 ? end : turn.lastTokenNanos),
-                turn.requestSentNanos == 0 || turn.firstFrameNanos == 0 ? null
-                        : millis(turn.requestSentNanos, turn.firstFrameNanos),
-                turn.firstTokenNanos == 0 || turn.firstFrameNanos == 0 ? null
-                        : millis(turn.firstTokenNanos, turn.firstFrameNanos),
-                turn.attempts,
-                turn.rounds));
-    }
-
-    private static double millis(long from, long to) {
-        return Math.round((to - from) / 10_000.0) / 100.0;
+        port.record(turn.marks.payload(turn.number, outcome, turn.attempts, turn.rounds));
     }
 
     private void abandon(Turn turn) {

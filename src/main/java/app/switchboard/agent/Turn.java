@@ -24,7 +24,6 @@ final class Turn {
 
     final int number;
     final boolean draft;
-    final long promptNanos = System.nanoTime();
     final OutputGuard guard;
     /** Everything sent on the wire for this turn (or drafted), in order. */
     final StringBuilder sent = new StringBuilder();
@@ -39,13 +38,9 @@ final class Turn {
     boolean capped;
     int historyStart = -1;
     Attempt attempt;
-    long requestNanos;
     /** The first-token deadline of the current round; a retry shares it, so silence stays bounded. */
     long roundDeadlineNanos;
-    long requestSentNanos;
-    long firstTokenNanos;
-    long firstFrameNanos;
-    long lastTokenNanos;
+    final LatencyMarks marks = new LatencyMarks();
 
     Turn(int number, boolean draft, OutputGuard guard) {
         this.number = number;
