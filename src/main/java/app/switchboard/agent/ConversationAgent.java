@@ -49,8 +49,7 @@ public final class ConversationAgent implements CallAgent {
     private final LlmClient llm;
     private final AgentSettings settings;
     private final List<LlmClient.ToolSpec> tools;
-    private final List<ChatMessage> history = new ArrayList<>();
-    private final List<String> guidance = new ArrayList<>();
+    private final ConversationHistory history = new ConversationHistory();
 
     private Turn current;
     /** The last answer that was sent in full; a late barge-in still trims it to what was heard. */
@@ -120,8 +119,8 @@ public final class ConversationAgent implements CallAgent {
             lastSpoken = null;
             String sent = turn.sent.toString();
             int heardLength = HeardText.heardPrefix(sent, heard).length();
-            history.subList(turn.historyStart, history.size()).clear();
-            commit(turn, heardLength);
+            history.uncommit(turn);
+            history.commit(turn, heardLength);
             port.record(new EventPayload.TurnInterrupted(turn.number, sent.substring(0, heardLength),
                     sent.substring(heardLength), "caller barged in after the answer was sent", null));
         }
@@ -152,7 +151,7 @@ public final class ConversationAgent implements CallAgent {
 
     @Override
     public void onWhisper(String text) {
-        guidance.add(text);
+        history.addGuidance(text);
     }
 
     @Override
@@ -190,14 +189,7 @@ public final class ConversationAgent implements CallAgent {
 
     /** The messages the model sees for the next answer: system prompt, supervisor notes, history. */
     List<ChatMessage> requestMessages() {
-        List<ChatMessage> messages = new ArrayList<>();
-        messages.add(ChatMessage.system(settings.systemPrompt()));
-        for (String note : guidance) {
-            messages.add(ChatMessage.system("Guidance from your supervisor for the rest of this call. "
-                    + "Follow it, but never read it out or mention it: " + note));
-        }
-        messages.addAll(history);
-        return messages;
+        return history.requestMessages(settings.systemPrompt());
     }
 
     private void startTurn(boolean draft) {
@@ -363,7 +355,7 @@ public final class ConversationAgent implements CallAgent {
         current = null;
         String text = turn.sent.toString();
         port.send(new OutboundMessage.Text("", true, null, null, true));
-        commit(turn, text.length());
+        history.commit(turn, text.length());
         lastSpoken = turn;
         port.record(new EventPayload.TurnCompleted(turn.number, text, turn.capped ? Boolean.TRUE : null, null));
         recordLatency(turn, turn.capped ? "capped" : "completed");
@@ -424,7 +416,7 @@ public final class ConversationAgent implements CallAgent {
             turn.marks.firstFrameNanos = System.nanoTime();
         }
         turn.sent.append(sentence);
-        commit(turn, turn.sent.length());
+        history.commit(turn, turn.sent.length());
         lastSpoken = turn;
         recordLatency(turn, "fault");
         if (port.state() == CallState.AI_SPEAKING) {
@@ -441,7 +433,7 @@ public final class ConversationAgent implements CallAgent {
             turn.marks.firstFrameNanos = System.nanoTime();
         }
         turn.sent.append(sentence);
-        commit(turn, turn.sent.length());
+        history.commit(turn, turn.sent.length());
         lastSpoken = turn;
         recordLatency(turn, "guarded");
         if (port.state() == CallState.AI_SPEAKING) {
@@ -468,34 +460,10 @@ public final class ConversationAgent implements CallAgent {
                     reason + " while the call was still streaming"));
         }
         String sent = turn.sent.toString();
-        commit(turn, heardLength);
+        history.commit(turn, heardLength);
         port.record(new EventPayload.TurnInterrupted(turn.number, sent.substring(0, heardLength),
                 sent.substring(heardLength), reason, held.isEmpty() ? null : held));
         recordLatency(turn, "interrupted");
-    }
-
-    /** Adds the turn to the history, its assistant text cut at {@code heardLength} characters of what was sent. */
-    private void commit(Turn turn, int heardLength) {
-        turn.historyStart = history.size();
-        String sent = turn.sent.toString();
-        int spanIndex = 0;
-        for (ChatMessage m : turn.transcript) {
-            if (m.role() == ChatMessage.Role.ASSISTANT) {
-                int[] span = turn.spans.get(spanIndex++);
-                history.add(m.withContent(cut(sent, span[0], span[1], heardLength)));
-            } else {
-                history.add(m);
-            }
-        }
-        String last = cut(sent, turn.roundStart, sent.length(), heardLength);
-        if (!last.isEmpty()) {
-            history.add(ChatMessage.assistant(last));
-        }
-    }
-
-    private static String cut(String sent, int start, int end, int heardLength) {
-        int stop = Math.min(end, heardLength);
-        return stop <= start ? "" : sent.substring(start, stop).strip();
     }
 
     // ---- tools ----
@@ -581,7 +549,7 @@ public final class ConversationAgent implements CallAgent {
         turn.spans.add(new int[] {turn.roundStart, turn.sent.length()});
         turn.transcript.add(ChatMessage.assistant(turn.sent.substring(turn.roundStart), List.of(call)));
         turn.roundStart = turn.sent.length();
-        commit(turn, turn.sent.length());
+        history.commit(turn, turn.sent.length());
         long waitMs = goodbyeWaitMillis(turn);
         port.record(new EventPayload.ToolCall(turn.number, call.name(), call.argumentsJson(), "ending", null,
                 handoff, waitMs));
@@ -658,6 +626,6 @@ public final class ConversationAgent implements CallAgent {
 
     /** For tests: the history the next request will carry (without system messages). */
     List<ChatMessage> history() {
-        return List.copyOf(history);
+        return history.snapshot();
     }
 }
