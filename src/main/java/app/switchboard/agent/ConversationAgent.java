@@ -11,9 +11,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -31,23 +29,10 @@ public final class ConversationAgent implements CallAgent {
     static final double SPOKEN_CHARS_PER_SECOND = 15;
     static final Duration MAX_GOODBYE_WAIT = Duration.ofSeconds(8);
 
-    /** One thread for every call's timers (first-token deadline, DTMF idle); they only hand work back. */
-    private static final ScheduledExecutorService TIMERS = timers();
-
-    /** A cancelled deadline leaves the queue at once instead of holding its turn until it would have fired. */
-    private static ScheduledExecutorService timers() {
-        ScheduledThreadPoolExecutor timers = new ScheduledThreadPoolExecutor(1, r -> {
-            Thread t = new Thread(r, "agent-timer");
-            t.setDaemon(true);
-            return t;
-        });
-        timers.setRemoveOnCancelPolicy(true);
-        return timers;
-    }
-
     private final AgentPort port;
     private final LlmClient llm;
     private final AgentSettings settings;
+    private final AgentTimers timers;
     private final List<LlmClient.ToolSpec> tools;
     private final ConversationHistory history = new ConversationHistory();
 
@@ -59,15 +44,48 @@ public final class ConversationAgent implements CallAgent {
     private ScheduledFuture<?> dtmfFlush;
     private int dtmfGeneration;
 
+    /** An agent with timers of its own, whose thread ends when idle; {@link #factory} shares one among its agents. */
     public ConversationAgent(AgentPort port, LlmClient llm, AgentSettings settings) {
+        this(port, llm, settings, new AgentTimers());
+    }
+
+    ConversationAgent(AgentPort port, LlmClient llm, AgentSettings settings, AgentTimers timers) {
         this.port = port;
         this.llm = llm;
         this.settings = settings;
+        this.timers = timers;
         this.tools = AgentTools.specs(port.languages());
     }
 
+    /**
+     * The agents of one app. They share one timer thread; the factory owns it and is
+     * {@link AutoCloseable}: closing it cancels every pending timer and stops the thread.
+     */
     public static CallAgent.Factory factory(LlmClient llm, AgentSettings settings) {
-        return port -> new ConversationAgent(port, llm, settings);
+        return new Agents(llm, settings, new AgentTimers());
+    }
+
+    /** The factory {@link #factory} returns: the owner of its agents' timers. */
+    static final class Agents implements CallAgent.Factory, AutoCloseable {
+        private final LlmClient llm;
+        private final AgentSettings settings;
+        final AgentTimers timers;
+
+        Agents(LlmClient llm, AgentSettings settings, AgentTimers timers) {
+            this.llm = llm;
+            this.settings = settings;
+            this.timers = timers;
+        }
+
+        @Override
+        public CallAgent create(AgentPort port) {
+            return new ConversationAgent(port, llm, settings, timers);
+        }
+
+        @Override
+        public void close() {
+            timers.close();
+        }
     }
 
     // ---- CallAgent ----
@@ -94,7 +112,7 @@ public final class ConversationAgent implements CallAgent {
             dtmfFlush.cancel(false);
         }
         int generation = ++dtmfGeneration;
-        dtmfFlush = TIMERS.schedule(() -> port.execute(() -> flushDtmf(generation)),
+        dtmfFlush = timers.schedule(() -> port.execute(() -> flushDtmf(generation)),
                 settings.dtmfIdle().toNanos(), TimeUnit.NANOSECONDS);
     }
 
@@ -213,7 +231,7 @@ public final class ConversationAgent implements CallAgent {
         if (!turn.retried || turn.roundDeadlineNanos == 0) {
             turn.roundDeadlineNanos = now + settings.firstTokenTimeout().toNanos();
         }
-        attempt.firstTokenTimer = TIMERS.schedule(() -> port.execute(() -> firstTokenOverdue(turn, attempt)),
+        attempt.firstTokenTimer = timers.schedule(() -> port.execute(() -> firstTokenOverdue(turn, attempt)),
                 Math.max(0, turn.roundDeadlineNanos - now), TimeUnit.NANOSECONDS);
         attempt.stream = llm.stream(new LlmClient.Request(messages, turn.draft ? List.of() : tools),
                 new LlmClient.Listener() {
@@ -277,7 +295,7 @@ public final class ConversationAgent implements CallAgent {
             // A stream that stops mid-answer must not leave the caller waiting for the HTTP read timeout.
             cancelTimer(attempt);
             long period = settings.firstTokenTimeout().toNanos();
-            attempt.firstTokenTimer = TIMERS.scheduleAtFixedRate(() -> port.execute(() -> stallCheck(turn, attempt)),
+            attempt.firstTokenTimer = timers.scheduleAtFixedRate(() -> port.execute(() -> stallCheck(turn, attempt)),
                     period, period, TimeUnit.NANOSECONDS);
         }
         if (turn.marks.firstTokenNanos == 0) {
@@ -558,7 +576,7 @@ public final class ConversationAgent implements CallAgent {
         if (waitMs == 0) {
             port.sendEnd(handoff);
         } else {
-            TIMERS.schedule(() -> port.execute(() -> port.sendEnd(handoff)), waitMs, TimeUnit.MILLISECONDS);
+            timers.schedule(() -> port.execute(() -> port.sendEnd(handoff)), waitMs, TimeUnit.MILLISECONDS);
         }
     }
 
