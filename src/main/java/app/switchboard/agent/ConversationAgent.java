@@ -40,9 +40,7 @@ public final class ConversationAgent implements CallAgent {
     /** The last answer that was sent in full; a late barge-in still trims it to what was heard. */
     private Turn lastSpoken;
     private int turnCount;
-    private final StringBuilder dtmfDigits = new StringBuilder();
-    private ScheduledFuture<?> dtmfFlush;
-    private int dtmfGeneration;
+    private final DtmfCollector dtmf;
 
     /** An agent with timers of its own, whose thread ends when idle; {@link #factory} shares one among its agents. */
     public ConversationAgent(AgentPort port, LlmClient llm, AgentSettings settings) {
@@ -55,6 +53,7 @@ public final class ConversationAgent implements CallAgent {
         this.settings = settings;
         this.timers = timers;
         this.tools = AgentTools.specs(port.languages());
+        this.dtmf = new DtmfCollector(port, timers, settings.dtmfIdle(), entry -> onCallerTurn(entry, null));
     }
 
     /**
@@ -103,27 +102,7 @@ public final class ConversationAgent implements CallAgent {
 
     @Override
     public void onDtmf(String digit) {
-        if (digit == null || digit.isEmpty()) {
-            return;
-        }
-        // Key presses come one frame each; gather them into one caller entry once the caller pauses.
-        dtmfDigits.append(digit);
-        if (dtmfFlush != null) {
-            dtmfFlush.cancel(false);
-        }
-        int generation = ++dtmfGeneration;
-        dtmfFlush = timers.schedule(() -> port.execute(() -> flushDtmf(generation)),
-                settings.dtmfIdle().toNanos(), TimeUnit.NANOSECONDS);
-    }
-
-    private void flushDtmf(int generation) {
-        if (generation != dtmfGeneration || dtmfDigits.length() == 0) {
-            return;
-        }
-        String digits = dtmfDigits.toString();
-        dtmfDigits.setLength(0);
-        dtmfFlush = null;
-        onCallerTurn("(The caller pressed " + String.join(" ", digits.split("")) + " on the keypad.)", null);
+        dtmf.press(digit);
     }
 
     @Override
@@ -192,12 +171,7 @@ public final class ConversationAgent implements CallAgent {
      */
     @Override
     public void close() {
-        if (dtmfFlush != null) {
-            dtmfFlush.cancel(false);
-            dtmfFlush = null;
-        }
-        dtmfDigits.setLength(0);
-        dtmfGeneration++;
+        dtmf.clear();
         if (current != null) {
             abandon(current);
         }
