@@ -5,13 +5,8 @@ import app.switchboard.call.AgentPort;
 import app.switchboard.call.CallAgent;
 import app.switchboard.call.EventPayload;
 import app.switchboard.call.CallState;
-import app.switchboard.protocol.InvalidMessageException;
 import app.switchboard.protocol.OutboundMessage;
-import java.io.IOException;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -25,10 +20,6 @@ import java.util.concurrent.TimeUnit;
  */
 public final class ConversationAgent implements CallAgent {
 
-    /** A text-to-speech voice's pace, about 150 words a minute. */
-    static final double SPOKEN_CHARS_PER_SECOND = 15;
-    static final Duration MAX_GOODBYE_WAIT = Duration.ofSeconds(8);
-
     private final AgentPort port;
     private final LlmClient llm;
     private final AgentSettings settings;
@@ -41,6 +32,7 @@ public final class ConversationAgent implements CallAgent {
     private Turn lastSpoken;
     private int turnCount;
     private final DtmfCollector dtmf;
+    private final ToolRunner toolRunner;
 
     /** An agent with timers of its own, whose thread ends when idle; {@link #factory} shares one among its agents. */
     public ConversationAgent(AgentPort port, LlmClient llm, AgentSettings settings) {
@@ -53,6 +45,7 @@ public final class ConversationAgent implements CallAgent {
         this.settings = settings;
         this.timers = timers;
         this.tools = AgentTools.specs(port.languages());
+        this.toolRunner = new ToolRunner(port, timers);
         this.dtmf = new DtmfCollector(port, timers, settings.dtmfIdle(), entry -> onCallerTurn(entry, null));
     }
 
@@ -442,15 +435,7 @@ public final class ConversationAgent implements CallAgent {
             return;
         }
         String held = turn.guard.discard();
-        List<String> unfinished = new ArrayList<>(turn.attempt.toolsStarted);
-        for (LlmClient.ToolCall call : turn.attempt.toolCalls) {
-            unfinished.remove(call.name());
-            port.record(new EventPayload.ToolCall(turn.number, call.name(), call.argumentsJson(), "cancelled", reason));
-        }
-        for (String name : unfinished) {
-            port.record(new EventPayload.ToolCall(turn.number, name, null, "cancelled",
-                    reason + " while the call was still streaming"));
-        }
+        toolRunner.cancelAll(turn, reason);
         String sent = turn.sent.toString();
         history.commit(turn, heardLength);
         port.record(new EventPayload.TurnInterrupted(turn.number, sent.substring(0, heardLength),
@@ -461,24 +446,14 @@ public final class ConversationAgent implements CallAgent {
     // ---- tools ----
 
     private void runTools(Turn turn, List<LlmClient.ToolCall> calls) {
-        List<ChatMessage> results = new ArrayList<>();
-        LlmClient.ToolCall ending = null;
-        for (LlmClient.ToolCall call : calls) {
-            if (AgentTools.END_CALL.equals(call.name()) || AgentTools.TRANSFER_TO_HUMAN.equals(call.name())) {
-                if (ending == null) {
-                    ending = call;
-                }
-                continue;
-            }
-            results.add(ChatMessage.tool(call.id(), runTool(turn, call)));
-        }
-        if (ending != null) {
-            endCall(turn, ending);
+        ToolRunner.Round round = toolRunner.run(turn, calls);
+        if (round.ending() != null) {
+            endCall(turn, round.ending());
             return;
         }
         turn.spans.add(new int[] {turn.roundStart, turn.sent.length()});
         turn.transcript.add(ChatMessage.assistant(turn.sent.substring(turn.roundStart), calls));
-        turn.transcript.addAll(results);
+        turn.transcript.addAll(round.results());
         turn.roundStart = turn.sent.length();
         if (turn.rounds >= settings.maxToolRounds()) {
             completeTurn(turn);
@@ -489,52 +464,8 @@ public final class ConversationAgent implements CallAgent {
         request(turn);
     }
 
-    /** Carries out one non-ending tool call; returns what the model is told. */
-    private String runTool(Turn turn, LlmClient.ToolCall call) {
-        String outcome;
-        String detail;
-        try {
-            if (AgentTools.SEND_DIGITS.equals(call.name())) {
-                String digits = AgentTools.argument(call, "digits");
-                OutboundMessage.SendDigits message = new OutboundMessage.SendDigits(digits);
-                outcome = port.send(message) ? "sent" : "failed";
-                detail = outcome.equals("sent") ? "Sent the digits " + digits + "." : "The digits could not be sent.";
-            } else if (AgentTools.SWITCH_LANGUAGE.equals(call.name())) {
-                String code = AgentTools.argument(call, "code");
-                if (code == null || !port.languages().contains(code)) {
-                    outcome = "refused";
-                    detail = "Refused: " + code + " is not configured. Available: " + String.join(", ", port.languages()) + ".";
-                } else {
-                    outcome = port.send(new OutboundMessage.Language(code, code)) ? "sent" : "failed";
-                    detail = outcome.equals("sent") ? "Switched speech and transcription to " + code + "."
-                            : "The language could not be switched.";
-                }
-            } else {
-                outcome = "refused";
-                detail = "Refused: there is no tool named " + call.name() + ".";
-            }
-        } catch (InvalidMessageException e) {
-            outcome = "refused";
-            detail = "Refused: " + e.getMessage();
-        } catch (IOException e) {
-            outcome = "refused";
-            detail = "Refused: the arguments are not valid JSON.";
-        }
-        port.record(new EventPayload.ToolCall(turn.number, call.name(), call.argumentsJson(), outcome, detail));
-        return detail;
-    }
-
     private void endCall(Turn turn, LlmClient.ToolCall call) {
-        boolean human = AgentTools.TRANSFER_TO_HUMAN.equals(call.name());
-        String text;
-        try {
-            text = AgentTools.argument(call, human ? "summary" : "reason");
-        } catch (IOException e) {
-            text = null;
-        }
-        String handoff = human
-                ? AgentTools.handoff("transfer to a human", true, text == null ? "" : text)
-                : AgentTools.handoff(text == null || text.isBlank() ? "ended by the agent" : text, false, null);
+        String handoff = ToolRunner.handoff(call);
         // Close the talk cycle and keep the turn, then end; sendEnd closes this agent.
         current = null;
         port.send(new OutboundMessage.Text("", true, null, null, true));
@@ -542,30 +473,12 @@ public final class ConversationAgent implements CallAgent {
         turn.transcript.add(ChatMessage.assistant(turn.sent.substring(turn.roundStart), List.of(call)));
         turn.roundStart = turn.sent.length();
         history.commit(turn, turn.sent.length());
-        long waitMs = goodbyeWaitMillis(turn);
+        long waitMs = ToolRunner.goodbyeWaitMillis(turn);
         port.record(new EventPayload.ToolCall(turn.number, call.name(), call.argumentsJson(), "ending", null,
                 handoff, waitMs));
         port.record(new EventPayload.TurnCompleted(turn.number, turn.sent.toString(), null, call.name()));
         recordLatency(turn, "ended");
-        if (waitMs == 0) {
-            port.sendEnd(handoff);
-        } else {
-            timers.schedule(() -> port.execute(() -> port.sendEnd(handoff)), waitMs, TimeUnit.MILLISECONDS);
-        }
-    }
-
-    /**
-     * Twilio closes the session about 90 ms after {@code end} (protocol.md §3.5), which would cut
-     * a goodbye still being spoken. Without speaker events the agent estimates how long the
-     * answer takes to say, from its first frame, and waits that long (at most {@link #MAX_GOODBYE_WAIT}).
-     */
-    private long goodbyeWaitMillis(Turn turn) {
-        if (turn.marks.firstFrameNanos == 0 || turn.sent.length() == 0) {
-            return 0;
-        }
-        long speakingMs = (long) (turn.sent.length() * 1000 / SPOKEN_CHARS_PER_SECOND);
-        long elapsedMs = (System.nanoTime() - turn.marks.firstFrameNanos) / 1_000_000;
-        return Math.max(0, Math.min(speakingMs - elapsedMs, MAX_GOODBYE_WAIT.toMillis()));
+        toolRunner.endAfter(handoff, waitMs);
     }
 
     // ---- helpers ----
