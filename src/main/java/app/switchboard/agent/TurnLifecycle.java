@@ -247,7 +247,7 @@ final class TurnLifecycle {
             return;
         }
         cancelTimer(attempt);
-        String reason = redact(describe(failure));
+        String reason = FaultReason.of(failure, settings.protectedSecrets());
         // A retry is safe only while nothing of this request reached the caller, and only once.
         boolean retryable = !(failure instanceof OpenAiChatClient.LlmException e) || e.retryable();
         if (retryable && attempt.tokens == 0 && !turn.retried && !turn.draft) {
@@ -400,25 +400,5 @@ final class TurnLifecycle {
         if (attempt.firstTokenTimer != null) {
             attempt.firstTokenTimer.cancel(false);
         }
-    }
-
-    private static String describe(Throwable failure) {
-        Throwable t = failure;
-        while (t.getCause() != null && t.getMessage() == null) {
-            t = t.getCause();
-        }
-        String message = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
-        return message.length() > 300 ? message.substring(0, 300) + "…" : message;
-    }
-
-    /** Fault reasons go to the console and the store: no secret, no auth header. */
-    private String redact(String reason) {
-        String out = reason;
-        for (String secret : settings.protectedSecrets()) {
-            if (secret != null && !secret.isEmpty()) {
-                out = out.replace(secret, "[redacted]");
-            }
-        }
-        return out.replaceAll("(?i)(bearer\\s+)\\S+", "$1[redacted]").replaceAll("sk-[A-Za-z0-9_-]{8,}", "[redacted]");
     }
 }
