@@ -2,116 +2,71 @@ package app.switchboard.agent;
 
 import app.switchboard.call.AgentPort;
 import app.switchboard.call.CallAgent;
-import app.switchboard.call.EventPayload;
 import app.switchboard.call.CallState;
-import app.switchboard.protocol.InvalidMessageException;
-import app.switchboard.protocol.OutboundMessage;
-import java.io.IOException;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The agent of one call: turns caller prompts into streamed answers, keeps the history the
  * model sees, and cuts that history to what the caller heard when an answer is interrupted.
  *
+ * <p>This class is the {@link CallAgent} facade: it decides what each event of the call means
+ * for the answer in progress. Its parts, one job each: {@link TurnLifecycle} (the answer:
+ * model requests, streaming through the guard, faults, the end of a turn), {@link ConversationHistory}
+ * (what the model sees, cut at what was heard), {@link DtmfCollector}, {@link ToolRunner},
+ * {@link LatencyMarks}, and {@link AgentTimers}, owned by the factory.
+ *
  * <p>Every method runs on the call's executor; stream callbacks and timers are handed back to
  * it, and a callback from a request that is no longer current is dropped, so nothing of a
- * cancelled answer ever reaches the wire. A turn may take several model requests: one retry
- * when a request fails before any token arrived, and one more request per round of tool calls.
+ * cancelled answer ever reaches the wire.
  */
 public final class ConversationAgent implements CallAgent {
 
-    /** A text-to-speech voice's pace, about 150 words a minute. */
-    static final double SPOKEN_CHARS_PER_SECOND = 15;
-    static final Duration MAX_GOODBYE_WAIT = Duration.ofSeconds(8);
-
-    /** One thread for every call's timers (first-token deadline, DTMF idle); they only hand work back. */
-    private static final ScheduledExecutorService TIMERS = timers();
-
-    /** A cancelled deadline leaves the queue at once instead of holding its turn until it would have fired. */
-    private static ScheduledExecutorService timers() {
-        ScheduledThreadPoolExecutor timers = new ScheduledThreadPoolExecutor(1, r -> {
-            Thread t = new Thread(r, "agent-timer");
-            t.setDaemon(true);
-            return t;
-        });
-        timers.setRemoveOnCancelPolicy(true);
-        return timers;
-    }
-
     private final AgentPort port;
-    private final LlmClient llm;
     private final AgentSettings settings;
-    private final List<LlmClient.ToolSpec> tools;
-    private final List<ChatMessage> history = new ArrayList<>();
-    private final List<String> guidance = new ArrayList<>();
+    private final ConversationHistory history = new ConversationHistory();
+    private final TurnLifecycle turns;
+    private final DtmfCollector dtmf;
 
-    private Turn current;
-    /** The last answer that was sent in full; a late barge-in still trims it to what was heard. */
-    private Turn lastSpoken;
-    private int turnCount;
-    private final StringBuilder dtmfDigits = new StringBuilder();
-    private ScheduledFuture<?> dtmfFlush;
-    private int dtmfGeneration;
-
+    /** An agent with timers of its own, whose thread ends when idle; {@link #factory} shares one among its agents. */
     public ConversationAgent(AgentPort port, LlmClient llm, AgentSettings settings) {
+        this(port, llm, settings, new AgentTimers());
+    }
+
+    ConversationAgent(AgentPort port, LlmClient llm, AgentSettings settings, AgentTimers timers) {
         this.port = port;
-        this.llm = llm;
         this.settings = settings;
-        this.tools = AgentTools.specs(port.languages());
+        this.turns = new TurnLifecycle(port, llm, settings, timers, history);
+        this.dtmf = new DtmfCollector(port, timers, settings.dtmfIdle(), entry -> onCallerTurn(entry, null));
     }
 
+    /**
+     * The agents of one app. They share one timer thread; the factory owns it and is
+     * {@link AutoCloseable}: closing it cancels every pending timer and stops the thread.
+     */
     public static CallAgent.Factory factory(LlmClient llm, AgentSettings settings) {
-        return port -> new ConversationAgent(port, llm, settings);
+        return new Agents(llm, settings, new AgentTimers());
     }
 
-    /** One model request of a turn; callbacks of an attempt that is no longer the turn's are stale. */
-    private static final class Attempt {
-        final List<LlmClient.ToolCall> toolCalls = new ArrayList<>();
-        /** Names of tool calls that began streaming, for the record when the stream is cut. */
-        final List<String> toolsStarted = new ArrayList<>();
-        LlmClient.Stream stream;
-        /** Before the first token: the first-token deadline; after it: the stall check. */
-        ScheduledFuture<?> firstTokenTimer;
-        int tokens;
-        long lastTokenNanos;
-    }
+    /** The factory {@link #factory} returns: the owner of its agents' timers. */
+    static final class Agents implements CallAgent.Factory, AutoCloseable {
+        private final LlmClient llm;
+        private final AgentSettings settings;
+        final AgentTimers timers;
 
-    /** One answer in progress. */
-    private final class Turn {
-        final int number = ++turnCount;
-        final boolean draft;
-        final long promptNanos = System.nanoTime();
-        final OutputGuard guard = new OutputGuard(settings.systemPrompt(), settings.protectedSecrets(),
-                settings.guardQuoteWords(), 8);
-        /** Everything sent on the wire for this turn (or drafted), in order. */
-        final StringBuilder sent = new StringBuilder();
-        /** Assistant and tool messages of earlier tool rounds, for the follow-up requests. */
-        final List<ChatMessage> transcript = new ArrayList<>();
-        /** For each assistant message in {@link #transcript}: its text's span in {@link #sent}. */
-        final List<int[]> spans = new ArrayList<>();
-        int roundStart;
-        int rounds = 1;
-        int attempts;
-        boolean retried;
-        boolean capped;
-        int historyStart = -1;
-        Attempt attempt;
-        long requestNanos;
-        /** The first-token deadline of the current round; a retry shares it, so silence stays bounded. */
-        long roundDeadlineNanos;
-        long requestSentNanos;
-        long firstTokenNanos;
-        long firstFrameNanos;
-        long lastTokenNanos;
+        Agents(LlmClient llm, AgentSettings settings, AgentTimers timers) {
+            this.llm = llm;
+            this.settings = settings;
+            this.timers = timers;
+        }
 
-        Turn(boolean draft) {
-            this.draft = draft;
+        @Override
+        public CallAgent create(AgentPort port) {
+            return new ConversationAgent(port, llm, settings, timers);
+        }
+
+        @Override
+        public void close() {
+            timers.close();
         }
     }
 
@@ -119,75 +74,51 @@ public final class ConversationAgent implements CallAgent {
 
     @Override
     public void onCallerTurn(String text, String lang) {
+        Turn current = turns.current();
         if (current != null) {
             // The caller spoke again before the answer finished; what was sent stays as sent.
-            finishInterrupted(current.sent.length(), "caller spoke again");
+            turns.finishInterrupted(current.sent.length(), "caller spoke again");
         }
-        lastSpoken = null;
+        turns.forgetLastSpoken();
         history.add(ChatMessage.user(text));
-        startTurn(port.supervisorHolds());
+        turns.start(port.supervisorHolds());
     }
 
     @Override
     public void onDtmf(String digit) {
-        if (digit == null || digit.isEmpty()) {
-            return;
-        }
-        // Key presses come one frame each; gather them into one caller entry once the caller pauses.
-        dtmfDigits.append(digit);
-        if (dtmfFlush != null) {
-            dtmfFlush.cancel(false);
-        }
-        int generation = ++dtmfGeneration;
-        dtmfFlush = TIMERS.schedule(() -> port.execute(() -> flushDtmf(generation)),
-                settings.dtmfIdle().toNanos(), TimeUnit.NANOSECONDS);
-    }
-
-    private void flushDtmf(int generation) {
-        if (generation != dtmfGeneration || dtmfDigits.length() == 0) {
-            return;
-        }
-        String digits = dtmfDigits.toString();
-        dtmfDigits.setLength(0);
-        dtmfFlush = null;
-        onCallerTurn("(The caller pressed " + String.join(" ", digits.split("")) + " on the keypad.)", null);
+        dtmf.press(digit);
     }
 
     @Override
     public void onCallerInterrupt(String heard, Long durationMs) {
+        Turn current = turns.current();
         if (current != null && !current.draft) {
             Turn turn = current;
-            finishInterrupted(HeardText.heardPrefix(turn.sent.toString(), heard).length(), "caller barged in");
-        } else if (current == null && lastSpoken != null) {
-            // The model had finished but the voice was still speaking: trim what was never heard.
-            Turn turn = lastSpoken;
-            lastSpoken = null;
-            String sent = turn.sent.toString();
-            int heardLength = HeardText.heardPrefix(sent, heard).length();
-            history.subList(turn.historyStart, history.size()).clear();
-            commit(turn, heardLength);
-            port.record(new EventPayload.TurnInterrupted(turn.number, sent.substring(0, heardLength),
-                    sent.substring(heardLength), "caller barged in after the answer was sent", null));
+            turns.finishInterrupted(HeardText.heardPrefix(turn.sent.toString(), heard).length(), "caller barged in");
+        } else if (current == null) {
+            turns.trimLastSpoken(heard);
         }
     }
 
     @Override
     public void onSupervisorInterrupt() {
+        Turn current = turns.current();
         if (current != null && !current.draft) {
-            finishInterrupted(current.sent.length(), "supervisor interrupted");
+            turns.finishInterrupted(current.sent.length(), "supervisor interrupted");
         }
     }
 
     @Override
     public void onSupervisorSaid(String text) {
+        Turn current = turns.current();
         if (current != null) {
             if (current.draft) {
-                abandon(current);
+                turns.abandon(current);
             } else {
-                finishInterrupted(current.sent.length(), "supervisor spoke");
+                turns.finishInterrupted(current.sent.length(), "supervisor spoke");
             }
         }
-        lastSpoken = null;
+        turns.forgetLastSpoken();
         history.add(ChatMessage.assistant(text));
         if (!port.supervisorHolds()) {
             port.setState(CallState.LISTENING);
@@ -196,20 +127,22 @@ public final class ConversationAgent implements CallAgent {
 
     @Override
     public void onWhisper(String text) {
-        guidance.add(text);
+        history.addGuidance(text);
     }
 
     @Override
     public void onTakeOver() {
+        Turn current = turns.current();
         if (current != null && !current.draft) {
-            finishInterrupted(current.sent.length(), "supervisor took over");
+            turns.finishInterrupted(current.sent.length(), "supervisor took over");
         }
     }
 
     @Override
     public void onRelease() {
+        Turn current = turns.current();
         if (current != null && current.draft) {
-            abandon(current);
+            turns.abandon(current);
         }
     }
 
@@ -219,507 +152,20 @@ public final class ConversationAgent implements CallAgent {
      */
     @Override
     public void close() {
-        if (dtmfFlush != null) {
-            dtmfFlush.cancel(false);
-            dtmfFlush = null;
-        }
-        dtmfDigits.setLength(0);
-        dtmfGeneration++;
+        dtmf.clear();
+        Turn current = turns.current();
         if (current != null) {
-            abandon(current);
+            turns.abandon(current);
         }
     }
-
-    // ---- the turn ----
 
     /** The messages the model sees for the next answer: system prompt, supervisor notes, history. */
     List<ChatMessage> requestMessages() {
-        List<ChatMessage> messages = new ArrayList<>();
-        messages.add(ChatMessage.system(settings.systemPrompt()));
-        for (String note : guidance) {
-            messages.add(ChatMessage.system("Guidance from your supervisor for the rest of this call. "
-                    + "Follow it, but never read it out or mention it: " + note));
-        }
-        messages.addAll(history);
-        return messages;
-    }
-
-    private void startTurn(boolean draft) {
-        Turn turn = new Turn(draft);
-        current = turn;
-        port.record(new EventPayload.TurnStarted(turn.number, draft));
-        request(turn);
-    }
-
-    private void request(Turn turn) {
-        Attempt attempt = new Attempt();
-        turn.attempt = attempt;
-        turn.attempts++;
-        List<ChatMessage> messages = requestMessages();
-        messages.addAll(turn.transcript);
-        long now = System.nanoTime();
-        if (turn.requestNanos == 0) {
-            turn.requestNanos = now;
-        }
-        if (!turn.retried || turn.roundDeadlineNanos == 0) {
-            turn.roundDeadlineNanos = now + settings.firstTokenTimeout().toNanos();
-        }
-        attempt.firstTokenTimer = TIMERS.schedule(() -> port.execute(() -> firstTokenOverdue(turn, attempt)),
-                Math.max(0, turn.roundDeadlineNanos - now), TimeUnit.NANOSECONDS);
-        attempt.stream = llm.stream(new LlmClient.Request(messages, turn.draft ? List.of() : tools),
-                new LlmClient.Listener() {
-                    @Override
-                    public void onRequestSent() {
-                        long now = System.nanoTime();
-                        port.execute(() -> {
-                            if (turn.requestSentNanos == 0) {
-                                turn.requestSentNanos = now;
-                            }
-                        });
-                    }
-
-                    @Override
-                    public void onToken(String token) {
-                        long now = System.nanoTime();
-                        port.execute(() -> token(turn, attempt, token, now));
-                    }
-
-                    @Override
-                    public void onToolCallStarted(String id, String name) {
-                        port.execute(() -> {
-                            if (live(turn, attempt)) {
-                                attempt.toolsStarted.add(name);
-                            }
-                        });
-                    }
-
-                    @Override
-                    public void onToolCall(LlmClient.ToolCall call) {
-                        port.execute(() -> {
-                            if (live(turn, attempt)) {
-                                attempt.toolCalls.add(call);
-                            }
-                        });
-                    }
-
-                    @Override
-                    public void onComplete() {
-                        port.execute(() -> complete(turn, attempt));
-                    }
-
-                    @Override
-                    public void onError(Throwable failure) {
-                        port.execute(() -> failed(turn, attempt, failure));
-                    }
-                });
-    }
-
-    private boolean live(Turn turn, Attempt attempt) {
-        return turn == current && attempt == turn.attempt;
-    }
-
-    private void token(Turn turn, Attempt attempt, String token, long arrivedNanos) {
-        if (!live(turn, attempt) || token.isEmpty()) {
-            return;
-        }
-        attempt.tokens++;
-        attempt.lastTokenNanos = arrivedNanos;
-        if (attempt.tokens == 1) {
-            // A stream that stops mid-answer must not leave the caller waiting for the HTTP read timeout.
-            cancelTimer(attempt);
-            long period = settings.firstTokenTimeout().toNanos();
-            attempt.firstTokenTimer = TIMERS.scheduleAtFixedRate(() -> port.execute(() -> stallCheck(turn, attempt)),
-                    period, period, TimeUnit.NANOSECONDS);
-        }
-        if (turn.firstTokenNanos == 0) {
-            turn.firstTokenNanos = arrivedNanos;
-        }
-        turn.lastTokenNanos = arrivedNanos;
-        if (turn.draft) {
-            turn.sent.append(token);
-            port.record(new EventPayload.DraftToken(turn.number, token));
-            return;
-        }
-        OutputGuard.Verdict verdict = turn.guard.accept(token);
-        if (verdict.tripped()) {
-            guardTripped(turn, verdict.reason());
-            return;
-        }
-        speak(turn, verdict.release());
-    }
-
-    /** Sends released text as preemptible frames, within the length cap. */
-    private void speak(Turn turn, String text) {
-        if (text.isEmpty() || turn != current) {
-            return;
-        }
-        int room = settings.maxAnswerChars() - turn.sent.length();
-        if (text.length() > room) {
-            // Cut at a word boundary inside the cap, then end the turn: the caller hears a whole word.
-            int cut = Math.max(0, room);
-            while (cut > 0 && !Character.isWhitespace(text.charAt(cut))) {
-                cut--;
-            }
-            sendToken(turn, text.substring(0, cut));
-            turn.capped = true;
-            cancel(turn);
-            completeTurn(turn);
-            return;
-        }
-        sendToken(turn, text);
-    }
-
-    private void sendToken(Turn turn, String text) {
-        if (text.isEmpty()) {
-            return;
-        }
-        turn.sent.append(text);
-        if (port.sendAgentToken(turn.number, text) && turn.firstFrameNanos == 0) {
-            turn.firstFrameNanos = System.nanoTime();
-            port.setState(CallState.AI_SPEAKING);
-        }
-    }
-
-    private void complete(Turn turn, Attempt attempt) {
-        if (!live(turn, attempt)) {
-            return;
-        }
-        cancelTimer(attempt);
-        if (turn.draft) {
-            current = null;
-            port.record(new EventPayload.DraftReady(turn.number, turn.sent.toString()));
-            return;
-        }
-        // The answer ended, so what the guard still holds never became a quote.
-        speak(turn, turn.guard.flush());
-        if (turn != current) {
-            return; // the length cap ended it
-        }
-        if (!attempt.toolCalls.isEmpty()) {
-            runTools(turn, attempt.toolCalls);
-            return;
-        }
-        completeTurn(turn);
-    }
-
-    private void completeTurn(Turn turn) {
-        current = null;
-        String text = turn.sent.toString();
-        port.send(new OutboundMessage.Text("", true, null, null, true));
-        commit(turn, text.length());
-        lastSpoken = turn;
-        port.record(new EventPayload.TurnCompleted(turn.number, text, turn.capped ? Boolean.TRUE : null, null));
-        recordLatency(turn, turn.capped ? "capped" : "completed");
-        if (port.state() == CallState.AI_SPEAKING) {
-            port.setState(CallState.LISTENING);
-        }
-    }
-
-    private void failed(Turn turn, Attempt attempt, Throwable failure) {
-        if (!live(turn, attempt)) {
-            return;
-        }
-        cancelTimer(attempt);
-        String reason = redact(describe(failure));
-        // A retry is safe only while nothing of this request reached the caller, and only once.
-        boolean retryable = !(failure instanceof OpenAiChatClient.LlmException e) || e.retryable();
-        if (retryable && attempt.tokens == 0 && !turn.retried && !turn.draft) {
-            turn.retried = true;
-            port.record(EventPayload.Fault.retrying(turn.number, reason));
-            request(turn);
-            return;
-        }
-        fallback(turn, reason);
-    }
-
-    private void firstTokenOverdue(Turn turn, Attempt attempt) {
-        if (!live(turn, attempt) || attempt.tokens > 0) {
-            return;
-        }
-        cancel(turn);
-        fallback(turn, "no first token within " + settings.firstTokenTimeout().toMillis() + " ms");
-    }
-
-    private void stallCheck(Turn turn, Attempt attempt) {
-        if (!live(turn, attempt)) {
-            cancelTimer(attempt);
-            return;
-        }
-        if (System.nanoTime() - attempt.lastTokenNanos >= settings.firstTokenTimeout().toNanos()) {
-            cancel(turn);
-            fallback(turn, "stream stalled: no token for " + settings.firstTokenTimeout().toMillis() + " ms");
-        }
-    }
-
-    /** The caller is never left in silence: the fallback sentence closes the turn. */
-    private void fallback(Turn turn, String reason) {
-        cancel(turn);
-        current = null;
-        turn.guard.discard();
-        port.record(new EventPayload.Fault(turn.number, reason, null, settings.fallbackSentence(), turn.retried,
-                turn.sent.length() > 0));
-        if (turn.draft) {
-            return;
-        }
-        String sentence = (turn.sent.length() > 0 && !Character.isWhitespace(turn.sent.charAt(turn.sent.length() - 1))
-                ? " " : "") + settings.fallbackSentence();
-        if (port.send(new OutboundMessage.Text(sentence, true, null, null, true)) && turn.firstFrameNanos == 0) {
-            turn.firstFrameNanos = System.nanoTime();
-        }
-        turn.sent.append(sentence);
-        commit(turn, turn.sent.length());
-        lastSpoken = turn;
-        recordLatency(turn, "fault");
-        if (port.state() == CallState.AI_SPEAKING) {
-            port.setState(CallState.LISTENING);
-        }
-    }
-
-    private void guardTripped(Turn turn, String reason) {
-        cancel(turn);
-        current = null;
-        port.record(new EventPayload.GuardTripped(turn.number, reason, settings.refusalSentence()));
-        String sentence = (turn.sent.length() > 0 ? " " : "") + settings.refusalSentence();
-        if (port.send(new OutboundMessage.Text(sentence, true, null, null, true)) && turn.firstFrameNanos == 0) {
-            turn.firstFrameNanos = System.nanoTime();
-        }
-        turn.sent.append(sentence);
-        commit(turn, turn.sent.length());
-        lastSpoken = turn;
-        recordLatency(turn, "guarded");
-        if (port.state() == CallState.AI_SPEAKING) {
-            port.setState(CallState.LISTENING);
-        }
-    }
-
-    /** Ends the turn at {@code heardLength} characters of what was sent; the rest was never heard. */
-    private void finishInterrupted(int heardLength, String reason) {
-        Turn turn = current;
-        current = null;
-        cancel(turn);
-        if (turn.draft) {
-            return;
-        }
-        String held = turn.guard.discard();
-        List<String> unfinished = new ArrayList<>(turn.attempt.toolsStarted);
-        for (LlmClient.ToolCall call : turn.attempt.toolCalls) {
-            unfinished.remove(call.name());
-            port.record(new EventPayload.ToolCall(turn.number, call.name(), call.argumentsJson(), "cancelled", reason));
-        }
-        for (String name : unfinished) {
-            port.record(new EventPayload.ToolCall(turn.number, name, null, "cancelled",
-                    reason + " while the call was still streaming"));
-        }
-        String sent = turn.sent.toString();
-        commit(turn, heardLength);
-        port.record(new EventPayload.TurnInterrupted(turn.number, sent.substring(0, heardLength),
-                sent.substring(heardLength), reason, held.isEmpty() ? null : held));
-        recordLatency(turn, "interrupted");
-    }
-
-    /** Adds the turn to the history, its assistant text cut at {@code heardLength} characters of what was sent. */
-    private void commit(Turn turn, int heardLength) {
-        turn.historyStart = history.size();
-        String sent = turn.sent.toString();
-        int spanIndex = 0;
-        for (ChatMessage m : turn.transcript) {
-            if (m.role() == ChatMessage.Role.ASSISTANT) {
-                int[] span = turn.spans.get(spanIndex++);
-                history.add(m.withContent(cut(sent, span[0], span[1], heardLength)));
-            } else {
-                history.add(m);
-            }
-        }
-        String last = cut(sent, turn.roundStart, sent.length(), heardLength);
-        if (!last.isEmpty()) {
-            history.add(ChatMessage.assistant(last));
-        }
-    }
-
-    private static String cut(String sent, int start, int end, int heardLength) {
-        int stop = Math.min(end, heardLength);
-        return stop <= start ? "" : sent.substring(start, stop).strip();
-    }
-
-    // ---- tools ----
-
-    private void runTools(Turn turn, List<LlmClient.ToolCall> calls) {
-        List<ChatMessage> results = new ArrayList<>();
-        LlmClient.ToolCall ending = null;
-        for (LlmClient.ToolCall call : calls) {
-            if (AgentTools.END_CALL.equals(call.name()) || AgentTools.TRANSFER_TO_HUMAN.equals(call.name())) {
-                if (ending == null) {
-                    ending = call;
-                }
-                continue;
-            }
-            results.add(ChatMessage.tool(call.id(), runTool(turn, call)));
-        }
-        if (ending != null) {
-            endCall(turn, ending);
-            return;
-        }
-        turn.spans.add(new int[] {turn.roundStart, turn.sent.length()});
-        turn.transcript.add(ChatMessage.assistant(turn.sent.substring(turn.roundStart), calls));
-        turn.transcript.addAll(results);
-        turn.roundStart = turn.sent.length();
-        if (turn.rounds >= settings.maxToolRounds()) {
-            completeTurn(turn);
-            return;
-        }
-        turn.rounds++;
-        turn.retried = false;
-        request(turn);
-    }
-
-    /** Carries out one non-ending tool call; returns what the model is told. */
-    private String runTool(Turn turn, LlmClient.ToolCall call) {
-        String outcome;
-        String detail;
-        try {
-            if (AgentTools.SEND_DIGITS.equals(call.name())) {
-                String digits = AgentTools.argument(call, "digits");
-                OutboundMessage.SendDigits message = new OutboundMessage.SendDigits(digits);
-                outcome = port.send(message) ? "sent" : "failed";
-                detail = outcome.equals("sent") ? "Sent the digits " + digits + "." : "The digits could not be sent.";
-            } else if (AgentTools.SWITCH_LANGUAGE.equals(call.name())) {
-                String code = AgentTools.argument(call, "code");
-                if (code == null || !port.languages().contains(code)) {
-                    outcome = "refused";
-                    detail = "Refused: " + code + " is not configured. Available: " + String.join(", ", port.languages()) + ".";
-                } else {
-                    outcome = port.send(new OutboundMessage.Language(code, code)) ? "sent" : "failed";
-                    detail = outcome.equals("sent") ? "Switched speech and transcription to " + code + "."
-                            : "The language could not be switched.";
-                }
-            } else {
-                outcome = "refused";
-                detail = "Refused: there is no tool named " + call.name() + ".";
-            }
-        } catch (InvalidMessageException e) {
-            outcome = "refused";
-            detail = "Refused: " + e.getMessage();
-        } catch (IOException e) {
-            outcome = "refused";
-            detail = "Refused: the arguments are not valid JSON.";
-        }
-        port.record(new EventPayload.ToolCall(turn.number, call.name(), call.argumentsJson(), outcome, detail));
-        return detail;
-    }
-
-    private void endCall(Turn turn, LlmClient.ToolCall call) {
-        boolean human = AgentTools.TRANSFER_TO_HUMAN.equals(call.name());
-        String text;
-        try {
-            text = AgentTools.argument(call, human ? "summary" : "reason");
-        } catch (IOException e) {
-            text = null;
-        }
-        String handoff = human
-                ? AgentTools.handoff("transfer to a human", true, text == null ? "" : text)
-                : AgentTools.handoff(text == null || text.isBlank() ? "ended by the agent" : text, false, null);
-        // Close the talk cycle and keep the turn, then end; sendEnd closes this agent.
-        current = null;
-        port.send(new OutboundMessage.Text("", true, null, null, true));
-        turn.spans.add(new int[] {turn.roundStart, turn.sent.length()});
-        turn.transcript.add(ChatMessage.assistant(turn.sent.substring(turn.roundStart), List.of(call)));
-        turn.roundStart = turn.sent.length();
-        commit(turn, turn.sent.length());
-        long waitMs = goodbyeWaitMillis(turn);
-        port.record(new EventPayload.ToolCall(turn.number, call.name(), call.argumentsJson(), "ending", null,
-                handoff, waitMs));
-        port.record(new EventPayload.TurnCompleted(turn.number, turn.sent.toString(), null, call.name()));
-        recordLatency(turn, "ended");
-        if (waitMs == 0) {
-            port.sendEnd(handoff);
-        } else {
-            TIMERS.schedule(() -> port.execute(() -> port.sendEnd(handoff)), waitMs, TimeUnit.MILLISECONDS);
-        }
-    }
-
-    /**
-     * Twilio closes the session about 90 ms after {@code end} (protocol.md §3.5), which would cut
-     * a goodbye still being spoken. Without speaker events the agent estimates how long the
-     * answer takes to say, from its first frame, and waits that long (at most {@link #MAX_GOODBYE_WAIT}).
-     */
-    private long goodbyeWaitMillis(Turn turn) {
-        if (turn.firstFrameNanos == 0 || turn.sent.length() == 0) {
-            return 0;
-        }
-        long speakingMs = (long) (turn.sent.length() * 1000 / SPOKEN_CHARS_PER_SECOND);
-        long elapsedMs = (System.nanoTime() - turn.firstFrameNanos) / 1_000_000;
-        return Math.max(0, Math.min(speakingMs - elapsedMs, MAX_GOODBYE_WAIT.toMillis()));
-    }
-
-    // ---- helpers ----
-
-    private void recordLatency(Turn turn, String outcome) {
-        long end = System.nanoTime();
-        long p = turn.promptNanos;
-        port.record(new EventPayload.Latency(
-                turn.number,
-                outcome,
-                millis(p, turn.requestNanos),
-                turn.requestSentNanos == 0 ? null : millis(p, turn.requestSentNanos),
-                turn.firstTokenNanos == 0 ? null : millis(p, turn.firstTokenNanos),
-                turn.firstFrameNanos == 0 ? null : millis(p, turn.firstFrameNanos),
-                millis(p, turn.lastTokenNanos == 0 ? end : turn.lastTokenNanos),
-                turn.requestSentNanos == 0 || turn.firstFrameNanos == 0 ? null
-                        : millis(turn.requestSentNanos, turn.firstFrameNanos),
-                turn.firstTokenNanos == 0 || turn.firstFrameNanos == 0 ? null
-                        : millis(turn.firstTokenNanos, turn.firstFrameNanos),
-                turn.attempts,
-                turn.rounds));
-    }
-
-    private static double millis(long from, long to) {
-        return Math.round((to - from) / 10_000.0) / 100.0;
-    }
-
-    private void abandon(Turn turn) {
-        cancel(turn);
-        if (current == turn) {
-            current = null;
-        }
-    }
-
-    private static void cancel(Turn turn) {
-        if (turn != null && turn.attempt != null) {
-            cancelTimer(turn.attempt);
-            if (turn.attempt.stream != null) {
-                turn.attempt.stream.cancel();
-            }
-        }
-    }
-
-    private static void cancelTimer(Attempt attempt) {
-        if (attempt.firstTokenTimer != null) {
-            attempt.firstTokenTimer.cancel(false);
-        }
-    }
-
-    private static String describe(Throwable failure) {
-        Throwable t = failure;
-        while (t.getCause() != null && t.getMessage() == null) {
-            t = t.getCause();
-        }
-        String message = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
-        return message.length() > 300 ? message.substring(0, 300) + "…" : message;
-    }
-
-    /** Fault reasons go to the console and the store: no secret, no auth header. */
-    private String redact(String reason) {
-        String out = reason;
-        for (String secret : settings.protectedSecrets()) {
-            if (secret != null && !secret.isEmpty()) {
-                out = out.replace(secret, "[redacted]");
-            }
-        }
-        return out.replaceAll("(?i)(bearer\\s+)\\S+", "$1[redacted]").replaceAll("sk-[A-Za-z0-9_-]{8,}", "[redacted]");
+        return history.requestMessages(settings.systemPrompt());
     }
 
     /** For tests: the history the next request will carry (without system messages). */
     List<ChatMessage> history() {
-        return List.copyOf(history);
+        return history.snapshot();
     }
 }
