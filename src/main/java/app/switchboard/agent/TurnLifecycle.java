@@ -17,6 +17,9 @@ import java.util.concurrent.TimeUnit;
  * callback from a request that is no longer current is dropped, so nothing of a cancelled answer
  * ever reaches the wire. A turn may take several model requests: one retry when a request fails
  * before any token arrived, and one more request per round of tool calls.
+ *
+ * <p>About 400 lines on purpose: every way a turn ends is here, side by side, because each must
+ * leave the history, the wire and the latency record consistent with the others.
  */
 final class TurnLifecycle {
 

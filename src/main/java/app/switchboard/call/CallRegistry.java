@@ -400,6 +400,14 @@ public final class CallRegistry implements CallControl, AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        if (agentFactory instanceof AutoCloseable owner) {
+            // The agents' shared timers (AgentTimers) live as long as the registry that made the agents.
+            try {
+                owner.close();
+            } catch (Exception e) {
+                LOG.warn("Closing the agents' resources failed", e);
+            }
+        }
     }
 
     static ThreadFactory named(String prefix, boolean daemon) {
