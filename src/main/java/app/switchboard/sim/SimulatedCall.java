@@ -33,7 +33,11 @@ import org.eclipse.jetty.websocket.client.ClientUpgradeRequest;
  * outbox), {@link StrictFrameReader} (Twilio's checks on the app's frames), {@link FrameLog}
  * (what was received and sent, turns, waits, the play queue) and {@link CallWebhooks} (voice
  * and action webhooks). They share one lock, so each step stays atomic as it was in one class.
- * Over 400 lines only because the nested {@link Builder}, public API, is ~130 of them.
+ *
+ * <p>Over 400 lines because it is the whole public surface: the nested {@link Builder} (~130
+ * lines) and records stay here because {@code SimulatedCall.Builder}, {@code .Frame},
+ * {@code .Turn} and {@code .Close} are names that tests, {@link DemoCallers} and the benchmarks
+ * use; the rest is connecting and one-line delegations to the parts above.
  */
 public final class SimulatedCall implements AutoCloseable {
 
