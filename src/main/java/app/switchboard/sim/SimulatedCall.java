@@ -2,17 +2,11 @@ package app.switchboard.sim;
 
 import app.switchboard.protocol.InboundMessage;
 import app.switchboard.protocol.OutboundMessage;
-import app.switchboard.protocol.ProtocolCodec;
 import java.net.URI;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HexFormat;
-import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -21,12 +15,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Predicate;
-import java.util.stream.Collectors;
-import org.eclipse.jetty.websocket.api.Callback;
-import org.eclipse.jetty.websocket.api.Session;
 import org.eclipse.jetty.websocket.client.ClientUpgradeRequest;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * One relay session as Twilio plays it (protocol.md §9), over a real {@code wss://} socket:
@@ -39,10 +28,18 @@ import org.slf4j.LoggerFactory;
  * <p>Everything received is kept with its {@link System#nanoTime()} arrival time, and can be
  * awaited ({@link #awaitFrame}, {@link #awaitTurn}) or chained ({@link #frameAfter},
  * {@link #turnAfter}). Thread-safe: frames arrive on Jetty's threads, scripts act from others.
+ *
+ * <p>This class is the facade; the work is done by {@link CallSocket} (the socket and its
+ * outbox), {@link StrictFrameReader} (Twilio's checks on the app's frames), {@link FrameLog}
+ * (what was received and sent, turns, waits, the play queue) and {@link CallWebhooks} (voice
+ * and action webhooks). They share one lock, so each step stays atomic as it was in one class.
+ *
+ * <p>Over 400 lines because it is the whole public surface: the nested {@link Builder} (~130
+ * lines) and records stay here because {@code SimulatedCall.Builder}, {@code .Frame},
+ * {@code .Turn} and {@code .Close} are names that tests, {@link DemoCallers} and the benchmarks
+ * use; the rest is connecting and one-line delegations to the parts above.
  */
 public final class SimulatedCall implements AutoCloseable {
-
-    private static final Logger LOG = LoggerFactory.getLogger(SimulatedCall.class);
 
     /** The user agent of Twilio's socket client, as recorded. */
     public static final String SOCKET_USER_AGENT = "Jetty/11.0.24";
@@ -101,56 +98,30 @@ public final class SimulatedCall implements AutoCloseable {
     private final URI connectUrl;
     private final String signedUrl;
     private final String authToken;
-    private final URI actionPostUrl;
-    private final String actionSignedUrl;
     private final Duration timeout;
     /** Final once {@link #connect} has the TwiML's parameters; read by the socket's threads after that. */
     private volatile InboundMessage.Setup setup;
-    private final URI voicePostUrl;
-    private final String voiceSignedUrl;
+    /** One lock for the call, shared by its parts (see the class comment). */
     private final Object lock = new Object();
-
-    // Guarded by lock.
-    private final List<Frame> received = new ArrayList<>();
-    private final List<Sent> sent = new ArrayList<>();
-    private final List<Waiter> waiters = new ArrayList<>();
-    private final PlayQueue playQueue;
-    private final ArrayDeque<Outgoing> outbox = new ArrayDeque<>();
-    private boolean writing;
-    private int consecutiveInvalid;
-    private String ttsLanguage;
-    private Close close;
-    private boolean closing;
-    private Integer closeRequestedCode;
-    private long setupNanos;
-    private String handoffData;
-    private boolean endReceived;
-
+    private final FrameLog log;
+    private final CallWebhooks webhooks;
+    private final CallSocket socket;
     private final CompletableFuture<Close> closed = new CompletableFuture<>();
-    private final CompletableFuture<Webhook.Result> action = new CompletableFuture<>();
-    private final List<CompletableFuture<Void>> pongWaiters = new ArrayList<>();
-    private boolean actionPosted;
-    private volatile Session session;
-
-    private record Outgoing(String frame, InboundMessage message, int closeCode, String closeReason,
-                            CompletableFuture<Void> done) {
-    }
-
-    private record Waiter(int from, Predicate<Frame> condition, CompletableFuture<Frame> future) {
-    }
 
     private SimulatedCall(Builder b) {
         this.client = b.client;
         this.connectUrl = b.connectUrl;
         this.signedUrl = b.signedUrl == null ? b.connectUrl.toString() : b.signedUrl;
         this.authToken = b.authToken;
-        this.actionPostUrl = b.actionPostUrl;
-        this.actionSignedUrl = b.actionSignedUrl == null && b.actionPostUrl != null
-                ? b.actionPostUrl.toString() : b.actionSignedUrl;
         this.timeout = b.timeout;
-        this.voicePostUrl = b.voicePostUrl;
-        this.voiceSignedUrl = b.voiceSignedUrl == null && b.voicePostUrl != null ? b.voicePostUrl.toString() : b.voiceSignedUrl;
-        this.playQueue = new PlayQueue(b.charsPerSecond);
+        this.log = new FrameLog(lock, b.charsPerSecond);
+        this.webhooks = new CallWebhooks(client, authToken,
+                b.voicePostUrl,
+                b.voiceSignedUrl == null && b.voicePostUrl != null ? b.voicePostUrl.toString() : b.voiceSignedUrl,
+                b.actionPostUrl,
+                b.actionSignedUrl == null && b.actionPostUrl != null ? b.actionPostUrl.toString() : b.actionSignedUrl,
+                log, lock);
+        this.socket = new CallSocket(this, log, new StrictFrameReader(this, log, lock), lock, () -> setup);
         this.setup = b.setup != null ? b.setup : new InboundMessage.Setup(
                 b.sessionId != null ? b.sessionId : newSid("VX"),
                 b.accountSid != null ? b.accountSid : "AC" + "0".repeat(32),
@@ -176,17 +147,13 @@ public final class SimulatedCall implements AutoCloseable {
      * future fails with the upgrade's error, e.g. a 403 (see {@link #upgradeStatus}).
      */
     public CompletableFuture<SimulatedCall> connect() {
-        if (voicePostUrl == null) {
+        if (!webhooks.postsVoiceWebhook()) {
             return upgrade();
         }
         // As Twilio does: the voice webhook first; its <ConversationRelay> <Parameter>s come back in setup.
-        return Webhook.post(client, voicePostUrl, voiceSignedUrl, authToken, voiceForm()).thenCompose(result -> {
-            if (result.status() != 200) {
-                return CompletableFuture.failedFuture(new SimulationException(
-                        "voice webhook answered " + result.status() + ": " + result.body(), null));
-            }
+        return webhooks.voiceParameters(setup).thenCompose(twiml -> {
             Map<String, String> params = new java.util.LinkedHashMap<>(setup.customParameters());
-            params.putAll(twimlParameters(result.body()));
+            params.putAll(twiml);
             InboundMessage.Setup s = setup;
             setup = new InboundMessage.Setup(s.sessionId(), s.accountSid(), s.callSid(), s.parentCallSid(), s.from(),
                     s.to(), s.forwardedFrom(), s.callerName(), s.direction(), s.callType(), s.callStatus(), params);
@@ -194,37 +161,9 @@ public final class SimulatedCall implements AutoCloseable {
         });
     }
 
-    private Map<String, String> voiceForm() {
-        Map<String, String> form = new java.util.LinkedHashMap<>();
-        form.put("AccountSid", setup.accountSid());
-        form.put("CallSid", setup.callSid());
-        form.put("From", setup.from());
-        form.put("To", setup.to());
-        form.put("Caller", setup.from());
-        form.put("Called", setup.to());
-        form.put("Direction", setup.direction());
-        form.put("CallStatus", "RINGING".equals(setup.callStatus()) ? "ringing" : "in-progress");
-        form.values().removeIf(java.util.Objects::isNull);
-        return form;
-    }
-
     /** The {@code <Parameter name value>} children of a TwiML answer's {@code <ConversationRelay>}. */
     public static Map<String, String> twimlParameters(String twiml) {
-        try {
-            javax.xml.parsers.DocumentBuilderFactory f = javax.xml.parsers.DocumentBuilderFactory.newInstance();
-            f.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
-            org.w3c.dom.NodeList nodes = f.newDocumentBuilder()
-                    .parse(new java.io.ByteArrayInputStream(twiml.getBytes(java.nio.charset.StandardCharsets.UTF_8)))
-                    .getElementsByTagName("Parameter");
-            Map<String, String> params = new java.util.LinkedHashMap<>();
-            for (int i = 0; i < nodes.getLength(); i++) {
-                org.w3c.dom.Element p = (org.w3c.dom.Element) nodes.item(i);
-                params.put(p.getAttribute("name"), p.getAttribute("value"));
-            }
-            return params;
-        } catch (Exception e) {
-            throw new SimulationException("TwiML answer is not XML: " + e.getMessage(), e);
-        }
+        return CallWebhooks.twimlParameters(twiml);
     }
 
     private CompletableFuture<SimulatedCall> upgrade() {
@@ -235,7 +174,7 @@ public final class SimulatedCall implements AutoCloseable {
         }
         upgrade.setTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
         try {
-            return client.webSocket().connect(new Listener(), upgrade).thenApply(s -> this);
+            return client.webSocket().connect(socket.listener(), upgrade).thenApply(s -> this);
         } catch (java.io.IOException e) {
             return CompletableFuture.failedFuture(e);
         }
@@ -265,7 +204,7 @@ public final class SimulatedCall implements AutoCloseable {
 
     /** Sends any protocol message, encoded by the one codec. */
     public CompletableFuture<Void> send(InboundMessage message) {
-        return enqueue(new Outgoing(ProtocolCodec.encodeInbound(message), message, 0, null, new CompletableFuture<>()));
+        return socket.send(message);
     }
 
     /** One prompt frame: partial ({@code last=false}, cumulative) or final. */
@@ -307,33 +246,25 @@ public final class SimulatedCall implements AutoCloseable {
      */
     public InboundMessage.Interrupt bargeIn() {
         InboundMessage.Interrupt interrupt;
-        synchronized (lock) {
-            PlayQueue.Heard heard = playQueue.bargeIn(System.nanoTime());
-            interrupt = new InboundMessage.Interrupt(heard.utterance(), heard.durationMs());
-        }
+        PlayQueue.Heard heard = log.bargeIn();
+        interrupt = new InboundMessage.Interrupt(heard.utterance(), heard.durationMs());
         send(interrupt);
         return interrupt;
     }
 
     /** What the caller has heard so far of the message playing (or last played), in whole words. */
     public String heard() {
-        synchronized (lock) {
-            return playQueue.heard(System.nanoTime()).utterance();
-        }
+        return log.heard();
     }
 
     /** True while, at the simulated speaking rate, the caller still hears the agent. */
     public boolean agentSpeaking() {
-        synchronized (lock) {
-            return playQueue.speaking(System.nanoTime());
-        }
+        return log.speaking();
     }
 
     /** How long until the caller has heard everything the app queued so far. */
     public Duration agentSpeechRemaining() {
-        synchronized (lock) {
-            return Duration.ofNanos(playQueue.remainingNanos(System.nanoTime()));
-        }
+        return log.speechRemaining();
     }
 
     /** The caller hangs up: close 1000, then the {@code completed} action webhook. */
@@ -347,27 +278,15 @@ public final class SimulatedCall implements AutoCloseable {
      * then arrived, so a test can assert on "everything so far" without a sleep.
      */
     public void roundTrip() {
-        CompletableFuture<Void> answered;
-        synchronized (lock) {
-            answered = new CompletableFuture<>();
-            pongWaiters.add(answered);
-        }
-        Session s = session;
-        if (s == null) {
-            throw new SimulationException("not connected", null);
-        }
-        s.sendPing(ByteBuffer.wrap("sim".getBytes(StandardCharsets.US_ASCII)), Callback.NOOP);
-        await(answered, "the pong");
+        await(socket.ping(), "the pong");
     }
 
     /** Closes the socket from Twilio's side with this code, without a webhook. */
     public CompletableFuture<Close> closeWith(int code, String reason) {
-        synchronized (lock) {
-            if (close != null || closing || session == null) {
-                return closed;
-            }
+        if (!socket.canClose()) {
+            return closed;
         }
-        enqueue(new Outgoing(null, null, code, reason, new CompletableFuture<>()));
+        socket.close(code, reason);
         return closed;
     }
 
@@ -389,54 +308,38 @@ public final class SimulatedCall implements AutoCloseable {
 
     /** The number of frames received so far: a mark for {@link #frameAfter} and {@link #turnAfter}. */
     public int mark() {
-        synchronized (lock) {
-            return received.size();
-        }
+        return log.mark();
     }
 
     public List<Frame> received() {
-        synchronized (lock) {
-            return List.copyOf(received);
-        }
+        return log.received();
     }
 
     public List<Sent> sent() {
-        synchronized (lock) {
-            return List.copyOf(sent);
-        }
+        return log.sent();
     }
 
     /** Frames that failed Twilio's validation, in order. */
     public List<Frame> invalidFrames() {
-        synchronized (lock) {
-            return received.stream().filter(f -> !f.valid()).toList();
-        }
+        return log.invalidFrames();
     }
 
     public boolean isOpen() {
-        synchronized (lock) {
-            return session != null && session.isOpen() && close == null;
-        }
+        return socket.isOpen();
     }
 
     public Optional<Close> closeStatus() {
-        synchronized (lock) {
-            return Optional.ofNullable(close);
-        }
+        return log.closeStatus();
     }
 
     /** The last {@code language} message's TTS language, or null. */
     public String ttsLanguage() {
-        synchronized (lock) {
-            return ttsLanguage;
-        }
+        return log.ttsLanguage();
     }
 
     /** The {@code handoffData} of the {@code end} the app sent, or null. */
     public String handoffData() {
-        synchronized (lock) {
-            return handoffData;
-        }
+        return log.handoffData();
     }
 
     public CompletableFuture<Close> closed() {
@@ -445,38 +348,17 @@ public final class SimulatedCall implements AutoCloseable {
 
     /** The relay's answer to this session's {@code <Connect action>} webhook. */
     public CompletableFuture<Webhook.Result> actionResult() {
-        return action;
+        return webhooks.action();
     }
 
     /** Completes with the first frame at index {@code from} or later that matches. */
     public CompletableFuture<Frame> frameAfter(int from, Predicate<Frame> condition) {
-        CompletableFuture<Frame> future = new CompletableFuture<>();
-        synchronized (lock) {
-            for (int i = from; i < received.size(); i++) {
-                if (condition.test(received.get(i))) {
-                    future.complete(received.get(i));
-                    return future;
-                }
-            }
-            if (close != null) {
-                future.completeExceptionally(closedException());
-                return future;
-            }
-            waiters.add(new Waiter(from, condition, future));
-        }
-        return future;
+        return log.frameAfter(from, condition);
     }
 
     /** Completes with the app's next complete talk cycle starting at frame {@code from}. */
     public CompletableFuture<Turn> turnAfter(int from) {
-        return frameAfter(from, Frame::endsTurn).thenApply(last -> {
-            synchronized (lock) {
-                List<Frame> frames = received.subList(from, last.index() + 1).stream()
-                        .filter(Frame::isText).toList();
-                String text = frames.stream().map(f -> f.text().token()).collect(Collectors.joining());
-                return new Turn(text, frames);
-            }
-        });
+        return log.turnAfter(from);
     }
 
     public Frame awaitFrame(int from, Predicate<Frame> condition) {
@@ -492,7 +374,7 @@ public final class SimulatedCall implements AutoCloseable {
     }
 
     public Webhook.Result awaitAction() {
-        return await(action, "the action webhook's answer");
+        return await(webhooks.action(), "the action webhook's answer");
     }
 
     private <T> T await(CompletableFuture<T> future, String what) {
@@ -511,139 +393,17 @@ public final class SimulatedCall implements AutoCloseable {
 
     /** A one-line account of the session so far, for failure messages. */
     public String describe() {
-        synchronized (lock) {
-            String last = received.stream().skip(Math.max(0, received.size() - 5)).map(Frame::raw)
-                    .collect(Collectors.joining(" | "));
-            return "call " + setup.callSid() + ": " + received.size() + " frames received (last: " + last
-                    + "), " + sent.size() + " sent, close=" + close;
-        }
+        return log.describe(setup.callSid());
     }
 
-    // ---- the socket ----
-
-    private CompletableFuture<Void> enqueue(Outgoing out) {
-        synchronized (lock) {
-            if (close != null || closing) {
-                out.done().completeExceptionally(new IllegalStateException("socket closed: " + close));
-                return out.done();
-            }
-            if (out.frame() == null) {
-                closing = true;
-                closeRequestedCode = out.closeCode();
-            }
-            outbox.add(out);
-            if (writing || session == null) {
-                return out.done();
-            }
-            writing = true;
-        }
-        writeNext();
-        return out.done();
-    }
-
-    /** One writer at a time per socket: the next frame goes when the previous one is written. */
-    private void writeNext() {
-        Outgoing out;
-        synchronized (lock) {
-            out = outbox.poll();
-            if (out == null) {
-                writing = false;
-                return;
-            }
-            if (out.message() != null) {
-                long now = System.nanoTime();
-                sent.add(new Sent(now, out.message(), out.frame()));
-                if (out.message() instanceof InboundMessage.Setup) {
-                    setupNanos = now;
-                }
-            }
-        }
-        Session s = session;
-        if (out.frame() == null) {
-            s.close(out.closeCode(), out.closeReason(), Callback.from(() -> out.done().complete(null), t -> {
-                out.done().completeExceptionally(t);
-            }));
-            synchronized (lock) {
-                writing = false;
-                outbox.clear();
-            }
-            return;
-        }
-        s.sendText(out.frame(), Callback.from(() -> {
-            out.done().complete(null);
-            writeNext();
-        }, failure -> {
-            out.done().completeExceptionally(failure);
-            writeNext();
-        }));
-    }
-
-    private void onText(String raw) {
-        long now = System.nanoTime();
-        OutboundMessage message = null;
-        String invalid = null;
-        try {
-            message = ProtocolCodec.decodeOutbound(raw);
-        } catch (RuntimeException e) {
-            invalid = e.getMessage();
-        }
-        List<Waiter> ready = new ArrayList<>();
-        Frame frame;
-        boolean tooMany = false;
-        synchronized (lock) {
-            frame = new Frame(received.size(), now, raw, message, invalid);
-            received.add(frame);
-            if (message == null) {
-                consecutiveInvalid++;
-                tooMany = consecutiveInvalid >= MALFORMED_LIMIT;
-            } else {
-                consecutiveInvalid = 0;
-                play(message, now);
-            }
-            for (Iterator<Waiter> it = waiters.iterator(); it.hasNext(); ) {
-                Waiter w = it.next();
-                if (frame.index() >= w.from() && w.condition().test(frame)) {
-                    ready.add(w);
-                    it.remove();
-                }
-            }
-        }
-        ready.forEach(w -> w.future().complete(frame));
-        if (message == null) {
-            LOG.debug("App frame rejected as Twilio would (64107): {} - {}", invalid, raw);
-            send(new InboundMessage.TwilioError("Invalid message received, code: 64107, " + raw));
-            if (tooMany) {
-                closeAndReport(1007, TOO_MANY_MALFORMED, "failed", "in-progress", null);
-            }
-        } else if (message instanceof OutboundMessage.End end) {
-            synchronized (lock) {
-                endReceived = true;
-                handoffData = end.handoffData();
-            }
-            closeAndReport(1000, CLOSING_REASON, "ended", "in-progress", end.handoffData());
-        }
-    }
-
-    private void play(OutboundMessage message, long now) {
-        if (message instanceof OutboundMessage.Text t) {
-            playQueue.text(t.token(), t.last(), t.preemptible(), now);
-        } else if (message instanceof OutboundMessage.Play p) {
-            playQueue.play(p.loop(), p.preemptible(), now);
-        } else if (message instanceof OutboundMessage.SendDigits d) {
-            playQueue.digits(d.digits(), now);
-        } else if (message instanceof OutboundMessage.Language l && l.ttsLanguage() != null) {
-            ttsLanguage = l.ttsLanguage();
-        }
-    }
+    // ---- ending, as Twilio reports it ----
 
     /** Closes from Twilio's side, then posts the action webhook Twilio would post. */
-    private void closeAndReport(int code, String reason, String sessionStatus, String callStatus, String handoff) {
-        synchronized (lock) {
-            if (close != null || closing) {
-                return;
-            }
+    void closeAndReport(int code, String reason, String sessionStatus, String callStatus, String handoff) {
+        if (socket.closingOrClosed()) {
+            return;
         }
-        CompletableFuture<Void> done = enqueue(new Outgoing(null, null, code, reason, new CompletableFuture<>()));
+        CompletableFuture<Void> done = socket.close(code, reason);
         done.whenComplete((ok, failure) -> {
             Map<String, String> form = actionForm(sessionStatus, callStatus);
             if (handoff != null) {
@@ -653,127 +413,24 @@ public final class SimulatedCall implements AutoCloseable {
                 form.put("ErrorCode", "64105");
                 form.put("ErrorMessage", "Websocket ended");
             }
-            postAction(form);
-        });
-    }
-
-    private void postAction(Map<String, String> form) {
-        synchronized (lock) {
-            if (actionPostUrl == null || actionPosted) {
-                return;
-            }
-            actionPosted = true;
-        }
-        Webhook.post(client, actionPostUrl, actionSignedUrl, authToken, form).whenComplete((result, failure) -> {
-            if (failure != null) {
-                action.completeExceptionally(failure);
-            } else {
-                action.complete(result);
-            }
+            webhooks.postAction(form);
         });
     }
 
     /** The parameters of Twilio's {@code <Connect action>} request (protocol.md §4). */
     Map<String, String> actionForm(String sessionStatus, String callStatus) {
-        long seconds;
-        synchronized (lock) {
-            seconds = setupNanos == 0 ? 0 : (System.nanoTime() - setupNanos) / 1_000_000_000L;
-        }
-        Map<String, String> form = new LinkedHashMap<>();
-        form.put("AccountSid", setup.accountSid());
-        form.put("ApiVersion", "2010-04-01");
-        form.put("CallSid", setup.callSid());
-        form.put("CallStatus", callStatus);
-        form.put("Called", setup.to());
-        form.put("Caller", setup.from());
-        form.put("Direction", setup.direction());
-        form.put("From", setup.from());
-        form.put("To", setup.to());
-        form.put("SessionId", setup.sessionId());
-        form.put("SessionDuration", Long.toString(seconds));
-        form.put("SessionStatus", sessionStatus);
-        return form;
+        return webhooks.actionForm(setup, sessionStatus, callStatus);
     }
 
-    private void onClosed(int code, String reason) {
-        List<Waiter> pending;
-        Close c;
-        boolean unexpected;
-        synchronized (lock) {
-            if (close != null) {
-                return;
-            }
-            boolean bySim = closing && closeRequestedCode != null;
-            c = new Close(code, reason, bySim, System.nanoTime());
-            close = c;
-            unexpected = !bySim && !endReceived;
-            pending = new ArrayList<>(waiters);
-            waiters.clear();
-            pongWaiters.forEach(f -> f.completeExceptionally(closedException()));
-            pongWaiters.clear();
-            outbox.clear();
-        }
-        pending.forEach(w -> w.future().completeExceptionally(closedException()));
+    /** Called by the socket once it has closed and failed what was waiting on it. */
+    void socketClosed(Close c, boolean unexpected) {
         closed.complete(c);
         if (unexpected) {
             // The app closed or dropped the socket: Twilio reports a failed session (§3.6).
             Map<String, String> form = actionForm("failed", "in-progress");
             form.put("ErrorCode", "64105");
             form.put("ErrorMessage", "Websocket ended");
-            postAction(form);
-        }
-    }
-
-    private IllegalStateException closedException() {
-        return new IllegalStateException("socket closed before it came: " + close);
-    }
-
-    /** Jetty's view of the socket; public because Jetty invokes it through method handles. */
-    public final class Listener implements Session.Listener.AutoDemanding {
-        private Listener() {
-        }
-
-        @Override
-        public void onWebSocketOpen(Session s) {
-            // setup goes first, before anything a script queued while the upgrade was in flight.
-            Outgoing first = new Outgoing(ProtocolCodec.encodeInbound(setup), setup, 0, null, new CompletableFuture<>());
-            boolean start;
-            synchronized (lock) {
-                session = s;
-                outbox.addFirst(first);
-                start = !writing;
-                writing = true;
-            }
-            if (start) {
-                writeNext();
-            }
-        }
-
-        @Override
-        public void onWebSocketText(String message) {
-            onText(message);
-        }
-
-        @Override
-        public void onWebSocketPong(ByteBuffer payload) {
-            List<CompletableFuture<Void>> answered;
-            synchronized (lock) {
-                answered = new ArrayList<>(pongWaiters);
-                pongWaiters.clear();
-            }
-            answered.forEach(f -> f.complete(null));
-        }
-
-        @Override
-        public void onWebSocketClose(int statusCode, String reason, Callback callback) {
-            onClosed(statusCode, reason);
-            callback.succeed();
-        }
-
-        @Override
-        public void onWebSocketError(Throwable cause) {
-            LOG.debug("Simulated call {} socket error", setup.callSid(), cause);
-            onClosed(1006, String.valueOf(cause.getMessage()));
+            webhooks.postAction(form);
         }
     }
 
