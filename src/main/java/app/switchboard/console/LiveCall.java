@@ -34,7 +34,7 @@ import javafx.collections.ObservableList;
  * {@link CallBoard} one batch per frame, and by plain JUnit in tests. Events at or below the last
  * applied {@code seq} are ignored, so history and live events may overlap.
  */
-public final class LiveCall implements TranscriptReducer.Listener {
+public final class LiveCall {
 
     static final int LATENCY_TURNS = TranscriptReducer.LATENCY_TURNS;
     static final int MAX_ENTRIES = TranscriptReducer.MAX_ENTRIES;
@@ -59,7 +59,7 @@ public final class LiveCall implements TranscriptReducer.Listener {
     private final ObservableList<TurnLatency> latencies = FXCollections.observableArrayList();
     private final ObservableList<TurnLatency> latenciesView = FXCollections.unmodifiableObservableList(latencies);
 
-    private final TranscriptReducer reducer = new TranscriptReducer(this);
+    private final TranscriptReducer reducer = new TranscriptReducer(new Mirror());
     /** The FX line mirroring each reducer line still in the list. */
     private final Map<TranscriptEntry, ConversationEntry> mirrors = new IdentityHashMap<>();
     private final Set<ConversationEntry> growing = new LinkedHashSet<>();
@@ -190,64 +190,6 @@ public final class LiveCall implements TranscriptReducer.Listener {
         reducer.apply(event);
     }
 
-    // ---- what the reducer reports, mirrored as it happens; text waits for the flush ----
-
-    @Override
-    public void entryAdded(TranscriptEntry entry) {
-        ConversationEntry mirror = new ConversationEntry(entry);
-        mirrors.put(entry, mirror);
-        entries.add(mirror);
-    }
-
-    @Override
-    public void entriesDropped(List<TranscriptEntry> dropped) {
-        for (TranscriptEntry entry : dropped) {
-            growing.remove(mirrors.remove(entry));
-        }
-        entries.remove(0, Math.min(dropped.size(), entries.size()));
-    }
-
-    @Override
-    public void entryChanged(TranscriptEntry entry) {
-        ConversationEntry mirror = mirrors.get(entry);
-        if (mirror == null) {
-            return; // fell off the front of a very long call
-        }
-        mirror.sync();
-        growing.add(mirror);
-    }
-
-    @Override
-    public void factsChanged() {
-        caller.set(reducer.caller());
-        callee.set(reducer.callee());
-        language.set(reducer.language());
-        startedAt.set(reducer.startedAt());
-        ended.set(reducer.isEnded());
-        state.set(reducer.state());
-        stateLabel.set(reducer.state().label());
-        supervisorHolds.set(reducer.supervisorHolds());
-        attentionText.set(String.join("; ", reducer.attentionReasons()));
-        attention.set(reducer.needsAttention());
-        if (reducer.endedAt() != null) {
-            tick(reducer.endedAt());
-        }
-    }
-
-    @Override
-    public void latencyAdded(TurnLatency latency) {
-        latencies.add(latency);
-        if (latencies.size() > LATENCY_TURNS) {
-            latencies.remove(0, latencies.size() - LATENCY_TURNS);
-        }
-        latencyText.set(Math.round(latency.toFirstToken()) + " ms");
-    }
-
-    @Override
-    public void draftChanged() {
-        draftDirty = true;
-    }
-
     /** Publishes text grown since the last flush (answers, partials, the draft). */
     public void flush() {
         for (ConversationEntry entry : growing) {
@@ -285,6 +227,66 @@ public final class LiveCall implements TranscriptReducer.Listener {
     void clearDraft() {
         draft.set("");
         draftShown = "";
+    }
+
+    /** What the reducer reports, mirrored as it happens; text waits for the {@link #flush}. */
+    private final class Mirror implements TranscriptReducer.Listener {
+
+        @Override
+        public void entryAdded(TranscriptEntry entry) {
+            ConversationEntry mirror = new ConversationEntry(entry);
+            mirrors.put(entry, mirror);
+            entries.add(mirror);
+        }
+
+        @Override
+        public void entriesDropped(List<TranscriptEntry> dropped) {
+            for (TranscriptEntry entry : dropped) {
+                growing.remove(mirrors.remove(entry));
+            }
+            entries.remove(0, Math.min(dropped.size(), entries.size()));
+        }
+
+        @Override
+        public void entryChanged(TranscriptEntry entry) {
+            ConversationEntry mirror = mirrors.get(entry);
+            if (mirror == null) {
+                return; // fell off the front of a very long call
+            }
+            mirror.sync();
+            growing.add(mirror);
+        }
+
+        @Override
+        public void factsChanged() {
+            caller.set(reducer.caller());
+            callee.set(reducer.callee());
+            language.set(reducer.language());
+            startedAt.set(reducer.startedAt());
+            ended.set(reducer.isEnded());
+            state.set(reducer.state());
+            stateLabel.set(reducer.state().label());
+            supervisorHolds.set(reducer.supervisorHolds());
+            attentionText.set(String.join("; ", reducer.attentionReasons()));
+            attention.set(reducer.needsAttention());
+            if (reducer.endedAt() != null) {
+                tick(reducer.endedAt());
+            }
+        }
+
+        @Override
+        public void latencyAdded(TurnLatency latency) {
+            latencies.add(latency);
+            if (latencies.size() > LATENCY_TURNS) {
+                latencies.remove(0, latencies.size() - LATENCY_TURNS);
+            }
+            latencyText.set(Math.round(latency.toFirstToken()) + " ms");
+        }
+
+        @Override
+        public void draftChanged() {
+            draftDirty = true;
+        }
     }
 
     @Override
