@@ -7,10 +7,10 @@ import javafx.beans.property.ReadOnlyStringProperty;
 import javafx.beans.property.ReadOnlyStringWrapper;
 
 /**
- * One line of a call's conversation as the supervisor reads it. An AI answer grows token by
- * token: tokens collect in a buffer and reach the {@link #textProperty() text property} once per
- * frame ({@link #flush}), so a bound label changes at most once per pulse however fast the
- * model streams.
+ * One line of a call's conversation as the supervisor reads it: the FX mirror of a
+ * {@link TranscriptEntry}. An AI answer grows token by token: tokens collect in the reducer's
+ * line and reach the {@link #textProperty() text property} once per frame ({@link #flush}), so a
+ * bound label changes at most once per pulse however fast the model streams.
  */
 public final class ConversationEntry {
 
@@ -20,19 +20,19 @@ public final class ConversationEntry {
     private final Kind kind;
     private final Instant time;
     private final String speaker;
-    private final StringBuilder buffer = new StringBuilder();
+    private final TranscriptEntry source;
     private final ReadOnlyStringWrapper text = new ReadOnlyStringWrapper(this, "text", "");
     private final ReadOnlyStringWrapper unheard = new ReadOnlyStringWrapper(this, "unheard", "");
     private final ReadOnlyStringWrapper detail = new ReadOnlyStringWrapper(this, "detail", "");
     private final ReadOnlyBooleanWrapper partial = new ReadOnlyBooleanWrapper(this, "partial", false);
     private final ReadOnlyBooleanWrapper streaming = new ReadOnlyBooleanWrapper(this, "streaming", false);
-    private boolean dirty;
 
-    ConversationEntry(Kind kind, Instant time, String speaker, String text) {
-        this.kind = kind;
-        this.time = time;
-        this.speaker = speaker;
-        replace(text);
+    /** Mirrors a reducer's line; its text as it stands now, its flags from the next {@link #sync}. */
+    ConversationEntry(TranscriptEntry source) {
+        this.source = source;
+        this.kind = source.kind();
+        this.time = source.time();
+        this.speaker = source.speaker();
         flush();
     }
 
@@ -93,47 +93,24 @@ public final class ConversationEntry {
         return streaming.get();
     }
 
-    // ---- mutation, by LiveCall only, on the FX thread ----
-
-    void append(String token) {
-        buffer.append(token);
-        dirty = true;
-    }
-
-    void replace(String value) {
-        buffer.setLength(0);
-        buffer.append(value == null ? "" : value);
-        dirty = true;
-    }
+    // ---- mirroring, by LiveCall only, on the FX thread ----
 
     /** The text so far, including tokens not yet flushed. */
     String pendingText() {
-        return buffer.toString();
+        return source.text();
     }
 
-    void setPartial(boolean value) {
-        partial.set(value);
-    }
-
-    void setStreaming(boolean value) {
-        streaming.set(value);
-    }
-
-    void setUnheard(String value) {
-        unheard.set(value == null ? "" : value);
-    }
-
-    void setDetail(String value) {
-        detail.set(value == null ? "" : value);
+    /** Copies the reducer line's flags and annotations; cheap, so done as events are applied. */
+    void sync() {
+        partial.set(source.isPartial());
+        streaming.set(source.isStreaming());
+        unheard.set(source.unheard());
+        detail.set(source.detail());
     }
 
     /** Publishes buffered text; returns true when the visible text changed. */
     boolean flush() {
-        if (!dirty) {
-            return false;
-        }
-        dirty = false;
-        String value = buffer.toString();
+        String value = source.text();
         if (value.equals(text.get())) {
             return false;
         }
