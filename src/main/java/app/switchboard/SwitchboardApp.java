@@ -79,7 +79,7 @@ final class SwitchboardApp implements AutoCloseable {
                 EventStore.Options.defaults().withRetention(() -> settings.retentionDays)).attach(registry);
         RelayServer relay = new RelayServer(
                 new RelayConfig(settings.host, settings.port, settings.publicUrl, tls, secrets.twilioAuthToken(), settings,
-                        app.switchboard.relay.CallTokens.loadOrCreate(dirs.data())),
+                        app.switchboard.relay.CallTokens.loadOrCreate(dirs.data())).withLimits(socketLimits(settings)),
                 registry);
         relay.modelName(llm::describe);
         relay.addHealthCheck(() -> storeHealth(store));
@@ -118,6 +118,17 @@ final class SwitchboardApp implements AutoCloseable {
             }
         }
         return app;
+    }
+
+    /** The socket limits, with the frame rate from the settings where it is set. */
+    static RelayConfig.Limits socketLimits(Settings settings) {
+        RelayConfig.Limits limits = RelayConfig.Limits.defaults();
+        if (settings.socketFramesPerSecond != null || settings.socketFrameBurst != null) {
+            limits = limits.withFrameRate(
+                    settings.socketFramesPerSecond != null ? settings.socketFramesPerSecond : limits.framesPerSecond(),
+                    settings.socketFrameBurst != null ? settings.socketFrameBurst : limits.frameBurst());
+        }
+        return limits;
     }
 
     /** Free space below which the disk is reported as nearly full (the store stops at full). */

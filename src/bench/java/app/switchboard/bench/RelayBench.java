@@ -245,6 +245,11 @@ public final class RelayBench implements Callable<Integer> {
         if (s.promptKb() > 0) {
             settings.put("systemPrompt", systemPrompt(s.promptKb() * 1024));
         }
+        // The bench's callers speak without pauses (a 300-turn call in seconds, hundreds of
+        // frames a second on one socket), which the relay's default limit rightly refuses as a
+        // flood; the relay under test gets a frame rate no real caller reaches.
+        settings.put("socketFramesPerSecond", 100_000.0);
+        settings.put("socketFrameBurst", 100_000);
         JSON.writeValue(config.resolve("settings.json").toFile(), settings);
         List<String> cmd = new ArrayList<>();
         cmd.add(ChildProcess.java());

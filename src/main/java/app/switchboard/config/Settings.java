@@ -64,6 +64,13 @@ public final class Settings {
     public int idleTimeoutSeconds = 900;
     /** Delete calls older than this many days; 0 keeps everything. */
     public int retentionDays;
+    /**
+     * Inbound frames one relay socket may send per second, sustained, and at once above that
+     * (docs/security.md, "Socket limits"); null: the relay's defaults (50 and 200), ten times
+     * what Twilio sends. Raised only for synthetic callers that speak without pauses.
+     */
+    public Double socketFramesPerSecond;
+    public Integer socketFrameBurst;
 
     public TwimlSettings twiml = new TwimlSettings();
 
