@@ -141,6 +141,9 @@ public final class CallSession implements AgentPort {
                 return; // a superseded socket closing says nothing about the call
             }
             record(new EventPayload.SessionClosed(code, reason == null ? "" : reason, limit));
+            // A closed socket is never written again; letting go of it lets the TLS engine and
+            // buffers behind it be collected while the ended call stays listed a while.
+            connection = null;
             agent.close();
             setState(CallState.ENDED);
         });

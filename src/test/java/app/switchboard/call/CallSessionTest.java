@@ -2,6 +2,7 @@ package app.switchboard.call;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -58,6 +59,25 @@ class CallSessionTest {
                 .reduce("", String::concat);
         assertTrue(spoken.contains("twenty dollars"), spoken);
         assertEquals(1, eventsOf("CA1", EventKind.TURN_COMPLETED).size());
+    }
+
+    /** An ended call stays listed a while; the closed socket (a TLS engine and buffers on a real relay) must not. */
+    @Test
+    void aCallWhoseSocketClosedLetsGoOfTheSocket() {
+        java.lang.ref.WeakReference<RecordingConnection> socket = attachAndClose("CA-closed");
+        await().atMost(Duration.ofSeconds(20)).until(() -> {
+            System.gc();
+            return socket.get() == null;
+        });
+        assertNotNull(registry.find("CA-closed"), "the ended call is still listed");
+    }
+
+    private java.lang.ref.WeakReference<RecordingConnection> attachAndClose(String callSid) {
+        RecordingConnection socket = new RecordingConnection();
+        CallSession call = registry.attach(setup(callSid, "VX-closed", "RINGING"), socket);
+        registry.socketClosed(call, socket, 1000, "Closing websocket session");
+        await().until(() -> !eventsOf(callSid, EventKind.SESSION_CLOSED).isEmpty());
+        return new java.lang.ref.WeakReference<>(socket);
     }
 
     @Test
