@@ -65,6 +65,9 @@ public final class RelayBench implements Callable<Integer> {
     static final Pattern TAG = Pattern.compile("Question (\\d+)-(\\d+):");
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    /** The relay's end grace (10 s) plus one pruning tick (5 s), and a second of margin. */
+    private static final java.time.Duration SETTLE = java.time.Duration.ofSeconds(16);
+
     @Option(names = "--scenarios", split = ",", defaultValue = "long-call,back-to-back,paced,short-calls",
             description = "Which scenarios to run (default: ${DEFAULT-VALUE}).")
     List<String> scenarios;
@@ -212,6 +215,10 @@ public final class RelayBench implements Callable<Integer> {
                     report.heapOpenBytes = relay.heapAfterFullGc();
                     hangUp(open, report);
                 }
+                // "Retained with zero live calls" is the steady state: a call whose socket closed
+                // waits up to the relay's end grace (10 s) for Twilio's action webhook, and ended
+                // calls leave the list on the next pruning tick (5 s). A benchmark may wait.
+                Thread.sleep(SETTLE.toMillis());
                 report.heapAfterBytes = relay.heapAfterFullGc();
                 matchTokens(report, fetchSends(modelBase));
                 if (s.turns() > 40) {
