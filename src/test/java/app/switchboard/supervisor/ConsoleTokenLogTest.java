@@ -10,6 +10,8 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import java.net.URL;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -67,8 +69,13 @@ class ConsoleTokenLogTest {
                         .anyMatch(e -> e.kind() == app.switchboard.call.EventKind.SUPERVISOR_SAY));
                 call.hangUp().join();
             }
-            assertThat(captured.list).anyMatch(e -> e.getFormattedMessage().contains("Refused console upgrade"));
-            for (ILoggingEvent e : captured.list) {
+            // The relay's threads go on logging; read a copy taken under the appender's own lock.
+            List<ILoggingEvent> lines;
+            synchronized (captured) {
+                lines = new ArrayList<>(captured.list);
+            }
+            assertThat(lines).anyMatch(e -> e.getFormattedMessage().contains("Refused console upgrade"));
+            for (ILoggingEvent e : lines) {
                 String line = e.getFormattedMessage() + (e.getThrowableProxy() == null ? "" : e.getThrowableProxy().getMessage());
                 assertThat(line).doesNotContain(token).doesNotContain(wrong);
             }
