@@ -154,6 +154,31 @@ final class ChildProcess implements AutoCloseable {
         return ticks * 1_000_000_000L / CLOCK_TICKS;
     }
 
+    /**
+     * User plus system CPU time so far of the process's JIT compiler threads ({@code C1/C2
+     * CompilerThread*}, long-lived, so a reading at both ends of a window is exact). A relay a
+     * few seconds old spends a third of its CPU compiling; a relay on a shift does not.
+     */
+    long jitCpuNanos() throws IOException {
+        long ticks = 0;
+        try (var tasks = Files.list(Path.of("/proc", Long.toString(process.pid()), "task"))) {
+            for (Path task : (Iterable<Path>) tasks::iterator) {
+                String stat;
+                try {
+                    stat = Files.readString(task.resolve("stat"));
+                } catch (IOException gone) {
+                    continue;
+                }
+                String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+                if (name.contains("CompilerThre")) {
+                    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                    ticks += Long.parseLong(f[11]) + Long.parseLong(f[12]);
+                }
+            }
+        }
+        return ticks * 1_000_000_000L / CLOCK_TICKS;
+    }
+
     /** Live heap after a full GC, in bytes, as {@code jcmd} reports it. */
     long heapAfterFullGc() throws Exception {
         // One jcmd (a JVM start of its own) for both commands.
@@ -176,6 +201,16 @@ final class ChildProcess implements AutoCloseable {
             case "M" -> n << 20;
             default -> n << 30;
         };
+    }
+
+    /** Starts a JFR recording (the {@code profile} settings) of this process: the measured window only. */
+    void startRecording(Path file) throws Exception {
+        jcmd("JFR.start", "name=bench", "settings=profile", "filename=" + file.toAbsolutePath());
+    }
+
+    /** Stops the recording {@link #startRecording} started and writes it to its file. */
+    void stopRecording() throws Exception {
+        jcmd("JFR.stop", "name=bench");
     }
 
     private String jcmd(String... command) throws Exception {

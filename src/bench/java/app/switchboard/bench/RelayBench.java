@@ -112,9 +112,13 @@ public final class RelayBench implements Callable<Integer> {
     @Option(names = "--tokens", defaultValue = "20", description = "Model tokens per reply (default: ${DEFAULT-VALUE}).")
     int tokensPerReply;
 
-    @Option(names = "--warmup-calls", defaultValue = "20",
+    @Option(names = "--warmup-calls", defaultValue = "300",
             description = "Calls of 3 turns run before each scenario's measurement, to warm the relay's JIT (default: ${DEFAULT-VALUE}).")
     int warmupCalls;
+
+    @Option(names = "--relay-jfr", paramLabel = "DIR",
+            description = "Record the relay with JFR (profile settings) over each scenario's measured window, after the warm-up, into DIR/SCENARIO.jfr.")
+    Path relayJfr;
 
     @Option(names = "--relay-jar", description = "Run the relay as java -jar FILE (e.g. target/switchboard.jar); default: this class path.")
     Path relayJar;
@@ -206,11 +210,20 @@ public final class RelayBench implements Callable<Integer> {
                     fetchSends(modelBase);
                 }
                 report.heapBeforeBytes = relay.heapAfterFullGc();
+                if (relayJfr != null) {
+                    Files.createDirectories(relayJfr);
+                    relay.startRecording(relayJfr.resolve(s.name() + ".jfr"));
+                }
                 long cpuBefore = relay.cpuNanos();
+                long jitBefore = relay.jitCpuNanos();
                 long start = System.nanoTime();
                 List<SimulatedCall> open = drive(client, timer, target, s, report, 0);
                 report.wallNanos = System.nanoTime() - start;
                 report.relayCpuNanos = relay.cpuNanos() - cpuBefore;
+                report.relayJitCpuNanos = relay.jitCpuNanos() - jitBefore;
+                if (relayJfr != null) {
+                    relay.stopRecording();
+                }
                 if (s.holdOpen()) {
                     report.heapOpenBytes = relay.heapAfterFullGc();
                     hangUp(open, report);

@@ -14,7 +14,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 /** One scenario's numbers. */
 final class Report {
     static final String HEADER = "| scenario | turns answered | errors | prompt→first frame ms p50/p95/p99 "
-            + "| per-token added ms p50/p95/p99 | text frames/s | relay CPU ms per turn "
+            + "| per-token added ms p50/p95/p99 | text frames/s | relay CPU ms per turn (of which JIT) "
             + "| relay heap after full GC MB: before / calls open / all ended | load avg |\n"
             + "|---|---:|---:|---|---|---:|---:|---|---|";
 
@@ -31,6 +31,8 @@ final class Report {
     boolean timedOut;
     long wallNanos;
     long relayCpuNanos;
+    /** Of {@link #relayCpuNanos}, what the JIT compiler threads used. */
+    long relayJitCpuNanos;
     long heapBeforeBytes;
     long heapOpenBytes = -1;
     long heapAfterBytes;
@@ -105,6 +107,10 @@ final class Report {
         return answered == 0 ? Double.NaN : relayCpuNanos / 1e6 / answered;
     }
 
+    double relayJitMsPerTurn() {
+        return answered == 0 ? Double.NaN : relayJitCpuNanos / 1e6 / answered;
+    }
+
     double framesPerSecond() {
         return wallNanos == 0 ? 0 : textFrames / (wallNanos / 1e9);
     }
@@ -122,21 +128,21 @@ final class Report {
     }
 
     String row() {
-        return String.format(Locale.ROOT, "| %s | %d/%d | %d | %s | %s | %.0f | %.2f | %s / %s / %s | %.1f→%.1f |",
+        return String.format(Locale.ROOT, "| %s | %d/%d | %d | %s | %s | %.0f | %.2f (%.2f) | %s / %s / %s | %.1f→%.1f |",
                 scenario.label(), answered, turnsExpected(), errors(), three(firstFrame), three(perToken),
-                framesPerSecond(), relayCpuMsPerTurn(), mb(heapBeforeBytes), mb(heapOpenBytes),
+                framesPerSecond(), relayCpuMsPerTurn(), relayJitMsPerTurn(), mb(heapBeforeBytes), mb(heapOpenBytes),
                 mb(heapAfterBytes), loadBefore, loadAfter);
     }
 
     String details() {
         return String.format(Locale.ROOT,
-                "<!-- %s: wall %.1fs, relay CPU %.2fs, text frames %d, tokens paired %d (clock shared: %s), "
+                "<!-- %s: wall %.1fs, relay CPU %.2fs (JIT compiler threads %.2fs), text frames %d, tokens paired %d (clock shared: %s), "
                         + "prompt→first frame p50 of turns 1–20 %s ms, of the last 20 turns %s ms; "
                         + "relay's request sent→first frame p50 (LATENCY events) of turns 1–20 %s ms, of the last 20 turns %s ms; "
                         + "model requests %d; errors: connect %d, script %d, unanswered %d, invalid frames %d, "
                         + "unexpected closes %d, hang-up %d, webhooks %d, model %d, relay ERROR lines %d, timed out %s; "
                         + "relay WARN lines %d, turns without a model record %d, text differing from the model's %d%s -->",
-                scenario.label(), wallNanos / 1e9, relayCpuNanos / 1e9, textFrames, perToken.count(), sharedClock,
+                scenario.label(), wallNanos / 1e9, relayCpuNanos / 1e9, relayJitCpuNanos / 1e9, textFrames, perToken.count(), sharedClock,
                 LatencyStats.fmt(firstFrameEarly.percentileMs(50)), LatencyStats.fmt(firstFrameLate.percentileMs(50)),
                 LatencyStats.fmt(relaySentToFirstFrameEarly.percentileMs(50)),
                 LatencyStats.fmt(relaySentToFirstFrameLate.percentileMs(50)),

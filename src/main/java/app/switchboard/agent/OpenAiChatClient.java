@@ -4,22 +4,14 @@ import app.switchboard.config.Secrets;
 import app.switchboard.config.Settings;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.openai.client.OpenAIClient;
 import com.openai.client.okhttp.OpenAIOkHttpClient;
-import com.openai.core.JsonValue;
 import com.openai.core.ObjectMappers;
 import com.openai.core.http.HttpResponse;
 import com.openai.errors.OpenAIServiceException;
 import com.openai.errors.SseException;
-import com.openai.models.FunctionDefinition;
-import com.openai.models.FunctionParameters;
-import com.openai.models.chat.completions.ChatCompletionAssistantMessageParam;
 import com.openai.models.chat.completions.ChatCompletionCreateParams;
-import com.openai.models.chat.completions.ChatCompletionFunctionTool;
-import com.openai.models.chat.completions.ChatCompletionMessageFunctionToolCall;
-import com.openai.models.chat.completions.ChatCompletionToolMessageParam;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -104,6 +96,7 @@ public final class OpenAiChatClient implements LlmClient {
     private final ExecutorService httpThreads;
     private final ExecutorService streamThreads;
     private final OpenAIClient client;
+    private final ChatRequestParams requests;
     private final Map<String, Handle> handles = new ConcurrentHashMap<>();
     /** Stream responses opened and not yet closed: zero once every answer has ended. */
     private final AtomicInteger openResponses = new AtomicInteger();
@@ -123,6 +116,7 @@ public final class OpenAiChatClient implements LlmClient {
         this.temperature = temperature;
         this.model = model == null || model.isBlank() ? DEFAULT_MODEL : model;
         this.baseUrl = baseUrl;
+        this.requests = new ChatRequestParams(this.model, temperature);
         this.httpThreads = threads("openai-http-");
         this.streamThreads = threads("openai-stream-");
         Dispatcher dispatcher = new Dispatcher(httpThreads);
@@ -177,9 +171,9 @@ public final class OpenAiChatClient implements LlmClient {
     public void warmUp() {
         try {
             ToolCall call = new ToolCall("call_0", AgentTools.SEND_DIGITS, "{\"digits\":\"1\"}");
-            ChatCompletionCreateParams p = params(new Request(List.of(ChatMessage.system("s"), ChatMessage.user("u"),
+            ChatCompletionCreateParams p = requests.build(new Request(List.of(ChatMessage.system("s"), ChatMessage.user("u"),
                     ChatMessage.assistant("a", List.of(call)), ChatMessage.tool("call_0", "t"), ChatMessage.assistant("a")),
-                    AgentTools.specs(List.of("en-US"))), "warm-up");
+                    AgentTools.specs(List.of("en-US"))), STREAM_HEADER, "warm-up");
             ObjectMappers.jsonMapper().writeValueAsString(p._body());
             Handle probe = new Handle("warm-up", new Listener() {
                 @Override
@@ -226,75 +220,12 @@ public final class OpenAiChatClient implements LlmClient {
         Handle handle = new Handle(id, listener);
         handles.put(id, handle);
         try {
-            client.async().chat().completions().withRawResponse().createStreaming(params(request, id))
+            client.async().chat().completions().withRawResponse().createStreaming(requests.build(request, STREAM_HEADER, id))
                     .whenCompleteAsync(handle::read, streamThreads);
         } catch (RuntimeException e) {
             handle.finish(e);
         }
         return handle::cancel;
-    }
-
-    private ChatCompletionCreateParams params(Request request, String id) {
-        ChatCompletionCreateParams.Builder b = ChatCompletionCreateParams.builder()
-                .model(model)
-                .putAdditionalHeader(STREAM_HEADER, id);
-        if (temperature != null) {
-            b.temperature(temperature);
-        }
-        for (ChatMessage m : request.messages()) {
-            switch (m.role()) {
-                case SYSTEM:
-                    b.addSystemMessage(m.content());
-                    break;
-                case USER:
-                    b.addUserMessage(m.content());
-                    break;
-                case ASSISTANT:
-                    if (m.toolCalls().isEmpty()) {
-                        b.addMessage(ChatCompletionAssistantMessageParam.builder().content(m.content()).build());
-                    } else {
-                        ChatCompletionAssistantMessageParam.Builder a = ChatCompletionAssistantMessageParam.builder();
-                        if (!m.content().isEmpty()) {
-                            a.content(m.content());
-                        }
-                        for (ToolCall call : m.toolCalls()) {
-                            a.addToolCall(ChatCompletionMessageFunctionToolCall.builder()
-                                    .id(call.id())
-                                    .function(ChatCompletionMessageFunctionToolCall.Function.builder()
-                                            .name(call.name()).arguments(call.argumentsJson()).build())
-                                    .build());
-                        }
-                        b.addMessage(a.build());
-                    }
-                    break;
-                case TOOL:
-                    b.addMessage(ChatCompletionToolMessageParam.builder()
-                            .toolCallId(m.toolCallId()).content(m.content()).build());
-                    break;
-                default:
-                    throw new IllegalArgumentException("Unknown role " + m.role());
-            }
-        }
-        for (ToolSpec tool : request.tools()) {
-            FunctionParameters.Builder parameters = FunctionParameters.builder();
-            schema(tool.parametersJsonSchema()).forEach((k, v) -> parameters.putAdditionalProperty(k, JsonValue.from(v)));
-            b.addTool(ChatCompletionFunctionTool.builder()
-                    .function(FunctionDefinition.builder()
-                            .name(tool.name())
-                            .description(tool.description())
-                            .parameters(parameters.build())
-                            .build())
-                    .build());
-        }
-        return b.build();
-    }
-
-    private static Map<String, Object> schema(String json) {
-        try {
-            return JSON.readValue(json, new TypeReference<Map<String, Object>>() { });
-        } catch (IOException e) {
-            throw new IllegalArgumentException("Tool schema is not a JSON object: " + e.getMessage(), e);
-        }
     }
 
     // ---- OkHttp hooks ----

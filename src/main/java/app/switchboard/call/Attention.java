@@ -58,6 +58,8 @@ final class Attention {
         return reason != null && raised.add(reason) ? reason : null;
     }
 
+    private static final java.util.regex.Pattern NOT_A_WORD = java.util.regex.Pattern.compile("[^\\p{L}\\p{N}]+");
+
     private Reason onPrompt(String text) {
         if (text == null || text.isBlank()) {
             return null;
@@ -76,7 +78,7 @@ final class Attention {
     }
 
     private static Set<String> words(String text) {
-        return Arrays.stream(text.split("[^\\p{L}\\p{N}]+")).filter(w -> !w.isEmpty()).collect(Collectors.toSet());
+        return Arrays.stream(NOT_A_WORD.split(text)).filter(w -> !w.isEmpty()).collect(Collectors.toSet());
     }
 
     /** Jaccard similarity of the word sets: rephrasings with the same words count as repeats. */
