@@ -116,6 +116,10 @@ public final class RelayBench implements Callable<Integer> {
             description = "Calls of 3 turns run before each scenario's measurement, to warm the relay's JIT (default: ${DEFAULT-VALUE}).")
     int warmupCalls;
 
+    @Option(names = "--consoles", split = ",", defaultValue = "0", paramLabel = "N[,N…]",
+            description = "Supervisor consoles attached through /console during each scenario; a list runs each scenario once per count (default: ${DEFAULT-VALUE}).")
+    List<Integer> consoles;
+
     @Option(names = "--relay-jfr", paramLabel = "DIR",
             description = "Record the relay with JFR (profile settings) over each scenario's measured window, after the warm-up, into DIR/SCENARIO.jfr.")
     Path relayJfr;
@@ -145,9 +149,19 @@ public final class RelayBench implements Callable<Integer> {
 
     /** One scenario run: its shape. */
     record Scenario(String name, int calls, int turns, int concurrency, double tokensPerSecond, int promptKb,
-                    double rampSeconds, boolean holdOpen) {
+                    double rampSeconds, boolean holdOpen, int consoles) {
+        Scenario(String name, int calls, int turns, int concurrency, double tokensPerSecond, int promptKb,
+                 double rampSeconds, boolean holdOpen) {
+            this(name, calls, turns, concurrency, tokensPerSecond, promptKb, rampSeconds, holdOpen, 0);
+        }
+
         String label() {
-            return String.format(Locale.ROOT, "%s %d×%d", name, calls, turns);
+            return String.format(Locale.ROOT, "%s %d×%d", name, calls, turns)
+                    + (consoles > 0 ? String.format(Locale.ROOT, ", %d console%s", consoles, consoles == 1 ? "" : "s") : "");
+        }
+
+        Scenario withConsoles(int n) {
+            return new Scenario(name, calls, turns, concurrency, tokensPerSecond, promptKb, rampSeconds, holdOpen, n);
         }
     }
 
@@ -165,7 +179,11 @@ public final class RelayBench implements Callable<Integer> {
                 default -> throw new CommandLine.ParameterException(new CommandLine(this), "unknown scenario " + s);
             }
         }
-        return plan;
+        List<Scenario> withConsoles = new ArrayList<>();
+        for (Scenario s : plan) {
+            consoles.forEach(n -> withConsoles.add(s.withConsoles(n)));
+        }
+        return withConsoles;
     }
 
     List<Report> execute(PrintStream out) throws Exception {
@@ -197,17 +215,23 @@ public final class RelayBench implements Callable<Integer> {
             return t;
         });
         String token = randomToken();
+        String consoleToken = s.consoles() > 0 ? ConsoleLoad.addAccount(Files.createDirectories(dir.resolve("data"))) : null;
         try (ChildProcess model = startModel(s);
              ChildProcess relay = startRelay(dir, s, ChildProcess.match(MODEL_READY,
                      model.awaitLine(MODEL_READY, 60)).group(1), token)) {
             Target target = target(relay, token);
             String modelBase = ChildProcess.match(MODEL_READY, model.awaitLine(MODEL_READY, 1)).group(1);
             report.sharedClock = sharesClock(modelBase);
+            ConsoleLoad attached = null;
             try (SimClient client = SimClient.create(target.fingerprint(), clientThreads)) {
                 if (warmupCalls > 0) {
                     Scenario warm = new Scenario("warm-up", warmupCalls, 3, Math.min(warmupCalls, 10), 0, 0, 0, false);
                     drive(client, timer, target, warm, new Report(warm), 1_000_000);
                     fetchSends(modelBase);
+                }
+                if (s.consoles() > 0) {
+                    attached = ConsoleLoad.attach(s.consoles(), target.connectUrl(), target.fingerprint(), consoleToken);
+                    report.consoles = attached;
                 }
                 report.heapBeforeBytes = relay.heapAfterFullGc();
                 if (relayJfr != null) {
@@ -236,6 +260,11 @@ public final class RelayBench implements Callable<Integer> {
                 matchTokens(report, fetchSends(modelBase));
                 if (s.turns() > 40) {
                     relayLatencyByTurn(dir.resolve("data").resolve("switchboard.db"), report);
+                }
+            } finally {
+                if (attached != null) {
+                    report.consoleSummary = attached.summary();
+                    attached.close();
                 }
             }
             report.relayErrorLines = relay.errorLines();

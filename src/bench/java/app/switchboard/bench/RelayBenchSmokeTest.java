@@ -62,4 +62,27 @@ class RelayBenchSmokeTest {
             assertTrue(printed.contains("| " + r.scenario.label() + " | " + turns + "/" + turns + " | 0 |"), printed);
         }
     }
+
+    @Test
+    @Timeout(value = 180, unit = TimeUnit.SECONDS)
+    void consolesAttachedThroughTheSupervisorApiReceiveEveryCallsEvents() throws Exception {
+        RelayBench bench = new RelayBench();
+        new CommandLine(bench).parseArgs("--scenarios", "back-to-back", "--b2b-calls", "3", "--b2b-turns", "3",
+                "--consoles", "2", "--tokens", Integer.toString(TOKENS), "--warmup-calls", "0", "--ramp-seconds", "0.2",
+                "--relay-jvm", "-Xmx512m -XX:TieredStopAtLevel=1");
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        List<Report> reports = bench.execute(new PrintStream(out, true, StandardCharsets.UTF_8));
+        String printed = out.toString(StandardCharsets.UTF_8);
+
+        assertEquals(1, reports.size(), printed);
+        Report r = reports.get(0);
+        assertEquals("back-to-back 3×3, 2 consoles", r.scenario.label(), printed);
+        assertEquals(0, r.errors(), printed);
+        assertEquals(9, r.answered, printed);
+        // Each console sees at least every prompt and every answer's tokens (coalesced or not).
+        assertTrue(r.consoles.events.get() >= 2L * 9 * 2, printed);
+        assertTrue(r.consoles.delivery.count() > 0, printed);
+        assertEquals(0, r.consoles.resyncs.get(), printed);
+        assertTrue(r.consoleSummary.startsWith("2 consoles (2 still connected)"), printed);
+    }
 }

@@ -31,6 +31,10 @@ final class Report {
     boolean timedOut;
     long wallNanos;
     long relayCpuNanos;
+    /** The consoles attached through {@code /console}, while they are; null without consoles. */
+    ConsoleLoad consoles;
+    /** What the consoles received, taken when they detach. */
+    String consoleSummary;
     /** Of {@link #relayCpuNanos}, what the JIT compiler threads used. */
     long relayJitCpuNanos;
     long heapBeforeBytes;
@@ -149,7 +153,7 @@ final class Report {
                 modelRequests, connectFailures.get(), scriptFailures.get(), unanswered, invalidFrames.get(),
                 unexpectedCloses.get(), hangupProblems.get(), webhookErrors.get(), modelFailures, relayErrorLines,
                 timedOut, relayWarningLines, unpairedTurns, textMismatches,
-                relayProblems.isEmpty() ? "" : "; first relay problems: " + relayProblems.subList(0, Math.min(3,
-                        relayProblems.size())));
+                (consoleSummary == null ? "" : "; " + consoleSummary) + (relayProblems.isEmpty() ? "" : "; first relay problems: " + relayProblems.subList(0, Math.min(3,
+                        relayProblems.size()))));
     }
 }
