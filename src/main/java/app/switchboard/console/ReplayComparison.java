@@ -61,16 +61,21 @@ public record ReplayComparison(String runId, String title, List<String> summary,
 
     static List<String> summary(ReplayReport.Summary s) {
         List<String> lines = new ArrayList<>();
-        lines.add(String.format(Locale.ROOT, "%d calls%s \u00b7 %d caller turns \u00b7 %d answers changed \u00b7 %d tool calls changed",
-                s.calls(), s.callsFailed() > 0 ? " (" + s.callsFailed() + " failed)" : "", s.turns(), s.turnsChanged(),
-                s.toolsChanged()));
-        lines.add(String.format(Locale.ROOT, "%d new handoffs \u00b7 %d new ends \u00b7 %d handoffs or ends no longer made",
-                s.newHandoffs(), s.newEnds(), s.lostHandoffsOrEnds()));
+        lines.add(count(s.calls(), "call", "calls") + (s.callsFailed() > 0 ? " (" + s.callsFailed() + " not replayed)" : "")
+                + " \u00b7 " + count(s.turns(), "caller turn", "caller turns")
+                + " \u00b7 " + count(s.turnsChanged(), "answer changed", "answers changed")
+                + " \u00b7 " + count(s.toolsChanged(), "tool use changed", "tool uses changed"));
+        lines.add(count(s.newHandoffs(), "new handoff", "new handoffs") + " \u00b7 " + count(s.newEnds(), "new end", "new ends")
+                + " \u00b7 " + count(s.lostHandoffsOrEnds(), "handoff or end no longer made", "handoffs or ends no longer made"));
         lines.add(String.format(Locale.ROOT, "Guard trips %d \u2192 %d \u00b7 faults %d \u2192 %d",
                 s.guardTripsOriginal(), s.guardTripsCandidate(), s.faultsOriginal(), s.faultsCandidate()));
         lines.add("First token p50 " + change(s.firstTokenP50Original(), s.firstTokenP50Candidate())
                 + " \u00b7 p95 " + change(s.firstTokenP95Original(), s.firstTokenP95Candidate()));
         return lines;
+    }
+
+    static String count(int n, String one, String many) {
+        return n + " " + (n == 1 ? one : many);
     }
 
     /** Two runs' summaries line by line (e.g. last week's candidate against today's). */
@@ -108,8 +113,9 @@ public record ReplayComparison(String runId, String title, List<String> summary,
             flagged |= row.marks().stream().anyMatch(m -> !m.equals("changed"));
         }
         String from = call.from() == null || call.from().isBlank() ? "unknown caller" : call.from();
-        String label = from + " \u00b7 " + when(call.startedAt(), zone) + " \u00b7 "
-                + (call.error() != null ? "not replayed" : changed + " of " + turns.size() + " changed");
+        // Two lines, so the list stays narrow beside the turns.
+        String label = from + " \u00b7 " + (call.error() != null ? "not replayed" : changed + " of " + turns.size() + " changed")
+                + "\n" + when(call.startedAt(), zone);
         return new CallRow(call.callId(), label, changed, flagged, call.error(), turns);
     }
 

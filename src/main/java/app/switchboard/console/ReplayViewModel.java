@@ -179,8 +179,9 @@ public final class ReplayViewModel implements AutoCloseable {
         try {
             ReplayReport r = service.runs().open(runId);
             String who = r.profile().name() == null || r.profile().name().isBlank() ? r.profile().model() : r.profile().name();
-            return ReplayComparison.when(r.startedAt(), zone) + " \u00b7 " + who + " \u00b7 "
-                    + String.format(Locale.ROOT, "%d calls, %d changed", r.summary().calls(), r.summary().turnsChanged());
+            return ReplayComparison.when(r.startedAt(), zone) + " \u00b7 " + who + "\n"
+                    + ReplayComparison.count(r.summary().calls(), "call", "calls") + ", "
+                    + ReplayComparison.count(r.summary().turnsChanged(), "answer changed", "answers changed");
         } catch (IOException | RuntimeException e) {
             return runId + " (unreadable)";
         }

@@ -76,14 +76,14 @@ class ReplayComparisonTest {
         ReplayReport.CallResult failed = new ReplayReport.CallResult("CAfail", null, null, List.of(), null, "IOException: gone");
         ReplayComparison c = ReplayComparison.of(report(List.of(same, failed)), ZoneOffset.UTC);
 
-        assertEquals("+15550001 \u00b7 2026-11-30 09:00 \u00b7 0 of 1 changed", c.calls().get(0).label());
+        assertEquals("+15550001 \u00b7 0 of 1 changed\n2026-11-30 09:00", c.calls().get(0).label());
         assertFalse(c.calls().get(0).flagged());
-        assertEquals("unknown caller \u00b7  \u00b7 not replayed", c.calls().get(1).label());
+        assertEquals("unknown caller \u00b7 not replayed\n", c.calls().get(1).label());
         assertTrue(c.calls().get(1).flagged());
         assertEquals("shorter goodbyes \u00b7 candidate-model \u00b7 temperature 0.2 \u00b7 2026-12-01 10:00", c.title());
         assertEquals(List.of(
-                "2 calls \u00b7 3 caller turns \u00b7 1 answers changed \u00b7 0 tool calls changed",
-                "0 new handoffs \u00b7 0 new ends \u00b7 1 handoffs or ends no longer made",
+                "2 calls \u00b7 3 caller turns \u00b7 1 answer changed \u00b7 0 tool uses changed",
+                "0 new handoffs \u00b7 0 new ends \u00b7 1 handoff or end no longer made",
                 "Guard trips 0 \u2192 1 \u00b7 faults 0 \u2192 0",
                 "First token p50 300 ms \u2192 250 ms (\u221250) \u00b7 p95 420 ms \u2192 600 ms (+180)"), c.summary());
     }

@@ -131,7 +131,7 @@ class ReplayFxTest {
         assertEquals(List.of("changed", "tools changed", "no longer ends the call"), onFx(() -> labels(turns, ".replay-mark")));
         assertTrue(onFx(() -> turns.lookupAll(".replay-turn-changed").size()) == 1);
         List<String> summary = onFx(() -> replay.summaryLines().stream().map(n -> ((Label) n).getText()).toList());
-        assertTrue(summary.get(0).startsWith("1 calls \u00b7 2 caller turns \u00b7 1 answers changed"), summary.toString());
+        assertTrue(summary.get(0).startsWith("1 call \u00b7 2 caller turns \u00b7 1 answer changed"), summary.toString());
         // Stored, and listed for reopening.
         assertEquals(1, storedRuns().size());
         await().atMost(Duration.ofSeconds(20)).until(() -> onFx(() -> replay.runList().getItems().size()) == 1);
