@@ -87,7 +87,7 @@ public record ReplayComparison(String runId, String title, List<String> summary,
         rows.add(new MetricRow("Calls", Integer.toString(a.calls()), Integer.toString(b.calls())));
         rows.add(new MetricRow("Caller turns", Integer.toString(a.turns()), Integer.toString(b.turns())));
         rows.add(new MetricRow("Answers changed", Integer.toString(a.turnsChanged()), Integer.toString(b.turnsChanged())));
-        rows.add(new MetricRow("Tool calls changed", Integer.toString(a.toolsChanged()), Integer.toString(b.toolsChanged())));
+        rows.add(new MetricRow("Tool uses changed", Integer.toString(a.toolsChanged()), Integer.toString(b.toolsChanged())));
         rows.add(new MetricRow("New handoffs", Integer.toString(a.newHandoffs()), Integer.toString(b.newHandoffs())));
         rows.add(new MetricRow("New ends", Integer.toString(a.newEnds()), Integer.toString(b.newEnds())));
         rows.add(new MetricRow("Guard trips", Integer.toString(a.guardTripsCandidate()), Integer.toString(b.guardTripsCandidate())));
