@@ -268,7 +268,8 @@ public final class ReplayView extends FxmlView<BorderPane> {
             }
         }
         if (side.segments().isEmpty()) {
-            Text none = new Text("not reached".equals(side.outcome()) ? "(not reached: the candidate had ended the call)" : "(no answer)");
+            Text none = new Text("not reached".equals(side.outcome()) ? "(not reached: the candidate had ended the call)"
+                    : side.details().isEmpty() ? "(no answer)" : "(no words, only what is listed below)");
             none.getStyleClass().add("replay-none");
             words.getChildren().add(none);
         }

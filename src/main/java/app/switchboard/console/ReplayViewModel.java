@@ -152,26 +152,27 @@ public final class ReplayViewModel implements AutoCloseable {
         concurrency.set(p.concurrencyLimit());
     }
 
+    /** What the two lists show, read together off the FX thread. */
+    private record Saved(List<String> profiles, List<RunEntry> runs) {
+    }
+
     /** Reloads the saved profiles' names and the stored runs. */
-    public Task<Object[]> refresh() {
+    public Task<?> refresh() {
         return files.run(() -> {
             try {
-                List<String> names = service.profiles().names();
                 List<RunEntry> entries = new ArrayList<>();
                 List<String> ids = new ArrayList<>(service.runs().list());
                 java.util.Collections.reverse(ids); // newest first
                 for (String id : ids) {
                     entries.add(new RunEntry(id, runLabel(id)));
                 }
-                return new Object[] {names, entries};
+                return new Saved(service.profiles().names(), entries);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
-        }, lists -> {
-            @SuppressWarnings("unchecked") List<String> names = (List<String>) lists[0];
-            @SuppressWarnings("unchecked") List<RunEntry> entries = (List<RunEntry>) lists[1];
-            savedProfiles.setAll(names);
-            runs.setAll(entries);
+        }, saved -> {
+            savedProfiles.setAll(saved.profiles());
+            runs.setAll(saved.runs());
         }, e -> status.set("Could not read the saved profiles or runs: " + message(e)));
     }
 
@@ -213,15 +214,14 @@ public final class ReplayViewModel implements AutoCloseable {
         }
         files.run(() -> {
             try {
-                String saved = service.profiles().save(p);
-                return new Object[] {saved, service.profiles().names()};
+                String savedAs = service.profiles().save(p);
+                return new Saved(List.of(savedAs), List.of());
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
-        }, result -> {
-            @SuppressWarnings("unchecked") List<String> names = (List<String>) result[1];
-            savedProfiles.setAll(names);
-            status.set("Saved profile \u201c" + result[0] + "\u201d");
+        }, saved -> {
+            status.set("Saved profile \u201c" + saved.profiles().get(0) + "\u201d");
+            refresh();
         }, e -> status.set("Could not save the profile: " + message(e)));
     }
 
