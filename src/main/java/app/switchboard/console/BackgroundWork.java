@@ -50,6 +50,29 @@ final class BackgroundWork implements AutoCloseable {
         return task;
     }
 
+    /**
+     * Runs a task that reports progress or can be cancelled ({@code task.cancel(true)} interrupts
+     * its thread); {@code onCancelled} hears a cancel as soon as it is asked for.
+     */
+    <T> Task<T> start(Task<T> task, Consumer<T> onSuccess, Consumer<Throwable> onFailure, Runnable onCancelled) {
+        running++;
+        busy.set(true);
+        task.setOnSucceeded(e -> {
+            done();
+            onSuccess.accept(task.getValue());
+        });
+        task.setOnFailed(e -> {
+            done();
+            onFailure.accept(task.getException());
+        });
+        task.setOnCancelled(e -> {
+            done();
+            onCancelled.run();
+        });
+        thread.execute(task);
+        return task;
+    }
+
     private void done() {
         running--;
         busy.set(running > 0);

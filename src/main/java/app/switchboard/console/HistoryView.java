@@ -27,7 +27,12 @@ import javafx.scene.control.TableView;
 import javafx.scene.control.TextField;
 import javafx.scene.layout.BorderPane;
 import javafx.scene.layout.VBox;
+import javafx.collections.ListChangeListener;
+import javafx.scene.Scene;
+import javafx.scene.control.SelectionMode;
 import javafx.stage.FileChooser;
+import javafx.stage.Stage;
+import javafx.stage.WindowEvent;
 import javafx.stage.Window;
 
 /**
@@ -69,11 +74,14 @@ public final class HistoryView extends FxmlView<BorderPane> {
     @FXML private ProgressBar exportProgress;
     @FXML private Button cancelExportButton;
     @FXML private Label statusLabel;
+    @FXML private Button replayButton;
 
     private final HistoryViewModel viewModel;
     private final DateTimeFormatter started;
     private final DateTimeFormatter clock;
     private File lastFolder;
+    private Stage replayStage;
+    private ReplayView replay;
 
     public HistoryView(HistoryViewModel viewModel) {
         this.viewModel = viewModel;
@@ -92,7 +100,32 @@ public final class HistoryView extends FxmlView<BorderPane> {
         column(turnsColumn, c -> Integer.toString(c.turns()));
         column(endColumn, c -> c.ended() ? (c.endReason() == null ? "ended" : c.endReason()) : "in progress");
         column(flagsColumn, HistoryView::flags);
+        // Several calls may be selected for a replay; the one clicked last is the one opened.
+        callTable.getSelectionModel().setSelectionMode(SelectionMode.MULTIPLE);
         callTable.getSelectionModel().selectedItemProperty().addListener((obs, old, now) -> viewModel.open(now));
+        callTable.getSelectionModel().getSelectedItems().addListener((ListChangeListener<CallRecord>) change -> {
+            if (replay != null) {
+                replay.viewModel().setTarget(viewModel.replayTarget(List.copyOf(callTable.getSelectionModel().getSelectedItems())));
+            }
+        });
+        viewModel.totalProperty().addListener((obs, old, now) -> {
+            if (replay != null && callTable.getSelectionModel().getSelectedItems().isEmpty()) {
+                replay.viewModel().setTarget(viewModel.replayTarget(List.of()));
+            }
+        });
+        replayButton.setVisible(viewModel.canReplay());
+        replayButton.setManaged(viewModel.canReplay());
+        replayButton.disableProperty().bind(viewModel.totalProperty().isEqualTo(0));
+        root().sceneProperty().addListener((obs, old, scene) -> {
+            if (scene != null) {
+                scene.windowProperty().addListener((o, w0, window) -> {
+                    if (window != null) {
+                        // The replay window goes with History (a run in flight is cancelled).
+                        window.addEventHandler(WindowEvent.WINDOW_HIDDEN, e -> closeReplay());
+                    }
+                });
+            }
+        });
 
         previousButton.disableProperty().bind(viewModel.hasPreviousProperty().not().or(viewModel.loadingProperty()));
         nextButton.disableProperty().bind(viewModel.hasNextProperty().not().or(viewModel.loadingProperty()));
@@ -167,6 +200,46 @@ public final class HistoryView extends FxmlView<BorderPane> {
     @FXML
     private void cancelExport() {
         viewModel.cancelExport();
+    }
+
+    /** Opens the replay window for the selected calls (or the search shown), or brings it to the front. */
+    @FXML
+    void openReplay() {
+        List<CallRecord> selected = List.copyOf(callTable.getSelectionModel().getSelectedItems());
+        if (replayStage != null) {
+            replay.viewModel().setTarget(viewModel.replayTarget(selected));
+            replayStage.toFront();
+            replayStage.requestFocus();
+            return;
+        }
+        ReplayViewModel model = viewModel.newReplay();
+        if (model == null) {
+            return;
+        }
+        model.setTarget(viewModel.replayTarget(selected));
+        replay = new ReplayView(model);
+        Stage stage = new Stage();
+        stage.setTitle("Switchboard \u2014 replay calls against a candidate profile");
+        Window owner = root().getScene() == null ? null : root().getScene().getWindow();
+        if (owner != null) {
+            stage.initOwner(owner);
+        }
+        Scene scene = new Scene(replay.root(), 1320, 820);
+        scene.getStylesheets().addAll(root().getScene() == null ? List.of() : root().getScene().getStylesheets());
+        stage.setScene(scene);
+        stage.setOnHidden(e -> {
+            model.close();
+            replayStage = null;
+            replay = null;
+        });
+        replayStage = stage;
+        stage.show();
+    }
+
+    void closeReplay() {
+        if (replayStage != null) {
+            replayStage.close();
+        }
     }
 
     private interface Exporter {
@@ -307,5 +380,13 @@ public final class HistoryView extends FxmlView<BorderPane> {
 
     HistoryViewModel viewModel() {
         return viewModel;
+    }
+
+    ReplayView replay() {
+        return replay;
+    }
+
+    Stage replayStage() {
+        return replayStage;
     }
 }

@@ -8,6 +8,7 @@ import app.switchboard.history.CallPage;
 import app.switchboard.history.CallRecord;
 import app.switchboard.history.ExportFormat;
 import app.switchboard.history.HistoryQuery;
+import app.switchboard.replay.ReplayService;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -50,6 +51,8 @@ public final class HistoryViewModel implements AutoCloseable {
     public static final int PAGE_SIZE = 50;
 
     private final CallHistory history;
+    /** Null when this console cannot replay (no data or config directory to keep profiles and runs in). */
+    private final ReplayService replays;
     private final ZoneId zone;
     private final int pageSize;
     private final ExecutorService reads = Executors.newSingleThreadExecutor(daemon("history-reader"));
@@ -84,11 +87,26 @@ public final class HistoryViewModel implements AutoCloseable {
     private int openRequest;
 
     public HistoryViewModel(CallHistory history) {
-        this(history, ZoneId.systemDefault(), PAGE_SIZE);
+        this(history, null, ZoneId.systemDefault(), PAGE_SIZE);
+    }
+
+    /**
+     * The console's History: past calls from its store, replays with the console's model key,
+     * profiles saved in its config directory and runs stored in its data directory.
+     */
+    public static HistoryViewModel forConsole(ConsoleContext context) {
+        ReplayService replays = context.directories() == null ? null : new ReplayService(context.history(), context.directories().config(),
+                context.directories().data(), context.secrets().openAiApiKey());
+        return new HistoryViewModel(context.history(), replays, ZoneId.systemDefault(), PAGE_SIZE);
     }
 
     HistoryViewModel(CallHistory history, ZoneId zone, int pageSize) {
+        this(history, null, zone, pageSize);
+    }
+
+    HistoryViewModel(CallHistory history, ReplayService replays, ZoneId zone, int pageSize) {
         this.history = Objects.requireNonNull(history, "history");
+        this.replays = replays;
         this.zone = zone;
         this.pageSize = pageSize;
         this.query = HistoryQuery.all(pageSize);
@@ -237,6 +255,35 @@ public final class HistoryViewModel implements AutoCloseable {
             call.tick(end);
         }
         return call;
+    }
+
+    // ---- replay ----
+
+    /** Whether this History can replay calls against a candidate profile. */
+    public boolean canReplay() {
+        return replays != null;
+    }
+
+    /**
+     * What a replay started now would take: the selected calls, or with none selected every call
+     * of the search shown (all pages; the fields' edits since are not applied until searched).
+     */
+    public ReplayViewModel.Target replayTarget(List<CallRecord> selected) {
+        if (selected != null && !selected.isEmpty()) {
+            List<String> ids = selected.stream().filter(Objects::nonNull).map(CallRecord::callId).distinct().toList();
+            return new ReplayViewModel.Target(ids, null, ids.size() == 1 ? "1 selected call (" + ids.get(0) + ")"
+                    : ids.size() + " selected calls");
+        }
+        long matching = total.get();
+        String limit = matching > ReplayService.MAX_CALLS ? " (the newest " + ReplayService.MAX_CALLS + ")" : "";
+        boolean everything = query.number() == null && query.text() == null && query.from() == null && query.until() == null;
+        return new ReplayViewModel.Target(List.of(), query,
+                (everything ? "every call" : "the search result") + String.format(Locale.ROOT, ": %,d calls", matching) + limit);
+    }
+
+    /** A replay window's state for this History; null when it cannot replay. The caller closes it. */
+    public ReplayViewModel newReplay() {
+        return replays == null ? null : new ReplayViewModel(replays, zone);
     }
 
     // ---- export ----

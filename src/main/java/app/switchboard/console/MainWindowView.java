@@ -90,7 +90,7 @@ public final class MainWindowView extends FxmlView<BorderPane> {
             historyStage.requestFocus();
             return;
         }
-        HistoryViewModel model = new HistoryViewModel(viewModel.context().history());
+        HistoryViewModel model = HistoryViewModel.forConsole(viewModel.context());
         history = new HistoryView(model);
         Stage stage = new Stage();
         stage.setTitle("Switchboard \u2014 call history");

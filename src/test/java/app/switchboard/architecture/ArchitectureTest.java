@@ -129,9 +129,19 @@ class ArchitectureTest {
     }
 
     @Test
-    void onlyTheCompositionRootStartsReplays() {
-        noClasses().that().resideOutsideOfPackages(APP, pkg("replay"))
+    void onlyTheCompositionRootAndTheConsoleReachReplays() {
+        noClasses().that().resideOutsideOfPackages(APP, pkg("replay"), pkg("console"))
                 .should().dependOnClassesThat().resideInAPackage(pkg("replay"))
+                .check(product);
+    }
+
+    @Test
+    void theConsoleStartsReplaysThroughTheServiceOnly() {
+        // The engine, its dry-run port and the model client stay behind ReplayService, so the
+        // console never handles the agent's types.
+        noClasses().that().resideInAPackage(pkg("console"))
+                .should().dependOnClassesThat().haveNameMatching(APP.replace(".", "\\.")
+                        + "\\.replay\\.(ReplayEngine|DryRunPort|Answers)(\\$.*)?")
                 .check(product);
     }
 

@@ -32,6 +32,7 @@ import javafx.application.Platform;
 import javafx.concurrent.Task;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
+import org.testfx.api.FxToolkit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -52,13 +53,9 @@ class HistoryViewModelTest {
 
     @BeforeAll
     static void startFx() throws Exception {
-        CompletableFuture<Void> started = new CompletableFuture<>();
-        try {
-            Platform.startup(() -> started.complete(null));
-        } catch (IllegalStateException alreadyRunning) {
-            started.complete(null);
-        }
-        started.get(30, TimeUnit.SECONDS);
+        // Through TestFX, not Platform.startup: a toolkit started behind TestFX's back leaves the
+        // *FxTest classes that run later in the same JVM with a robot whose clicks go nowhere.
+        FxToolkit.registerPrimaryStage();
     }
 
     @BeforeEach
