@@ -99,6 +99,13 @@ final class ChildProcess implements AutoCloseable {
         }
     }
 
+    /** Writes one line to the child's standard input. */
+    void send(String line) throws IOException {
+        var in = process.getOutputStream();
+        in.write((line + "\n").getBytes(StandardCharsets.UTF_8));
+        in.flush();
+    }
+
     /** Waits for the first line (from now on, or already seen) that matches. */
     String awaitLine(Pattern pattern, long seconds) throws Exception {
         CompletableFuture<String> found = new CompletableFuture<>();

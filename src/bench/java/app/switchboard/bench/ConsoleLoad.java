@@ -23,9 +23,10 @@ import javax.net.ssl.X509TrustManager;
 
 /**
  * Supervisor consoles attached to the relay under test through its {@code /console} API, as
- * remote consoles would be: each reads every event and the bench records how long an event took
- * from the relay's record to this console ({@code CallEvent.time} to arrival; the bench and the
- * relay share the machine's clock).
+ * remote consoles would be: each reads every event and records how long an event took from the
+ * relay's record to this console ({@code CallEvent.time} to arrival; every process of the bench
+ * shares the machine's clock). The bench runs them in a process of their own ({@link #main}), so
+ * their decoding competes with neither the callers' process nor the relay's heap.
  */
 final class ConsoleLoad implements AutoCloseable {
 
@@ -61,6 +62,35 @@ final class ConsoleLoad implements AutoCloseable {
             throw e;
         }
         return load;
+    }
+
+    /** The line {@link #main} prints when told {@code report}: what {@link RelayBench} reads back. */
+    static final java.util.regex.Pattern REPORT = java.util.regex.Pattern.compile(
+            "^consoles report: events=(\\d+) deliveries=(\\d+) resyncs=(\\d+) connected=(\\d+) \\| (.*)$");
+    static final java.util.regex.Pattern READY = java.util.regex.Pattern.compile("^consoles ready: (\\d+)$");
+
+    /**
+     * {@code ConsoleLoad N WSS_RELAY_URL FINGERPRINT}, the token in {@code SWITCHBOARD_BENCH_CONSOLE_TOKEN}:
+     * attaches N consoles, prints {@code consoles ready: N}, and on the input line {@code report}
+     * prints the report line and exits.
+     */
+    public static void main(String[] args) throws Exception {
+        int n = Integer.parseInt(args[0]);
+        try (ConsoleLoad load = attach(n, URI.create(args[1]), args[2], System.getenv("SWITCHBOARD_BENCH_CONSOLE_TOKEN"))) {
+            System.out.println("consoles ready: " + n);
+            System.out.flush();
+            java.io.BufferedReader in = new java.io.BufferedReader(new java.io.InputStreamReader(System.in,
+                    java.nio.charset.StandardCharsets.UTF_8));
+            for (String line; (line = in.readLine()) != null; ) {
+                if (line.strip().equals("report")) {
+                    System.out.printf(Locale.ROOT, "consoles report: events=%d deliveries=%d resyncs=%d connected=%d | %s%n",
+                            load.events.get(), load.delivery.count(), load.resyncs.get(), load.connected(), load.summary());
+                    System.out.flush();
+                    break;
+                }
+            }
+        }
+        System.exit(0);
     }
 
     private void receive(SupervisorMessage.ServerMessage message) {

@@ -222,7 +222,7 @@ public final class RelayBench implements Callable<Integer> {
             Target target = target(relay, token);
             String modelBase = ChildProcess.match(MODEL_READY, model.awaitLine(MODEL_READY, 1)).group(1);
             report.sharedClock = sharesClock(modelBase);
-            ConsoleLoad attached = null;
+            ChildProcess attached = null;
             try (SimClient client = SimClient.create(target.fingerprint(), clientThreads)) {
                 if (warmupCalls > 0) {
                     Scenario warm = new Scenario("warm-up", warmupCalls, 3, Math.min(warmupCalls, 10), 0, 0, 0, false);
@@ -230,8 +230,7 @@ public final class RelayBench implements Callable<Integer> {
                     fetchSends(modelBase);
                 }
                 if (s.consoles() > 0) {
-                    attached = ConsoleLoad.attach(s.consoles(), target.connectUrl(), target.fingerprint(), consoleToken);
-                    report.consoles = attached;
+                    attached = startConsoles(s.consoles(), target, consoleToken);
                 }
                 report.heapBeforeBytes = relay.heapAfterFullGc();
                 if (relayJfr != null) {
@@ -261,9 +260,17 @@ public final class RelayBench implements Callable<Integer> {
                 if (s.turns() > 40) {
                     relayLatencyByTurn(dir.resolve("data").resolve("switchboard.db"), report);
                 }
+                if (attached != null) {
+                    attached.send("report");
+                    Matcher m = ChildProcess.match(ConsoleLoad.REPORT, attached.awaitLine(ConsoleLoad.REPORT, 60));
+                    report.consoleEvents = Long.parseLong(m.group(1));
+                    report.consoleDeliveries = Long.parseLong(m.group(2));
+                    report.consoleResyncs = Long.parseLong(m.group(3));
+                    report.consolesConnected = Integer.parseInt(m.group(4));
+                    report.consoleSummary = m.group(5);
+                }
             } finally {
                 if (attached != null) {
-                    report.consoleSummary = attached.summary();
                     attached.close();
                 }
             }
@@ -276,6 +283,20 @@ public final class RelayBench implements Callable<Integer> {
             deleteTree(dir);
         }
         return report;
+    }
+
+    /** The consoles in a process of their own, attached and signed in when this returns. */
+    private static ChildProcess startConsoles(int n, Target target, String token) throws Exception {
+        List<String> cmd = List.of(ChildProcess.java(), "-Xmx512m", "-cp", System.getProperty("java.class.path"),
+                ConsoleLoad.class.getName(), Integer.toString(n), target.connectUrl().toString(), target.fingerprint());
+        ChildProcess consoles = ChildProcess.start("consoles", cmd, Map.of("SWITCHBOARD_BENCH_CONSOLE_TOKEN", token));
+        try {
+            consoles.awaitLine(ConsoleLoad.READY, 120);
+        } catch (Exception e) {
+            consoles.close();
+            throw e;
+        }
+        return consoles;
     }
 
     private ChildProcess startModel(Scenario s) throws Exception {

@@ -31,10 +31,12 @@ final class Report {
     boolean timedOut;
     long wallNanos;
     long relayCpuNanos;
-    /** The consoles attached through {@code /console}, while they are; null without consoles. */
-    ConsoleLoad consoles;
-    /** What the consoles received, taken when they detach. */
+    /** What the consoles attached through {@code /console} received (their process's report); null without consoles. */
     String consoleSummary;
+    long consoleEvents;
+    long consoleDeliveries;
+    long consoleResyncs;
+    int consolesConnected;
     /** Of {@link #relayCpuNanos}, what the JIT compiler threads used. */
     long relayJitCpuNanos;
     long heapBeforeBytes;
