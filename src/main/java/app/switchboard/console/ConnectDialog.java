@@ -164,7 +164,12 @@ final class ConnectDialog {
                 + "it is pinned, and a relay presenting another certificate later is refused."), shown);
         ((Label) content.getChildren().get(0)).setWrapText(true);
         alert.getDialogPane().setContent(content);
+        // A fixed size: laid out once, so the buttons do not move after the dialog is shown.
+        alert.getDialogPane().setPrefSize(560, 300);
+        alert.getDialogPane().setMinHeight(javafx.scene.layout.Region.USE_PREF_SIZE);
         alert.getButtonTypes().setAll(TRUST, ButtonType.CANCEL);
+        alert.getDialogPane().lookupButton(TRUST).setId("trustCertificate");
+        alert.getDialogPane().lookupButton(ButtonType.CANCEL).setId("distrustCertificate");
         trustPrompt = alert;
         alert.setOnHidden(e -> {
             trustPrompt = null;
