@@ -114,7 +114,9 @@ final class ConnectDialog {
     }
 
     private void start() {
-        String address = url.getEditor().getText() == null ? "" : url.getEditor().getText().strip();
+        String typed = url.getEditor().getText() == null ? "" : url.getEditor().getText().strip();
+        // Remembered as https://host:port, as --connect remembers it, so both find the same pin.
+        String address = typed.replaceAll("/+$", "");
         String secret = token.getText() == null ? "" : token.getText().strip();
         URI relay;
         try {
