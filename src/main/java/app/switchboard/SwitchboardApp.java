@@ -198,7 +198,8 @@ final class SwitchboardApp implements AutoCloseable {
     /** Opens the console; returns when its window is closed. */
     void runConsole() {
         ConsoleApp.launch(new ConsoleContext(registry, saved, dirs, secrets, demo == null ? null : "demo", () -> { })
-                .withHistory(new StoreCallHistory(store)).withAccount(account));
+                .withHistory(new StoreCallHistory(store)).withAccount(account)
+                .withConnector(new RemoteRelays(saved.languageCodes())));
     }
 
     /**

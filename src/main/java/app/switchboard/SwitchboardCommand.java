@@ -19,7 +19,7 @@ import picocli.CommandLine.Option;
         subcommands = UsersCommand.class,
         description = {"Operator console for AI voice agents on Twilio ConversationRelay.", "",
                 "Environment: OPENAI_API_KEY, OPENAI_BASE_URL, OPENAI_MODEL, TWILIO_AUTH_TOKEN,",
-                "SWITCHBOARD_KEYSTORE_PASSWORD."})
+                "SWITCHBOARD_KEYSTORE_PASSWORD, SWITCHBOARD_TOKEN (the supervisor token for --connect)."})
 public final class SwitchboardCommand implements Callable<Integer> {
 
     static final int USAGE_ERROR = 2;
@@ -58,6 +58,14 @@ public final class SwitchboardCommand implements Callable<Integer> {
             + "(anyone who reaches the port can open calls).")
     boolean allowUnsigned;
 
+    @Option(names = "--connect", paramLabel = "URL", description = "Open the console over a remote relay's supervisor API "
+            + "(https://host:port); no local relay. Token from SWITCHBOARD_TOKEN, else asked on the terminal.")
+    String connect;
+
+    @Option(names = "--fingerprint", paramLabel = "SHA256", description = "With --connect: the SHA-256 fingerprint of the "
+            + "relay's certificate to pin (else the one pinned in settings, else shown and confirmed on the terminal).")
+    String fingerprint;
+
     private static volatile boolean exitWhenDone = true;
 
     /** The environment secrets are read from; tests give their own. */
@@ -95,6 +103,13 @@ public final class SwitchboardCommand implements Callable<Integer> {
         if (headless && demo) {
             throw new StartupException("--headless and --demo cannot be combined: the demo shows the console", USAGE_ERROR);
         }
+        if (connect != null && (headless || demo)) {
+            throw new StartupException("--connect opens a console over a remote relay; it cannot be combined with "
+                    + (headless ? "--headless" : "--demo"), USAGE_ERROR);
+        }
+        if (fingerprint != null && connect == null) {
+            throw new StartupException("--fingerprint goes with --connect", USAGE_ERROR);
+        }
         if ((cert == null) != (key == null)) {
             throw new StartupException("--cert and --key go together", USAGE_ERROR);
         }
@@ -109,6 +124,9 @@ public final class SwitchboardCommand implements Callable<Integer> {
             saved = Settings.load(dirs.config());
         } catch (Settings.SettingsException e) {
             throw new StartupException(e.getMessage(), USAGE_ERROR);
+        }
+        if (connect != null) {
+            return RemoteConsole.run(connect, fingerprint, saved, dirs, environment);
         }
         // Flags apply to this run only; the settings dialog edits what is saved.
         Settings settings = saved.copy();

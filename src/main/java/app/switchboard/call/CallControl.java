@@ -72,4 +72,27 @@ public interface CallControl {
         List<CallEvent> events = events(callId);
         return events.isEmpty() ? 0 : events.get(0).seq();
     }
+
+    /**
+     * Whether commands can reach the calls now. In process always {@link ConnectionState.Phase#IN_PROCESS};
+     * a remote control reports its connection to the relay.
+     */
+    default ConnectionState connection() {
+        return ConnectionState.IN_PROCESS_STATE;
+    }
+
+    /** Receives the current {@link #connection()} at once, then each change, on any thread: return quickly. */
+    default AutoCloseable subscribeConnection(Consumer<ConnectionState> listener) {
+        listener.accept(connection());
+        return () -> { };
+    }
+
+    /**
+     * The outcome of each command from now on, where a command can be refused after it left
+     * (a remote relay's reply, or refused at once while disconnected); on any thread: return quickly.
+     * In process a command reaches its call directly and nothing is reported.
+     */
+    default AutoCloseable subscribeOutcomes(Consumer<CommandOutcome> listener) {
+        return () -> { };
+    }
 }

@@ -107,6 +107,36 @@ public final class Settings {
                                  String transcriptionProvider, String speechModel) {
     }
 
+    /**
+     * Relays this console connected to ({@code --connect}, File › Connect to relay…), newest
+     * first: the address and the SHA-256 fingerprint of the certificate the supervisor accepted
+     * (the pin). Never the token.
+     */
+    public List<RemoteRelay> remoteRelays = new ArrayList<>();
+
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record RemoteRelay(String url, String fingerprint) {
+    }
+
+    /** The pinned fingerprint for this relay address, or null when none was accepted yet. */
+    public String pinnedFingerprint(String url) {
+        if (remoteRelays == null) {
+            return null;
+        }
+        return remoteRelays.stream().filter(r -> r.url() != null && r.url().equals(url))
+                .map(RemoteRelay::fingerprint).findFirst().orElse(null);
+    }
+
+    /** Remembers (or re-pins) a relay, first in the list. */
+    public void rememberRelay(String url, String fingerprint) {
+        List<RemoteRelay> list = new ArrayList<>();
+        list.add(new RemoteRelay(url, fingerprint));
+        if (remoteRelays != null) {
+            remoteRelays.stream().filter(r -> r.url() != null && !r.url().equals(url)).forEach(list::add);
+        }
+        remoteRelays = list;
+    }
+
     public List<String> languageCodes() {
         List<String> codes = new ArrayList<>();
         if (twiml.languages != null) {

@@ -37,13 +37,15 @@ public final class CallDetailViewModel {
     private final StringProperty language = new SimpleStringProperty(this, "language");
     private final ObservableList<String> languages;
     private final BooleanBinding actionsDisabled;
+    /** False while a remote relay is out of reach: commands would be refused, so the buttons are off. */
+    private final BooleanProperty connected = new SimpleBooleanProperty(this, "connected", true);
     private final StringProperty boundDraft = new SimpleStringProperty(this, "draft", "");
 
     public CallDetailViewModel(CallControl control) {
         this.control = control;
         this.languages = FXCollections.unmodifiableObservableList(FXCollections.observableArrayList(control.languages()));
         call.addListener((obs, old, now) -> follow(old, now));
-        actionsDisabled = call.isNull().or(ended);
+        actionsDisabled = call.isNull().or(ended).or(connected.not());
     }
 
     private void follow(LiveCall old, LiveCall now) {
@@ -97,7 +99,12 @@ public final class CallDetailViewModel {
         return state.getReadOnlyProperty();
     }
 
-    /** No call selected, or the call is over: every action is off. */
+    /** Whether commands can reach the relay now (always in process); the main window keeps it current. */
+    public BooleanProperty connectedProperty() {
+        return connected;
+    }
+
+    /** No call selected, the call is over, or the relay is out of reach: every action is off. */
     public BooleanBinding actionsDisabledProperty() {
         return actionsDisabled;
     }

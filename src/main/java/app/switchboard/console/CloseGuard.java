@@ -19,7 +19,9 @@ import javafx.stage.Window;
 final class CloseGuard {
 
     /** What the supervisor chose for the live calls. */
-    enum Choice { KEEP_RUNNING, HAND_TO_HUMAN, END_ALL, CANCEL }
+    enum Choice { KEEP_RUNNING, HAND_TO_HUMAN, END_ALL, CANCEL,
+        /** A console of a remote relay: its calls go on there; closing only disconnects. */
+        DISCONNECT }
 
     static final ButtonType KEEP = new ButtonType("Keep them running without a window", ButtonBar.ButtonData.OTHER);
     static final ButtonType HAND_OVER = new ButtonType("Hand all to a human", ButtonBar.ButtonData.OTHER);
@@ -42,6 +44,10 @@ final class CloseGuard {
      * live call there is nothing to ask: it reports {@code END_ALL} at once, which ends nothing.
      */
     void ask(Window owner, Consumer<Choice> then) {
+        if (calls.connection().isRemote()) {
+            then.accept(Choice.DISCONNECT);
+            return;
+        }
         List<CallSummary> live = live(calls);
         if (live.isEmpty()) {
             then.accept(Choice.END_ALL);

@@ -21,9 +21,16 @@ import java.util.Objects;
  * @param history     past calls for the History view and the store-health warning; null when
  *                    the console runs without a store (History is then unavailable)
  * @param account     the Twilio account (numbers, outbound calls), or why it is unavailable
+ * @param connector   how File › Connect to relay… reaches a remote relay; null hides the menu item
  */
 public record ConsoleContext(CallControl calls, Settings settings, AppDirectories directories, Secrets secrets,
-                             String titleSuffix, Runnable onClose, CallHistory history, AccountAccess account) {
+                             String titleSuffix, Runnable onClose, CallHistory history, AccountAccess account,
+                             RelayConnector connector) {
+
+    public ConsoleContext(CallControl calls, Settings settings, AppDirectories directories, Secrets secrets,
+                          String titleSuffix, Runnable onClose, CallHistory history, AccountAccess account) {
+        this(calls, settings, directories, secrets, titleSuffix, onClose, history, account, null);
+    }
 
     /** A console without call history. */
     public ConsoleContext(CallControl calls, Settings settings, AppDirectories directories, Secrets secrets,
@@ -33,12 +40,26 @@ public record ConsoleContext(CallControl calls, Settings settings, AppDirectorie
 
     /** The same console reading past calls from {@code source}. */
     public ConsoleContext withHistory(CallHistory source) {
-        return new ConsoleContext(calls, settings, directories, secrets, titleSuffix, onClose, source, account);
+        return new ConsoleContext(calls, settings, directories, secrets, titleSuffix, onClose, source, account, connector);
     }
 
     /** The same console with the Twilio account side. */
     public ConsoleContext withAccount(AccountAccess access) {
-        return new ConsoleContext(calls, settings, directories, secrets, titleSuffix, onClose, history, access);
+        return new ConsoleContext(calls, settings, directories, secrets, titleSuffix, onClose, history, access, connector);
+    }
+
+    /** The same console able to connect to remote relays through {@code relays}. */
+    public ConsoleContext withConnector(RelayConnector relays) {
+        return new ConsoleContext(calls, settings, directories, secrets, titleSuffix, onClose, history, account, relays);
+    }
+
+    /**
+     * A console over a remote relay's calls: no local history or Twilio account (those are the
+     * relay's); {@code settings} are this desk's (theme, remembered relays).
+     */
+    public ConsoleContext overRemote(RelayConnector.Remote remote, String relayName, Settings current) {
+        return new ConsoleContext(remote.calls(), current, directories, secrets, "relay " + relayName, remote.close(),
+                null, new AccountAccess.Unavailable("the Twilio account is the relay's, not this console's"), connector);
     }
 
     public ConsoleContext {

@@ -30,6 +30,9 @@ public final class MainWindowView extends FxmlView<BorderPane> {
     @FXML private Label liveCallsLabel;
     @FXML private MenuItem historyItem;
     @FXML private Label storeBanner;
+    @FXML private Label connectionBanner;
+    @FXML private Label noticeBanner;
+    @FXML private MenuItem connectItem;
 
     private final MainWindowViewModel viewModel;
     private final CallListView list;
@@ -40,6 +43,7 @@ public final class MainWindowView extends FxmlView<BorderPane> {
     private Stage outboundStage;
     private OutboundCallView outboundCall;
     private PhoneNumbersView phoneNumbers;
+    private ConnectDialog connectDialog;
     /** What the settings dialog edits: the launcher's settings, then whatever it last saved. */
     private app.switchboard.config.Settings settings;
 
@@ -70,6 +74,45 @@ public final class MainWindowView extends FxmlView<BorderPane> {
             historyItem.setDisable(true);
         }
         historyItem.setAccelerator(HISTORY_KEY);
+
+        connectionBanner.textProperty().bind(viewModel.connectionBannerProperty());
+        connectionBanner.visibleProperty().bind(viewModel.connectionBannerProperty().isNotEmpty());
+        connectionBanner.managedProperty().bind(connectionBanner.visibleProperty());
+        noticeBanner.textProperty().bind(viewModel.noticeProperty());
+        noticeBanner.visibleProperty().bind(viewModel.noticeShownProperty());
+        noticeBanner.managedProperty().bind(viewModel.noticeShownProperty());
+        if (viewModel.context().connector() == null) {
+            connectItem.setVisible(false);
+        }
+    }
+
+    /** File › Connect to relay…: a console over another relay opens in its own window. */
+    @FXML
+    void openConnect() {
+        RelayConnector connector = viewModel.context().connector();
+        if (connector == null) {
+            return;
+        }
+        Window owner = root().getScene() == null ? null : root().getScene().getWindow();
+        ConnectDialog dialog = new ConnectDialog(connector, settings, viewModel.context().directories(),
+                (remote, relayName) -> {
+                    Stage stage = new Stage();
+                    ConsoleWindow.show(stage, viewModel.context().overRemote(remote, relayName, settings));
+                });
+        connectDialog = dialog;
+        dialog.show(owner, root().getScene() == null ? java.util.List.of() : root().getScene().getStylesheets());
+    }
+
+    ConnectDialog connectDialog() {
+        return connectDialog;
+    }
+
+    Label connectionBanner() {
+        return connectionBanner;
+    }
+
+    Label noticeBanner() {
+        return noticeBanner;
     }
 
     /** Scene-wide shortcuts; call once the root is in its scene. */

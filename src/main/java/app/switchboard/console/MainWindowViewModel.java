@@ -1,5 +1,7 @@
 package app.switchboard.console;
 
+import app.switchboard.call.CommandOutcome;
+import app.switchboard.call.ConnectionState;
 import app.switchboard.call.RelayStatus;
 import app.switchboard.history.StoreHealth;
 import javafx.application.Platform;
@@ -28,7 +30,17 @@ public final class MainWindowViewModel {
     private final ReadOnlyStringWrapper liveCalls = new ReadOnlyStringWrapper(this, "liveCalls", "");
     private final ReadOnlyBooleanWrapper storeDegraded = new ReadOnlyBooleanWrapper(this, "storeDegraded", false);
     private final ReadOnlyStringWrapper storeWarning = new ReadOnlyStringWrapper(this, "storeWarning", "");
+    private final ReadOnlyStringWrapper connectionBanner = new ReadOnlyStringWrapper(this, "connectionBanner", "");
+    private final ReadOnlyBooleanWrapper disconnected = new ReadOnlyBooleanWrapper(this, "disconnected", false);
+    private final ReadOnlyStringWrapper notice = new ReadOnlyStringWrapper(this, "notice", "");
+    private final ReadOnlyBooleanWrapper noticeShown = new ReadOnlyBooleanWrapper(this, "noticeShown", false);
+    private java.time.Instant noticeUntil;
     private AutoCloseable healthSubscription;
+    private AutoCloseable connectionSubscription;
+    private AutoCloseable outcomeSubscription;
+
+    /** How long a refused command stays in the notice bar. */
+    static final java.time.Duration NOTICE_SHOWN_FOR = java.time.Duration.ofSeconds(10);
 
     public MainWindowViewModel(ConsoleContext context, CallBoard board) {
         this.context = context;
@@ -40,6 +52,11 @@ public final class MainWindowViewModel {
         title.set(suffix == null || suffix.isBlank() ? "Switchboard" : "Switchboard \u2014 " + suffix);
         board.liveCountProperty().addListener((obs, old, now) -> updateLiveCalls());
         refreshStatus();
+        if (context.calls().connection().isRemote()) {
+            // Changes are rare (a drop, a reconnect); the tick also refreshes the countdown.
+            connectionSubscription = context.calls().subscribeConnection(c -> Platform.runLater(this::refreshStatus));
+        }
+        outcomeSubscription = context.calls().subscribeOutcomes(o -> Platform.runLater(() -> showOutcome(o)));
         if (context.history() != null) {
             // Reported at once, then on the store's writer thread at each change (rare).
             healthSubscription = context.history().onHealthChange(health -> Platform.runLater(() -> showHealth(health)));
@@ -59,9 +76,85 @@ public final class MainWindowViewModel {
         storeDegraded.set(true);
     }
 
-    /** Stops listening to the store. */
+    /** A refused command stays visible for a while; an accepted one shows as its event in the call. */
+    void showOutcome(CommandOutcome outcome) {
+        if (outcome.accepted()) {
+            return;
+        }
+        String command = outcome.command().isEmpty() ? outcome.command()
+                : Character.toUpperCase(outcome.command().charAt(0)) + outcome.command().substring(1);
+        notice.set("\u26a0 " + command + " (call " + outcome.callId() + ") was refused: " + outcome.reason());
+        noticeShown.set(true);
+        noticeUntil = java.time.Instant.now().plus(NOTICE_SHOWN_FOR);
+    }
+
+    /**
+     * The banner and what depends on the connection: commands off while a remote relay is out of
+     * reach, the status bar naming the relay and the signed-in supervisor.
+     */
+    void applyConnection(ConnectionState connection, java.time.Instant now) {
+        detail.connectedProperty().set(connection.canCommand());
+        disconnected.set(!connection.canCommand());
+        String relayName = connection.relay() == null ? "" : connection.relay();
+        String problem = connection.problem() == null || connection.problem().isBlank() ? "" : " (" + connection.problem() + ")";
+        connectionBanner.set(switch (connection.phase()) {
+            case IN_PROCESS, CONNECTED -> "";
+            case CONNECTING -> connection.problem() == null
+                    ? "Connecting to relay " + relayName + "\u2026"
+                    : "Disconnected from relay " + relayName + " \u2014 reconnecting now\u2026" + problem;
+            case DISCONNECTED -> "Disconnected from relay " + relayName + " \u2014 reconnecting in "
+                    + secondsUntil(connection.retryAt(), now) + "s\u2026" + problem;
+            case REFUSED -> "\u26d4 Not connected to relay " + relayName + ": " + connection.problem();
+        });
+        if (connection.isRemote()) {
+            relay.set("Relay " + relayName);
+            verified.set(connection.supervisor() != null);
+            signatures.set(connection.supervisor() != null ? "Supervisor: " + connection.supervisor() : "Not signed in");
+            model.set("Model: set on the relay");
+        }
+        if (noticeUntil != null && now.isAfter(noticeUntil)) {
+            noticeUntil = null;
+            noticeShown.set(false);
+            notice.set("");
+        }
+    }
+
+    private static long secondsUntil(java.time.Instant at, java.time.Instant now) {
+        if (at == null) {
+            return 0;
+        }
+        long ms = java.time.Duration.between(now, at).toMillis();
+        return Math.max(0, (ms + 999) / 1000);
+    }
+
+    public ReadOnlyStringProperty connectionBannerProperty() {
+        return connectionBanner.getReadOnlyProperty();
+    }
+
+    public ReadOnlyBooleanProperty disconnectedProperty() {
+        return disconnected.getReadOnlyProperty();
+    }
+
+    public ReadOnlyStringProperty noticeProperty() {
+        return notice.getReadOnlyProperty();
+    }
+
+    public ReadOnlyBooleanProperty noticeShownProperty() {
+        return noticeShown.getReadOnlyProperty();
+    }
+
+    /** Stops listening to the store and the connection. */
     public void close() {
         list.close();
+        for (AutoCloseable s : new AutoCloseable[] {connectionSubscription, outcomeSubscription}) {
+            if (s != null) {
+                try {
+                    s.close();
+                } catch (Exception ignored) {
+                    // Only a listener removal.
+                }
+            }
+        }
         AutoCloseable subscription = healthSubscription;
         healthSubscription = null;
         if (subscription != null) {
@@ -107,6 +200,7 @@ public final class MainWindowViewModel {
                     : "offline responder";
         }
         model.set("Model: " + modelName);
+        applyConnection(context.calls().connection(), java.time.Instant.now());
         updateLiveCalls();
     }
 

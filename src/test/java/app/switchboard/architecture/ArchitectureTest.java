@@ -102,10 +102,10 @@ class ArchitectureTest {
 
     @Test
     void whatAConsoleUsesOfTheSupervisorApiIsFreeOfJetty() {
-        // The remote console will use the client, its transport seam and the message model; the
-        // console never depends on Jetty, so Jetty stays in JettySupervisorTransport and the relay side.
+        // The remote console uses the client, its transport seam, the message model and RemoteCallControl
+        // (with its pinning and backoff); Jetty stays in JettySupervisorTransport and the relay side.
         noClasses().that().haveNameMatching(APP.replace(".", "\\.")
-                        + "\\.supervisor\\.(SupervisorClient|SupervisorTransport|SupervisorMessage|SupervisorCodec)(\\$.*)?")
+                        + "\\.supervisor\\.(SupervisorClient|SupervisorTransport|SupervisorMessage|SupervisorCodec|RemoteCallControl|PinnedCertificate|Backoff)(\\$.*)?")
                 .should().dependOnClassesThat().resideInAnyPackage("org.eclipse.jetty..")
                 .check(product);
     }

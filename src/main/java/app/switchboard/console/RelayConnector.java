@@ -1,0 +1,26 @@
+package app.switchboard.console;
+
+import app.switchboard.call.CallControl;
+import java.io.IOException;
+import java.net.URI;
+
+/**
+ * How the console reaches a relay on another machine (File › Connect to relay…) without
+ * knowing sockets: the launcher supplies it. The console shows the fingerprint, lets the
+ * supervisor accept it, keeps the pin in settings and opens a window over the connection.
+ */
+public interface RelayConnector {
+
+    /** The SHA-256 fingerprint of the certificate the relay at {@code relay} presents; sends no token. */
+    String fingerprint(URI relay) throws IOException;
+
+    /**
+     * Starts connecting to {@code relay}, trusting only the certificate with {@code fingerprint};
+     * returns at once. Watch {@link CallControl#subscribeConnection} for the outcome.
+     */
+    Remote connect(URI relay, String fingerprint, String token);
+
+    /** A relay's calls and how to let go of them (closing the connection). */
+    record Remote(CallControl calls, Runnable close) {
+    }
+}

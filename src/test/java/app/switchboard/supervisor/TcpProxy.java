@@ -1,0 +1,115 @@
+package app.switchboard.supervisor;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * A loopback TCP forwarder in front of the relay: TLS passes through it untouched, and the
+ * test can cut every connection at once (a network drop, as the console sees it) and refuse new
+ * ones until {@link #open()} (the relay unreachable).
+ */
+final class TcpProxy implements AutoCloseable {
+
+    private final ServerSocket server;
+    private final int targetPort;
+    private final List<Socket> sockets = new CopyOnWriteArrayList<>();
+    private volatile boolean refusing;
+    private volatile boolean closed;
+
+    TcpProxy(int targetPort) throws IOException {
+        this.targetPort = targetPort;
+        this.server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        Thread accept = new Thread(this::acceptLoop, "tcp-proxy-accept");
+        accept.setDaemon(true);
+        accept.start();
+    }
+
+    int port() {
+        return server.getLocalPort();
+    }
+
+    private void acceptLoop() {
+        while (!closed) {
+            Socket in;
+            try {
+                in = server.accept();
+            } catch (IOException e) {
+                return;
+            }
+            if (refusing) {
+                quietly(in);
+                continue;
+            }
+            try {
+                Socket out = new Socket();
+                out.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), targetPort), 5000);
+                sockets.add(in);
+                sockets.add(out);
+                pump(in, out);
+                pump(out, in);
+            } catch (IOException e) {
+                quietly(in);
+            }
+        }
+    }
+
+    private void pump(Socket from, Socket to) {
+        Thread t = new Thread(() -> {
+            byte[] buffer = new byte[16 * 1024];
+            try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
+                int n;
+                while ((n = in.read(buffer)) >= 0) {
+                    out.write(buffer, 0, n);
+                    out.flush();
+                }
+            } catch (IOException e) {
+                // The other side or the test cut the connection.
+            } finally {
+                quietly(from);
+                quietly(to);
+            }
+        }, "tcp-proxy-pump");
+        t.setDaemon(true);
+        t.start();
+    }
+
+    /** Cuts every open connection and refuses new ones until {@link #open()}. */
+    void cutAndRefuse() {
+        refusing = true;
+        dropAll();
+    }
+
+    /** Cuts every open connection; new ones are accepted. */
+    void dropAll() {
+        for (Socket s : sockets) {
+            quietly(s);
+        }
+        sockets.clear();
+    }
+
+    void open() {
+        refusing = false;
+    }
+
+    private static void quietly(Socket s) {
+        try {
+            s.close();
+        } catch (IOException ignored) {
+            // Closing is all we want.
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        closed = true;
+        dropAll();
+        server.close();
+    }
+}
