@@ -32,6 +32,14 @@ public interface CallAgent {
     /** The call is over; cancel anything in flight. */
     void close();
 
+    /**
+     * The call goes on from its record (the relay restarted while it lived): rebuild, from the
+     * stored events, what the model should see next, as this agent would have built it live.
+     * Called once, before any frame of the resumed call. An agent that keeps nothing ignores it.
+     */
+    default void restore(java.util.List<CallEvent> record) {
+    }
+
     /** Creates the agent of one call. */
     @FunctionalInterface
     interface Factory {

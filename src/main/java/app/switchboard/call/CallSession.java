@@ -46,7 +46,15 @@ public final class CallSession implements AgentPort {
     private long nextSeq = 1;
     private RelayConnection connection;
     private InboundMessage.Setup setup;
-    private int sessionCount;
+    /** Written on the executor; read by the registry's reconnect timer to see whether a socket came since. */
+    private volatile int sessionCount;
+    /** The socket dropped unexpectedly with application reconnect on: Twilio is expected back with a setup. */
+    private boolean awaitingReconnect;
+    /** Since when the call has had no socket (the drop, or the last stored event); null while it has one. */
+    private Instant disconnectedAt;
+    private String previousSessionId;
+    /** The record this call was resumed from (a relay restart), until its first socket attached; then null. */
+    private CallResumption.StoredCall restoredFrom;
     private boolean endRequested;
     private boolean supervisorHolds;
     /** The action webhook answered a reconnect: Twilio's old socket is gone even if ours has not noticed. */
@@ -64,14 +72,41 @@ public final class CallSession implements AgentPort {
 
     CallSession(String callId, SerialExecutor executor, Clock clock, Consumer<CallEvent> publisher,
                 List<String> languages, String defaultLanguage, CallAgent.Factory agentFactory) {
+        this(callId, executor, clock, publisher, languages, defaultLanguage, agentFactory, null);
+    }
+
+    /**
+     * A call this relay did not hold, going on from its record ({@code stored}, non-null): seq
+     * continues after the last stored one and the agent rebuilds its history from the events
+     * before any frame of the new socket reaches it.
+     */
+    CallSession(String callId, SerialExecutor executor, Clock clock, Consumer<CallEvent> publisher,
+                List<String> languages, String defaultLanguage, CallAgent.Factory agentFactory,
+                CallResumption.StoredCall stored) {
         this.callId = callId;
         this.executor = executor;
         this.clock = clock;
         this.publisher = publisher;
         this.languages = List.copyOf(languages);
         this.language = defaultLanguage;
-        this.startedAt = clock.instant();
+        this.startedAt = stored == null ? clock.instant() : stored.events().get(0).time();
         this.agent = agentFactory.create(this);
+        this.restoredFrom = stored;
+        if (stored != null) {
+            nextSeq = stored.lastSeq() + 1;
+            for (CallEvent e : stored.events()) {
+                if (e.payload() instanceof EventPayload.SessionStarted) {
+                    sessionCount++;
+                } else if (e.payload() instanceof EventPayload.Setup s) {
+                    from = s.from();
+                    to = s.to();
+                }
+            }
+            previousSessionId = stored.lastSessionId();
+            disconnectedAt = stored.lastEventAt();
+            List<CallEvent> record = stored.events();
+            executor.execute(() -> agent.restore(record));
+        }
     }
 
     // ---- relay side (any thread) ----
@@ -89,6 +124,18 @@ public final class CallSession implements AgentPort {
                 connection.close(1000, "Superseded by a reconnected relay session");
             }
             reconnectExpected = false;
+            boolean reconnected = awaitingReconnect || restoredFrom != null;
+            if (reconnected) {
+                Long gap = disconnectedAt == null ? null
+                        : Math.max(0, java.time.Duration.between(disconnectedAt, clock.instant()).toMillis());
+                record(new EventPayload.SessionReconnected(frame.sessionId(), previousSessionId,
+                        restoredFrom != null ? EventPayload.SessionReconnected.FROM_STORE
+                                : EventPayload.SessionReconnected.FROM_MEMORY,
+                        nextSeq - 1, gap, socket.remoteAddress()));
+            }
+            awaitingReconnect = false;
+            restoredFrom = null;
+            disconnectedAt = null;
             connection = socket;
             setup = frame;
             sessionCount++;
@@ -101,7 +148,11 @@ public final class CallSession implements AgentPort {
             record(new EventPayload.Setup(frame.sessionId(), frame.accountSid(), frame.callSid(), frame.parentCallSid(),
                     frame.from(), frame.to(), frame.forwardedFrom(), frame.callerName(), frame.direction(),
                     frame.callType(), frame.callStatus(), frame.customParameters()));
-            setState(supervisorHolds ? CallState.SUPERVISOR : CallState.GREETING);
+            // A reconnected socket is the same relay session going on: no greeting is played again
+            // (a new session from the action webhook plays it, so it starts in GREETING).
+            CallState next = supervisorHolds ? CallState.SUPERVISOR
+                    : reconnected ? CallState.LISTENING : CallState.GREETING;
+            setState(next);
         });
     }
 
@@ -136,6 +187,15 @@ public final class CallSession implements AgentPort {
     }
 
     void onSocketClosed(RelayConnection socket, int code, String reason, String limit) {
+        onSocketClosed(socket, code, reason, limit, false);
+    }
+
+    /**
+     * @param awaitReconnect the drop was unexpected and Twilio reconnects such sockets
+     *                       ({@code applicationReconnect}): the next setup with this call's token
+     *                       resumes the call and is recorded as a reconnect
+     */
+    void onSocketClosed(RelayConnection socket, int code, String reason, String limit, boolean awaitReconnect) {
         executor.execute(() -> {
             if (socket != connection) {
                 return; // a superseded socket closing says nothing about the call
@@ -145,6 +205,11 @@ public final class CallSession implements AgentPort {
             // buffers behind it be collected while the ended call stays listed a while.
             connection = null;
             agent.close();
+            if (awaitReconnect && !endRequested && endedAt == null) {
+                awaitingReconnect = true;
+                disconnectedAt = clock.instant();
+                previousSessionId = setup == null ? null : setup.sessionId();
+            }
             setState(CallState.ENDED);
         });
     }
@@ -166,6 +231,7 @@ public final class CallSession implements AgentPort {
             if (endedAt != null) {
                 return;
             }
+            awaitingReconnect = false;
             agent.close();
             if (connection != null && connection.isOpen()) {
                 connection.close(1000, "Call ended");
@@ -512,6 +578,11 @@ public final class CallSession implements AgentPort {
 
     boolean endRequestedBySupervisorOrAgent() {
         return endRequested;
+    }
+
+    /** How many relay sessions (sockets) this call has had; a reconnect makes it grow. */
+    int sessionNumber() {
+        return sessionCount;
     }
 
     /** The embedded console's operator: the OS user (API commands name their supervisor account). */
