@@ -77,6 +77,7 @@ final class SwitchboardApp implements AutoCloseable {
         // Demo calls are kept apart from the real call history.
         EventStore store = EventStore.open(demoCallers > 0 ? dirs.data().resolve("demo") : dirs.data(),
                 EventStore.Options.defaults().withRetention(() -> settings.retentionDays)).attach(registry);
+        registry.reconnects(reconnects(settings, store));
         RelayServer relay = new RelayServer(
                 new RelayConfig(settings.host, settings.port, settings.publicUrl, tls, secrets.twilioAuthToken(), settings,
                         app.switchboard.relay.CallTokens.loadOrCreate(dirs.data())).withLimits(socketLimits(settings)),
@@ -118,6 +119,15 @@ final class SwitchboardApp implements AutoCloseable {
             }
         }
         return app;
+    }
+
+    /** Application reconnect as the settings ask; calls this relay does not hold come from its store. */
+    static CallRegistry.Reconnects reconnects(Settings settings, EventStore store) {
+        if (!settings.applicationReconnect) {
+            return CallRegistry.Reconnects.OFF;
+        }
+        return new CallRegistry.Reconnects(true, java.time.Duration.ofSeconds(Math.max(1, settings.reconnectWaitSeconds)),
+                new app.switchboard.store.StoreCallResumption(store));
     }
 
     /** The socket limits, with the frame rate from the settings where it is set. */
