@@ -112,14 +112,14 @@ public final class SimulatedCall implements AutoCloseable {
     private final Builder origin;
 
     private SimulatedCall(Builder b) {
-        this(b, null);
+        this(b, b.connectUrl, null);
     }
 
     /** @param reconnectSetup the setup a reconnected socket sends; null: a first session, from the builder */
-    private SimulatedCall(Builder b, InboundMessage.Setup reconnectSetup) {
+    private SimulatedCall(Builder b, URI connectUrl, InboundMessage.Setup reconnectSetup) {
         this.origin = b;
         this.client = b.client;
-        this.connectUrl = b.connectUrl;
+        this.connectUrl = connectUrl;
         this.signedUrl = b.signedUrl == null ? b.connectUrl.toString() : b.signedUrl;
         this.authToken = b.authToken;
         this.timeout = b.timeout;
@@ -314,13 +314,22 @@ public final class SimulatedCall implements AutoCloseable {
      * call is the session from here on; this one stays closed.
      */
     public SimulatedCall reconnect(InboundMessage... heldDuringDrop) {
+        return reconnectVia(connectUrl, heldDuringDrop);
+    }
+
+    /**
+     * {@link #reconnect}, the new socket reaching the relay at {@code connectUrl}: what a load
+     * balancer in front of relays does with Twilio's one public URL (the same URL is signed), and
+     * a relay restarted on another port.
+     */
+    public SimulatedCall reconnectVia(URI connectUrl, InboundMessage... heldDuringDrop) {
         if (heldDuringDrop.length > MAX_REPLAYED_EVENTS) {
             throw new IllegalArgumentException("Twilio holds at most " + MAX_REPLAYED_EVENTS + " events");
         }
         InboundMessage.Setup s = setup;
-        SimulatedCall again = new SimulatedCall(origin, new InboundMessage.Setup(s.sessionId(), s.accountSid(),
-                s.callSid(), s.parentCallSid(), s.from(), s.to(), s.forwardedFrom(), s.callerName(), s.direction(),
-                s.callType(), "IN_PROGRESS", s.customParameters()));
+        SimulatedCall again = new SimulatedCall(origin, connectUrl, new InboundMessage.Setup(s.sessionId(),
+                s.accountSid(), s.callSid(), s.parentCallSid(), s.from(), s.to(), s.forwardedFrom(), s.callerName(),
+                s.direction(), s.callType(), "IN_PROGRESS", s.customParameters()));
         for (InboundMessage m : heldDuringDrop) {
             again.send(m); // queued behind the setup, which goes first when the socket opens
         }
