@@ -230,16 +230,20 @@ public final class CallRegistry implements CallControl, AutoCloseable {
     public void socketClosed(CallSession session, RelayConnection socket, int code, String reason, String limit) {
         Reconnects policy = reconnects;
         boolean awaitReconnect = policy.enabled() && limit == null && code != 1000;
-        int sessionsBefore = session.sessionNumber();
-        session.onSocketClosed(socket, code, reason, limit, awaitReconnect);
         Duration wait = awaitReconnect ? policy.waitFor() : endGrace;
-        timers.schedule(() -> {
-            // A socket that came since (a reconnect) has the call now; only a call still without one ends.
-            if (!session.ended() && !socket.isOpen() && session.sessionNumber() == sessionsBefore
-                    && session.summary().state() == CallState.ENDED) {
-                session.endCall(code == 1000 ? "relay session closed" : "relay session lost (" + code + ")");
+        session.onSocketClosed(socket, code, reason, limit, awaitReconnect, sessionsAtClose -> {
+            try {
+                timers.schedule(() -> {
+                    // A socket that came since (a reconnect) has the call now; only a call still without one ends.
+                    if (!session.ended() && !socket.isOpen() && session.sessionNumber() == sessionsAtClose
+                            && session.summary().state() == CallState.ENDED) {
+                        session.endCall(code == 1000 ? "relay session closed" : "relay session lost (" + code + ")");
+                    }
+                }, wait.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (java.util.concurrent.RejectedExecutionException stopping) {
+                // The registry is closing: it ends every call itself.
             }
-        }, wait.toMillis(), TimeUnit.MILLISECONDS);
+        });
     }
 
     /** Records the action webhook on its call; {@code outcome} is what the relay answered. */

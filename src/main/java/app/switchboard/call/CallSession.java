@@ -187,31 +187,42 @@ public final class CallSession implements AgentPort {
     }
 
     void onSocketClosed(RelayConnection socket, int code, String reason, String limit) {
-        onSocketClosed(socket, code, reason, limit, false);
+        onSocketClosed(socket, code, reason, limit, false, n -> { });
     }
 
     /**
      * @param awaitReconnect the drop was unexpected and Twilio reconnects such sockets
      *                       ({@code applicationReconnect}): the next setup with this call's token
      *                       resumes the call and is recorded as a reconnect
+     * @param handled        told, on the executor once the close is handled, how many sockets the
+     *                       call has had: a later one means a reconnect came
      */
-    void onSocketClosed(RelayConnection socket, int code, String reason, String limit, boolean awaitReconnect) {
+    void onSocketClosed(RelayConnection socket, int code, String reason, String limit, boolean awaitReconnect,
+                        java.util.function.IntConsumer handled) {
         executor.execute(() -> {
-            if (socket != connection) {
-                return; // a superseded socket closing says nothing about the call
+            try {
+                closeSocket(socket, code, reason, limit, awaitReconnect);
+            } finally {
+                handled.accept(sessionCount);
             }
-            record(new EventPayload.SessionClosed(code, reason == null ? "" : reason, limit));
-            // A closed socket is never written again; letting go of it lets the TLS engine and
-            // buffers behind it be collected while the ended call stays listed a while.
-            connection = null;
-            agent.close();
-            if (awaitReconnect && !endRequested && endedAt == null) {
-                awaitingReconnect = true;
-                disconnectedAt = clock.instant();
-                previousSessionId = setup == null ? null : setup.sessionId();
-            }
-            setState(CallState.ENDED);
         });
+    }
+
+    private void closeSocket(RelayConnection socket, int code, String reason, String limit, boolean awaitReconnect) {
+        if (socket != connection) {
+            return; // a superseded socket closing says nothing about the call
+        }
+        record(new EventPayload.SessionClosed(code, reason == null ? "" : reason, limit));
+        // A closed socket is never written again; letting go of it lets the TLS engine and
+        // buffers behind it be collected while the ended call stays listed a while.
+        connection = null;
+        agent.close();
+        if (awaitReconnect && !endRequested && endedAt == null) {
+            awaitingReconnect = true;
+            disconnectedAt = clock.instant();
+            previousSessionId = setup == null ? null : setup.sessionId();
+        }
+        setState(CallState.ENDED);
     }
 
     /** Twilio's {@code <Connect action>} webhook for this call. */
