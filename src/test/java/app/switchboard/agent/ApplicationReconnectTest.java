@@ -158,8 +158,8 @@ class ApplicationReconnectTest {
 
         call.drop();
         await().atMost(Duration.ofSeconds(10)).until(() -> !node.events(call.callSid(), EventKind.SESSION_CLOSED).isEmpty());
-        SimulatedCall again = call.reconnect();
-        again.say("Saturdays too", "en-US");
+        // The caller spoke while the socket was down: Twilio held the prompt and replays it after the setup.
+        SimulatedCall again = call.reconnect(new InboundMessage.Prompt("Saturdays too", "en-US", true));
         assertEquals("Yes, on Saturdays too.", again.awaitTurn(0).text());
 
         assertEquals(List.of("user: When are you open", "assistant: We are open nine to five.", "user: Saturdays too"),
@@ -170,6 +170,11 @@ class ApplicationReconnectTest {
         assertEquals(EventPayload.SessionReconnected.FROM_MEMORY, reconnected.source());
         assertEquals(call.setup().sessionId(), reconnected.previousSessionId());
         assertTrue(node.events(call.callSid(), EventKind.CALL_ENDED).isEmpty(), "the call never ended");
+        List<EventPayload.Setup> setups = node.events(call.callSid(), EventKind.SETUP).stream()
+                .map(e -> e.as(EventPayload.Setup.class)).toList();
+        assertEquals(2, setups.size());
+        assertEquals(setups.get(0).customParameters(), setups.get(1).customParameters(),
+                "the reconnect's setup repeats the TwiML's parameters");
         assertGapFree(node.stored(call.callSid()));
     }
 
