@@ -22,6 +22,7 @@ import app.switchboard.console.ConsoleContext;
 import app.switchboard.sim.DemoCallers;
 import app.switchboard.store.EventStore;
 import app.switchboard.store.StoreCallHistory;
+import app.switchboard.store.StoreCallResumption;
 import app.switchboard.history.StoreHealth;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -127,7 +128,7 @@ final class SwitchboardApp implements AutoCloseable {
             return CallRegistry.Reconnects.OFF;
         }
         return new CallRegistry.Reconnects(true, java.time.Duration.ofSeconds(Math.max(1, settings.reconnectWaitSeconds)),
-                new app.switchboard.store.StoreCallResumption(store));
+                new StoreCallResumption(store));
     }
 
     /** The socket limits, with the frame rate from the settings where it is set. */

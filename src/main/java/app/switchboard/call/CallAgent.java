@@ -1,5 +1,7 @@
 package app.switchboard.call;
 
+import java.util.List;
+
 /**
  * The voice on the call: what answers the caller. One per call, created by an
  * {@link CallAgent.Factory}; every method is called on the call's own executor, and the agent
@@ -37,7 +39,7 @@ public interface CallAgent {
      * stored events, what the model should see next, as this agent would have built it live.
      * Called once, before any frame of the resumed call. An agent that keeps nothing ignores it.
      */
-    default void restore(java.util.List<CallEvent> record) {
+    default void restore(List<CallEvent> record) {
     }
 
     /** Creates the agent of one call. */

@@ -7,6 +7,7 @@ import app.switchboard.protocol.ProtocolCodec;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,6 +15,7 @@ import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.function.Consumer;
+import java.util.function.IntConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -127,7 +129,7 @@ public final class CallSession implements AgentPort {
             boolean reconnected = awaitingReconnect || restoredFrom != null;
             if (reconnected) {
                 Long gap = disconnectedAt == null ? null
-                        : Math.max(0, java.time.Duration.between(disconnectedAt, clock.instant()).toMillis());
+                        : Math.max(0, Duration.between(disconnectedAt, clock.instant()).toMillis());
                 record(new EventPayload.SessionReconnected(frame.sessionId(), previousSessionId,
                         restoredFrom != null ? EventPayload.SessionReconnected.FROM_STORE
                                 : EventPayload.SessionReconnected.FROM_MEMORY,
@@ -198,7 +200,7 @@ public final class CallSession implements AgentPort {
      *                       call has had: a later one means a reconnect came
      */
     void onSocketClosed(RelayConnection socket, int code, String reason, String limit, boolean awaitReconnect,
-                        java.util.function.IntConsumer handled) {
+                        IntConsumer handled) {
         executor.execute(() -> {
             try {
                 closeSocket(socket, code, reason, limit, awaitReconnect);
