@@ -266,4 +266,33 @@ class ApplicationReconnectTest {
                 "turn numbers go on after the stored ones");
         assertTrue(node.store.call(call.callSid()).orElseThrow().endedAt() == null, "the call is live again in the history");
     }
+
+    @Test
+    void aCallLeftLiveByACrashedRelayResumesFromWhatReachedTheStore() throws Exception {
+        model.script(r -> r.index == 0 ? Reply.tokens("We are open", " nine to five.") : Reply.tokens("Yes, on Saturdays too."));
+        node = new Node(Duration.ofSeconds(30));
+        SimulatedCall call = node.caller().build().open();
+        call.say("When are you open", "en-US");
+        assertEquals("We are open nine to five.", call.awaitTurn(0).text());
+        List<CallEvent> before = node.stored(call.callSid());
+
+        // A crash: the history file keeps what was committed, and nothing of the call's end is written.
+        Node crashed = node;
+        crashed.store.close();
+        crashed.relay.close();
+        crashed.registry.close();
+        node = new Node(Duration.ofSeconds(30));
+
+        SimulatedCall again = call.reconnectVia(URI.create(node.relay.localRelayUrl()),
+                new InboundMessage.Prompt("Saturdays too", "en-US", true));
+        assertEquals("Yes, on Saturdays too.", again.awaitTurn(0).text());
+        assertEquals(List.of("user: When are you open", "assistant: We are open nine to five.", "user: Saturdays too"),
+                conversation(model.request(1)));
+        List<CallEvent> record = node.stored(call.callSid());
+        assertGapFree(record);
+        EventPayload.CallEnded recovered = record.get(before.size()).as(EventPayload.CallEnded.class);
+        assertEquals(EventStore.CRASHED, recovered.reason(), "the next start recorded the crash right after the last stored event");
+        assertEquals(Boolean.TRUE, recovered.recovered());
+        assertEquals(EventKind.SESSION_RECONNECTED, record.get(before.size() + 1).kind());
+    }
 }
