@@ -156,7 +156,8 @@ class ApplicationReconnectTest {
         call.say("When are you open", "en-US");
         assertEquals("We are open nine to five.", call.awaitTurn(0).text());
 
-        call.drop();
+        SimulatedCall.Close dropped = call.drop().get(10, TimeUnit.SECONDS);
+        assertTrue(dropped.bySimulator() && dropped.code() != 1000, dropped.toString());
         await().atMost(Duration.ofSeconds(10)).until(() -> !node.events(call.callSid(), EventKind.SESSION_CLOSED).isEmpty());
         // The caller spoke while the socket was down: Twilio held the prompt and replays it after the setup.
         SimulatedCall again = call.reconnect(new InboundMessage.Prompt("Saturdays too", "en-US", true));
@@ -170,6 +171,8 @@ class ApplicationReconnectTest {
         assertEquals(EventPayload.SessionReconnected.FROM_MEMORY, reconnected.source());
         assertEquals(call.setup().sessionId(), reconnected.previousSessionId());
         assertTrue(node.events(call.callSid(), EventKind.CALL_ENDED).isEmpty(), "the call never ended");
+        assertTrue(node.events(call.callSid(), EventKind.ACTION_CALLBACK).isEmpty(),
+                "a drop Twilio reconnects is not reported to the action URL (the simulator posts none)");
         List<EventPayload.Setup> setups = node.events(call.callSid(), EventKind.SETUP).stream()
                 .map(e -> e.as(EventPayload.Setup.class)).toList();
         assertEquals(2, setups.size());
