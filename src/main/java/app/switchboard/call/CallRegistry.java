@@ -143,11 +143,14 @@ public final class CallRegistry implements CallControl, AutoCloseable {
         return session;
     }
 
-    /** The stored state of a call this relay does not hold live, when a reconnect may resume it; else null. */
+    /**
+     * The stored state of a call this relay does not hold, when a reconnect may resume it; else
+     * null. A call this relay holds, even ended, is never looked up: memory knows how it ended,
+     * while the store may not have written that end yet.
+     */
     private CallResumption.StoredCall storedCall(String callId) {
         Reconnects policy = reconnects;
-        CallSession live = calls.get(callId);
-        if (!policy.enabled() || (live != null && !live.ended())) {
+        if (!policy.enabled() || calls.containsKey(callId)) {
             return null;
         }
         try {

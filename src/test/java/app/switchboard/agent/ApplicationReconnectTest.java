@@ -219,8 +219,13 @@ class ApplicationReconnectTest {
         await().atMost(Duration.ofSeconds(15)).until(() -> !node.events(call.callSid(), EventKind.CALL_ENDED).isEmpty());
         assertTrue(System.nanoTime() - droppedAt >= Duration.ofMillis(1500).toNanos(), "the call waited for the reconnect");
         assertEquals(CallState.ENDED, node.registry.calls().get(0).state());
+
         // A reconnect after the call ended does not bring it back: it starts over as a new call would.
+        SimulatedCall late = call.reconnect();
+        await().atMost(Duration.ofSeconds(10)).until(() -> node.events(call.callSid(), EventKind.SESSION_STARTED).size() == 2);
+        late.roundTrip();
         assertTrue(node.events(call.callSid(), EventKind.SESSION_RECONNECTED).isEmpty());
+        assertEquals(1, node.events(call.callSid(), EventKind.SESSION_STARTED).get(1).seq(), "a new call's record");
     }
 
     @Test
