@@ -22,6 +22,7 @@ import app.switchboard.console.ConsoleContext;
 import app.switchboard.sim.DemoCallers;
 import app.switchboard.store.EventStore;
 import app.switchboard.store.StoreCallHistory;
+import app.switchboard.store.StoreCallResumption;
 import app.switchboard.history.StoreHealth;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -77,6 +78,7 @@ final class SwitchboardApp implements AutoCloseable {
         // Demo calls are kept apart from the real call history.
         EventStore store = EventStore.open(demoCallers > 0 ? dirs.data().resolve("demo") : dirs.data(),
                 EventStore.Options.defaults().withRetention(() -> settings.retentionDays)).attach(registry);
+        registry.reconnects(reconnects(settings, store));
         RelayServer relay = new RelayServer(
                 new RelayConfig(settings.host, settings.port, settings.publicUrl, tls, secrets.twilioAuthToken(), settings,
                         app.switchboard.relay.CallTokens.loadOrCreate(dirs.data())).withLimits(socketLimits(settings)),
@@ -118,6 +120,15 @@ final class SwitchboardApp implements AutoCloseable {
             }
         }
         return app;
+    }
+
+    /** Application reconnect as the settings ask; calls this relay does not hold come from its store. */
+    static CallRegistry.Reconnects reconnects(Settings settings, EventStore store) {
+        if (!settings.applicationReconnect) {
+            return CallRegistry.Reconnects.OFF;
+        }
+        return new CallRegistry.Reconnects(true, java.time.Duration.ofSeconds(Math.max(1, settings.reconnectWaitSeconds)),
+                new StoreCallResumption(store));
     }
 
     /** The socket limits, with the frame rate from the settings where it is set. */

@@ -2,6 +2,7 @@ package app.switchboard.agent;
 
 import app.switchboard.call.AgentPort;
 import app.switchboard.call.CallAgent;
+import app.switchboard.call.CallEvent;
 import app.switchboard.call.CallState;
 import java.util.List;
 
@@ -157,6 +158,15 @@ public final class ConversationAgent implements CallAgent {
         if (current != null) {
             turns.abandon(current);
         }
+    }
+
+    /** The relay restarted while this call lived: the history comes back from the call's record. */
+    @Override
+    public void restore(List<CallEvent> record) {
+        StoredConversation stored = StoredConversation.rebuild(record);
+        stored.guidance.forEach(history::addGuidance);
+        stored.messages.forEach(history::add);
+        turns.continueAfter(stored.lastTurn);
     }
 
     /** The messages the model sees for the next answer: system prompt, supervisor notes, history. */

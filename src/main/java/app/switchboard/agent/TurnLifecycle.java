@@ -73,6 +73,11 @@ final class TurnLifecycle {
                 sent.substring(heardLength), "caller barged in after the answer was sent", null));
     }
 
+    /** Turn numbers go on after {@code lastTurn} (a call resumed from its record). */
+    void continueAfter(long lastTurn) {
+        turnCount = (int) Math.max(turnCount, lastTurn);
+    }
+
     void start(boolean draft) {
         Turn turn = new Turn(++turnCount, draft, new OutputGuard(settings.systemPrompt(),
                 settings.protectedSecrets(), settings.guardQuoteWords(), 8));

@@ -1,5 +1,7 @@
 package app.switchboard.call;
 
+import java.util.List;
+
 /**
  * The voice on the call: what answers the caller. One per call, created by an
  * {@link CallAgent.Factory}; every method is called on the call's own executor, and the agent
@@ -31,6 +33,14 @@ public interface CallAgent {
 
     /** The call is over; cancel anything in flight. */
     void close();
+
+    /**
+     * The call goes on from its record (the relay restarted while it lived): rebuild, from the
+     * stored events, what the model should see next, as this agent would have built it live.
+     * Called once, before any frame of the resumed call. An agent that keeps nothing ignores it.
+     */
+    default void restore(List<CallEvent> record) {
+    }
 
     /** Creates the agent of one call. */
     @FunctionalInterface

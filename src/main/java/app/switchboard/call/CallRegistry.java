@@ -12,6 +12,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
@@ -49,6 +50,25 @@ public final class CallRegistry implements CallControl, AutoCloseable {
     private record Ended(CallSession session, Instant at) {
     }
 
+    /** Why the relay ended the calls it held when it stopped; a reconnect may still resume them (see {@link CallResumption.StoredCall#resumable}). */
+    public static final String RELAY_STOPPED = "relay stopped";
+
+    /**
+     * Twilio's application reconnect ({@code applicationReconnect="true"}, docs/reconnect.md):
+     * whether a socket that dropped unexpectedly is waited for, for how long before the call ends
+     * as it would without it, and where calls this relay does not hold are found.
+     */
+    public record Reconnects(boolean enabled, Duration waitFor, CallResumption stored) {
+        public static final Reconnects OFF = new Reconnects(false, Duration.ZERO, CallResumption.NONE);
+
+        public Reconnects {
+            if (waitFor == null || waitFor.isNegative()) {
+                throw new IllegalArgumentException("waitFor >= 0: " + waitFor);
+            }
+            stored = stored == null ? CallResumption.NONE : stored;
+        }
+    }
+
     private final Map<String, CallSession> calls = new ConcurrentHashMap<>();
     private final List<Consumer<CallEvent>> listeners = new CopyOnWriteArrayList<>();
     private final ExecutorService pool;
@@ -61,6 +81,7 @@ public final class CallRegistry implements CallControl, AutoCloseable {
     private final EndedCalls endedCalls;
     private final OutboundAttempts outbound;
     private volatile Supplier<RelayStatus> status = () -> new RelayStatus("", "", 0, "", false, "", 0, false);
+    private volatile Reconnects reconnects = Reconnects.OFF;
 
     public CallRegistry(CallAgent.Factory agentFactory, List<String> languages, String defaultLanguage,
                         Duration endGrace, Clock clock) {
@@ -93,19 +114,65 @@ public final class CallRegistry implements CallControl, AutoCloseable {
         this.status = source;
     }
 
-    /** A relay socket received a setup frame: find the call (a reconnect) or start one. */
+    /** Turns application reconnect on or off (the settings); before the relay takes calls. */
+    public void reconnects(Reconnects policy) {
+        this.reconnects = policy == null ? Reconnects.OFF : policy;
+    }
+
+    public Reconnects reconnects() {
+        return reconnects;
+    }
+
+    /**
+     * A relay socket received a setup frame: find the call (a reconnect) or start one. With
+     * application reconnect on, a call this relay does not hold is looked up in the stored
+     * record and, if it may still be resumed, goes on from there. The caller (the relay) has
+     * already checked that the socket may have this call.
+     */
     public CallSession attach(InboundMessage.Setup setup, RelayConnection socket) {
         String callId = setup.callSid() == null || setup.callSid().isBlank()
                 ? "unknown-" + setup.sessionId() : setup.callSid();
-        CallSession session = calls.compute(callId, (id, existing) ->
-                existing != null && !existing.ended() ? existing : newSession(id));
+        CallResumption.StoredCall stored = storedCall(callId);
+        CallSession session = calls.compute(callId, (id, existing) -> {
+            if (existing != null && !existing.ended()) {
+                return existing;
+            }
+            return stored != null ? restoredSession(id, stored) : newSession(id);
+        });
         session.attach(setup, socket);
         return session;
+    }
+
+    /**
+     * The stored state of a call this relay does not hold, when a reconnect may resume it; else
+     * null. A call this relay holds, even ended, is never looked up: memory knows how it ended,
+     * while the store may not have written that end yet.
+     */
+    private CallResumption.StoredCall storedCall(String callId) {
+        Reconnects policy = reconnects;
+        if (!policy.enabled() || calls.containsKey(callId)) {
+            return null;
+        }
+        try {
+            // Read outside the map's lock: a store read must not hold up other calls' setups.
+            return policy.stored().find(callId)
+                    .filter(c -> c.resumable(clock.instant(), policy.waitFor()))
+                    .orElse(null);
+        } catch (RuntimeException e) {
+            LOG.warn("Reading the stored state of call {} failed; it starts as a new call", callId, e);
+            return null;
+        }
     }
 
     private CallSession newSession(String callId) {
         return new CallSession(callId, new SerialExecutor(pool), clock, this::publish,
                 languages, defaultLanguage, agentFactory);
+    }
+
+    private CallSession restoredSession(String callId, CallResumption.StoredCall stored) {
+        LOG.info("Call {} resumes from its record after seq {}", callId, stored.lastSeq());
+        return new CallSession(callId, new SerialExecutor(pool), clock, this::publish,
+                languages, defaultLanguage, agentFactory, stored);
     }
 
     /**
@@ -158,14 +225,29 @@ public final class CallRegistry implements CallControl, AutoCloseable {
         socketClosed(session, socket, code, reason, null);
     }
 
-    /** As above, when the relay closed the socket because it tripped {@code limit} (a socket limit's name). */
+    /**
+     * As above, when the relay closed the socket because it tripped {@code limit} (a socket limit's
+     * name). With application reconnect on, a socket that dropped unexpectedly (not a 1000 close,
+     * not closed by the relay for a limit) is waited for up to {@link Reconnects#waitFor()}; if no
+     * reconnect comes, the call ends as it would have without it.
+     */
     public void socketClosed(CallSession session, RelayConnection socket, int code, String reason, String limit) {
-        session.onSocketClosed(socket, code, reason, limit);
-        timers.schedule(() -> {
-            if (!session.ended() && !socket.isOpen() && session.summary().state() == CallState.ENDED) {
-                session.endCall(code == 1000 ? "relay session closed" : "relay session lost (" + code + ")");
+        Reconnects policy = reconnects;
+        boolean awaitReconnect = policy.enabled() && limit == null && code != 1000;
+        Duration wait = awaitReconnect ? policy.waitFor() : endGrace;
+        session.onSocketClosed(socket, code, reason, limit, awaitReconnect, sessionsAtClose -> {
+            try {
+                timers.schedule(() -> {
+                    // A socket that came since (a reconnect) has the call now; only a call still without one ends.
+                    if (!session.ended() && !socket.isOpen() && session.sessionNumber() == sessionsAtClose
+                            && session.summary().state() == CallState.ENDED) {
+                        session.endCall(code == 1000 ? "relay session closed" : "relay session lost (" + code + ")");
+                    }
+                }, wait.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (RejectedExecutionException stopping) {
+                // The registry is closing: it ends every call itself.
             }
-        }, endGrace.toMillis(), TimeUnit.MILLISECONDS);
+        });
     }
 
     /** Records the action webhook on its call; {@code outcome} is what the relay answered. */
@@ -392,7 +474,7 @@ public final class CallRegistry implements CallControl, AutoCloseable {
 
     @Override
     public void close() {
-        calls.values().forEach(s -> s.endCall("relay stopped"));
+        calls.values().forEach(s -> s.endCall(RELAY_STOPPED));
         timers.shutdownNow();
         pool.shutdown();
         try {

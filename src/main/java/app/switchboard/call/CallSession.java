@@ -7,6 +7,7 @@ import app.switchboard.protocol.ProtocolCodec;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,6 +15,7 @@ import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.function.Consumer;
+import java.util.function.IntConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,7 +48,15 @@ public final class CallSession implements AgentPort {
     private long nextSeq = 1;
     private RelayConnection connection;
     private InboundMessage.Setup setup;
-    private int sessionCount;
+    /** Written on the executor; read by the registry's reconnect timer to see whether a socket came since. */
+    private volatile int sessionCount;
+    /** The socket dropped unexpectedly with application reconnect on: Twilio is expected back with a setup. */
+    private boolean awaitingReconnect;
+    /** Since when the call has had no socket (the drop, or the last stored event); null while it has one. */
+    private Instant disconnectedAt;
+    private String previousSessionId;
+    /** The record this call was resumed from (a relay restart), until its first socket attached; then null. */
+    private CallResumption.StoredCall restoredFrom;
     private boolean endRequested;
     private boolean supervisorHolds;
     /** The action webhook answered a reconnect: Twilio's old socket is gone even if ours has not noticed. */
@@ -64,14 +74,41 @@ public final class CallSession implements AgentPort {
 
     CallSession(String callId, SerialExecutor executor, Clock clock, Consumer<CallEvent> publisher,
                 List<String> languages, String defaultLanguage, CallAgent.Factory agentFactory) {
+        this(callId, executor, clock, publisher, languages, defaultLanguage, agentFactory, null);
+    }
+
+    /**
+     * A call this relay did not hold, going on from its record ({@code stored}, non-null): seq
+     * continues after the last stored one and the agent rebuilds its history from the events
+     * before any frame of the new socket reaches it.
+     */
+    CallSession(String callId, SerialExecutor executor, Clock clock, Consumer<CallEvent> publisher,
+                List<String> languages, String defaultLanguage, CallAgent.Factory agentFactory,
+                CallResumption.StoredCall stored) {
         this.callId = callId;
         this.executor = executor;
         this.clock = clock;
         this.publisher = publisher;
         this.languages = List.copyOf(languages);
         this.language = defaultLanguage;
-        this.startedAt = clock.instant();
+        this.startedAt = stored == null ? clock.instant() : stored.events().get(0).time();
         this.agent = agentFactory.create(this);
+        this.restoredFrom = stored;
+        if (stored != null) {
+            nextSeq = stored.lastSeq() + 1;
+            for (CallEvent e : stored.events()) {
+                if (e.payload() instanceof EventPayload.SessionStarted) {
+                    sessionCount++;
+                } else if (e.payload() instanceof EventPayload.Setup s) {
+                    from = s.from();
+                    to = s.to();
+                }
+            }
+            previousSessionId = stored.lastSessionId();
+            disconnectedAt = stored.lastEventAt();
+            List<CallEvent> record = stored.events();
+            executor.execute(() -> agent.restore(record));
+        }
     }
 
     // ---- relay side (any thread) ----
@@ -89,6 +126,18 @@ public final class CallSession implements AgentPort {
                 connection.close(1000, "Superseded by a reconnected relay session");
             }
             reconnectExpected = false;
+            boolean reconnected = awaitingReconnect || restoredFrom != null;
+            if (reconnected) {
+                Long gap = disconnectedAt == null ? null
+                        : Math.max(0, Duration.between(disconnectedAt, clock.instant()).toMillis());
+                record(new EventPayload.SessionReconnected(frame.sessionId(), previousSessionId,
+                        restoredFrom != null ? EventPayload.SessionReconnected.FROM_STORE
+                                : EventPayload.SessionReconnected.FROM_MEMORY,
+                        nextSeq - 1, gap, socket.remoteAddress()));
+            }
+            awaitingReconnect = false;
+            restoredFrom = null;
+            disconnectedAt = null;
             connection = socket;
             setup = frame;
             sessionCount++;
@@ -101,7 +150,11 @@ public final class CallSession implements AgentPort {
             record(new EventPayload.Setup(frame.sessionId(), frame.accountSid(), frame.callSid(), frame.parentCallSid(),
                     frame.from(), frame.to(), frame.forwardedFrom(), frame.callerName(), frame.direction(),
                     frame.callType(), frame.callStatus(), frame.customParameters()));
-            setState(supervisorHolds ? CallState.SUPERVISOR : CallState.GREETING);
+            // A reconnected socket is the same relay session going on: no greeting is played again
+            // (a new session from the action webhook plays it, so it starts in GREETING).
+            CallState next = supervisorHolds ? CallState.SUPERVISOR
+                    : reconnected ? CallState.LISTENING : CallState.GREETING;
+            setState(next);
         });
     }
 
@@ -136,17 +189,42 @@ public final class CallSession implements AgentPort {
     }
 
     void onSocketClosed(RelayConnection socket, int code, String reason, String limit) {
+        onSocketClosed(socket, code, reason, limit, false, n -> { });
+    }
+
+    /**
+     * @param awaitReconnect the drop was unexpected and Twilio reconnects such sockets
+     *                       ({@code applicationReconnect}): the next setup with this call's token
+     *                       resumes the call and is recorded as a reconnect
+     * @param handled        told, on the executor once the close is handled, how many sockets the
+     *                       call has had: a later one means a reconnect came
+     */
+    void onSocketClosed(RelayConnection socket, int code, String reason, String limit, boolean awaitReconnect,
+                        IntConsumer handled) {
         executor.execute(() -> {
-            if (socket != connection) {
-                return; // a superseded socket closing says nothing about the call
+            try {
+                closeSocket(socket, code, reason, limit, awaitReconnect);
+            } finally {
+                handled.accept(sessionCount);
             }
-            record(new EventPayload.SessionClosed(code, reason == null ? "" : reason, limit));
-            // A closed socket is never written again; letting go of it lets the TLS engine and
-            // buffers behind it be collected while the ended call stays listed a while.
-            connection = null;
-            agent.close();
-            setState(CallState.ENDED);
         });
+    }
+
+    private void closeSocket(RelayConnection socket, int code, String reason, String limit, boolean awaitReconnect) {
+        if (socket != connection) {
+            return; // a superseded socket closing says nothing about the call
+        }
+        record(new EventPayload.SessionClosed(code, reason == null ? "" : reason, limit));
+        // A closed socket is never written again; letting go of it lets the TLS engine and
+        // buffers behind it be collected while the ended call stays listed a while.
+        connection = null;
+        agent.close();
+        if (awaitReconnect && !endRequested && endedAt == null) {
+            awaitingReconnect = true;
+            disconnectedAt = clock.instant();
+            previousSessionId = setup == null ? null : setup.sessionId();
+        }
+        setState(CallState.ENDED);
     }
 
     /** Twilio's {@code <Connect action>} webhook for this call. */
@@ -166,6 +244,7 @@ public final class CallSession implements AgentPort {
             if (endedAt != null) {
                 return;
             }
+            awaitingReconnect = false;
             agent.close();
             if (connection != null && connection.isOpen()) {
                 connection.close(1000, "Call ended");
@@ -512,6 +591,11 @@ public final class CallSession implements AgentPort {
 
     boolean endRequestedBySupervisorOrAgent() {
         return endRequested;
+    }
+
+    /** How many relay sessions (sockets) this call has had; a reconnect makes it grow. */
+    int sessionNumber() {
+        return sessionCount;
     }
 
     /** The embedded console's operator: the OS user (API commands name their supervisor account). */

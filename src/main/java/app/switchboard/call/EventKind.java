@@ -65,5 +65,10 @@ public enum EventKind {
     /** The call is over; no more events follow. */
     CALL_ENDED,
     /** The agent's output guard stopped an answer that would have quoted the system prompt or a secret. */
-    GUARD_TRIPPED
+    GUARD_TRIPPED,
+    /**
+     * Twilio reconnected a relay socket that had dropped ({@code applicationReconnect}): the same
+     * call goes on, from memory or, after a relay restart, from the store.
+     */
+    SESSION_RECONNECTED
 }

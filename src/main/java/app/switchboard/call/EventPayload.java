@@ -323,6 +323,23 @@ public sealed interface EventPayload {
     }
 
     /**
+     * A dropped relay socket came back and the call resumed on it. {@code source} says where the
+     * call's state came from: {@code memory} (the relay still held the call) or {@code store} (the
+     * relay had restarted; history rebuilt from the stored events). {@code previousSessionId} is the
+     * session that dropped, {@code afterSeq} the last seq before the gap, {@code disconnectedMs} how
+     * long the call had no socket (from the drop, or from the last stored event).
+     */
+    record SessionReconnected(String sessionId, String previousSessionId, String source, long afterSeq,
+                              Long disconnectedMs, String remote) implements EventPayload {
+        public static final String FROM_MEMORY = "memory";
+        public static final String FROM_STORE = "store";
+
+        public EventKind kind() {
+            return EventKind.SESSION_RECONNECTED;
+        }
+    }
+
+    /**
      * A stored event whose JSON could not be read as its kind's record (a damaged row, or one
      * written by a newer version with incompatible fields). Kept whole so exports lose nothing.
      */

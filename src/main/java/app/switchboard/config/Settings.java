@@ -72,6 +72,19 @@ public final class Settings {
     public Double socketFramesPerSecond;
     public Integer socketFrameBurst;
 
+    /**
+     * Twilio's application reconnect (docs/reconnect.md): the TwiML asks Twilio to reconnect a
+     * socket that drops unexpectedly ({@code applicationReconnect="true"}), and the relay resumes
+     * the call on the reconnected socket, also after a restart of the relay. Off by default.
+     */
+    public boolean applicationReconnect;
+    /**
+     * With {@link #applicationReconnect}, how long a call whose socket dropped waits for Twilio to
+     * reconnect before it ends as it would without it; also how recent a stored call must be for a
+     * restarted relay to resume it.
+     */
+    public int reconnectWaitSeconds = 30;
+
     public TwimlSettings twiml = new TwimlSettings();
 
     /** Attributes of {@code <ConversationRelay>} and its {@code <Language>} children. */

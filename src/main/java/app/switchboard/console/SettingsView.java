@@ -36,6 +36,7 @@ public final class SettingsView extends FxmlView<BorderPane> {
     @FXML private TextField interruptibleField;
     @FXML private CheckBox dtmfCheck;
     @FXML private CheckBox partialPromptsCheck;
+    @FXML private CheckBox applicationReconnectCheck;
     @FXML private Label openAiKeyLabel;
     @FXML private Label twilioTokenLabel;
     @FXML private Label keystorePasswordLabel;
@@ -76,6 +77,7 @@ public final class SettingsView extends FxmlView<BorderPane> {
         interruptibleField.textProperty().bindBidirectional(viewModel.interruptibleProperty());
         dtmfCheck.selectedProperty().bindBidirectional(viewModel.dtmfDetectionProperty());
         partialPromptsCheck.selectedProperty().bindBidirectional(viewModel.partialPromptsProperty());
+        applicationReconnectCheck.selectedProperty().bindBidirectional(viewModel.applicationReconnectProperty());
         openAiKeyLabel.setText(viewModel.openAiKeyPresence());
         twilioTokenLabel.setText(viewModel.twilioTokenPresence());
         keystorePasswordLabel.setText(viewModel.keystorePasswordPresence());

@@ -69,6 +69,7 @@ public final class SettingsViewModel {
     private final StringProperty interruptible = new SimpleStringProperty(this, "interruptible");
     private final BooleanProperty dtmfDetection = new SimpleBooleanProperty(this, "dtmfDetection");
     private final BooleanProperty partialPrompts = new SimpleBooleanProperty(this, "partialPrompts");
+    private final BooleanProperty applicationReconnect = new SimpleBooleanProperty(this, "applicationReconnect");
     private final StringProperty languages = new SimpleStringProperty(this, "languages");
     private final StringProperty fallbackSentence = new SimpleStringProperty(this, "fallbackSentence");
     private final StringProperty handoffNumber = new SimpleStringProperty(this, "handoffNumber");
@@ -104,6 +105,7 @@ public final class SettingsViewModel {
         interruptible.set(orEmpty(t.interruptible));
         dtmfDetection.set(Boolean.TRUE.equals(t.dtmfDetection));
         partialPrompts.set(Boolean.TRUE.equals(t.partialPrompts));
+        applicationReconnect.set(s.applicationReconnect);
         languages.set(String.join(", ", s.languageCodes()));
     }
 
@@ -196,6 +198,7 @@ public final class SettingsViewModel {
         }
         t.dtmfDetection = dtmfDetection.get();
         t.partialPrompts = partialPrompts.get();
+        s.applicationReconnect = applicationReconnect.get();
         t.languages = languageOptions(errors);
         if (!errors.isEmpty()) {
             message.set(String.join("\n", errors));
@@ -340,6 +343,11 @@ public final class SettingsViewModel {
 
     public BooleanProperty partialPromptsProperty() {
         return partialPrompts;
+    }
+
+    /** Twilio reconnects a dropped relay socket and the call resumes (docs/reconnect.md). */
+    public BooleanProperty applicationReconnectProperty() {
+        return applicationReconnect;
     }
 
     public StringProperty languagesProperty() {

@@ -113,6 +113,8 @@ public final class TwimlFactory {
         set(relay, "debug", t.debug);
         set(relay, "events", t.events);
         set(relay, "intelligenceService", t.intelligenceService);
+        // No typed setter in SDK 13.0.1 (javap): option() emits the documented attribute as written.
+        set(relay, "applicationReconnect", settings.applicationReconnect ? "true" : null);
         if (t.languages != null) {
             for (Settings.LanguageOption l : t.languages) {
                 if (l.code() == null || l.code().isBlank()) {

@@ -71,6 +71,24 @@ final class CallSocket {
         return enqueue(new Outgoing(null, null, code, reason, new CompletableFuture<>()));
     }
 
+    /**
+     * Drops the connection without a close handshake. Counted as closed by the simulator, so no
+     * action webhook follows: with application reconnect Twilio reconnects instead of reporting.
+     */
+    void drop() {
+        Session s;
+        synchronized (lock) {
+            if (log.closeStatus().isPresent() || closing || session == null) {
+                return;
+            }
+            closing = true;
+            closeRequestedCode = 1006;
+            outbox.clear();
+            s = session;
+        }
+        s.disconnect();
+    }
+
     /** True once a close is queued or the socket has closed. */
     boolean closingOrClosed() {
         synchronized (lock) {

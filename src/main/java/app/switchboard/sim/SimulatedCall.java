@@ -108,9 +108,18 @@ public final class SimulatedCall implements AutoCloseable {
     private final CallSocket socket;
     private final CompletableFuture<Close> closed = new CompletableFuture<>();
 
+    /** How this call was placed: a reconnect opens its new socket the same way. */
+    private final Builder origin;
+
     private SimulatedCall(Builder b) {
+        this(b, b.connectUrl, null);
+    }
+
+    /** @param reconnectSetup the setup a reconnected socket sends; null: a first session, from the builder */
+    private SimulatedCall(Builder b, URI connectUrl, InboundMessage.Setup reconnectSetup) {
+        this.origin = b;
         this.client = b.client;
-        this.connectUrl = b.connectUrl;
+        this.connectUrl = connectUrl;
         this.signedUrl = b.signedUrl == null ? b.connectUrl.toString() : b.signedUrl;
         this.authToken = b.authToken;
         this.timeout = b.timeout;
@@ -122,7 +131,7 @@ public final class SimulatedCall implements AutoCloseable {
                 b.actionSignedUrl == null && b.actionPostUrl != null ? b.actionPostUrl.toString() : b.actionSignedUrl,
                 log, lock);
         this.socket = new CallSocket(this, log, new StrictFrameReader(this, log, lock), lock, () -> setup);
-        this.setup = b.setup != null ? b.setup : new InboundMessage.Setup(
+        this.setup = reconnectSetup != null ? reconnectSetup : b.setup != null ? b.setup : new InboundMessage.Setup(
                 b.sessionId != null ? b.sessionId : newSid("VX"),
                 b.accountSid != null ? b.accountSid : "AC" + "0".repeat(32),
                 b.callSid != null ? b.callSid : newSid("CA"),
@@ -279,6 +288,52 @@ public final class SimulatedCall implements AutoCloseable {
      */
     public void roundTrip() {
         await(socket.ping(), "the pong");
+    }
+
+    /**
+     * The connection drops without a close frame (a network failure, or the relay's host going
+     * away as Twilio sees it): no close handshake, no action webhook. With
+     * {@code applicationReconnect} Twilio then reconnects ({@link #reconnect}).
+     */
+    public CompletableFuture<Close> drop() {
+        socket.drop();
+        return closed;
+    }
+
+    /** Twilio holds at most this many events while a socket is down, and replays them after the reconnect. */
+    public static final int MAX_REPLAYED_EVENTS = 500;
+
+    /**
+     * Twilio's application reconnect after {@link #drop}, as far as it is documented
+     * (docs/reconnect.md): a new socket to the same URL, signed the same way, whose first frame
+     * is {@code setup} again with the same {@code callSid} and the same {@code customParameters}
+     * (the TwiML's {@code <Parameter>}s, so the relay's call token too). Not documented, and
+     * assumed here: the same {@code sessionId}, {@code callStatus} {@code IN_PROGRESS}, and no
+     * second voice webhook. {@code heldDuringDrop} are the events Twilio held while the socket was
+     * down (at most {@value #MAX_REPLAYED_EVENTS}), replayed right after the setup. The returned
+     * call is the session from here on; this one stays closed.
+     */
+    public SimulatedCall reconnect(InboundMessage... heldDuringDrop) {
+        return reconnectVia(connectUrl, heldDuringDrop);
+    }
+
+    /**
+     * {@link #reconnect}, the new socket reaching the relay at {@code connectUrl}: what a load
+     * balancer in front of relays does with Twilio's one public URL (the same URL is signed), and
+     * a relay restarted on another port.
+     */
+    public SimulatedCall reconnectVia(URI connectUrl, InboundMessage... heldDuringDrop) {
+        if (heldDuringDrop.length > MAX_REPLAYED_EVENTS) {
+            throw new IllegalArgumentException("Twilio holds at most " + MAX_REPLAYED_EVENTS + " events");
+        }
+        InboundMessage.Setup s = setup;
+        SimulatedCall again = new SimulatedCall(origin, connectUrl, new InboundMessage.Setup(s.sessionId(),
+                s.accountSid(), s.callSid(), s.parentCallSid(), s.from(), s.to(), s.forwardedFrom(), s.callerName(),
+                s.direction(), s.callType(), "IN_PROGRESS", s.customParameters()));
+        for (InboundMessage m : heldDuringDrop) {
+            again.send(m); // queued behind the setup, which goes first when the socket opens
+        }
+        return again.await(again.upgrade(), "the reconnected socket to open");
     }
 
     /** Closes the socket from Twilio's side with this code, without a webhook. */

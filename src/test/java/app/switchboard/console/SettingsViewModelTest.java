@@ -37,6 +37,7 @@ class SettingsViewModelTest {
         vm.tlsSourceProperty().set(SettingsViewModel.TlsSource.PEM);
         vm.certificateProperty().set("/etc/relay/fullchain.pem");
         vm.privateKeyProperty().set("/etc/relay/privkey.pem");
+        vm.applicationReconnectProperty().set(true);
 
         assertTrue(vm.save(), vm.messageProperty().get());
 
@@ -48,6 +49,7 @@ class SettingsViewModelTest {
         assertEquals("+15551234567", loaded.handoffNumber);
         assertEquals(30, loaded.retentionDays);
         assertEquals("/etc/relay/fullchain.pem", loaded.certificate);
+        assertTrue(loaded.applicationReconnect);
     }
 
     @Test

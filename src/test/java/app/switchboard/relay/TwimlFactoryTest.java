@@ -86,6 +86,30 @@ class TwimlFactoryTest {
     }
 
     @Test
+    void applicationReconnectIsAskedForOnlyWhenTheSettingIsOn() throws Exception {
+        Settings on = new Settings();
+        on.applicationReconnect = true;
+        Element relay = (Element) parse(new TwimlFactory(on, RELAY, ACTION).connect(Map.of()))
+                .getElementsByTagName("ConversationRelay").item(0);
+        assertEquals("true", relay.getAttribute("applicationReconnect"));
+
+        Element off = (Element) parse(new TwimlFactory(new Settings(), RELAY, ACTION).connect(Map.of()))
+                .getElementsByTagName("ConversationRelay").item(0);
+        assertFalse(off.hasAttribute("applicationReconnect"), "off by default: Twilio's own default applies");
+    }
+
+    @Test
+    void aReconnectAnsweredFromTheActionWebhookAlsoAsksForApplicationReconnect() throws Exception {
+        Settings on = new Settings();
+        on.applicationReconnect = true;
+        TwimlFactory.ActionAnswer answer = new TwimlFactory(on, RELAY, ACTION).action(Map.of("SessionStatus", "failed",
+                "ErrorCode", "64105", "CallStatus", "in-progress", "CallSid", "CA1"));
+        assertEquals(TwimlFactory.ActionOutcome.RECONNECT, answer.outcome());
+        Element relay = (Element) parse(answer.twiml()).getElementsByTagName("ConversationRelay").item(0);
+        assertEquals("true", relay.getAttribute("applicationReconnect"));
+    }
+
+    @Test
     void reportInputDuringAgentSpeechIsTheEnumValueNotABoolean() throws Exception {
         Document doc = parse(new TwimlFactory(everyAttribute(), RELAY, ACTION).connect(Map.of()));
         Element relay = (Element) doc.getElementsByTagName("ConversationRelay").item(0);

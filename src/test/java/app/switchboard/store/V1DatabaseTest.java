@@ -56,7 +56,9 @@ class V1DatabaseTest {
                     seen.add(e.kind());
                 }
             }
-            assertEquals(EnumSet.allOf(EventKind.class), seen, "the fixture covers every kind");
+            // Kinds added after the first release cannot be in its file; every other kind must be.
+            assertEquals(EnumSet.complementOf(EnumSet.of(EventKind.SESSION_RECONNECTED)), seen,
+                    "the fixture covers every kind of the first release");
 
             EventPayload.Setup setup = store.events("CA100").stream().map(e -> e.as(EventPayload.Setup.class))
                     .filter(java.util.Objects::nonNull).findFirst().orElseThrow();

@@ -1,0 +1,81 @@
+package app.switchboard.call;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Where a relay finds the state of a call it does not hold, so that a reconnected socket can take
+ * the call over: after this relay restarted (single node, the store), and later on another node of
+ * a cluster (a shared record). Only the state is read here; whether the socket may have the call
+ * (its per-call token) is decided before, by the relay.
+ */
+@FunctionalInterface
+public interface CallResumption {
+
+    /** No stored calls: a reconnect is resumed only while this relay still holds the call. */
+    CallResumption NONE = callSid -> Optional.empty();
+
+    /** The recorded state of {@code callSid}, or empty when there is none. May block on I/O. */
+    Optional<StoredCall> find(String callSid);
+
+    /**
+     * What a relay needs to go on with a call it did not hold: its recorded events, oldest first
+     * (the last one's seq is where the call's seq continues), and how it last stood.
+     */
+    record StoredCall(String callId, List<CallEvent> events) {
+
+        public StoredCall {
+            if (events == null || events.isEmpty()) {
+                throw new IllegalArgumentException("a stored call has at least one event");
+            }
+            events = List.copyOf(events);
+        }
+
+        public long lastSeq() {
+            return events.get(events.size() - 1).seq();
+        }
+
+        public Instant lastEventAt() {
+            return events.get(events.size() - 1).time();
+        }
+
+        /** The end recorded last, if the call's record ends with one (a later session reopens it). */
+        public Optional<EventPayload.CallEnded> ending() {
+            for (int i = events.size() - 1; i >= 0; i--) {
+                EventPayload p = events.get(i).payload();
+                if (p instanceof EventPayload.CallEnded ended) {
+                    return Optional.of(ended);
+                }
+                if (p instanceof EventPayload.SessionStarted || p instanceof EventPayload.SessionReconnected) {
+                    return Optional.empty();
+                }
+            }
+            return Optional.empty();
+        }
+
+        /**
+         * True when a reconnect may go on with this call at {@code now}: it was heard from within
+         * {@code window}, and it is either unfinished or was ended only because the relay went away
+         * (stopped, or found crashed at the next start), never by the caller, Twilio or a supervisor.
+         */
+        public boolean resumable(Instant now, Duration window) {
+            if (lastEventAt().plus(window).isBefore(now)) {
+                return false;
+            }
+            return ending().map(e -> Boolean.TRUE.equals(e.recovered())
+                    || CallRegistry.RELAY_STOPPED.equals(e.reason())).orElse(true);
+        }
+
+        /** The session id of the last relay session recorded, or null. */
+        public String lastSessionId() {
+            for (int i = events.size() - 1; i >= 0; i--) {
+                if (events.get(i).payload() instanceof EventPayload.SessionStarted s) {
+                    return s.sessionId();
+                }
+            }
+            return null;
+        }
+    }
+}
