@@ -60,6 +60,11 @@ public final class CallRegistry implements CallControl, AutoCloseable {
     private final Duration endGrace;
     private final EndedCalls endedCalls;
     private final OutboundAttempts outbound;
+    /** callId → who holds it: the one place take-over is made exclusive, for embedded and remote consoles alike. */
+    private final Map<String, String> holders = new ConcurrentHashMap<>();
+    private final List<Consumer<SupervisorPresence>> presenceListeners = new CopyOnWriteArrayList<>();
+    private volatile List<SupervisorPresence.Supervisor> online = List.of();
+    private volatile Supplier<String> embeddedOperator = () -> System.getProperty("user.name", "unknown");
     private volatile Supplier<RelayStatus> status = () -> new RelayStatus("", "", 0, "", false, "", 0, false);
 
     public CallRegistry(CallAgent.Factory agentFactory, List<String> languages, String defaultLanguage,
@@ -91,6 +96,19 @@ public final class CallRegistry implements CallControl, AutoCloseable {
     /** The relay tells the console about itself through this. */
     public void statusSource(Supplier<RelayStatus> source) {
         this.status = source;
+    }
+
+    /**
+     * The name the embedded console's commands are recorded under (and holds are held by): the
+     * display name from the settings. Read at each command, so a changed setting applies at once.
+     */
+    public void embeddedOperator(Supplier<String> name) {
+        this.embeddedOperator = name;
+    }
+
+    private CallControl embedded() {
+        String name = embeddedOperator.get();
+        return new OperatedBy(name == null || name.isBlank() ? System.getProperty("user.name", "unknown") : name);
     }
 
     /** A relay socket received a setup frame: find the call (a reconnect) or start one. */
@@ -188,6 +206,9 @@ public final class CallRegistry implements CallControl, AutoCloseable {
     }
 
     private void publish(CallEvent event) {
+        if (event.payload() instanceof EventPayload.CallEnded && holders.remove(event.callId()) != null) {
+            presenceChanged();
+        }
         for (Consumer<CallEvent> listener : listeners) {
             try {
                 listener.accept(event);
@@ -207,7 +228,7 @@ public final class CallRegistry implements CallControl, AutoCloseable {
 
     @Override
     public List<CallSummary> calls() {
-        return calls.values().stream().map(CallSession::summary)
+        return calls.values().stream().map(s -> s.summary().withHeldBy(holders.get(s.callId())))
                 .sorted(Comparator.comparing(CallSummary::startedAt)).toList();
     }
 
@@ -245,37 +266,137 @@ public final class CallRegistry implements CallControl, AutoCloseable {
 
     @Override
     public void say(String callId, String text) {
-        with(callId, s -> s.say(text));
+        embedded().say(callId, text);
     }
 
     @Override
     public void interrupt(String callId) {
-        with(callId, CallSession::interrupt);
+        embedded().interrupt(callId);
     }
 
     @Override
     public void switchLanguage(String callId, String ttsLanguage, String transcriptionLanguage) {
-        with(callId, s -> s.switchLanguage(ttsLanguage, transcriptionLanguage));
+        embedded().switchLanguage(callId, ttsLanguage, transcriptionLanguage);
     }
 
     @Override
     public void end(String callId, String reason, boolean handToHuman) {
-        with(callId, s -> s.end(reason, handToHuman));
+        embedded().end(callId, reason, handToHuman);
     }
 
     @Override
     public void takeOver(String callId) {
-        with(callId, CallSession::takeOver);
+        embedded().takeOver(callId);
     }
 
     @Override
     public void release(String callId) {
-        with(callId, CallSession::release);
+        embedded().release(callId);
+    }
+
+    @Override
+    public String takeOverUnlessHeld(String callId) {
+        return embedded().takeOverUnlessHeld(callId);
+    }
+
+    @Override
+    public String releaseIfHolder(String callId) {
+        return embedded().releaseIfHolder(callId);
     }
 
     @Override
     public void whisper(String callId, String guidance) {
-        with(callId, s -> s.whisper(guidance));
+        embedded().whisper(callId, guidance);
+    }
+
+    // ---- holds and presence ----
+
+    /** Null when {@code operator} now holds the call (or already did), else who does; a call without a live session is not claimed. */
+    private String claim(String callId, String operator) {
+        CallSession session = calls.get(callId);
+        if (session == null || session.ended() || session.state() == CallState.ENDED) {
+            LOG.info("Take-over of call {} without a live session ignored", callId);
+            return null;
+        }
+        String[] other = new String[1];
+        boolean[] taken = new boolean[1];
+        holders.compute(callId, (id, current) -> {
+            if (current == null) {
+                taken[0] = true;
+                return operator;
+            }
+            if (!current.equals(operator)) {
+                other[0] = current;
+            }
+            return current;
+        });
+        if (taken[0]) {
+            // Handed to the call's executor after the claim: a release and a new claim reach the
+            // call in the order they were made.
+            session.takeOver(operator);
+            presenceChanged();
+        }
+        return other[0];
+    }
+
+    private String unclaim(String callId, String operator, String reason) {
+        String[] other = new String[1];
+        boolean[] released = new boolean[1];
+        holders.computeIfPresent(callId, (id, current) -> {
+            if (current.equals(operator)) {
+                released[0] = true;
+                return null;
+            }
+            other[0] = current;
+            return current;
+        });
+        CallSession session = calls.get(callId);
+        if (session != null && (released[0] || other[0] == null)) {
+            // Nobody in the map but a session that holds: a hold from before the map knew (release it all the same).
+            session.release(operator, reason);
+        }
+        if (released[0]) {
+            presenceChanged();
+        }
+        return other[0];
+    }
+
+    @Override
+    public void releaseAbandoned(String callId, String holder, String reason) {
+        if (holder != null && holder.equals(holders.get(callId))) {
+            unclaim(callId, holder, reason);
+        }
+    }
+
+    @Override
+    public SupervisorPresence presence() {
+        return new SupervisorPresence(online, holders);
+    }
+
+    @Override
+    public void supervisorsOnline(List<SupervisorPresence.Supervisor> supervisors) {
+        online = List.copyOf(supervisors);
+        presenceChanged();
+    }
+
+    @Override
+    public AutoCloseable subscribePresence(Consumer<SupervisorPresence> listener) {
+        presenceListeners.add(listener);
+        return () -> presenceListeners.remove(listener);
+    }
+
+    private void presenceChanged() {
+        if (presenceListeners.isEmpty()) {
+            return;
+        }
+        SupervisorPresence now = presence();
+        for (Consumer<SupervisorPresence> l : presenceListeners) {
+            try {
+                l.accept(now);
+            } catch (RuntimeException e) {
+                LOG.warn("Presence listener failed", e);
+            }
+        }
     }
 
     @Override
@@ -362,12 +483,48 @@ public final class CallRegistry implements CallControl, AutoCloseable {
 
         @Override
         public void takeOver(String callId) {
-            with(callId, s -> s.takeOver(operator));
+            String holder = takeOverUnlessHeld(callId);
+            if (holder != null) {
+                LOG.info("Take-over of call {} by {} refused: held by {}", callId, operator, holder);
+            }
         }
 
         @Override
         public void release(String callId) {
-            with(callId, s -> s.release(operator));
+            String holder = releaseIfHolder(callId);
+            if (holder != null) {
+                LOG.info("Release of call {} by {} refused: held by {}", callId, operator, holder);
+            }
+        }
+
+        @Override
+        public String takeOverUnlessHeld(String callId) {
+            return claim(callId, operator);
+        }
+
+        @Override
+        public String releaseIfHolder(String callId) {
+            return unclaim(callId, operator, null);
+        }
+
+        @Override
+        public void releaseAbandoned(String callId, String holder, String reason) {
+            CallRegistry.this.releaseAbandoned(callId, holder, reason);
+        }
+
+        @Override
+        public SupervisorPresence presence() {
+            return CallRegistry.this.presence();
+        }
+
+        @Override
+        public void supervisorsOnline(List<SupervisorPresence.Supervisor> supervisors) {
+            CallRegistry.this.supervisorsOnline(supervisors);
+        }
+
+        @Override
+        public AutoCloseable subscribePresence(Consumer<SupervisorPresence> listener) {
+            return CallRegistry.this.subscribePresence(listener);
         }
 
         @Override
