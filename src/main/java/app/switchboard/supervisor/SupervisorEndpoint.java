@@ -4,6 +4,11 @@ import app.switchboard.call.CallControl;
 import app.switchboard.call.CallEvent;
 import app.switchboard.call.CallState;
 import app.switchboard.call.CallSummary;
+import app.switchboard.history.CallHistory;
+import app.switchboard.history.CallPage;
+import app.switchboard.history.ExportProgress;
+import app.switchboard.history.HistoryQuery;
+import app.switchboard.history.StoreHealth;
 import app.switchboard.supervisor.SupervisorMessage.CallInfo;
 import app.switchboard.supervisor.SupervisorMessage.Command;
 import app.switchboard.supervisor.SupervisorMessage.Position;
@@ -46,6 +51,13 @@ public final class SupervisorEndpoint implements Session.Listener.AutoDemanding 
     private List<Position> pendingResume;
     private boolean writing;
     private boolean closed;
+    /** The newest presence not yet sent: presence is whole, so only the latest matters. */
+    private String pendingPresence;
+    /** The export being streamed, a chunk per write, taking turns with live events. */
+    private ExportStream export;
+    private boolean exportTurn;
+    private boolean exportStarting;
+    private volatile String watching;
     private final ArrayDeque<String> front = new ArrayDeque<>();
     // Touched only by the one writer in flight.
     private final Map<String, Long> sent = new HashMap<>();
@@ -65,6 +77,7 @@ public final class SupervisorEndpoint implements Session.Listener.AutoDemanding 
             front.add(SupervisorCodec.encode(new SupervisorMessage.Hello(hub.relayName(), account,
                     SupervisorMessage.VERSION)));
             pendingSnapshot = SnapshotReason.CONNECT;
+            pendingPresence = hub.presenceJson();
         }
         // Registered before the snapshot is taken: no event falls between the two.
         hub.opened(this);
@@ -108,6 +121,37 @@ public final class SupervisorEndpoint implements Session.Listener.AutoDemanding 
         hub.senders().execute(this::pump);
     }
 
+    String account() {
+        return account;
+    }
+
+    /** The call this console has open, or null. */
+    String watching() {
+        return watching;
+    }
+
+    /** A newer presence for this console; replaces one not yet sent. */
+    void presence(String json) {
+        synchronized (lock) {
+            if (closed) {
+                return;
+            }
+            pendingPresence = json;
+        }
+        kick();
+    }
+
+    /** A notice for this console (another supervisor asks for a call it holds); sent with the replies. */
+    void notice(String json) {
+        synchronized (lock) {
+            if (closed) {
+                return;
+            }
+            replies.add(json);
+        }
+        kick();
+    }
+
     /** Queued unsent live events (for tests and the status). */
     int queued() {
         synchronized (lock) {
@@ -140,6 +184,7 @@ public final class SupervisorEndpoint implements Session.Listener.AutoDemanding 
         List<Position> resume;
         while (true) {
             SupervisorHub.SharedEvent event;
+            ExportStream stream;
             synchronized (lock) {
                 if (closed) {
                     writing = false;
@@ -158,11 +203,28 @@ public final class SupervisorEndpoint implements Session.Listener.AutoDemanding 
                 if (!replies.isEmpty()) {
                     return replies.poll();
                 }
-                event = live.poll();
-                if (event == null) {
+                if (pendingPresence != null) {
+                    String p = pendingPresence;
+                    pendingPresence = null;
+                    return p;
+                }
+                stream = export != null && (exportTurn || live.isEmpty()) ? export : null;
+                exportTurn = !exportTurn;
+                event = stream == null ? live.poll() : null;
+                if (stream == null && event == null) {
                     writing = false;
                     return null;
                 }
+            }
+            if (stream != null) {
+                String chunk = stream.next();
+                if (stream.done()) {
+                    synchronized (lock) {
+                        export = null;
+                    }
+                    stream.close();
+                }
+                return chunk;
             }
             CallEvent e = event.event;
             Long last = sent.get(e.callId());
@@ -228,6 +290,11 @@ public final class SupervisorEndpoint implements Session.Listener.AutoDemanding 
                 pendingResume = r.calls();
             }
             kick();
+        } else if (message instanceof SupervisorMessage.Watch w) {
+            watching = w.callId() == null || w.callId().isBlank() ? null : w.callId();
+            hub.reportOnline();
+        } else if (message instanceof SupervisorMessage.HistoryRequest r) {
+            history(r);
         } else if (message instanceof Command c) {
             reply(execute(c));
         } else if (message instanceof SupervisorMessage.Malformed m) {
@@ -258,10 +325,15 @@ public final class SupervisorEndpoint implements Session.Listener.AutoDemanding 
         if (noSession && !(command instanceof SupervisorMessage.Release || command instanceof SupervisorMessage.Whisper)) {
             return Reply.refused(id, "the call has no live relay session");
         }
-        if (command instanceof SupervisorMessage.TakeOver && call.state() == CallState.SUPERVISOR) {
+        String holder = call.heldBy();
+        if (command instanceof SupervisorMessage.RequestHold) {
+            return requestHold(id, call);
+        }
+        if (command instanceof SupervisorMessage.TakeOver && holder == null && call.state() == CallState.SUPERVISOR) {
             return Reply.refused(id, "the call is already held by a supervisor");
         }
-        if (command instanceof SupervisorMessage.Release && call.state() != CallState.SUPERVISOR && !noSession) {
+        if (command instanceof SupervisorMessage.Release && holder == null && call.state() != CallState.SUPERVISOR
+                && !noSession) {
             return Reply.refused(id, "the call is not held by a supervisor");
         }
         String cid = command.callId();
@@ -283,9 +355,19 @@ public final class SupervisorEndpoint implements Session.Listener.AutoDemanding 
         } else if (command instanceof SupervisorMessage.Interrupt) {
             control.interrupt(cid);
         } else if (command instanceof SupervisorMessage.TakeOver) {
-            control.takeOver(cid);
+            if (account.equals(holder)) {
+                return Reply.refused(id, "the call is already held by you");
+            }
+            // The registry decides atomically: of two supervisors taking over at once, one wins.
+            String other = control.takeOverUnlessHeld(cid);
+            if (other != null) {
+                return Reply.refused(id, "held by " + other);
+            }
         } else if (command instanceof SupervisorMessage.Release) {
-            control.release(cid);
+            String other = control.releaseIfHolder(cid);
+            if (other != null) {
+                return Reply.refused(id, "held by " + other);
+            }
         } else if (command instanceof SupervisorMessage.Language l) {
             if (blank(l.ttsLanguage()) && blank(l.transcriptionLanguage())) {
                 return Reply.refused(id, "ttsLanguage or transcriptionLanguage is required");
@@ -300,6 +382,207 @@ public final class SupervisorEndpoint implements Session.Listener.AutoDemanding 
             control.end(cid, e.reason(), e.handToHuman());
         }
         return Reply.accepted(id);
+    }
+
+    private Reply requestHold(String id, CallSummary call) {
+        String holder = call.heldBy();
+        if (holder == null) {
+            return Reply.refused(id, "the call is not held: take it over");
+        }
+        if (holder.equals(account)) {
+            return Reply.refused(id, "the call is already held by you");
+        }
+        if (!hub.askHolder(new SupervisorMessage.HoldRequested(call.callId(), account, holder))) {
+            return Reply.refused(id, "held by " + holder + ", who has no console connected to ask");
+        }
+        return Reply.accepted(id);
+    }
+
+    // ---- history (read on the hub's history thread, answered through the reply queue) ----
+
+    private void history(SupervisorMessage.HistoryRequest request) {
+        String id = request.requestId();
+        CallHistory history = hub.history();
+        if (history == null) {
+            reply(Reply.refused(id, "this relay keeps no call history"));
+            return;
+        }
+        String invalid = checkBounds(request);
+        if (invalid != null) {
+            reply(Reply.refused(id, invalid));
+            return;
+        }
+        if (request instanceof SupervisorMessage.Export) {
+            synchronized (lock) {
+                if (export != null || exportStarting) {
+                    invalid = "an export is already running on this connection";
+                } else {
+                    exportStarting = true;
+                }
+            }
+            if (invalid != null) {
+                reply(Reply.refused(id, invalid));
+                return;
+            }
+        }
+        try {
+            hub.historyWork().execute(() -> answer(history, request));
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            reply(Reply.refused(id, "the relay is stopping"));
+        }
+    }
+
+    /** Null when the request is within bounds, else the refusal's reason. */
+    static String checkBounds(SupervisorMessage.HistoryRequest request) {
+        if (request instanceof SupervisorMessage.HistorySearch q) {
+            if (q.limit() < 1 || q.limit() > SupervisorMessage.MAX_CALLS_PER_PAGE) {
+                return "limit " + q.limit() + " is out of bounds: 1 to " + SupervisorMessage.MAX_CALLS_PER_PAGE
+                        + " calls per page";
+            }
+            if (q.offset() < 0) {
+                return "offset must not be negative";
+            }
+        } else if (request instanceof SupervisorMessage.OpenCall o) {
+            if (o.limit() < 1 || o.limit() > SupervisorMessage.MAX_EVENTS_PER_PAGE) {
+                return "limit " + o.limit() + " is out of bounds: 1 to " + SupervisorMessage.MAX_EVENTS_PER_PAGE
+                        + " events per page";
+            }
+        }
+        return null;
+    }
+
+    private void answer(CallHistory history, SupervisorMessage.HistoryRequest request) {
+        String id = request.requestId();
+        try {
+            if (request instanceof SupervisorMessage.HistorySearch q) {
+                CallPage page = history.page(new HistoryQuery(q.number(), q.from(), q.until(), q.text(), q.offset(),
+                        q.limit()));
+                StoreHealth health = history.health();
+                send(new SupervisorMessage.HistoryPage(id, page.calls(), page.offset(), page.total(), health.status(),
+                        health.message()));
+            } else if (request instanceof SupervisorMessage.OpenCall o) {
+                // The store reads the call whole; the wire gets it a bounded page at a time.
+                List<CallEvent> page = new ArrayList<>();
+                boolean more = false;
+                for (CallEvent e : history.events(o.callId())) {
+                    if (e.seq() <= o.afterSeq()) {
+                        continue;
+                    }
+                    if (page.size() == o.limit()) {
+                        more = true;
+                        break;
+                    }
+                    page.add(e);
+                }
+                send(new SupervisorMessage.CallEvents(id, o.callId(), page, more));
+            } else if (request instanceof SupervisorMessage.Export x) {
+                exportFile(history, x);
+            }
+        } catch (RuntimeException e) {
+            LOG.info("Console {} history request {} failed: {}", account, request.type(), e.toString());
+            reply(Reply.refused(id, "the history could not be read: " + e.getMessage()));
+        }
+    }
+
+    private void exportFile(CallHistory history, SupervisorMessage.Export x) {
+        java.nio.file.Path file = null;
+        try {
+            file = java.nio.file.Files.createTempFile("switchboard-console-export-",
+                    "." + x.format().name().toLowerCase(java.util.Locale.ROOT));
+            // The history writes "whole or not at all": it moves its own temporary file onto this one.
+            long events = x.callId() != null
+                    ? history.exportCall(x.callId(), x.format(), file, ExportProgress.NONE)
+                    : history.export(new HistoryQuery(x.number(), x.from(), x.until(), x.text(), 0, 0), x.format(), file,
+                    ExportProgress.NONE);
+            ExportStream stream = new ExportStream(x.requestId(), file, events);
+            boolean open;
+            synchronized (lock) {
+                exportStarting = false;
+                open = !closed;
+                if (open) {
+                    export = stream;
+                }
+            }
+            if (!open) {
+                stream.close();
+                return;
+            }
+            kick();
+        } catch (java.io.IOException | RuntimeException e) {
+            synchronized (lock) {
+                exportStarting = false;
+            }
+            deleteQuietly(file);
+            LOG.info("Console {} export failed: {}", account, e.toString());
+            reply(Reply.refused(x.requestId(), "the export failed: " + e.getMessage()));
+        }
+    }
+
+    private static void deleteQuietly(java.nio.file.Path file) {
+        if (file != null) {
+            try {
+                java.nio.file.Files.deleteIfExists(file);
+            } catch (java.io.IOException e) {
+                LOG.debug("Could not delete the export file {}", file, e);
+            }
+        }
+    }
+
+    /** An export file, read a chunk per write; deleted when sent or when the console leaves. */
+    private static final class ExportStream {
+        static final int CHUNK_BYTES = 48 * 1024;
+        private final String requestId;
+        private final java.nio.file.Path file;
+        private final long events;
+        private final java.io.InputStream in;
+        private final long size;
+        private long sent;
+        private int index;
+        private boolean done;
+
+        ExportStream(String requestId, java.nio.file.Path file, long events) throws java.io.IOException {
+            this.requestId = requestId;
+            this.file = file;
+            this.events = events;
+            this.size = java.nio.file.Files.size(file);
+            this.in = java.nio.file.Files.newInputStream(file);
+        }
+
+        String next() {
+            try {
+                byte[] bytes = in.readNBytes((int) Math.min(CHUNK_BYTES, size - sent));
+                sent += bytes.length;
+                done = sent >= size || bytes.length == 0;
+                return SupervisorCodec.encode(new SupervisorMessage.ExportChunk(requestId, index++,
+                        java.util.Base64.getEncoder().encodeToString(bytes), done, events));
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+
+        boolean done() {
+            return done;
+        }
+
+        void close() {
+            try {
+                in.close();
+            } catch (java.io.IOException e) {
+                LOG.debug("Closing the export file failed", e);
+            }
+            deleteQuietly(file);
+        }
+    }
+
+    private void send(SupervisorMessage.ServerMessage message) {
+        String text = SupervisorCodec.encode(message);
+        synchronized (lock) {
+            if (closed) {
+                return;
+            }
+            replies.add(text);
+        }
+        kick();
     }
 
     private static boolean blank(String s) {
@@ -335,6 +618,7 @@ public final class SupervisorEndpoint implements Session.Listener.AutoDemanding 
             live.clear();
             replies.clear();
         }
+        dropExport();
         hub.closed(this);
         Session s = session;
         if (s != null && s.isOpen()) {
@@ -349,9 +633,21 @@ public final class SupervisorEndpoint implements Session.Listener.AutoDemanding 
             live.clear();
             replies.clear();
         }
+        dropExport();
         hub.closed(this);
         LOG.info("Console disconnected: {} ({})", account, statusCode);
         callback.succeed();
+    }
+
+    private void dropExport() {
+        ExportStream stream;
+        synchronized (lock) {
+            stream = export;
+            export = null;
+        }
+        if (stream != null) {
+            stream.close();
+        }
     }
 
     @Override
