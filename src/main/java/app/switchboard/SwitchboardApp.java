@@ -73,6 +73,8 @@ final class SwitchboardApp implements AutoCloseable {
         AgentSettings agentSettings = AgentSettings.from(settings, secrets);
         CallRegistry registry = new CallRegistry(ConversationAgent.factory(llm, agentSettings),
                 settings.languageCodes(), settings.twiml.language);
+        // The settings dialog edits saved: a new display name applies to the next command.
+        registry.embeddedOperator(saved::supervisorDisplayName);
         // Subscribed before the relay listens, so no call's first event is missed.
         // Demo calls are kept apart from the real call history.
         EventStore store = EventStore.open(demoCallers > 0 ? dirs.data().resolve("demo") : dirs.data(),
@@ -87,7 +89,8 @@ final class SwitchboardApp implements AutoCloseable {
         SupervisorAccounts supervisors = SupervisorAccounts.in(dirs.data());
         SupervisorHub consoles = new SupervisorHub(registry, supervisors,
                 settings.publicUrl == null || settings.publicUrl.isBlank() ? "switchboard" : settings.publicUrl,
-                SupervisorHub.Limits.DEFAULT);
+                SupervisorHub.Limits.DEFAULT, java.time.Duration.ofSeconds(Math.max(0, settings.holdGraceSeconds)))
+                .history(new StoreCallHistory(store));
         relay.addWebSocket(ConsoleUpgrade.PATH, new ConsoleUpgrade(consoles));
         try {
             relay.start();
