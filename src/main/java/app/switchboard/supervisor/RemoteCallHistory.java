@@ -47,9 +47,17 @@ public final class RemoteCallHistory implements CallHistory {
     private final List<Consumer<StoreHealth>> healthListeners = new CopyOnWriteArrayList<>();
     private volatile StoreHealth health = new StoreHealth(StoreHealth.Status.OK, null, 0, 0, Instant.now());
 
+    private final int eventsPerPage;
+
     public RemoteCallHistory(SupervisorClient client, Duration timeout) {
+        this(client, timeout, SupervisorMessage.MAX_EVENTS_PER_PAGE);
+    }
+
+    /** With smaller pages of events than the relay allows (tests page through a short call). */
+    RemoteCallHistory(SupervisorClient client, Duration timeout, int eventsPerPage) {
         this.client = client;
         this.timeout = timeout;
+        this.eventsPerPage = eventsPerPage;
     }
 
     @Override
@@ -74,7 +82,7 @@ public final class RemoteCallHistory implements CallHistory {
             boolean[] more = new boolean[1];
             int before = events.size();
             await(client.request(new SupervisorMessage.OpenCall(SupervisorClient.newCommandId(), callId, after,
-                    SupervisorMessage.MAX_EVENTS_PER_PAGE), part -> {
+                    eventsPerPage), part -> {
                 SupervisorMessage.CallEvents page = (SupervisorMessage.CallEvents) part;
                 events.addAll(page.events());
                 more[0] = page.more();
