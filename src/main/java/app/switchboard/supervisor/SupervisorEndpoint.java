@@ -494,7 +494,7 @@ public final class SupervisorEndpoint implements Session.Listener.AutoDemanding 
                     ? history.exportCall(x.callId(), x.format(), file, ExportProgress.NONE)
                     : history.export(new HistoryQuery(x.number(), x.from(), x.until(), x.text(), 0, 0), x.format(), file,
                     ExportProgress.NONE);
-            ExportStream stream = new ExportStream(x.requestId(), file, events);
+            ExportStream stream = new ExportStream(x.requestId(), file, events, hub.exportChunkBytes());
             boolean open;
             synchronized (lock) {
                 exportStarting = false;
@@ -530,7 +530,7 @@ public final class SupervisorEndpoint implements Session.Listener.AutoDemanding 
 
     /** An export file, read a chunk per write; deleted when sent or when the console leaves. */
     private static final class ExportStream {
-        static final int CHUNK_BYTES = 48 * 1024;
+        private final int chunkBytes;
         private final String requestId;
         private final java.nio.file.Path file;
         private final long events;
@@ -540,7 +540,8 @@ public final class SupervisorEndpoint implements Session.Listener.AutoDemanding 
         private int index;
         private boolean done;
 
-        ExportStream(String requestId, java.nio.file.Path file, long events) throws java.io.IOException {
+        ExportStream(String requestId, java.nio.file.Path file, long events, int chunkBytes) throws java.io.IOException {
+            this.chunkBytes = chunkBytes;
             this.requestId = requestId;
             this.file = file;
             this.events = events;
@@ -550,7 +551,7 @@ public final class SupervisorEndpoint implements Session.Listener.AutoDemanding 
 
         String next() {
             try {
-                byte[] bytes = in.readNBytes((int) Math.min(CHUNK_BYTES, size - sent));
+                byte[] bytes = in.readNBytes((int) Math.min(chunkBytes, size - sent));
                 sent += bytes.length;
                 done = sent >= size || bytes.length == 0;
                 return SupervisorCodec.encode(new SupervisorMessage.ExportChunk(requestId, index++,

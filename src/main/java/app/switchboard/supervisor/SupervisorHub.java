@@ -123,6 +123,18 @@ public final class SupervisorHub implements AutoCloseable {
         return history;
     }
 
+    /** Bytes of an export file per {@code exportChunk} message (base64 makes each a third larger on the wire). */
+    private volatile int exportChunkBytes = 48 * 1024;
+
+    SupervisorHub exportChunkBytes(int bytes) {
+        this.exportChunkBytes = bytes;
+        return this;
+    }
+
+    int exportChunkBytes() {
+        return exportChunkBytes;
+    }
+
     ExecutorService historyWork() {
         return historyWork;
     }
