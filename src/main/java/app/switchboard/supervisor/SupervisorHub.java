@@ -194,6 +194,9 @@ public final class SupervisorHub implements AutoCloseable {
         return told;
     }
 
+    /** Per account whose last console left, a token of that departure (see {@link #holderMayBeGone}). */
+    private final Map<String, Object> departures = new java.util.concurrent.ConcurrentHashMap<>();
+
     private boolean connected(String account) {
         return connections.stream().anyMatch(c -> c.account().equals(account));
     }
@@ -203,9 +206,12 @@ public final class SupervisorHub implements AutoCloseable {
         if (connected(account) || calls.presence().holders().values().stream().noneMatch(account::equals)) {
             return;
         }
+        // A console that comes back and leaves again starts a new grace: only the newest timer acts.
+        Object departure = new Object();
+        departures.put(account, departure);
         try {
             graceTimer.schedule(() -> {
-                if (connected(account)) {
+                if (connected(account) || !departures.remove(account, departure)) {
                     return;
                 }
                 calls.presence().holders().forEach((callId, holder) -> {
@@ -239,6 +245,7 @@ public final class SupervisorHub implements AutoCloseable {
 
     void opened(SupervisorEndpoint endpoint) {
         connections.add(endpoint);
+        departures.remove(endpoint.account());
         reportOnline();
     }
 
