@@ -73,8 +73,8 @@ final class SwitchboardApp implements AutoCloseable {
         AgentSettings agentSettings = AgentSettings.from(settings, secrets);
         CallRegistry registry = new CallRegistry(ConversationAgent.factory(llm, agentSettings),
                 settings.languageCodes(), settings.twiml.language);
-        // The settings dialog edits saved: a new display name applies to the next command.
-        registry.embeddedOperator(saved::supervisorDisplayName);
+        // The embedded console's name in the audit trail and on its holds (a changed one applies at the next start).
+        registry.embeddedOperator(settings::supervisorDisplayName);
         // Subscribed before the relay listens, so no call's first event is missed.
         // Demo calls are kept apart from the real call history.
         EventStore store = EventStore.open(demoCallers > 0 ? dirs.data().resolve("demo") : dirs.data(),
