@@ -284,6 +284,15 @@ public sealed interface SupervisorMessage {
             holds = List.copyOf(holds);
         }
 
+        /** As {@code CallControl.presence()} gives it: what a remote {@code CallControl} hands its console. */
+        public app.switchboard.call.SupervisorPresence asPresence() {
+            java.util.Map<String, String> holders = new java.util.HashMap<>();
+            holds.forEach(h -> holders.put(h.callId(), h.heldBy()));
+            return new app.switchboard.call.SupervisorPresence(supervisors.stream()
+                    .map(s -> new app.switchboard.call.SupervisorPresence.Supervisor(s.name(), s.consoles(), s.watching()))
+                    .toList(), holders);
+        }
+
         public String type() {
             return "presence";
         }

@@ -99,10 +99,12 @@ class SeveralSupervisorsTest {
                         new SupervisorMessage.OnlineSupervisor("alice", 1, List.of(id)))).orElse(false));
             }
             assertThat(harness.registry.presence().watching(id)).containsExactly("alice");
+            assertThat(lastPresence(b).orElseThrow().asPresence().watching(id)).containsExactly("alice");
 
             assertThat(reply(a.client.takeOver(id)).isAccepted()).isTrue();
             await().until(() -> holds(a, id, "alice") && holds(b, id, "alice"));
             assertThat(heldBy(id)).isEqualTo("alice");
+            assertThat(lastPresence(b).orElseThrow().asPresence()).isEqualTo(harness.registry.presence());
 
             b.close();
             await().until(() -> lastPresence(a).map(p -> p.supervisors().stream().map(
