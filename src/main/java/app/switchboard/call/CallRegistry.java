@@ -60,10 +60,8 @@ public final class CallRegistry implements CallControl, AutoCloseable {
     private final Duration endGrace;
     private final EndedCalls endedCalls;
     private final OutboundAttempts outbound;
-    /** callId → who holds it: the one place take-over is made exclusive, for embedded and remote consoles alike. */
-    private final Map<String, String> holders = new ConcurrentHashMap<>();
-    private final List<Consumer<SupervisorPresence>> presenceListeners = new CopyOnWriteArrayList<>();
-    private volatile List<SupervisorPresence.Supervisor> online = List.of();
+    /** Who holds which call: the one place take-over is made exclusive, for embedded and remote consoles alike. */
+    private final CallHolds holds = new CallHolds(calls::get);
     private volatile Supplier<String> embeddedOperator = () -> System.getProperty("user.name", "unknown");
     private volatile Supplier<RelayStatus> status = () -> new RelayStatus("", "", 0, "", false, "", 0, false);
 
@@ -206,8 +204,8 @@ public final class CallRegistry implements CallControl, AutoCloseable {
     }
 
     private void publish(CallEvent event) {
-        if (event.payload() instanceof EventPayload.CallEnded && holders.remove(event.callId()) != null) {
-            presenceChanged();
+        if (event.payload() instanceof EventPayload.CallEnded) {
+            holds.callEnded(event.callId());
         }
         for (Consumer<CallEvent> listener : listeners) {
             try {
@@ -228,7 +226,7 @@ public final class CallRegistry implements CallControl, AutoCloseable {
 
     @Override
     public List<CallSummary> calls() {
-        return calls.values().stream().map(s -> s.summary().withHeldBy(holders.get(s.callId())))
+        return calls.values().stream().map(s -> s.summary().withHeldBy(holds.heldBy(s.callId())))
                 .sorted(Comparator.comparing(CallSummary::startedAt)).toList();
     }
 
@@ -311,98 +309,24 @@ public final class CallRegistry implements CallControl, AutoCloseable {
 
     // ---- holds and presence ----
 
-    /** Null when {@code operator} now holds the call (or already did), else who does; a call without a live session is not claimed. */
-    private String claim(String callId, String operator) {
-        CallSession session = calls.get(callId);
-        if (session == null || session.ended() || session.state() == CallState.ENDED) {
-            LOG.info("Take-over of call {} without a live session ignored", callId);
-            return null;
-        }
-        String[] other = new String[1];
-        boolean[] taken = new boolean[1];
-        holders.compute(callId, (id, current) -> {
-            if (current == null) {
-                taken[0] = true;
-                return operator;
-            }
-            if (!current.equals(operator)) {
-                other[0] = current;
-            }
-            return current;
-        });
-        if (taken[0]) {
-            // Handed to the call's executor after the claim: a release and a new claim reach the
-            // call in the order they were made.
-            session.takeOver(operator);
-            presenceChanged();
-        }
-        return other[0];
-    }
-
-    private String unclaim(String callId, String operator, String reason) {
-        String[] other = new String[1];
-        boolean[] released = new boolean[1];
-        holders.computeIfPresent(callId, (id, current) -> {
-            if (current.equals(operator)) {
-                released[0] = true;
-                return null;
-            }
-            other[0] = current;
-            return current;
-        });
-        CallSession session = calls.get(callId);
-        if (session != null && (released[0] || other[0] == null)) {
-            // Nobody in the map but a session that holds: a hold from before the map knew (release it all the same).
-            session.release(operator, reason);
-        }
-        if (released[0]) {
-            presenceChanged();
-        }
-        return other[0];
-    }
-
     @Override
     public void releaseAbandoned(String callId, String holder, String reason) {
-        if (holder != null && holder.equals(holders.get(callId))) {
-            unclaim(callId, holder, reason);
-        }
+        holds.releaseAbandoned(callId, holder, reason);
     }
 
     @Override
     public SupervisorPresence presence() {
-        return new SupervisorPresence(online, holders);
+        return holds.presence();
     }
 
     @Override
     public void supervisorsOnline(List<SupervisorPresence.Supervisor> supervisors) {
-        online = List.copyOf(supervisors);
-        presenceChanged();
+        holds.supervisorsOnline(supervisors);
     }
 
     @Override
     public AutoCloseable subscribePresence(Consumer<SupervisorPresence> listener) {
-        presenceListeners.add(listener);
-        return () -> presenceListeners.remove(listener);
-    }
-
-    private void presenceChanged() {
-        if (presenceListeners.isEmpty()) {
-            return;
-        }
-        SupervisorPresence now = presence();
-        for (Consumer<SupervisorPresence> l : presenceListeners) {
-            try {
-                l.accept(now);
-            } catch (RuntimeException e) {
-                LOG.warn("Presence listener failed", e);
-            }
-        }
-    }
-
-    @Override
-    public long firstSeqInWindow(String callId) {
-        CallSession session = calls.get(callId);
-        return session == null ? 0 : session.firstSeqInWindow();
+        return holds.subscribe(listener);
     }
 
     @Override
@@ -499,12 +423,12 @@ public final class CallRegistry implements CallControl, AutoCloseable {
 
         @Override
         public String takeOverUnlessHeld(String callId) {
-            return claim(callId, operator);
+            return holds.claim(callId, operator);
         }
 
         @Override
         public String releaseIfHolder(String callId) {
-            return unclaim(callId, operator, null);
+            return holds.release(callId, operator, null);
         }
 
         @Override
