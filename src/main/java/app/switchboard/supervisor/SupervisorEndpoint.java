@@ -4,11 +4,6 @@ import app.switchboard.call.CallControl;
 import app.switchboard.call.CallEvent;
 import app.switchboard.call.CallState;
 import app.switchboard.call.CallSummary;
-import app.switchboard.history.CallHistory;
-import app.switchboard.history.CallPage;
-import app.switchboard.history.ExportProgress;
-import app.switchboard.history.HistoryQuery;
-import app.switchboard.history.StoreHealth;
 import app.switchboard.supervisor.SupervisorMessage.CallInfo;
 import app.switchboard.supervisor.SupervisorMessage.Command;
 import app.switchboard.supervisor.SupervisorMessage.Position;
@@ -56,7 +51,7 @@ public final class SupervisorEndpoint implements Session.Listener.AutoDemanding 
     /** The export being streamed, a chunk per write, taking turns with live events. */
     private ExportStream export;
     private boolean exportTurn;
-    private boolean exportStarting;
+    private final ConsoleHistory history;
     private volatile String watching;
     private final ArrayDeque<String> front = new ArrayDeque<>();
     // Touched only by the one writer in flight.
@@ -67,6 +62,7 @@ public final class SupervisorEndpoint implements Session.Listener.AutoDemanding 
         this.hub = hub;
         this.account = account;
         this.control = hub.calls().operatedBy(account);
+        this.history = new ConsoleHistory(hub, account, this);
     }
 
     @Override
@@ -223,6 +219,7 @@ public final class SupervisorEndpoint implements Session.Listener.AutoDemanding 
                         export = null;
                     }
                     stream.close();
+                    history.exportEnded();
                 }
                 return chunk;
             }
@@ -294,7 +291,7 @@ public final class SupervisorEndpoint implements Session.Listener.AutoDemanding 
             watching = w.callId() == null || w.callId().isBlank() ? null : w.callId();
             hub.reportOnline();
         } else if (message instanceof SupervisorMessage.HistoryRequest r) {
-            history(r);
+            history.handle(r);
         } else if (message instanceof Command c) {
             reply(execute(c));
         } else if (message instanceof SupervisorMessage.Malformed m) {
@@ -398,184 +395,22 @@ public final class SupervisorEndpoint implements Session.Listener.AutoDemanding 
         return Reply.accepted(id);
     }
 
-    // ---- history (read on the hub's history thread, answered through the reply queue) ----
+    // ---- what the history requests need of the connection ----
 
-    private void history(SupervisorMessage.HistoryRequest request) {
-        String id = request.requestId();
-        CallHistory history = hub.history();
-        if (history == null) {
-            reply(Reply.refused(id, "this relay keeps no call history"));
-            return;
-        }
-        String invalid = checkBounds(request);
-        if (invalid != null) {
-            reply(Reply.refused(id, invalid));
-            return;
-        }
-        if (request instanceof SupervisorMessage.Export) {
-            synchronized (lock) {
-                if (export != null || exportStarting) {
-                    invalid = "an export is already running on this connection";
-                } else {
-                    exportStarting = true;
-                }
+    /** An export file is ready: it streams from the next write on. False when the console has left meanwhile. */
+    boolean startExport(ExportStream stream) {
+        synchronized (lock) {
+            if (closed) {
+                return false;
             }
-            if (invalid != null) {
-                reply(Reply.refused(id, invalid));
-                return;
-            }
+            export = stream;
         }
-        try {
-            hub.historyWork().execute(() -> answer(history, request));
-        } catch (java.util.concurrent.RejectedExecutionException e) {
-            reply(Reply.refused(id, "the relay is stopping"));
-        }
+        kick();
+        return true;
     }
 
-    /** Null when the request is within bounds, else the refusal's reason. */
-    static String checkBounds(SupervisorMessage.HistoryRequest request) {
-        if (request instanceof SupervisorMessage.HistorySearch q) {
-            if (q.limit() < 1 || q.limit() > SupervisorMessage.MAX_CALLS_PER_PAGE) {
-                return "limit " + q.limit() + " is out of bounds: 1 to " + SupervisorMessage.MAX_CALLS_PER_PAGE
-                        + " calls per page";
-            }
-            if (q.offset() < 0) {
-                return "offset must not be negative";
-            }
-        } else if (request instanceof SupervisorMessage.OpenCall o) {
-            if (o.limit() < 1 || o.limit() > SupervisorMessage.MAX_EVENTS_PER_PAGE) {
-                return "limit " + o.limit() + " is out of bounds: 1 to " + SupervisorMessage.MAX_EVENTS_PER_PAGE
-                        + " events per page";
-            }
-        }
-        return null;
-    }
-
-    private void answer(CallHistory history, SupervisorMessage.HistoryRequest request) {
-        String id = request.requestId();
-        try {
-            if (request instanceof SupervisorMessage.HistorySearch q) {
-                CallPage page = history.page(new HistoryQuery(q.number(), q.from(), q.until(), q.text(), q.offset(),
-                        q.limit()));
-                StoreHealth health = history.health();
-                send(new SupervisorMessage.HistoryPage(id, page.calls(), page.offset(), page.total(), health.status(),
-                        health.message()));
-            } else if (request instanceof SupervisorMessage.OpenCall o) {
-                // The store reads the call whole; the wire gets it a bounded page at a time.
-                List<CallEvent> page = new ArrayList<>();
-                boolean more = false;
-                for (CallEvent e : history.events(o.callId())) {
-                    if (e.seq() <= o.afterSeq()) {
-                        continue;
-                    }
-                    if (page.size() == o.limit()) {
-                        more = true;
-                        break;
-                    }
-                    page.add(e);
-                }
-                send(new SupervisorMessage.CallEvents(id, o.callId(), page, more));
-            } else if (request instanceof SupervisorMessage.Export x) {
-                exportFile(history, x);
-            }
-        } catch (RuntimeException e) {
-            LOG.info("Console {} history request {} failed: {}", account, request.type(), e.toString());
-            reply(Reply.refused(id, "the history could not be read: " + e.getMessage()));
-        }
-    }
-
-    private void exportFile(CallHistory history, SupervisorMessage.Export x) {
-        java.nio.file.Path file = null;
-        try {
-            file = java.nio.file.Files.createTempFile("switchboard-console-export-",
-                    "." + x.format().name().toLowerCase(java.util.Locale.ROOT));
-            // The history writes "whole or not at all": it moves its own temporary file onto this one.
-            long events = x.callId() != null
-                    ? history.exportCall(x.callId(), x.format(), file, ExportProgress.NONE)
-                    : history.export(new HistoryQuery(x.number(), x.from(), x.until(), x.text(), 0, 0), x.format(), file,
-                    ExportProgress.NONE);
-            ExportStream stream = new ExportStream(x.requestId(), file, events, hub.exportChunkBytes());
-            boolean open;
-            synchronized (lock) {
-                exportStarting = false;
-                open = !closed;
-                if (open) {
-                    export = stream;
-                }
-            }
-            if (!open) {
-                stream.close();
-                return;
-            }
-            kick();
-        } catch (java.io.IOException | RuntimeException e) {
-            synchronized (lock) {
-                exportStarting = false;
-            }
-            deleteQuietly(file);
-            LOG.info("Console {} export failed: {}", account, e.toString());
-            reply(Reply.refused(x.requestId(), "the export failed: " + e.getMessage()));
-        }
-    }
-
-    private static void deleteQuietly(java.nio.file.Path file) {
-        if (file != null) {
-            try {
-                java.nio.file.Files.deleteIfExists(file);
-            } catch (java.io.IOException e) {
-                LOG.debug("Could not delete the export file {}", file, e);
-            }
-        }
-    }
-
-    /** An export file, read a chunk per write; deleted when sent or when the console leaves. */
-    private static final class ExportStream {
-        private final int chunkBytes;
-        private final String requestId;
-        private final java.nio.file.Path file;
-        private final long events;
-        private final java.io.InputStream in;
-        private final long size;
-        private long sent;
-        private int index;
-        private boolean done;
-
-        ExportStream(String requestId, java.nio.file.Path file, long events, int chunkBytes) throws java.io.IOException {
-            this.chunkBytes = chunkBytes;
-            this.requestId = requestId;
-            this.file = file;
-            this.events = events;
-            this.size = java.nio.file.Files.size(file);
-            this.in = java.nio.file.Files.newInputStream(file);
-        }
-
-        String next() {
-            try {
-                byte[] bytes = in.readNBytes((int) Math.min(chunkBytes, size - sent));
-                sent += bytes.length;
-                done = sent >= size || bytes.length == 0;
-                return SupervisorCodec.encode(new SupervisorMessage.ExportChunk(requestId, index++,
-                        java.util.Base64.getEncoder().encodeToString(bytes), done, events));
-            } catch (java.io.IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            }
-        }
-
-        boolean done() {
-            return done;
-        }
-
-        void close() {
-            try {
-                in.close();
-            } catch (java.io.IOException e) {
-                LOG.debug("Closing the export file failed", e);
-            }
-            deleteQuietly(file);
-        }
-    }
-
-    private void send(SupervisorMessage.ServerMessage message) {
+    /** A history answer, sent with the replies. */
+    void send(SupervisorMessage.ServerMessage message) {
         String text = SupervisorCodec.encode(message);
         synchronized (lock) {
             if (closed) {
@@ -590,7 +425,7 @@ public final class SupervisorEndpoint implements Session.Listener.AutoDemanding 
         return s == null || s.isBlank();
     }
 
-    private void reply(Reply reply) {
+    void reply(Reply reply) {
         String text = SupervisorCodec.encode(reply);
         synchronized (lock) {
             if (replies.size() >= hub.limits().maxPendingReplies()) {
@@ -649,6 +484,7 @@ public final class SupervisorEndpoint implements Session.Listener.AutoDemanding 
         if (stream != null) {
             stream.close();
         }
+        history.exportEnded();
     }
 
     @Override
