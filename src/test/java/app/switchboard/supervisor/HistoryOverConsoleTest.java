@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import app.switchboard.call.CallEvent;
 import app.switchboard.call.EventKind;
+import app.switchboard.console.HistoryViewModel;
 import app.switchboard.history.AuditEntry;
 import app.switchboard.history.CallHistory;
 import app.switchboard.history.CallPage;
@@ -18,7 +19,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import javafx.application.Platform;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -139,6 +143,41 @@ class HistoryOverConsoleTest {
             assertThat(Files.readString(one)).doesNotContain(hoursCall);
         }
         assertThat(Files.list(dir).filter(p -> p.toString().endsWith(".part"))).isEmpty();
+    }
+
+    @Test
+    void theConsolesHistoryViewModelWorksUnchangedOverTheRemoteHistory() throws Exception {
+        CompletableFuture<Void> started = new CompletableFuture<>();
+        try {
+            Platform.startup(() -> started.complete(null));
+        } catch (IllegalStateException alreadyRunning) {
+            started.complete(null);
+        }
+        started.get(30, TimeUnit.SECONDS);
+        HistoryViewModel view = onFx(() -> new HistoryViewModel(remote));
+        try {
+            onFx(view::search);
+            await().atMost(Duration.ofSeconds(20)).until(() -> onFx(() -> view.calls().stream()
+                    .map(r -> r.callId()).toList()).equals(List.of(sundayCall, hoursCall)));
+            assertThat(onFx(() -> view.totalProperty().get())).isEqualTo(2L);
+        } finally {
+            onFx(() -> {
+                view.close();
+                return null;
+            });
+        }
+    }
+
+    private static <T> T onFx(Callable<T> work) throws Exception {
+        CompletableFuture<T> result = new CompletableFuture<>();
+        Platform.runLater(() -> {
+            try {
+                result.complete(work.call());
+            } catch (Throwable t) {
+                result.completeExceptionally(t);
+            }
+        });
+        return result.get(30, TimeUnit.SECONDS);
     }
 
     @Test
