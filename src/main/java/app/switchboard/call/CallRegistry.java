@@ -330,6 +330,12 @@ public final class CallRegistry implements CallControl, AutoCloseable {
     }
 
     @Override
+    public long firstSeqInWindow(String callId) {
+        CallSession session = calls.get(callId);
+        return session == null ? 0 : session.firstSeqInWindow();
+    }
+
+    @Override
     public CallControl operatedBy(String operator) {
         if (operator == null || operator.isBlank()) {
             throw new IllegalArgumentException("an operator name is required");
