@@ -74,6 +74,8 @@ final class SwitchboardApp implements AutoCloseable {
         AgentSettings agentSettings = AgentSettings.from(settings, secrets);
         CallRegistry registry = new CallRegistry(ConversationAgent.factory(llm, agentSettings),
                 settings.languageCodes(), settings.twiml.language);
+        // The embedded console's name in the audit trail and on its holds (a changed one applies at the next start).
+        registry.embeddedOperator(settings::supervisorDisplayName);
         // Subscribed before the relay listens, so no call's first event is missed.
         // Demo calls are kept apart from the real call history.
         EventStore store = EventStore.open(demoCallers > 0 ? dirs.data().resolve("demo") : dirs.data(),
@@ -89,7 +91,8 @@ final class SwitchboardApp implements AutoCloseable {
         SupervisorAccounts supervisors = SupervisorAccounts.in(dirs.data());
         SupervisorHub consoles = new SupervisorHub(registry, supervisors,
                 settings.publicUrl == null || settings.publicUrl.isBlank() ? "switchboard" : settings.publicUrl,
-                SupervisorHub.Limits.DEFAULT);
+                SupervisorHub.Limits.DEFAULT, java.time.Duration.ofSeconds(Math.max(0, settings.holdGraceSeconds)))
+                .history(new StoreCallHistory(store));
         relay.addWebSocket(ConsoleUpgrade.PATH, new ConsoleUpgrade(consoles));
         try {
             relay.start();

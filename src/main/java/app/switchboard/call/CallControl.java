@@ -67,6 +67,61 @@ public interface CallControl {
         throw new UnsupportedOperationException("this CallControl cannot name another operator");
     }
 
+    // ---- several supervisors: exclusive holds and presence ----
+
+    /**
+     * Takes the call over for this control's operator unless another supervisor holds it.
+     * Exclusive: the hold belongs to one operator until they release it (or, for a remote
+     * console, until it has been gone for the grace period).
+     *
+     * @return null when the take-over was handed to the call (or this operator already holds
+     *         it), else the name of the supervisor who holds it
+     */
+    default String takeOverUnlessHeld(String callId) {
+        takeOver(callId);
+        return null;
+    }
+
+    /**
+     * Releases the call if this control's operator holds it.
+     *
+     * @return null when released (or nobody held it), else the name of the supervisor who holds it
+     */
+    default String releaseIfHolder(String callId) {
+        release(callId);
+        return null;
+    }
+
+    /**
+     * {@code holder} is gone (a console that did not come back): if they still hold the call, the
+     * hold ends, recorded with {@code reason} so the transcript says it, and the AI takes the call back.
+     */
+    default void releaseAbandoned(String callId, String holder, String reason) {
+    }
+
+    /** Who is watching and holding which call now; in process, nobody watches remotely. */
+    default SupervisorPresence presence() {
+        java.util.Map<String, String> holders = new java.util.HashMap<>();
+        for (CallSummary s : calls()) {
+            if (s.heldBy() != null) {
+                holders.put(s.callId(), s.heldBy());
+            }
+        }
+        return new SupervisorPresence(List.of(), holders);
+    }
+
+    /**
+     * The relay's console connections report who is signed in and what they have open; the
+     * calls combine it with the holds into {@link #presence()} and tell its subscribers.
+     */
+    default void supervisorsOnline(List<SupervisorPresence.Supervisor> supervisors) {
+    }
+
+    /** Each presence change from now on, on a relay thread: return quickly. */
+    default AutoCloseable subscribePresence(Consumer<SupervisorPresence> listener) {
+        return () -> { };
+    }
+
     /** The seq of the oldest event of the call still in memory (older ones are only in the store); 0 when unknown. */
     default long firstSeqInWindow(String callId) {
         List<CallEvent> events = events(callId);

@@ -80,6 +80,9 @@ public final class CallRegistry implements CallControl, AutoCloseable {
     private final Duration endGrace;
     private final EndedCalls endedCalls;
     private final OutboundAttempts outbound;
+    /** Who holds which call: the one place take-over is made exclusive, for embedded and remote consoles alike. */
+    private final CallHolds holds = new CallHolds(calls::get);
+    private volatile Supplier<String> embeddedOperator = () -> System.getProperty("user.name", "unknown");
     private volatile Supplier<RelayStatus> status = () -> new RelayStatus("", "", 0, "", false, "", 0, false);
     private volatile Reconnects reconnects = Reconnects.OFF;
 
@@ -121,6 +124,19 @@ public final class CallRegistry implements CallControl, AutoCloseable {
 
     public Reconnects reconnects() {
         return reconnects;
+    }
+
+    /**
+     * The name the embedded console's commands are recorded under (and holds are held by): the
+     * display name from the settings. Read at each command, so a changed setting applies at once.
+     */
+    public void embeddedOperator(Supplier<String> name) {
+        this.embeddedOperator = name;
+    }
+
+    private CallControl embedded() {
+        String name = embeddedOperator.get();
+        return new OperatedBy(name == null || name.isBlank() ? System.getProperty("user.name", "unknown") : name);
     }
 
     /**
@@ -270,6 +286,9 @@ public final class CallRegistry implements CallControl, AutoCloseable {
     }
 
     private void publish(CallEvent event) {
+        if (event.payload() instanceof EventPayload.CallEnded) {
+            holds.callEnded(event.callId());
+        }
         for (Consumer<CallEvent> listener : listeners) {
             try {
                 listener.accept(event);
@@ -289,7 +308,7 @@ public final class CallRegistry implements CallControl, AutoCloseable {
 
     @Override
     public List<CallSummary> calls() {
-        return calls.values().stream().map(CallSession::summary)
+        return calls.values().stream().map(s -> s.summary().withHeldBy(holds.heldBy(s.callId())))
                 .sorted(Comparator.comparing(CallSummary::startedAt)).toList();
     }
 
@@ -327,37 +346,69 @@ public final class CallRegistry implements CallControl, AutoCloseable {
 
     @Override
     public void say(String callId, String text) {
-        with(callId, s -> s.say(text));
+        embedded().say(callId, text);
     }
 
     @Override
     public void interrupt(String callId) {
-        with(callId, CallSession::interrupt);
+        embedded().interrupt(callId);
     }
 
     @Override
     public void switchLanguage(String callId, String ttsLanguage, String transcriptionLanguage) {
-        with(callId, s -> s.switchLanguage(ttsLanguage, transcriptionLanguage));
+        embedded().switchLanguage(callId, ttsLanguage, transcriptionLanguage);
     }
 
     @Override
     public void end(String callId, String reason, boolean handToHuman) {
-        with(callId, s -> s.end(reason, handToHuman));
+        embedded().end(callId, reason, handToHuman);
     }
 
     @Override
     public void takeOver(String callId) {
-        with(callId, CallSession::takeOver);
+        embedded().takeOver(callId);
     }
 
     @Override
     public void release(String callId) {
-        with(callId, CallSession::release);
+        embedded().release(callId);
+    }
+
+    @Override
+    public String takeOverUnlessHeld(String callId) {
+        return embedded().takeOverUnlessHeld(callId);
+    }
+
+    @Override
+    public String releaseIfHolder(String callId) {
+        return embedded().releaseIfHolder(callId);
     }
 
     @Override
     public void whisper(String callId, String guidance) {
-        with(callId, s -> s.whisper(guidance));
+        embedded().whisper(callId, guidance);
+    }
+
+    // ---- holds and presence ----
+
+    @Override
+    public void releaseAbandoned(String callId, String holder, String reason) {
+        holds.releaseAbandoned(callId, holder, reason);
+    }
+
+    @Override
+    public SupervisorPresence presence() {
+        return holds.presence();
+    }
+
+    @Override
+    public void supervisorsOnline(List<SupervisorPresence.Supervisor> supervisors) {
+        holds.supervisorsOnline(supervisors);
+    }
+
+    @Override
+    public AutoCloseable subscribePresence(Consumer<SupervisorPresence> listener) {
+        return holds.subscribe(listener);
     }
 
     @Override
@@ -444,12 +495,48 @@ public final class CallRegistry implements CallControl, AutoCloseable {
 
         @Override
         public void takeOver(String callId) {
-            with(callId, s -> s.takeOver(operator));
+            String holder = takeOverUnlessHeld(callId);
+            if (holder != null) {
+                LOG.info("Take-over of call {} by {} refused: held by {}", callId, operator, holder);
+            }
         }
 
         @Override
         public void release(String callId) {
-            with(callId, s -> s.release(operator));
+            String holder = releaseIfHolder(callId);
+            if (holder != null) {
+                LOG.info("Release of call {} by {} refused: held by {}", callId, operator, holder);
+            }
+        }
+
+        @Override
+        public String takeOverUnlessHeld(String callId) {
+            return holds.claim(callId, operator);
+        }
+
+        @Override
+        public String releaseIfHolder(String callId) {
+            return holds.release(callId, operator, null);
+        }
+
+        @Override
+        public void releaseAbandoned(String callId, String holder, String reason) {
+            CallRegistry.this.releaseAbandoned(callId, holder, reason);
+        }
+
+        @Override
+        public SupervisorPresence presence() {
+            return CallRegistry.this.presence();
+        }
+
+        @Override
+        public void supervisorsOnline(List<SupervisorPresence.Supervisor> supervisors) {
+            CallRegistry.this.supervisorsOnline(supervisors);
+        }
+
+        @Override
+        public AutoCloseable subscribePresence(Consumer<SupervisorPresence> listener) {
+            return CallRegistry.this.subscribePresence(listener);
         }
 
         @Override

@@ -382,12 +382,17 @@ public final class CallSession implements AgentPort {
     }
 
     void release(String operator) {
+        release(operator, null);
+    }
+
+    /** {@code reason}: why the hold ends without its holder's click (recorded for the transcript), or null. */
+    void release(String operator, String reason) {
         executor.execute(() -> {
             if (!supervisorHolds) {
                 return;
             }
             supervisorHolds = false;
-            record(new EventPayload.SupervisorRelease(operator));
+            record(new EventPayload.SupervisorRelease(operator, reason));
             setState(live() ? CallState.LISTENING : CallState.ENDED);
             agent.onRelease();
         });

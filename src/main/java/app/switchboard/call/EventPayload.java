@@ -232,7 +232,15 @@ public sealed interface EventPayload {
         }
     }
 
-    record SupervisorRelease(String operator) implements SupervisorAction {
+    /**
+     * The call went back to the AI. {@code reason} is null when the holder released it, else why
+     * the hold ended without them (their console left and did not come back within the grace).
+     */
+    record SupervisorRelease(String operator, String reason) implements SupervisorAction {
+        public SupervisorRelease(String operator) {
+            this(operator, null);
+        }
+
         public EventKind kind() {
             return EventKind.SUPERVISOR_RELEASE;
         }

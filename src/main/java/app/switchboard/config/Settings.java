@@ -85,6 +85,23 @@ public final class Settings {
      */
     public int reconnectWaitSeconds = 30;
 
+    /**
+     * The name the embedded console's commands are recorded under in the audit trail, and
+     * shown to remote supervisors as the holder of a call it took over; unset: the OS user.
+     */
+    public String supervisorName;
+    /**
+     * How long a call stays held by a remote supervisor whose console disconnected: back within
+     * it, they keep the call; after it, the AI takes the call back (said in the transcript).
+     */
+    public int holdGraceSeconds = 30;
+
+    /** {@link #supervisorName}, or the OS user when it is not set. */
+    public String supervisorDisplayName() {
+        return supervisorName == null || supervisorName.isBlank()
+                ? System.getProperty("user.name", "unknown") : supervisorName.strip();
+    }
+
     public TwimlSettings twiml = new TwimlSettings();
 
     /** Attributes of {@code <ConversationRelay>} and its {@code <Language>} children. */

@@ -165,18 +165,18 @@ public final class CallDetailViewModel {
         return true;
     }
 
-    /** Takes the call over, or hands it back when the supervisor holds it. */
+    /**
+     * Takes the call over, or hands it back when the supervisor holds it; false when another
+     * supervisor holds it (the call list names them), which changes nothing.
+     */
     public boolean toggleTakeOver() {
         LiveCall c = live();
         if (c == null) {
             return false;
         }
-        if (c.supervisorHolds()) {
-            control.release(c.callId());
-        } else {
-            control.takeOver(c.callId());
-        }
-        return true;
+        String otherHolder = c.supervisorHolds() ? control.releaseIfHolder(c.callId())
+                : control.takeOverUnlessHeld(c.callId());
+        return otherHolder == null;
     }
 
     /** Speaks the (possibly edited) draft. */

@@ -29,6 +29,7 @@ public final class CallListView extends FxmlView<VBox> {
     @FXML private TableColumn<LiveCall, String> stateColumn;
     @FXML private TableColumn<LiveCall, String> languageColumn;
     @FXML private TableColumn<LiveCall, String> latencyColumn;
+    @FXML private TableColumn<LiveCall, String> supervisorsColumn;
     @FXML private VBox outboundBox;
     @FXML private ListView<OutboundAttempt> outboundList;
 
@@ -43,6 +44,7 @@ public final class CallListView extends FxmlView<VBox> {
         stateColumn.setCellValueFactory(c -> c.getValue().stateLabelProperty());
         languageColumn.setCellValueFactory(c -> c.getValue().languageProperty());
         latencyColumn.setCellValueFactory(c -> c.getValue().latencyTextProperty());
+        supervisorsColumn.setCellValueFactory(c -> c.getValue().presenceTextProperty());
         attentionColumn.setCellValueFactory(c -> c.getValue().attentionProperty());
         attentionColumn.setCellFactory(column -> new AttentionCell());
         stateColumn.setCellFactory(column -> new StateCell());

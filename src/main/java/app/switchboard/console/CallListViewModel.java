@@ -2,6 +2,7 @@ package app.switchboard.console;
 
 import app.switchboard.call.CallControl;
 import app.switchboard.call.OutboundAttempt;
+import app.switchboard.call.SupervisorPresence;
 import java.util.concurrent.atomic.AtomicBoolean;
 import javafx.application.Platform;
 import javafx.beans.binding.Bindings;
@@ -25,6 +26,11 @@ public final class CallListViewModel implements AutoCloseable {
     /** Status callbacks are rare, but arrive on Jetty threads: one refresh pending at a time. */
     private final AtomicBoolean outboundRefreshPending = new AtomicBoolean();
     private final AutoCloseable outboundSubscription;
+    private final AutoCloseable presenceSubscription;
+    /** Presence changes arrive on relay threads: the newest waits here for one FX refresh. */
+    private final java.util.concurrent.atomic.AtomicReference<SupervisorPresence> presenceWaiting =
+            new java.util.concurrent.atomic.AtomicReference<>();
+    private SupervisorPresence presence = SupervisorPresence.NOBODY;
 
     public CallListViewModel(CallBoard board, CallControl calls) {
         this.board = board;
@@ -33,6 +39,19 @@ public final class CallListViewModel implements AutoCloseable {
         this.outboundSubscription = calls.subscribeOutbound(attempt -> {
             if (outboundRefreshPending.compareAndSet(false, true)) {
                 Platform.runLater(this::refreshOutbound);
+            }
+        });
+        this.presence = calls.presence();
+        board.sortedCalls().forEach(c -> c.presence(presence));
+        // A call that appears later is told the presence as it is.
+        board.sortedCalls().addListener((javafx.collections.ListChangeListener<LiveCall>) change -> {
+            while (change.next()) {
+                change.getAddedSubList().forEach(c -> c.presence(presence));
+            }
+        });
+        this.presenceSubscription = calls.subscribePresence(p -> {
+            if (presenceWaiting.getAndSet(p) == null) {
+                Platform.runLater(this::refreshPresence);
             }
         });
         this.summary = Bindings.createStringBinding(() -> {
@@ -50,6 +69,14 @@ public final class CallListViewModel implements AutoCloseable {
         return selected;
     }
 
+    void refreshPresence() {
+        SupervisorPresence now = presenceWaiting.getAndSet(null);
+        if (now != null) {
+            presence = now;
+            board.sortedCalls().forEach(c -> c.presence(now));
+        }
+    }
+
     void refreshOutbound() {
         outboundRefreshPending.set(false);
         outbound.setAll(calls.outboundAttempts());
@@ -64,6 +91,7 @@ public final class CallListViewModel implements AutoCloseable {
     public void close() {
         try {
             outboundSubscription.close();
+            presenceSubscription.close();
         } catch (Exception ignored) {
             // Only a listener removal.
         }

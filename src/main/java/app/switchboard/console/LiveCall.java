@@ -3,6 +3,7 @@ package app.switchboard.console;
 import app.switchboard.call.CallEvent;
 import app.switchboard.call.CallState;
 import app.switchboard.call.CallSummary;
+import app.switchboard.call.SupervisorPresence;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.IdentityHashMap;
@@ -52,6 +53,8 @@ public final class LiveCall {
     private final ReadOnlyBooleanWrapper ended = new ReadOnlyBooleanWrapper(this, "ended", false);
     private final ReadOnlyBooleanWrapper supervisorHolds = new ReadOnlyBooleanWrapper(this, "supervisorHolds", false);
     private final ReadOnlyObjectWrapper<Instant> startedAt = new ReadOnlyObjectWrapper<>(this, "startedAt");
+    /** Who holds and who watches the call ("alice holds · bob watching"); empty when nobody. */
+    private final ReadOnlyStringWrapper presenceText = new ReadOnlyStringWrapper(this, "presenceText", "");
     /** The AI's draft reply while the supervisor holds the call; the supervisor may edit it. */
     private final StringProperty draft = new SimpleStringProperty(this, "draft", "");
     private final ObservableList<ConversationEntry> entries = FXCollections.observableArrayList();
@@ -102,6 +105,30 @@ public final class LiveCall {
 
     public ReadOnlyStringProperty stateLabelProperty() {
         return stateLabel.getReadOnlyProperty();
+    }
+
+    public ReadOnlyStringProperty presenceTextProperty() {
+        return presenceText.getReadOnlyProperty();
+    }
+
+    /** On the FX thread: the supervisors on the floor changed. */
+    void presence(SupervisorPresence presence) {
+        presenceText.set(presenceText(presence, callId));
+    }
+
+    /** "alice holds · bob, carol watching": the holder first, then the others who have the call open. */
+    static String presenceText(SupervisorPresence presence, String callId) {
+        String holder = presence.heldBy(callId);
+        List<String> watching = new java.util.ArrayList<>(presence.watching(callId));
+        watching.remove(holder);
+        StringBuilder text = new StringBuilder();
+        if (holder != null) {
+            text.append(holder).append(" holds");
+        }
+        if (!watching.isEmpty()) {
+            text.append(text.isEmpty() ? "" : " \u00b7 ").append(String.join(", ", watching)).append(" watching");
+        }
+        return text.toString();
     }
 
     public ReadOnlyStringProperty languageProperty() {

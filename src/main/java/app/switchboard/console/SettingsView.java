@@ -25,6 +25,8 @@ public final class SettingsView extends FxmlView<BorderPane> {
     @FXML private TextArea systemPromptArea;
     @FXML private TextField fallbackField;
     @FXML private TextField handoffField;
+    @FXML private TextField supervisorNameField;
+    @FXML private TextField holdGraceField;
     @FXML private TextField retentionField;
     @FXML private TextField greetingField;
     @FXML private TextField languageField;
@@ -66,6 +68,8 @@ public final class SettingsView extends FxmlView<BorderPane> {
         systemPromptArea.textProperty().bindBidirectional(viewModel.systemPromptProperty());
         fallbackField.textProperty().bindBidirectional(viewModel.fallbackSentenceProperty());
         handoffField.textProperty().bindBidirectional(viewModel.handoffNumberProperty());
+        supervisorNameField.textProperty().bindBidirectional(viewModel.supervisorNameProperty());
+        holdGraceField.textProperty().bindBidirectional(viewModel.holdGraceSecondsProperty());
         retentionField.textProperty().bindBidirectional(viewModel.retentionDaysProperty());
         greetingField.textProperty().bindBidirectional(viewModel.welcomeGreetingProperty());
         languageField.textProperty().bindBidirectional(viewModel.languageProperty());

@@ -73,6 +73,8 @@ public final class SettingsViewModel {
     private final StringProperty languages = new SimpleStringProperty(this, "languages");
     private final StringProperty fallbackSentence = new SimpleStringProperty(this, "fallbackSentence");
     private final StringProperty handoffNumber = new SimpleStringProperty(this, "handoffNumber");
+    private final StringProperty supervisorName = new SimpleStringProperty(this, "supervisorName");
+    private final StringProperty holdGraceSeconds = new SimpleStringProperty(this, "holdGraceSeconds");
     private final StringProperty retentionDays = new SimpleStringProperty(this, "retentionDays");
     private final ReadOnlyStringWrapper message = new ReadOnlyStringWrapper(this, "message", "");
     private Settings saved;
@@ -94,6 +96,8 @@ public final class SettingsViewModel {
         systemPrompt.set(orEmpty(s.systemPrompt));
         fallbackSentence.set(orEmpty(s.fallbackSentence));
         handoffNumber.set(orEmpty(s.handoffNumber));
+        supervisorName.set(orEmpty(s.supervisorName));
+        holdGraceSeconds.set(Integer.toString(s.holdGraceSeconds));
         retentionDays.set(Integer.toString(s.retentionDays));
         Settings.TwimlSettings t = s.twiml;
         welcomeGreeting.set(orEmpty(t.welcomeGreeting));
@@ -172,6 +176,16 @@ public final class SettingsViewModel {
         s.handoffNumber = blankToNull(handoffNumber.get());
         if (s.handoffNumber != null && !E164.matcher(s.handoffNumber).matches()) {
             errors.add("Handoff number must be in E.164 form, e.g. +15551234567.");
+        }
+        s.supervisorName = blankToNull(supervisorName.get());
+        try {
+            String grace = blankToNull(holdGraceSeconds.get());
+            s.holdGraceSeconds = grace == null ? new Settings().holdGraceSeconds : Integer.parseInt(grace.strip());
+            if (s.holdGraceSeconds < 0) {
+                errors.add("Hold grace: a number of seconds, 0 or more.");
+            }
+        } catch (NumberFormatException e) {
+            errors.add("Hold grace: a number of seconds, 0 or more.");
         }
         try {
             String days = blankToNull(retentionDays.get());
@@ -365,6 +379,15 @@ public final class SettingsViewModel {
 
     public StringProperty handoffNumberProperty() {
         return handoffNumber;
+    }
+
+    /** The embedded console's name in the audit trail and on its holds; empty: the OS user. */
+    public StringProperty supervisorNameProperty() {
+        return supervisorName;
+    }
+
+    public StringProperty holdGraceSecondsProperty() {
+        return holdGraceSeconds;
     }
 
     private static String blankToNull(String s) {

@@ -304,11 +304,13 @@ public final class TranscriptReducer {
             supervisorHolds = true;
             factsChanged = true;
             add(ConversationEntry.Kind.SUPERVISOR, event, "Supervisor", "took over the call; the AI only drafts");
-        } else if (p instanceof EventPayload.SupervisorRelease) {
+        } else if (p instanceof EventPayload.SupervisorRelease released) {
             supervisorHolds = false;
             factsChanged = true;
             startDraft(-1);
-            add(ConversationEntry.Kind.SUPERVISOR, event, "Supervisor", "handed the call back to the AI");
+            // A hold that ended without its holder says why (their console left and did not come back).
+            add(ConversationEntry.Kind.SUPERVISOR, event, "Supervisor", released.reason() != null ? released.reason()
+                    : "handed the call back to the AI");
         } else if (p instanceof EventPayload.SupervisorWhisper whisper) {
             add(ConversationEntry.Kind.WHISPER, event, "Whisper", orEmpty(whisper.text()));
         } else if (p instanceof EventPayload.SupervisorLanguage switched) {

@@ -119,6 +119,28 @@ public final class SupervisorClient implements AutoCloseable {
                 if (f != null) {
                     f.complete(r);
                 }
+                HistoryCall h = requests.remove(r.commandId());
+                if (h != null) {
+                    h.done.completeExceptionally(new HistoryRefused(r.reason()));
+                    return;
+                }
+            } else if (message instanceof SupervisorMessage.HistoryResponse r) {
+                // A history answer belongs to whoever asked, not to the event listener.
+                HistoryCall h = requests.get(r.requestId());
+                if (h != null) {
+                    try {
+                        h.onPart.accept(r);
+                    } catch (RuntimeException e) {
+                        requests.remove(r.requestId());
+                        h.done.completeExceptionally(e);
+                        return;
+                    }
+                    if (r.last()) {
+                        requests.remove(r.requestId());
+                        h.done.complete(null);
+                    }
+                }
+                return;
             }
             listener.accept(message);
         }
@@ -129,6 +151,9 @@ public final class SupervisorClient implements AutoCloseable {
             pending.values().forEach(f -> f.completeExceptionally(
                     new IllegalStateException("connection closed before the reply (" + code + ")")));
             pending.clear();
+            requests.values().forEach(h -> h.done.completeExceptionally(
+                    new IllegalStateException("connection closed before the answer (" + code + ")")));
+            requests.clear();
         }
     }
 
@@ -210,6 +235,64 @@ public final class SupervisorClient implements AutoCloseable {
 
     public CompletableFuture<Reply> end(String callId, String reason, boolean handToHuman) {
         return send(new SupervisorMessage.End(newCommandId(), callId, reason, handToHuman));
+    }
+
+    // ---- several supervisors and history ----
+
+    /** Tells the relay which call this console has open (null: none), for the others' presence. */
+    public void watch(String callId) {
+        SupervisorTransport.Connection c = connection;
+        if (c != null && c.isOpen()) {
+            c.send(SupervisorCodec.encode(new SupervisorMessage.Watch(callId)));
+        }
+    }
+
+    /** Asks the supervisor holding the call for it; refused when nobody else holds it. */
+    public CompletableFuture<Reply> requestHold(String callId) {
+        return send(new SupervisorMessage.RequestHold(newCommandId(), callId));
+    }
+
+    /** The relay refused a history request ({@code reason} says why: a page too big, no history, …). */
+    public static final class HistoryRefused extends RuntimeException {
+        public HistoryRefused(String reason) {
+            super(reason);
+        }
+    }
+
+    private record HistoryCall(Consumer<SupervisorMessage.HistoryResponse> onPart, CompletableFuture<Void> done) {
+    }
+
+    private final Map<String, HistoryCall> requests = new ConcurrentHashMap<>();
+
+    /**
+     * Sends a history request; {@code onPart} receives each answering message in order (on the
+     * transport's thread), and the result completes after the last, or fails with
+     * {@link HistoryRefused} or when the connection closes first.
+     */
+    public CompletableFuture<Void> request(SupervisorMessage.HistoryRequest request,
+                                           Consumer<SupervisorMessage.HistoryResponse> onPart) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        SupervisorTransport.Connection c = connection;
+        if (c == null || !c.isOpen()) {
+            done.completeExceptionally(new IllegalStateException("not connected to the relay"));
+            return done;
+        }
+        requests.put(request.requestId(), new HistoryCall(onPart, done));
+        try {
+            c.send(SupervisorCodec.encode(request));
+        } catch (RuntimeException e) {
+            requests.remove(request.requestId());
+            done.completeExceptionally(e);
+        }
+        return done;
+    }
+
+    /** Forgets a request whose answer is no longer wanted (a cancelled export); later parts are dropped. */
+    public void abandon(String requestId) {
+        HistoryCall h = requests.remove(requestId);
+        if (h != null) {
+            h.done.cancel(false);
+        }
     }
 
     @Override

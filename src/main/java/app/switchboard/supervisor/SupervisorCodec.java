@@ -4,6 +4,9 @@ import app.switchboard.call.CallEvent;
 import app.switchboard.call.CallState;
 import app.switchboard.call.EventKind;
 import app.switchboard.call.EventPayloadJson;
+import app.switchboard.history.CallRecord;
+import app.switchboard.history.ExportFormat;
+import app.switchboard.history.StoreHealth;
 import app.switchboard.supervisor.SupervisorMessage.CallInfo;
 import app.switchboard.supervisor.SupervisorMessage.ClientMessage;
 import app.switchboard.supervisor.SupervisorMessage.Position;
@@ -70,17 +73,12 @@ public final class SupervisorCodec {
                 optional(g, "endedAt", c.endedAt() == null ? null : c.endedAt().toString());
                 g.writeNumberField("lastSeq", c.lastSeq());
                 g.writeNumberField("firstSeq", c.firstSeq());
+                optional(g, "heldBy", c.heldBy());
                 g.writeEndObject();
             }
             g.writeEndArray();
         } else if (message instanceof SupervisorMessage.Event e) {
-            CallEvent ev = e.event();
-            g.writeStringField("callId", ev.callId());
-            g.writeNumberField("seq", ev.seq());
-            g.writeStringField("time", ev.time().toString());
-            g.writeStringField("kind", ev.kind().name());
-            g.writeFieldName("payload");
-            g.writeRawValue(EventPayloadJson.encode(ev.payload()));
+            eventFields(g, e.event());
         } else if (message instanceof SupervisorMessage.Reply r) {
             g.writeStringField("commandId", r.commandId());
             g.writeStringField("outcome", r.outcome().name().toLowerCase(Locale.ROOT));
@@ -94,6 +92,8 @@ public final class SupervisorCodec {
                 g.writeEndObject();
             }
             g.writeEndArray();
+        } else if (writeSupervisorsAndHistory(g, message)) {
+            return;
         } else if (message instanceof SupervisorMessage.Command c) {
             g.writeStringField("commandId", c.commandId());
             g.writeStringField("callId", c.callId());
@@ -113,6 +113,222 @@ public final class SupervisorCodec {
         } else {
             throw new IllegalArgumentException("not a message to write: " + message.type());
         }
+    }
+
+    private static void eventFields(JsonGenerator g, CallEvent ev) throws IOException {
+        g.writeStringField("callId", ev.callId());
+        g.writeNumberField("seq", ev.seq());
+        g.writeStringField("time", ev.time().toString());
+        g.writeStringField("kind", ev.kind().name());
+        g.writeFieldName("payload");
+        g.writeRawValue(EventPayloadJson.encode(ev.payload()));
+    }
+
+    private static CallEvent event(JsonNode node) {
+        EventKind kind = EventKind.valueOf(text(node, "kind", ""));
+        JsonNode payload = node.get("payload");
+        return new CallEvent(text(node, "callId", null), node.path("seq").asLong(), Instant.parse(text(node, "time", "")),
+                EventPayloadJson.decode(kind, payload == null ? "{}" : payload.toString()));
+    }
+
+    /** The presence, hold and history messages; false for any other. */
+    private static boolean writeSupervisorsAndHistory(JsonGenerator g, SupervisorMessage message) throws IOException {
+        if (message instanceof SupervisorMessage.Presence p) {
+            g.writeArrayFieldStart("supervisors");
+            for (SupervisorMessage.OnlineSupervisor s : p.supervisors()) {
+                g.writeStartObject();
+                g.writeStringField("name", s.name());
+                g.writeNumberField("consoles", s.consoles());
+                strings(g, "watching", s.watching());
+                g.writeEndObject();
+            }
+            g.writeEndArray();
+            g.writeArrayFieldStart("holds");
+            for (SupervisorMessage.Hold h : p.holds()) {
+                g.writeStartObject();
+                g.writeStringField("callId", h.callId());
+                g.writeStringField("heldBy", h.heldBy());
+                g.writeEndObject();
+            }
+            g.writeEndArray();
+        } else if (message instanceof SupervisorMessage.HoldRequested h) {
+            g.writeStringField("callId", h.callId());
+            g.writeStringField("requestedBy", h.requestedBy());
+            optional(g, "heldBy", h.heldBy());
+        } else if (message instanceof SupervisorMessage.Watch w) {
+            optional(g, "callId", w.callId());
+        } else if (message instanceof SupervisorMessage.RequestHold r) {
+            g.writeStringField("commandId", r.commandId());
+            g.writeStringField("callId", r.callId());
+        } else if (message instanceof SupervisorMessage.HistorySearch q) {
+            g.writeStringField("requestId", q.requestId());
+            optional(g, "number", q.number());
+            optional(g, "from", q.from() == null ? null : q.from().toString());
+            optional(g, "until", q.until() == null ? null : q.until().toString());
+            optional(g, "text", q.text());
+            g.writeNumberField("offset", q.offset());
+            g.writeNumberField("limit", q.limit());
+        } else if (message instanceof SupervisorMessage.HistoryPage p) {
+            g.writeStringField("requestId", p.requestId());
+            g.writeArrayFieldStart("calls");
+            for (CallRecord r : p.calls()) {
+                record(g, r);
+            }
+            g.writeEndArray();
+            g.writeNumberField("offset", p.offset());
+            g.writeNumberField("total", p.total());
+            optional(g, "store", p.store() == null ? null : p.store().name().toLowerCase(Locale.ROOT));
+            optional(g, "storeMessage", p.storeMessage());
+        } else if (message instanceof SupervisorMessage.OpenCall o) {
+            g.writeStringField("requestId", o.requestId());
+            g.writeStringField("callId", o.callId());
+            g.writeNumberField("afterSeq", o.afterSeq());
+            g.writeNumberField("limit", o.limit());
+        } else if (message instanceof SupervisorMessage.CallEvents c) {
+            g.writeStringField("requestId", c.requestId());
+            optional(g, "callId", c.callId());
+            g.writeArrayFieldStart("events");
+            for (CallEvent e : c.events()) {
+                g.writeStartObject();
+                eventFields(g, e);
+                g.writeEndObject();
+            }
+            g.writeEndArray();
+            g.writeBooleanField("more", c.more());
+        } else if (message instanceof SupervisorMessage.Export x) {
+            g.writeStringField("requestId", x.requestId());
+            g.writeStringField("format", x.format().name().toLowerCase(Locale.ROOT));
+            optional(g, "callId", x.callId());
+            optional(g, "number", x.number());
+            optional(g, "from", x.from() == null ? null : x.from().toString());
+            optional(g, "until", x.until() == null ? null : x.until().toString());
+            optional(g, "text", x.text());
+        } else if (message instanceof SupervisorMessage.ExportChunk c) {
+            g.writeStringField("requestId", c.requestId());
+            g.writeNumberField("index", c.index());
+            g.writeStringField("data", c.data());
+            g.writeBooleanField("last", c.last());
+            g.writeNumberField("events", c.events());
+        } else {
+            return false;
+        }
+        return true;
+    }
+
+    private static void record(JsonGenerator g, CallRecord r) throws IOException {
+        g.writeStartObject();
+        g.writeStringField("callId", r.callId());
+        optional(g, "callSid", r.callSid());
+        strings(g, "sessionIds", r.sessionIds());
+        optional(g, "from", r.from());
+        optional(g, "to", r.to());
+        optional(g, "startedAt", r.startedAt() == null ? null : r.startedAt().toString());
+        optional(g, "endedAt", r.endedAt() == null ? null : r.endedAt().toString());
+        optional(g, "endReason", r.endReason());
+        optional(g, "language", r.language());
+        g.writeNumberField("turns", r.turns());
+        g.writeNumberField("interruptions", r.interruptions());
+        strings(g, "attention", r.attention());
+        g.writeNumberField("eventCount", r.eventCount());
+        optional(g, "lastEventAt", r.lastEventAt() == null ? null : r.lastEventAt().toString());
+        g.writeEndObject();
+    }
+
+    private static CallRecord record(JsonNode c) {
+        return new CallRecord(text(c, "callId", null), text(c, "callSid", null), strings(c, "sessionIds"),
+                text(c, "from", null), text(c, "to", null), instant(text(c, "startedAt", null)),
+                instant(text(c, "endedAt", null)), text(c, "endReason", null), text(c, "language", null),
+                c.path("turns").asInt(0), c.path("interruptions").asInt(0), strings(c, "attention"),
+                c.path("eventCount").asLong(0), instant(text(c, "lastEventAt", null)));
+    }
+
+    private static void strings(JsonGenerator g, String field, List<String> values) throws IOException {
+        g.writeArrayFieldStart(field);
+        for (String v : values) {
+            g.writeString(v);
+        }
+        g.writeEndArray();
+    }
+
+    private static List<String> strings(JsonNode node, String field) {
+        List<String> values = new ArrayList<>();
+        for (JsonNode v : node.path(field)) {
+            if (v.isValueNode() && !v.isNull()) {
+                values.add(v.asText());
+            }
+        }
+        return values;
+    }
+
+    /** Reads what {@link #writeSupervisorsAndHistory} writes, server side; null for another type. */
+    private static ServerMessage decodeSupervisorsAndHistory(String type, JsonNode node) {
+        return switch (type) {
+            case "presence" -> {
+                List<SupervisorMessage.OnlineSupervisor> supervisors = new ArrayList<>();
+                for (JsonNode s : node.path("supervisors")) {
+                    supervisors.add(new SupervisorMessage.OnlineSupervisor(text(s, "name", "?"),
+                            s.path("consoles").asInt(1), strings(s, "watching")));
+                }
+                List<SupervisorMessage.Hold> holds = new ArrayList<>();
+                for (JsonNode h : node.path("holds")) {
+                    holds.add(new SupervisorMessage.Hold(text(h, "callId", null), text(h, "heldBy", null)));
+                }
+                yield new SupervisorMessage.Presence(supervisors, holds);
+            }
+            case "holdRequested" -> new SupervisorMessage.HoldRequested(text(node, "callId", null),
+                    text(node, "requestedBy", null), text(node, "heldBy", null));
+            case "historyPage" -> {
+                List<CallRecord> calls = new ArrayList<>();
+                for (JsonNode c : node.path("calls")) {
+                    calls.add(record(c));
+                }
+                StoreHealth.Status store;
+                try {
+                    store = enumOf(StoreHealth.Status.class, text(node, "store", "ok"));
+                } catch (IllegalArgumentException e) {
+                    store = null;
+                }
+                yield new SupervisorMessage.HistoryPage(text(node, "requestId", null), calls,
+                        node.path("offset").asInt(0), node.path("total").asLong(0), store, text(node, "storeMessage", null));
+            }
+            case "callEvents" -> {
+                List<CallEvent> events = new ArrayList<>();
+                for (JsonNode e : node.path("events")) {
+                    events.add(event(e));
+                }
+                yield new SupervisorMessage.CallEvents(text(node, "requestId", null), text(node, "callId", null), events,
+                        node.path("more").asBoolean(false));
+            }
+            case "exportChunk" -> new SupervisorMessage.ExportChunk(text(node, "requestId", null),
+                    node.path("index").asInt(0), text(node, "data", null), node.path("last").asBoolean(false),
+                    node.path("events").asLong(0));
+            default -> null;
+        };
+    }
+
+    /** Reads the client's presence and history messages; null for another type. */
+    private static ClientMessage decodeSupervisorsAndHistoryRequest(String type, JsonNode node) {
+        String requestId = text(node, "requestId", null);
+        return switch (type) {
+            case "watch" -> new SupervisorMessage.Watch(text(node, "callId", null));
+            case "requestHold" -> new SupervisorMessage.RequestHold(text(node, "commandId", null), text(node, "callId", null));
+            case "historySearch" -> new SupervisorMessage.HistorySearch(requestId, text(node, "number", null),
+                    strictInstant(text(node, "from", null)), strictInstant(text(node, "until", null)),
+                    text(node, "text", null), node.path("offset").asInt(0),
+                    node.path("limit").asInt(SupervisorMessage.MAX_CALLS_PER_PAGE));
+            case "openCall" -> new SupervisorMessage.OpenCall(requestId, text(node, "callId", null),
+                    node.path("afterSeq").asLong(0), node.path("limit").asInt(SupervisorMessage.MAX_EVENTS_PER_PAGE));
+            case "export" -> new SupervisorMessage.Export(requestId,
+                    enumOf(ExportFormat.class, text(node, "format", "json")), text(node, "callId", null),
+                    text(node, "number", null), strictInstant(text(node, "from", null)),
+                    strictInstant(text(node, "until", null)), text(node, "text", null));
+            default -> null;
+        };
+    }
+
+    /** A search bound that cannot be read must fail the request, not widen it. */
+    private static Instant strictInstant(String text) {
+        return text == null ? null : Instant.parse(text);
     }
 
     private static void optional(JsonGenerator g, String field, String value) throws IOException {
@@ -140,7 +356,7 @@ public final class SupervisorCodec {
                         calls.add(new CallInfo(text(c, "callId", null), text(c, "from", null), text(c, "to", null),
                                 state(text(c, "state", null)), text(c, "language", null),
                                 instant(text(c, "startedAt", null)), instant(text(c, "endedAt", null)),
-                                c.path("lastSeq").asLong(0), c.path("firstSeq").asLong(0)));
+                                c.path("lastSeq").asLong(0), c.path("firstSeq").asLong(0), text(c, "heldBy", null)));
                     }
                     SupervisorMessage.SnapshotReason reason;
                     try {
@@ -150,16 +366,13 @@ public final class SupervisorCodec {
                     }
                     yield new SupervisorMessage.Snapshot(reason, calls);
                 }
-                case "event" -> {
-                    EventKind kind = EventKind.valueOf(text(node, "kind", ""));
-                    JsonNode payload = node.get("payload");
-                    yield new SupervisorMessage.Event(new CallEvent(text(node, "callId", null),
-                            node.path("seq").asLong(), Instant.parse(text(node, "time", "")),
-                            EventPayloadJson.decode(kind, payload == null ? "{}" : payload.toString())));
-                }
+                case "event" -> new SupervisorMessage.Event(event(node));
                 case "reply" -> new SupervisorMessage.Reply(text(node, "commandId", null),
                         enumOf(SupervisorMessage.Outcome.class, text(node, "outcome", "")), text(node, "reason", null));
-                default -> new SupervisorMessage.Unknown(type, raw);
+                default -> {
+                    ServerMessage more = decodeSupervisorsAndHistory(type, node);
+                    yield more != null ? more : new SupervisorMessage.Unknown(type, raw);
+                }
             };
         } catch (RuntimeException e) {
             return new SupervisorMessage.Malformed(raw, type + ": " + e.getMessage(), null);
@@ -194,10 +407,15 @@ public final class SupervisorCodec {
                         text(node, "transcriptionLanguage", null));
                 case "end" -> new SupervisorMessage.End(commandId, callId, text(node, "reason", null),
                         node.path("handToHuman").asBoolean(false));
-                default -> new SupervisorMessage.Unknown(type, raw);
+                default -> {
+                    ClientMessage more = decodeSupervisorsAndHistoryRequest(type, node);
+                    yield more != null ? more : new SupervisorMessage.Unknown(type, raw);
+                }
             };
         } catch (RuntimeException e) {
-            return new SupervisorMessage.Malformed(raw, type + ": " + e.getMessage(), commandId);
+            // A history request's refusal is a reply to its requestId.
+            return new SupervisorMessage.Malformed(raw, type + ": " + e.getMessage(),
+                    commandId != null ? commandId : text(node, "requestId", null));
         }
     }
 

@@ -46,6 +46,13 @@ public final class SupervisorEndpoint implements Session.Listener.AutoDemanding 
     private List<Position> pendingResume;
     private boolean writing;
     private boolean closed;
+    /** The newest presence not yet sent: presence is whole, so only the latest matters. */
+    private String pendingPresence;
+    /** The export being streamed, a chunk per write, taking turns with live events. */
+    private ExportStream export;
+    private boolean exportTurn;
+    private final ConsoleHistory history;
+    private volatile String watching;
     private final ArrayDeque<String> front = new ArrayDeque<>();
     // Touched only by the one writer in flight.
     private final Map<String, Long> sent = new HashMap<>();
@@ -55,6 +62,7 @@ public final class SupervisorEndpoint implements Session.Listener.AutoDemanding 
         this.hub = hub;
         this.account = account;
         this.control = hub.calls().operatedBy(account);
+        this.history = new ConsoleHistory(hub, account, this);
     }
 
     @Override
@@ -65,6 +73,7 @@ public final class SupervisorEndpoint implements Session.Listener.AutoDemanding 
             front.add(SupervisorCodec.encode(new SupervisorMessage.Hello(hub.relayName(), account,
                     SupervisorMessage.VERSION)));
             pendingSnapshot = SnapshotReason.CONNECT;
+            pendingPresence = hub.presenceJson();
         }
         // Registered before the snapshot is taken: no event falls between the two.
         hub.opened(this);
@@ -108,6 +117,37 @@ public final class SupervisorEndpoint implements Session.Listener.AutoDemanding 
         hub.senders().execute(this::pump);
     }
 
+    String account() {
+        return account;
+    }
+
+    /** The call this console has open, or null. */
+    String watching() {
+        return watching;
+    }
+
+    /** A newer presence for this console; replaces one not yet sent. */
+    void presence(String json) {
+        synchronized (lock) {
+            if (closed) {
+                return;
+            }
+            pendingPresence = json;
+        }
+        kick();
+    }
+
+    /** A notice for this console (another supervisor asks for a call it holds); sent with the replies. */
+    void notice(String json) {
+        synchronized (lock) {
+            if (closed) {
+                return;
+            }
+            replies.add(json);
+        }
+        kick();
+    }
+
     /** Queued unsent live events (for tests and the status). */
     int queued() {
         synchronized (lock) {
@@ -140,6 +180,7 @@ public final class SupervisorEndpoint implements Session.Listener.AutoDemanding 
         List<Position> resume;
         while (true) {
             SupervisorHub.SharedEvent event;
+            ExportStream stream;
             synchronized (lock) {
                 if (closed) {
                     writing = false;
@@ -158,11 +199,29 @@ public final class SupervisorEndpoint implements Session.Listener.AutoDemanding 
                 if (!replies.isEmpty()) {
                     return replies.poll();
                 }
-                event = live.poll();
-                if (event == null) {
+                if (pendingPresence != null) {
+                    String p = pendingPresence;
+                    pendingPresence = null;
+                    return p;
+                }
+                stream = export != null && (exportTurn || live.isEmpty()) ? export : null;
+                exportTurn = !exportTurn;
+                event = stream == null ? live.poll() : null;
+                if (stream == null && event == null) {
                     writing = false;
                     return null;
                 }
+            }
+            if (stream != null) {
+                String chunk = stream.next();
+                if (stream.done()) {
+                    synchronized (lock) {
+                        export = null;
+                    }
+                    stream.close();
+                    history.exportEnded();
+                }
+                return chunk;
             }
             CallEvent e = event.event;
             Long last = sent.get(e.callId());
@@ -228,6 +287,11 @@ public final class SupervisorEndpoint implements Session.Listener.AutoDemanding 
                 pendingResume = r.calls();
             }
             kick();
+        } else if (message instanceof SupervisorMessage.Watch w) {
+            watching = w.callId() == null || w.callId().isBlank() ? null : w.callId();
+            hub.reportOnline();
+        } else if (message instanceof SupervisorMessage.HistoryRequest r) {
+            history.handle(r);
         } else if (message instanceof Command c) {
             reply(execute(c));
         } else if (message instanceof SupervisorMessage.Malformed m) {
@@ -258,10 +322,15 @@ public final class SupervisorEndpoint implements Session.Listener.AutoDemanding 
         if (noSession && !(command instanceof SupervisorMessage.Release || command instanceof SupervisorMessage.Whisper)) {
             return Reply.refused(id, "the call has no live relay session");
         }
-        if (command instanceof SupervisorMessage.TakeOver && call.state() == CallState.SUPERVISOR) {
+        String holder = call.heldBy();
+        if (command instanceof SupervisorMessage.RequestHold) {
+            return requestHold(id, call);
+        }
+        if (command instanceof SupervisorMessage.TakeOver && holder == null && call.state() == CallState.SUPERVISOR) {
             return Reply.refused(id, "the call is already held by a supervisor");
         }
-        if (command instanceof SupervisorMessage.Release && call.state() != CallState.SUPERVISOR && !noSession) {
+        if (command instanceof SupervisorMessage.Release && holder == null && call.state() != CallState.SUPERVISOR
+                && !noSession) {
             return Reply.refused(id, "the call is not held by a supervisor");
         }
         String cid = command.callId();
@@ -283,9 +352,19 @@ public final class SupervisorEndpoint implements Session.Listener.AutoDemanding 
         } else if (command instanceof SupervisorMessage.Interrupt) {
             control.interrupt(cid);
         } else if (command instanceof SupervisorMessage.TakeOver) {
-            control.takeOver(cid);
+            if (account.equals(holder)) {
+                return Reply.refused(id, "the call is already held by you");
+            }
+            // The registry decides atomically: of two supervisors taking over at once, one wins.
+            String other = control.takeOverUnlessHeld(cid);
+            if (other != null) {
+                return Reply.refused(id, "held by " + other);
+            }
         } else if (command instanceof SupervisorMessage.Release) {
-            control.release(cid);
+            String other = control.releaseIfHolder(cid);
+            if (other != null) {
+                return Reply.refused(id, "held by " + other);
+            }
         } else if (command instanceof SupervisorMessage.Language l) {
             if (blank(l.ttsLanguage()) && blank(l.transcriptionLanguage())) {
                 return Reply.refused(id, "ttsLanguage or transcriptionLanguage is required");
@@ -302,11 +381,51 @@ public final class SupervisorEndpoint implements Session.Listener.AutoDemanding 
         return Reply.accepted(id);
     }
 
+    private Reply requestHold(String id, CallSummary call) {
+        String holder = call.heldBy();
+        if (holder == null) {
+            return Reply.refused(id, "the call is not held: take it over");
+        }
+        if (holder.equals(account)) {
+            return Reply.refused(id, "the call is already held by you");
+        }
+        if (!hub.askHolder(new SupervisorMessage.HoldRequested(call.callId(), account, holder))) {
+            return Reply.refused(id, "held by " + holder + ", who has no console connected to ask");
+        }
+        return Reply.accepted(id);
+    }
+
+    // ---- what the history requests need of the connection ----
+
+    /** An export file is ready: it streams from the next write on. False when the console has left meanwhile. */
+    boolean startExport(ExportStream stream) {
+        synchronized (lock) {
+            if (closed) {
+                return false;
+            }
+            export = stream;
+        }
+        kick();
+        return true;
+    }
+
+    /** A history answer, sent with the replies. */
+    void send(SupervisorMessage.ServerMessage message) {
+        String text = SupervisorCodec.encode(message);
+        synchronized (lock) {
+            if (closed) {
+                return;
+            }
+            replies.add(text);
+        }
+        kick();
+    }
+
     private static boolean blank(String s) {
         return s == null || s.isBlank();
     }
 
-    private void reply(Reply reply) {
+    void reply(Reply reply) {
         String text = SupervisorCodec.encode(reply);
         synchronized (lock) {
             if (replies.size() >= hub.limits().maxPendingReplies()) {
@@ -335,6 +454,7 @@ public final class SupervisorEndpoint implements Session.Listener.AutoDemanding 
             live.clear();
             replies.clear();
         }
+        dropExport();
         hub.closed(this);
         Session s = session;
         if (s != null && s.isOpen()) {
@@ -349,9 +469,22 @@ public final class SupervisorEndpoint implements Session.Listener.AutoDemanding 
             live.clear();
             replies.clear();
         }
+        dropExport();
         hub.closed(this);
         LOG.info("Console disconnected: {} ({})", account, statusCode);
         callback.succeed();
+    }
+
+    private void dropExport() {
+        ExportStream stream;
+        synchronized (lock) {
+            stream = export;
+            export = null;
+        }
+        if (stream != null) {
+            stream.close();
+        }
+        history.exportEnded();
     }
 
     @Override

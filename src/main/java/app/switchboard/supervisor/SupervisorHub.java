@@ -3,8 +3,16 @@ package app.switchboard.supervisor;
 import app.switchboard.call.CallControl;
 import app.switchboard.call.CallEvent;
 import app.switchboard.call.CallSummary;
+import app.switchboard.call.SupervisorPresence;
+import app.switchboard.history.CallHistory;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -59,7 +67,37 @@ public final class SupervisorHub implements AutoCloseable {
     private final java.util.Map<String, java.util.concurrent.atomic.LongAdder> resyncsByAccount =
             new java.util.concurrent.ConcurrentHashMap<>();
 
+    /** How long a holder's hold outlives their last console by default (Settings.holdGraceSeconds). */
+    public static final Duration DEFAULT_HOLD_GRACE = Duration.ofSeconds(30);
+
+    private final Duration holdGrace;
+    private final ScheduledExecutorService graceTimer;
+    private final ExecutorService historyWork;
+    private final AutoCloseable presenceSubscription;
+    private volatile CallHistory history;
+
     public SupervisorHub(CallControl calls, SupervisorAccounts accounts, String relayName, Limits limits) {
+        this(calls, accounts, relayName, limits, DEFAULT_HOLD_GRACE);
+    }
+
+    /**
+     * @param holdGrace how long a call stays held after its holder's last console disconnected:
+     *                  a console back within it keeps the hold; after it, the AI takes the call back
+     */
+    public SupervisorHub(CallControl calls, SupervisorAccounts accounts, String relayName, Limits limits,
+                         Duration holdGrace) {
+        this.holdGrace = holdGrace;
+        this.graceTimer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "supervisor-hold-grace");
+            t.setDaemon(true);
+            return t;
+        });
+        // Store reads may block on the disk: never on a socket's or a sender's thread.
+        this.historyWork = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "supervisor-history");
+            t.setDaemon(true);
+            return t;
+        });
         this.calls = calls;
         this.accounts = accounts;
         this.relayName = relayName;
@@ -72,6 +110,122 @@ public final class SupervisorHub implements AutoCloseable {
             return t;
         });
         this.subscription = calls.subscribe(this::onEvent);
+        this.presenceSubscription = calls.subscribePresence(this::onPresence);
+    }
+
+    /** The call history consoles may search, open and export over {@code /console}; without one they are refused. */
+    public SupervisorHub history(CallHistory source) {
+        this.history = source;
+        return this;
+    }
+
+    CallHistory history() {
+        return history;
+    }
+
+    /** Bytes of an export file per {@code exportChunk} message (base64 makes each a third larger on the wire). */
+    private volatile int exportChunkBytes = 48 * 1024;
+
+    SupervisorHub exportChunkBytes(int bytes) {
+        this.exportChunkBytes = bytes;
+        return this;
+    }
+
+    int exportChunkBytes() {
+        return exportChunkBytes;
+    }
+
+    ExecutorService historyWork() {
+        return historyWork;
+    }
+
+    // ---- presence and holds ----
+
+    private void onPresence(SupervisorPresence presence) {
+        if (connections.isEmpty()) {
+            return;
+        }
+        String json = SupervisorCodec.encode(message(presence));
+        for (SupervisorEndpoint c : connections) {
+            c.presence(json);
+        }
+    }
+
+    /** The presence message as it stands now (sent to a console after its snapshot). */
+    String presenceJson() {
+        return SupervisorCodec.encode(message(calls.presence()));
+    }
+
+    static SupervisorMessage.Presence message(SupervisorPresence presence) {
+        List<SupervisorMessage.OnlineSupervisor> online = presence.supervisors().stream()
+                .map(s -> new SupervisorMessage.OnlineSupervisor(s.name(), s.consoles(), s.watching())).toList();
+        List<SupervisorMessage.Hold> holds = new TreeMap<>(presence.holders()).entrySet().stream()
+                .map(e -> new SupervisorMessage.Hold(e.getKey(), e.getValue())).toList();
+        return new SupervisorMessage.Presence(online, holds);
+    }
+
+    /** Who is connected and what they have open, told to the calls (which tell every presence listener). */
+    void reportOnline() {
+        Map<String, int[]> consoles = new TreeMap<>();
+        Map<String, Set<String>> watching = new TreeMap<>();
+        for (SupervisorEndpoint c : connections) {
+            consoles.computeIfAbsent(c.account(), a -> new int[1])[0]++;
+            Set<String> open = watching.computeIfAbsent(c.account(), a -> new TreeSet<>());
+            if (c.watching() != null) {
+                open.add(c.watching());
+            }
+        }
+        List<SupervisorPresence.Supervisor> online = new ArrayList<>();
+        consoles.forEach((name, n) -> online.add(new SupervisorPresence.Supervisor(name, n[0],
+                List.copyOf(watching.get(name)))));
+        calls.supervisorsOnline(online);
+    }
+
+    /** Tells {@code holder}'s consoles that another supervisor asks for a call; false when none is connected. */
+    boolean askHolder(SupervisorMessage.HoldRequested request) {
+        String json = SupervisorCodec.encode(request);
+        boolean told = false;
+        for (SupervisorEndpoint c : connections) {
+            if (c.account().equals(request.heldBy())) {
+                c.notice(json);
+                told = true;
+            }
+        }
+        return told;
+    }
+
+    /** Per account whose last console left, a token of that departure (see {@link #holderMayBeGone}). */
+    private final Map<String, Object> departures = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private boolean connected(String account) {
+        return connections.stream().anyMatch(c -> c.account().equals(account));
+    }
+
+    /** {@code account}'s last console left: its holds end after the grace, unless one of its consoles is back. */
+    private void holderMayBeGone(String account) {
+        if (connected(account) || calls.presence().holders().values().stream().noneMatch(account::equals)) {
+            return;
+        }
+        // A console that comes back and leaves again starts a new grace: only the newest timer acts.
+        Object departure = new Object();
+        departures.put(account, departure);
+        try {
+            graceTimer.schedule(() -> {
+                if (connected(account) || !departures.remove(account, departure)) {
+                    return;
+                }
+                calls.presence().holders().forEach((callId, holder) -> {
+                    if (holder.equals(account)) {
+                        LOG.info("{} held call {} and did not come back within {} s: the AI takes it back",
+                                account, callId, holdGrace.toSeconds());
+                        calls.releaseAbandoned(callId, account, account + " disconnected and did not come back within "
+                                + holdGrace.toSeconds() + " s: the call is back with the AI");
+                    }
+                });
+            }, holdGrace.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // The relay is stopping: its calls end with it.
+        }
     }
 
     private void onEvent(CallEvent event) {
@@ -91,10 +245,15 @@ public final class SupervisorHub implements AutoCloseable {
 
     void opened(SupervisorEndpoint endpoint) {
         connections.add(endpoint);
+        departures.remove(endpoint.account());
+        reportOnline();
     }
 
     void closed(SupervisorEndpoint endpoint) {
-        connections.remove(endpoint);
+        if (connections.remove(endpoint)) {
+            reportOnline();
+            holderMayBeGone(endpoint.account());
+        }
     }
 
     /** Consoles connected now. */
@@ -155,9 +314,12 @@ public final class SupervisorHub implements AutoCloseable {
     public void close() {
         try {
             subscription.close();
+            presenceSubscription.close();
         } catch (Exception e) {
             LOG.debug("Unsubscribing the supervisor hub failed", e);
         }
+        graceTimer.shutdownNow();
+        historyWork.shutdownNow();
         for (SupervisorEndpoint c : connections) {
             c.close(1001, "Relay stopping");
         }

@@ -3,6 +3,9 @@ package app.switchboard.supervisor;
 import app.switchboard.call.CallEvent;
 import app.switchboard.call.CallState;
 import app.switchboard.call.CallSummary;
+import app.switchboard.history.CallRecord;
+import app.switchboard.history.ExportFormat;
+import app.switchboard.history.StoreHealth;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
@@ -39,14 +42,19 @@ public sealed interface SupervisorMessage {
 
     /** One call as the snapshot lists it; {@code lastSeq} is the seq of its newest event, {@code firstSeq} the oldest still in memory. */
     record CallInfo(String callId, String from, String to, CallState state, String language, Instant startedAt,
-                    Instant endedAt, long lastSeq, long firstSeq) {
+                    Instant endedAt, long lastSeq, long firstSeq, String heldBy) {
         public CallInfo {
             Objects.requireNonNull(callId, "callId");
         }
 
+        public CallInfo(String callId, String from, String to, CallState state, String language, Instant startedAt,
+                        Instant endedAt, long lastSeq, long firstSeq) {
+            this(callId, from, to, state, language, startedAt, endedAt, lastSeq, firstSeq, null);
+        }
+
         static CallInfo of(CallSummary s, long firstSeq) {
             return new CallInfo(s.callId(), s.from(), s.to(), s.state(), s.language(), s.startedAt(), s.endedAt(),
-                    s.eventCount(), firstSeq);
+                    s.eventCount(), firstSeq, s.heldBy());
         }
     }
 
@@ -243,6 +251,190 @@ public sealed interface SupervisorMessage {
 
         public String type() {
             return "end";
+        }
+    }
+
+
+    // ==== several supervisors and paged history (presence, holds, history over /console) ====
+    // Kept together here, apart from the messages above, so parallel additions do not collide.
+
+    /** One supervisor signed in: how many consoles, and the calls those have open. */
+    record OnlineSupervisor(String name, int consoles, List<String> watching) {
+        public OnlineSupervisor {
+            Objects.requireNonNull(name, "name");
+            watching = List.copyOf(watching);
+        }
+    }
+
+    /** One held call and its holder. */
+    record Hold(String callId, String heldBy) {
+        public Hold {
+            Objects.requireNonNull(callId, "callId");
+            Objects.requireNonNull(heldBy, "heldBy");
+        }
+    }
+
+    /**
+     * Who is on the floor, whole (never a delta): sent after each snapshot and on every change
+     * (a console connects, leaves or opens a call; a call is taken over or released).
+     */
+    record Presence(List<OnlineSupervisor> supervisors, List<Hold> holds) implements ServerMessage {
+        public Presence {
+            supervisors = List.copyOf(supervisors);
+            holds = List.copyOf(holds);
+        }
+
+        /** As {@code CallControl.presence()} gives it: what a remote {@code CallControl} hands its console. */
+        public app.switchboard.call.SupervisorPresence asPresence() {
+            java.util.Map<String, String> holders = new java.util.HashMap<>();
+            holds.forEach(h -> holders.put(h.callId(), h.heldBy()));
+            return new app.switchboard.call.SupervisorPresence(supervisors.stream()
+                    .map(s -> new app.switchboard.call.SupervisorPresence.Supervisor(s.name(), s.consoles(), s.watching()))
+                    .toList(), holders);
+        }
+
+        public String type() {
+            return "presence";
+        }
+    }
+
+    /** To the holder's consoles: {@code requestedBy} asks to take the call over. */
+    record HoldRequested(String callId, String requestedBy, String heldBy) implements ServerMessage {
+        public HoldRequested {
+            Objects.requireNonNull(callId, "callId");
+            Objects.requireNonNull(requestedBy, "requestedBy");
+        }
+
+        public String type() {
+            return "holdRequested";
+        }
+    }
+
+    /** The call this console has open, or null for none: shown to the others as presence. Not a command: no reply. */
+    record Watch(String callId) implements ClientMessage {
+        public String type() {
+            return "watch";
+        }
+    }
+
+    /** Ask the holder of a call for it; accepted when the holder was told, refused when nobody (else) holds it. */
+    record RequestHold(String commandId, String callId) implements Command {
+        public RequestHold {
+            require(commandId, callId);
+        }
+
+        public String type() {
+            return "requestHold";
+        }
+    }
+
+    /** A history request; its answer carries the same {@code requestId}, a refusal is a {@link Reply} with it as {@code commandId}. */
+    sealed interface HistoryRequest extends ClientMessage {
+        String requestId();
+    }
+
+    /** An answer to a {@link HistoryRequest}. */
+    sealed interface HistoryResponse extends ServerMessage {
+        String requestId();
+
+        /** True for the last message answering the request. */
+        boolean last();
+    }
+
+    private static void requireRequestId(String requestId) {
+        if (requestId == null || requestId.isBlank()) {
+            throw new IllegalArgumentException("requestId is required");
+        }
+    }
+
+    /** Most calls one {@link HistorySearch} page may ask for; and events one {@link OpenCall} page. */
+    int MAX_CALLS_PER_PAGE = 200;
+    int MAX_EVENTS_PER_PAGE = 1000;
+
+    /** A history search: the fields of {@code HistoryQuery}, {@code limit} at most {@link #MAX_CALLS_PER_PAGE}. */
+    record HistorySearch(String requestId, String number, Instant from, Instant until, String text, int offset,
+                         int limit) implements HistoryRequest {
+        public HistorySearch {
+            requireRequestId(requestId);
+        }
+
+        public String type() {
+            return "historySearch";
+        }
+    }
+
+    /** A page of past calls (the {@code CallPage} of the search); store status rides along for the health warning. */
+    record HistoryPage(String requestId, List<CallRecord> calls, int offset, long total,
+                       StoreHealth.Status store, String storeMessage) implements HistoryResponse {
+        public HistoryPage {
+            requireRequestId(requestId);
+            calls = List.copyOf(calls);
+        }
+
+        public boolean last() {
+            return true;
+        }
+
+        public String type() {
+            return "historyPage";
+        }
+    }
+
+    /** Opens a past (or live) call from the record: its events with seq above {@code afterSeq}, at most {@code limit}. */
+    record OpenCall(String requestId, String callId, long afterSeq, int limit) implements HistoryRequest {
+        public OpenCall {
+            requireRequestId(requestId);
+            if (callId == null || callId.isBlank()) {
+                throw new IllegalArgumentException("callId is required");
+            }
+        }
+
+        public String type() {
+            return "openCall";
+        }
+    }
+
+    /** One page of a recorded call's events, in order; {@code more}: ask again after the last seq. */
+    record CallEvents(String requestId, String callId, List<CallEvent> events, boolean more) implements HistoryResponse {
+        public CallEvents {
+            requireRequestId(requestId);
+            events = List.copyOf(events);
+        }
+
+        public boolean last() {
+            return true;
+        }
+
+        public String type() {
+            return "callEvents";
+        }
+    }
+
+    /**
+     * An export: one call ({@code callId}) or every call matching the search fields (paging
+     * ignored), as JSON or CSV. Answered by {@link ExportChunk}s, in order, the last with {@code last}.
+     */
+    record Export(String requestId, ExportFormat format, String callId, String number,
+                  Instant from, Instant until, String text) implements HistoryRequest {
+        public Export {
+            requireRequestId(requestId);
+            Objects.requireNonNull(format, "format");
+        }
+
+        public String type() {
+            return "export";
+        }
+    }
+
+    /** Part {@code index} (from 0) of an export file: {@code data} is its bytes in base64; {@code events} the export's total. */
+    record ExportChunk(String requestId, int index, String data, boolean last, long events) implements HistoryResponse {
+        public ExportChunk {
+            requireRequestId(requestId);
+            Objects.requireNonNull(data, "data");
+        }
+
+        public String type() {
+            return "exportChunk";
         }
     }
 

@@ -108,4 +108,18 @@ class SettingsTest {
         Settings.SettingsException e = assertThrows(Settings.SettingsException.class, () -> Settings.load(config));
         assertTrue(e.getMessage().contains("port"), e.getMessage());
     }
+
+    @Test
+    void theSupervisorsNameIsTheSettingOrElseTheOsUserAndTheGraceDefaultsToThirtySeconds() throws Exception {
+        Settings unset = new Settings();
+        assertEquals(System.getProperty("user.name"), unset.supervisorDisplayName());
+        assertEquals(30, unset.holdGraceSeconds);
+        unset.supervisorName = "   ";
+        assertEquals(System.getProperty("user.name"), unset.supervisorDisplayName());
+
+        Files.writeString(config.resolve(Settings.FILE_NAME), "{\"supervisorName\": \" Dana \", \"holdGraceSeconds\": 5}");
+        Settings set = Settings.load(config);
+        assertEquals("Dana", set.supervisorDisplayName());
+        assertEquals(5, set.holdGraceSeconds);
+    }
 }

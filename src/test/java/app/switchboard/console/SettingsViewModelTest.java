@@ -33,6 +33,8 @@ class SettingsViewModelTest {
         vm.welcomeGreetingProperty().set("Hi, this is Acme.");
         vm.languagesProperty().set("en-US, es-ES, fr-FR");
         vm.handoffNumberProperty().set("+15551234567");
+        vm.supervisorNameProperty().set("Dana (floor lead)");
+        vm.holdGraceSecondsProperty().set("45");
         vm.retentionDaysProperty().set("30");
         vm.tlsSourceProperty().set(SettingsViewModel.TlsSource.PEM);
         vm.certificateProperty().set("/etc/relay/fullchain.pem");
@@ -48,6 +50,9 @@ class SettingsViewModelTest {
         assertEquals(List.of("en-US", "es-ES", "fr-FR"), loaded.languageCodes());
         assertEquals("+15551234567", loaded.handoffNumber);
         assertEquals(30, loaded.retentionDays);
+        assertEquals("Dana (floor lead)", loaded.supervisorName);
+        assertEquals("Dana (floor lead)", loaded.supervisorDisplayName());
+        assertEquals(45, loaded.holdGraceSeconds);
         assertEquals("/etc/relay/fullchain.pem", loaded.certificate);
         assertTrue(loaded.applicationReconnect);
     }

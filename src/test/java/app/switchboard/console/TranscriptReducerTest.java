@@ -93,6 +93,18 @@ class TranscriptReducerTest {
     }
 
     @Test
+    void aHoldThatEndsWithoutItsHolderSaysWhyInTheTranscript() {
+        apply(setupAndPrompt("my bill")
+                .add(new EventPayload.SupervisorTakeover("alice"))
+                .add(new EventPayload.SupervisorRelease("alice",
+                        "alice disconnected and did not come back within 30 s: the call is back with the AI")));
+
+        assertFalse(reducer.supervisorHolds());
+        assertEquals("SUPERVISOR Supervisor: alice disconnected and did not come back within 30 s: the call is back"
+                + " with the AI", lines().get(lines().size() - 1));
+    }
+
+    @Test
     void faultClosesTheStreamingAnswerAndSaysWhatTheCallerHeard() {
         apply(setupAndPrompt("hi")
                 .add(new EventPayload.TurnStarted(1, false))

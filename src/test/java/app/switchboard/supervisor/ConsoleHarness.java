@@ -9,6 +9,8 @@ import app.switchboard.config.Settings;
 import app.switchboard.relay.RelayConfig;
 import app.switchboard.relay.RelayServer;
 import app.switchboard.sim.SimClient;
+import app.switchboard.store.EventStore;
+import app.switchboard.store.StoreCallHistory;
 import app.switchboard.sim.SimulatedCall;
 import app.switchboard.supervisor.SupervisorMessage.ServerMessage;
 import java.net.URI;
@@ -46,13 +48,26 @@ final class ConsoleHarness implements AutoCloseable {
     }
 
     ConsoleHarness(Path dir, SupervisorHub.Limits limits, double tokensPerSecond) throws Exception {
+        this(dir, limits, tokensPerSecond, SupervisorHub.DEFAULT_HOLD_GRACE, false);
+    }
+
+    /** The store, when asked for: a real SQLite file in {@code dir}, attached before any call, served as the API's history. */
+    final EventStore store;
+
+    /** With {@code holdGrace} for holders who disconnect, and with the call history (a real SQLite store) when {@code withStore}. */
+    ConsoleHarness(Path dir, SupervisorHub.Limits limits, double tokensPerSecond, Duration holdGrace,
+                   boolean withStore) throws Exception {
         Settings settings = new Settings();
         accounts = SupervisorAccounts.in(dir.resolve("data"));
         responder = new OfflineResponder(tokensPerSecond);
         registry = new CallRegistry(ConversationAgent.factory(responder, AgentSettings.defaults()),
                 settings.languageCodes(), "en-US");
         registry.subscribe(recorded::add);
-        hub = new SupervisorHub(registry, accounts, "test-relay", limits);
+        store = withStore ? EventStore.open(dir.resolve("store")).attach(registry) : null;
+        hub = new SupervisorHub(registry, accounts, "test-relay", limits, holdGrace);
+        if (store != null) {
+            hub.history(new StoreCallHistory(store));
+        }
         relay = new RelayServer(new RelayConfig("127.0.0.1", 0, null,
                 new RelayConfig.TlsSource.SelfSigned(dir.resolve("tls")), TWILIO_TOKEN, settings), registry);
         relay.addWebSocket(ConsoleUpgrade.PATH, new ConsoleUpgrade(hub));
@@ -132,5 +147,8 @@ final class ConsoleHarness implements AutoCloseable {
         relay.close();
         registry.close();
         responder.close();
+        if (store != null) {
+            store.close();
+        }
     }
 }

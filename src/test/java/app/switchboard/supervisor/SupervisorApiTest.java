@@ -134,7 +134,7 @@ class SupervisorApiTest {
 
             SupervisorMessage.Reply second = a.client.takeOver(call.callSid()).get(10, TimeUnit.SECONDS);
             assertThat(second.isAccepted()).isFalse();
-            assertThat(second.reason()).contains("already held");
+            assertThat(second.reason()).isEqualTo("held by bob");
             assertThat(harness.recorded(call.callSid()).stream()
                     .filter(e -> e.kind() == EventKind.SUPERVISOR_TAKEOVER).count()).isEqualTo(1);
             call.hangUp().join();

@@ -62,6 +62,56 @@ class SupervisorCodecTest {
     }
 
     @Test
+    void presenceHoldAndHistoryMessagesReadBackAsWritten() {
+        Instant t = Instant.parse("2026-12-01T10:15:30.123Z");
+        app.switchboard.history.CallRecord row = new app.switchboard.history.CallRecord("CA1", "CA1", List.of("VX1", "VX2"),
+                "+15550100", "+15550199", t, t.plusSeconds(60), "caller hung up", "en-US", 3, 1,
+                List.of("HUMAN_REQUESTED"), 120, t.plusSeconds(60));
+        List<SupervisorMessage.ServerMessage> server = List.of(
+                new SupervisorMessage.Presence(List.of(new SupervisorMessage.OnlineSupervisor("alice", 2, List.of("CA1")),
+                        new SupervisorMessage.OnlineSupervisor("bob", 1, List.of())),
+                        List.of(new SupervisorMessage.Hold("CA1", "alice"))),
+                new SupervisorMessage.HoldRequested("CA1", "bob", "alice"),
+                new SupervisorMessage.Snapshot(SupervisorMessage.SnapshotReason.CONNECT, List.of(
+                        new SupervisorMessage.CallInfo("CA1", null, null, CallState.SUPERVISOR, null, t, null, 5, 1,
+                                "alice"))),
+                new SupervisorMessage.HistoryPage("r1", List.of(row), 20, 21,
+                        app.switchboard.history.StoreHealth.Status.DEGRADED, "disk busy"),
+                new SupervisorMessage.CallEvents("r2", "CA1", List.of(
+                        new CallEvent("CA1", 7, t, new EventPayload.SupervisorRelease("alice", "alice disconnected"))), true),
+                new SupervisorMessage.ExportChunk("r3", 4, "aGVsbG8=", true, 120));
+        for (SupervisorMessage.ServerMessage m : server) {
+            assertThat(SupervisorCodec.decodeServer(SupervisorCodec.encode(m))).isEqualTo(m);
+        }
+        List<SupervisorMessage.ClientMessage> client = List.of(
+                new SupervisorMessage.Watch("CA1"),
+                new SupervisorMessage.Watch(null),
+                new SupervisorMessage.RequestHold("c1", "CA1"),
+                new SupervisorMessage.HistorySearch("r1", "555", t, t.plusSeconds(3600), "sunday", 40, 20),
+                new SupervisorMessage.OpenCall("r2", "CA1", 1000, 500),
+                new SupervisorMessage.Export("r3", app.switchboard.history.ExportFormat.CSV, null, null, t, null, "bill"),
+                new SupervisorMessage.Export("r4", app.switchboard.history.ExportFormat.JSON, "CA1", null, null, null,
+                        null));
+        for (SupervisorMessage.ClientMessage m : client) {
+            String json = SupervisorCodec.encode(m);
+            assertThat(json).startsWith("{\"v\":1,\"type\":\"" + m.type() + "\"");
+            assertThat(SupervisorCodec.decodeClient(json)).isEqualTo(m);
+        }
+    }
+
+    @Test
+    void aHistoryRequestThatCannotBeReadIsMalformedWithItsRequestId() {
+        // An unreadable bound would widen the search: refused, not ignored.
+        SupervisorMessage.ClientMessage badDate = SupervisorCodec.decodeClient(
+                "{\"type\":\"historySearch\",\"requestId\":\"r9\",\"from\":\"yesterday\",\"limit\":10}");
+        assertThat(badDate).isInstanceOf(SupervisorMessage.Malformed.class);
+        assertThat(((SupervisorMessage.Malformed) badDate).commandId()).isEqualTo("r9");
+        SupervisorMessage.ClientMessage noFormat = SupervisorCodec.decodeClient(
+                "{\"type\":\"export\",\"requestId\":\"r8\",\"format\":\"xlsx\"}");
+        assertThat(((SupervisorMessage.Malformed) noFormat).commandId()).isEqualTo("r8");
+    }
+
+    @Test
     void writingIsStrict() {
         assertThrows(IllegalArgumentException.class, () -> new SupervisorMessage.Say(" ", "CA1", "x"));
         assertThrows(IllegalArgumentException.class, () -> new SupervisorMessage.Interrupt("c1", null));
