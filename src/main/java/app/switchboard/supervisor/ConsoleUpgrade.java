@@ -57,7 +57,10 @@ public final class ConsoleUpgrade implements WebSocketCreator {
                 Response.writeError(request, response, callback, HttpStatus.UNAUTHORIZED_401, "Unauthorized");
                 return null;
             }
-            return hub.endpointFor(account.get());
+            String accepts = request.getHeaders().get(SupervisorMessage.ACCEPT_HEADER);
+            boolean batches = accepts != null && java.util.Arrays.stream(accepts.split(","))
+                    .anyMatch(a -> a.strip().equalsIgnoreCase(SupervisorMessage.ACCEPT_EVENTS));
+            return hub.endpointFor(account.get(), batches);
         } catch (UncheckedIOException e) {
             LOG.error("Console upgrade refused: the accounts file cannot be read ({})", e.getMessage());
             Response.writeError(request, response, callback, HttpStatus.SERVICE_UNAVAILABLE_503);

@@ -46,6 +46,8 @@ public final class JettySupervisorTransport implements SupervisorTransport {
     @Override
     public CompletableFuture<Connection> open(URI uri, String bearerToken, Receiver receiver) {
         ClientUpgradeRequest upgrade = new ClientUpgradeRequest();
+        // SupervisorClient unpacks batched events, so a lagging console may get them in fewer frames.
+        upgrade.setHeader(SupervisorMessage.ACCEPT_HEADER, SupervisorMessage.ACCEPT_EVENTS);
         if (bearerToken != null) {
             upgrade.setHeader("Authorization", "Bearer " + bearerToken);
         }

@@ -72,6 +72,15 @@ public final class SupervisorClient implements AutoCloseable {
         @Override
         public void onText(String text) {
             ServerMessage message = SupervisorCodec.decodeServer(text);
+            if (message instanceof SupervisorMessage.Events batch) {
+                // Listeners see one event at a time, however the relay framed them.
+                batch.events().forEach(this::receive);
+            } else {
+                receive(message);
+            }
+        }
+
+        private void receive(ServerMessage message) {
             if (message instanceof SupervisorMessage.Hello h) {
                 if (h.protocol() != SupervisorMessage.VERSION) {
                     hello.completeExceptionally(new IllegalStateException("the relay speaks supervisor protocol "

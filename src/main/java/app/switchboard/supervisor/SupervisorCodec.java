@@ -54,6 +54,26 @@ public final class SupervisorCodec {
         return out.toString();
     }
 
+    /**
+     * The {@code events} message made of event messages already encoded by {@link #encode} (the
+     * relay encodes an event once for every console): the same text {@code encode(new Events(…))}
+     * writes for those events.
+     */
+    public static String encodeEvents(List<String> encodedEvents) {
+        if (encodedEvents.isEmpty()) {
+            throw new IllegalArgumentException("an events message holds at least one event");
+        }
+        StringBuilder out = new StringBuilder(encodedEvents.size() * 256);
+        out.append("{\"v\":").append(SupervisorMessage.VERSION).append(",\"type\":\"events\",\"events\":[");
+        for (int i = 0; i < encodedEvents.size(); i++) {
+            if (i > 0) {
+                out.append(',');
+            }
+            out.append(encodedEvents.get(i));
+        }
+        return out.append("]}").toString();
+    }
+
     private static void write(JsonGenerator g, SupervisorMessage message) throws IOException {
         if (message instanceof SupervisorMessage.Hello h) {
             g.writeStringField("relay", h.relay());
@@ -79,6 +99,12 @@ public final class SupervisorCodec {
             g.writeEndArray();
         } else if (message instanceof SupervisorMessage.Event e) {
             eventFields(g, e.event());
+        } else if (message instanceof SupervisorMessage.Events batch) {
+            g.writeArrayFieldStart("events");
+            for (SupervisorMessage.Event e : batch.events()) {
+                g.writeRawValue(encode(e));
+            }
+            g.writeEndArray();
         } else if (message instanceof SupervisorMessage.Reply r) {
             g.writeStringField("commandId", r.commandId());
             g.writeStringField("outcome", r.outcome().name().toLowerCase(Locale.ROOT));
@@ -367,6 +393,13 @@ public final class SupervisorCodec {
                     yield new SupervisorMessage.Snapshot(reason, calls);
                 }
                 case "event" -> new SupervisorMessage.Event(event(node));
+                case "events" -> {
+                    List<SupervisorMessage.Event> events = new ArrayList<>();
+                    for (JsonNode e : node.path("events")) {
+                        events.add(new SupervisorMessage.Event(event(e)));
+                    }
+                    yield new SupervisorMessage.Events(events);
+                }
                 case "reply" -> new SupervisorMessage.Reply(text(node, "commandId", null),
                         enumOf(SupervisorMessage.Outcome.class, text(node, "outcome", "")), text(node, "reason", null));
                 default -> {

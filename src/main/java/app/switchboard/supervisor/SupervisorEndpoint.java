@@ -57,10 +57,20 @@ public final class SupervisorEndpoint implements Session.Listener.AutoDemanding 
     // Touched only by the one writer in flight.
     private final Map<String, Long> sent = new HashMap<>();
     private volatile Session session;
+    /** The console reads {@code events} messages: what queued during a write goes out as one. */
+    private final boolean batches;
+    /** A batch stops at this many events or characters, so one frame never holds a console's whole queue. */
+    static final int MAX_BATCH_EVENTS = 256;
+    static final int MAX_BATCH_CHARS = 64 * 1024;
 
     SupervisorEndpoint(SupervisorHub hub, String account) {
+        this(hub, account, false);
+    }
+
+    SupervisorEndpoint(SupervisorHub hub, String account, boolean batches) {
         this.hub = hub;
         this.account = account;
+        this.batches = batches;
         this.control = hub.calls().operatedBy(account);
         this.history = new ConsoleHistory(hub, account, this);
     }
@@ -223,18 +233,47 @@ public final class SupervisorEndpoint implements Session.Listener.AutoDemanding 
                 }
                 return chunk;
             }
-            CallEvent e = event.event;
-            Long last = sent.get(e.callId());
-            if (last != null && e.seq() <= last) {
+            if (!unsent(event)) {
                 continue; // already in the snapshot or the replay
             }
-            sent.put(e.callId(), e.seq());
-            return event.json();
+            if (!batches) {
+                return event.json();
+            }
+            List<String> parts = new ArrayList<>();
+            String first = event.json();
+            parts.add(first);
+            int chars = first.length();
+            while (parts.size() < MAX_BATCH_EVENTS && chars < MAX_BATCH_CHARS) {
+                SupervisorHub.SharedEvent more;
+                synchronized (lock) {
+                    more = closed ? null : live.poll();
+                }
+                if (more == null) {
+                    break;
+                }
+                if (unsent(more)) {
+                    String json = more.json();
+                    parts.add(json);
+                    chars += json.length();
+                }
+            }
+            return parts.size() == 1 ? first : SupervisorCodec.encodeEvents(parts);
         }
         snapshot(reason, resume);
         synchronized (lock) {
             return front.poll();
         }
+    }
+
+    /** True once per event: false for one the snapshot or replay already covered. Writer only. */
+    private boolean unsent(SupervisorHub.SharedEvent event) {
+        CallEvent e = event.event;
+        Long last = sent.get(e.callId());
+        if (last != null && e.seq() <= last) {
+            return false;
+        }
+        sent.put(e.callId(), e.seq());
+        return true;
     }
 
     /**

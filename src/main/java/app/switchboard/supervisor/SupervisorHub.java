@@ -240,7 +240,12 @@ public final class SupervisorHub implements AutoCloseable {
 
     /** A console for this account, after the upgrade was authenticated. */
     SupervisorEndpoint endpointFor(String account) {
-        return new SupervisorEndpoint(this, account);
+        return endpointFor(account, false);
+    }
+
+    /** The same, sending batched {@code events} messages when the console reads them. */
+    SupervisorEndpoint endpointFor(String account, boolean batches) {
+        return new SupervisorEndpoint(this, account, batches);
     }
 
     void opened(SupervisorEndpoint endpoint) {

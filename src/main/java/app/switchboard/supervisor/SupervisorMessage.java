@@ -21,6 +21,11 @@ public sealed interface SupervisorMessage {
     /** The protocol version this build speaks; every message carries it as {@code v}. */
     int VERSION = 1;
 
+    /** Upgrade header by which a console says which optional messages it reads. */
+    String ACCEPT_HEADER = "X-Switchboard-Accept";
+    /** {@link #ACCEPT_HEADER}'s value for {@link Events}. */
+    String ACCEPT_EVENTS = "events";
+
     String type();
 
     // ---- server → client ----
@@ -92,6 +97,25 @@ public sealed interface SupervisorMessage {
 
         public String type() {
             return "event";
+        }
+    }
+
+    /**
+     * Several events in one frame, each element a whole {@link Event} message, in the order they
+     * would have been sent one by one. Sent only to consoles that asked for it on the upgrade
+     * ({@code X-Switchboard-Accept: events}), when events queued while the previous write was on
+     * the wire: a console that keeps up gets single events, one that lags gets fewer, larger frames.
+     */
+    record Events(List<Event> events) implements ServerMessage {
+        public Events {
+            events = List.copyOf(events);
+            if (events.isEmpty()) {
+                throw new IllegalArgumentException("an events message holds at least one event");
+            }
+        }
+
+        public String type() {
+            return "events";
         }
     }
 

@@ -1,6 +1,7 @@
 package app.switchboard.supervisor;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import app.switchboard.call.CallEvent;
@@ -26,6 +27,20 @@ class SupervisorCodecTest {
         for (SupervisorMessage.ServerMessage m : messages) {
             assertThat(SupervisorCodec.decodeServer(SupervisorCodec.encode(m))).isEqualTo(m);
         }
+    }
+
+    @Test
+    void aBatchOfEventsIsTheSameTextWhetherBuiltFromRecordsOrFromEncodedEvents() {
+        Instant t = Instant.parse("2026-12-01T10:15:30.123Z");
+        List<SupervisorMessage.Event> events = List.of(
+                new SupervisorMessage.Event(new CallEvent("CA1", 43, t, new EventPayload.SupervisorSay("Hi", "alice"))),
+                new SupervisorMessage.Event(new CallEvent("CA2", 7, t, new EventPayload.SupervisorWhisper("calm", "bob"))));
+        String fromRecords = SupervisorCodec.encode(new SupervisorMessage.Events(events));
+        String fromParts = SupervisorCodec.encodeEvents(events.stream().map(SupervisorCodec::encode).toList());
+
+        assertThat(fromParts).isEqualTo(fromRecords);
+        assertThat(SupervisorCodec.decodeServer(fromParts)).isEqualTo(new SupervisorMessage.Events(events));
+        assertThatThrownBy(() -> SupervisorCodec.encodeEvents(List.of())).isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test
