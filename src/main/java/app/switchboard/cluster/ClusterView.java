@@ -1,0 +1,193 @@
+package app.switchboard.cluster;
+
+import app.switchboard.call.CallEvent;
+import app.switchboard.call.CallSummary;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+import java.util.function.Predicate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * This node's picture of the other nodes' calls: their index entries and a bounded window of
+ * each call's recent events, fed by the cluster's event stream. Events are kept once per
+ * {@code seq} in order (a batch sent twice after a Redis hiccup shows once).
+ */
+final class ClusterView {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ClusterView.class);
+
+    private final Map<String, RemoteCall> calls = new ConcurrentHashMap<>();
+    private final List<Consumer<CallEvent>> listeners = new CopyOnWriteArrayList<>();
+    private final Predicate<String> isLocal;
+    private final int window;
+
+    ClusterView(Predicate<String> isLocal, int window) {
+        this.isLocal = isLocal;
+        this.window = window;
+    }
+
+    /** One call of another node. Guarded by itself: the follower writes, consoles read. */
+    static final class RemoteCall {
+        private final ArrayDeque<CallEvent> events = new ArrayDeque<>();
+        private String owner;
+        private CallSummary summary;
+        private long lastSeq;
+
+        synchronized String owner() {
+            return owner;
+        }
+
+        synchronized CallSummary summary() {
+            return summary;
+        }
+
+        synchronized List<CallEvent> events() {
+            return new ArrayList<>(events);
+        }
+
+        synchronized long lastSeq() {
+            return lastSeq;
+        }
+    }
+
+    AutoCloseable subscribe(Consumer<CallEvent> listener) {
+        listeners.add(listener);
+        return () -> listeners.remove(listener);
+    }
+
+    /** An entry of the cluster's event stream, written by {@code writer}. */
+    void onEvent(String writer, CallEvent e) {
+        if (isLocal.test(e.callId())) {
+            return; // this node's own call: its registry already told everyone
+        }
+        RemoteCall call = calls.computeIfAbsent(e.callId(), id -> new RemoteCall());
+        boolean fresh;
+        synchronized (call) {
+            fresh = e.seq() > call.lastSeq;
+            if (fresh) {
+                call.lastSeq = e.seq();
+                call.events.addLast(e);
+                while (call.events.size() > window) {
+                    call.events.pollFirst();
+                }
+                call.summary = Summaries.apply(call.summary, e);
+                if (call.owner == null) {
+                    call.owner = writer;
+                }
+            }
+        }
+        if (fresh) {
+            for (Consumer<CallEvent> listener : listeners) {
+                try {
+                    listener.accept(e);
+                } catch (RuntimeException | LinkageError ex) {
+                    LOG.warn("Cluster event listener failed", ex);
+                }
+            }
+        }
+    }
+
+    /** Older events of a call (from its stream) merged in front of what the view holds. */
+    void backfill(String callId, List<CallEvent> older) {
+        RemoteCall call = calls.get(callId);
+        if (call == null || older.isEmpty()) {
+            return;
+        }
+        synchronized (call) {
+            long first = call.events.isEmpty() ? Long.MAX_VALUE : call.events.peekFirst().seq();
+            List<CallEvent> before = older.stream().filter(e -> e.seq() < first).toList();
+            for (int i = before.size() - 1; i >= 0 && call.events.size() < window; i--) {
+                call.events.addFirst(before.get(i));
+            }
+            for (CallEvent e : older) {
+                if (e.seq() > call.lastSeq) {
+                    call.events.addLast(e);
+                    call.lastSeq = e.seq();
+                    call.summary = Summaries.apply(call.summary, e);
+                }
+            }
+        }
+    }
+
+    /** The index as Redis holds it now: owners and summaries of calls this node holds no socket for. */
+    void applyIndex(Map<String, StreamCodec.IndexEntry> index) {
+        index.forEach((id, entry) -> {
+            if (isLocal.test(id)) {
+                calls.remove(id);
+                return;
+            }
+            RemoteCall call = calls.computeIfAbsent(id, k -> new RemoteCall());
+            synchronized (call) {
+                call.owner = entry.node();
+                CallSummary s = entry.summary();
+                if (call.summary == null || entry.lastSeq() >= call.lastSeq) {
+                    call.summary = s;
+                } else {
+                    // the view has read further than the index says: keep the live state, take the rest
+                    CallSummary live = call.summary;
+                    call.summary = new CallSummary(id, s.from(), s.to(), live.state(), s.language(), s.startedAt(),
+                            live.endedAt(), Math.max(s.eventCount(), live.eventCount()));
+                }
+            }
+        });
+        // Calls the index no longer lists were forgotten by their owner (ended long ago).
+        calls.keySet().removeIf(id -> !index.containsKey(id) && endedOrUnknown(calls.get(id)));
+    }
+
+    private static boolean endedOrUnknown(RemoteCall call) {
+        if (call == null) {
+            return true;
+        }
+        CallSummary s = call.summary();
+        return s == null || s.endedAt() != null;
+    }
+
+    /** Call ids currently owned (in this view) by {@code node} and not over. */
+    List<String> liveCallsOf(String node) {
+        List<String> ids = new ArrayList<>();
+        calls.forEach((id, call) -> {
+            CallSummary s = call.summary();
+            if (node.equals(call.owner()) && (s == null || s.endedAt() == null)) {
+                ids.add(id);
+            }
+        });
+        return ids;
+    }
+
+    /** The nodes that own a call this view shows as live. */
+    Set<String> ownersOfLiveCalls() {
+        Set<String> owners = new java.util.TreeSet<>();
+        calls.values().forEach(call -> {
+            CallSummary s = call.summary();
+            if (call.owner() != null && s != null && s.endedAt() == null) {
+                owners.add(call.owner());
+            }
+        });
+        return owners;
+    }
+
+    RemoteCall call(String callId) {
+        return calls.get(callId);
+    }
+
+    Collection<CallSummary> summaries() {
+        List<CallSummary> list = new ArrayList<>();
+        calls.forEach((id, call) -> {
+            if (!isLocal.test(id)) {
+                CallSummary s = call.summary();
+                if (s != null) {
+                    list.add(s);
+                }
+            }
+        });
+        return list;
+    }
+}
