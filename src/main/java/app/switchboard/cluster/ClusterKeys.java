@@ -35,7 +35,10 @@ final class ClusterKeys {
         return prefix + "node:" + nodeId + ":alive";
     }
 
-    /** Set: every node id that has heart-beaten (kept to tell "lost" from "never was"). */
+    /**
+     * Sorted set: every node id that heart-beats, scored with its last heartbeat (ms). A member
+     * without a live heartbeat key is lost; a node that leaves cleanly removes itself.
+     */
     String nodes() {
         return prefix + "nodes";
     }

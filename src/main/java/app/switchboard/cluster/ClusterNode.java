@@ -20,6 +20,7 @@ import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.async.RedisAsyncCommands;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.DefaultClientResources;
+import io.lettuce.core.resource.Delay;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -86,7 +87,10 @@ public final class ClusterNode implements AutoCloseable {
         this.keys = new ClusterKeys(options.prefix());
         this.registry = registry;
         this.clock = clock;
-        this.resources = DefaultClientResources.create();
+        // Reconnect attempts back off to at most 2 s (Lettuce's default reaches 30 s): a Redis that
+        // comes back is used again within that, which bounds how stale the consoles' view gets.
+        this.resources = DefaultClientResources.builder().reconnectDelay(Delay.fullJitter(Duration.ofMillis(50),
+                Duration.ofSeconds(2), 100, TimeUnit.MILLISECONDS)).build();
         Duration timeout = options.commandTimeout().plusMillis(BLOCK_MS);
         this.client = RedisClient.create(resources, target.redisUri(timeout));
         // Commands fail at once while Redis is away instead of queueing in the client: the
@@ -462,7 +466,8 @@ public final class ClusterNode implements AutoCloseable {
         RedisAsyncCommands<String, String> redis = shared.async();
         await(redis.set(keys.heartbeat(options.nodeId()), clock.instant().toString(),
                 SetArgs.Builder.px(options.heartbeatTtl().toMillis())));
-        redis.sadd(keys.nodes(), options.nodeId());
+        // Liveness is the key's TTL (Redis's clock); the score only says when a lost node may be forgotten.
+        redis.zadd(keys.nodes(), clock.millis(), options.nodeId());
         redis.del(keys.nodeLost(options.nodeId()));
     }
 
@@ -497,13 +502,18 @@ public final class ClusterNode implements AutoCloseable {
     }
 
     private void detectLostNodes(Map<String, StreamCodec.IndexEntry> index) {
-        Set<String> owners = new java.util.TreeSet<>(view.ownersOfLiveCalls());
-        owners.remove(options.nodeId());
-        Set<String> lost = new java.util.TreeSet<>();
         RedisAsyncCommands<String, String> redis = shared.async();
-        for (String owner : owners) {
-            if (await(redis.exists(keys.heartbeat(owner))) == 0) {
-                lost.add(owner);
+        long forgetBefore = clock.millis() - options.endedCallKept().toMillis();
+        Set<String> lost = new java.util.TreeSet<>();
+        for (io.lettuce.core.ScoredValue<String> member : await(redis.zrangeWithScores(keys.nodes(), 0, -1))) {
+            String other = member.getValue();
+            if (other.equals(options.nodeId()) || await(redis.exists(keys.heartbeat(other))) > 0) {
+                continue;
+            }
+            if (member.getScore() < forgetBefore) {
+                redis.zrem(keys.nodes(), other); // lost long ago: its calls have left the index too
+            } else {
+                lost.add(other);
             }
         }
         Set<String> before = lostNodes;
@@ -512,6 +522,9 @@ public final class ClusterNode implements AutoCloseable {
             if (!before.contains(owner)) {
                 LOG.warn("Cluster node {} stopped heart-beating; its calls are marked \"{}\"", owner,
                         Summaries.NODE_LOST_LABEL);
+            }
+            if (view.liveCallsOf(owner).isEmpty()) {
+                continue;
             }
             // One node marks the lost node's calls (SET NX elects it); the mark reaches every view
             // through the event stream like any event, so all consoles show the same thing.
@@ -603,6 +616,8 @@ public final class ClusterNode implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         try {
+            // A node that leaves is not lost: out of the member set, then without a heartbeat.
+            shared.async().zrem(keys.nodes(), options.nodeId()).get(500, TimeUnit.MILLISECONDS);
             shared.async().del(keys.heartbeat(options.nodeId())).get(500, TimeUnit.MILLISECONDS);
         } catch (Exception e) {
             LOG.debug("Removing the heartbeat failed: {}", rootMessage(e));

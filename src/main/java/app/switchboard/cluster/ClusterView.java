@@ -162,18 +162,6 @@ final class ClusterView {
         return ids;
     }
 
-    /** The nodes that own a call this view shows as live. */
-    Set<String> ownersOfLiveCalls() {
-        Set<String> owners = new java.util.TreeSet<>();
-        calls.values().forEach(call -> {
-            CallSummary s = call.summary();
-            if (call.owner() != null && s != null && s.endedAt() == null) {
-                owners.add(call.owner());
-            }
-        });
-        return owners;
-    }
-
     RemoteCall call(String callId) {
         return calls.get(callId);
     }
