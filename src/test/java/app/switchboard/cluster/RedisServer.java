@@ -8,7 +8,7 @@ import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.time.Duration;
-import java.util.Map;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
 
@@ -17,15 +17,17 @@ import org.awaitility.Awaitility;
  * ({@code SWITCHBOARD_TEST_REDIS}), or one this test starts on a free loopback port from the
  * binary on PATH. Without either, the test fails in CI ({@code CI=true}) and is skipped elsewhere.
  */
-final class RedisServer implements AutoCloseable {
+public final class RedisServer implements AutoCloseable {
 
     static final String ENV = "SWITCHBOARD_TEST_REDIS";
 
     private final int port;
+    private final List<String> extraArgs;
     private Process process;
 
-    private RedisServer(int port) {
+    private RedisServer(int port, List<String> extraArgs) {
         this.port = port;
+        this.extraArgs = extraArgs;
     }
 
     /** The shared server's address, or a server of this test's own (close it afterwards). */
@@ -40,10 +42,10 @@ final class RedisServer implements AutoCloseable {
     }
 
     /** A server only this test uses (it may stop and restart it). */
-    static RedisServer startOwn() throws IOException {
+    public static RedisServer startOwn(String... extraArgs) throws IOException {
         String binary = binary();
         requireRedis(binary != null, "no redis-server on PATH (apt-get install -y redis-server)");
-        RedisServer server = new RedisServer(freePort());
+        RedisServer server = new RedisServer(freePort(), List.of(extraArgs));
         server.start();
         return server;
     }
@@ -74,16 +76,17 @@ final class RedisServer implements AutoCloseable {
         }
     }
 
-    String uri() {
+    public String uri() {
         return "redis://127.0.0.1:" + port;
     }
 
     void start() throws IOException {
-        ProcessBuilder pb = new ProcessBuilder(binary(), "--port", Integer.toString(port), "--bind", "127.0.0.1",
-                "--save", "", "--appendonly", "no", "--daemonize", "no");
+        List<String> command = new java.util.ArrayList<>(List.of(binary(), "--port", Integer.toString(port),
+                "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--daemonize", "no"));
+        command.addAll(extraArgs);
+        ProcessBuilder pb = new ProcessBuilder(command);
         pb.redirectErrorStream(true);
         pb.redirectOutput(ProcessBuilder.Redirect.DISCARD);
-        pb.environment().putAll(Map.of());
         process = pb.start();
         Awaitility.await().atMost(Duration.ofSeconds(10)).until(this::accepting);
     }
