@@ -69,7 +69,7 @@ public final class ClusterCallControl implements CallControl {
         if (node.isLocal(callId)) {
             return local.events(callId);
         }
-        return node.backfill(callId);
+        return node.events(callId);
     }
 
     @Override

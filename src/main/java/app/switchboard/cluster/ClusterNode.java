@@ -57,6 +57,10 @@ public final class ClusterNode implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ClusterNode.class);
     private static final long BLOCK_MS = 1_000;
+    /** Events of each live remote call kept in memory (a console opening a call reads older ones from Redis). */
+    static final int VIEW_WINDOW = 500;
+    /** The whole index is read every this many heartbeats (and whenever Redis comes back). */
+    private static final int INDEX_READ_EVERY = 5;
 
     private final RedisTarget target;
     private final ClusterOptions options;
@@ -80,6 +84,7 @@ public final class ClusterNode implements AutoCloseable {
     private final AtomicBoolean refreshIndex = new AtomicBoolean(true);
     private volatile Set<String> lostNodes = Set.of();
     private volatile boolean stopped;
+    private long ticks;
 
     private ClusterNode(RedisTarget target, ClusterOptions options, CallRegistry registry, Clock clock) {
         this.target = target;
@@ -103,7 +108,7 @@ public final class ClusterNode implements AutoCloseable {
         this.following = client.connect();
         this.consuming = client.connect();
         this.leases = new Leases(keys, options.leaseTtl().toMillis());
-        this.view = new ClusterView(this::isLocal, (int) Math.min(Integer.MAX_VALUE, options.callStreamMaxLen()));
+        this.view = new ClusterView(this::isLocal, VIEW_WINDOW);
         this.publisher = new EventPublisher(publishing, keys, options, new EventPublisher.Health() {
             @Override
             public void reachable() {
@@ -204,31 +209,33 @@ public final class ClusterNode implements AutoCloseable {
         return view;
     }
 
-    /** The call's older events from its stream, for a console opening a call this view joined late. */
-    List<CallEvent> backfill(String callId) {
+    /**
+     * A remote call's events for a console: the view's window when it holds the call from its
+     * first event, else the call's stream in Redis (up to {@code callStreamMaxLen}) with the window after it.
+     */
+    List<CallEvent> events(String callId) {
         ClusterView.RemoteCall call = view.call(callId);
         if (call == null) {
             return List.of();
         }
         List<CallEvent> events = call.events();
-        if (events.isEmpty() || events.get(0).seq() > 1) {
-            try {
-                List<CallEvent> older = new ArrayList<>();
-                for (StreamMessage<String, String> m : shared.async().xrange(keys.callEvents(callId), Range.unbounded())
-                        .get(options.commandTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
-                    CallEvent e = StreamCodec.event(m.getBody());
-                    if (e != null) {
-                        older.add(e);
-                    }
-                }
-                older.sort(java.util.Comparator.comparingLong(CallEvent::seq));
-                view.backfill(callId, older);
-            } catch (Exception e) {
-                LOG.debug("Backfilling call {} from Redis failed: {}", callId, rootMessage(e));
-            }
-            events = call.events();
+        if (!events.isEmpty() && events.get(0).seq() == 1) {
+            return events;
         }
-        return events;
+        try {
+            List<CallEvent> stream = new ArrayList<>();
+            for (StreamMessage<String, String> m : shared.async().xrange(keys.callEvents(callId), Range.unbounded())
+                    .get(options.commandTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
+                CallEvent e = StreamCodec.event(m.getBody());
+                if (e != null) {
+                    stream.add(e);
+                }
+            }
+            return view.merged(callId, stream);
+        } catch (Exception e) {
+            LOG.debug("Reading call {} from Redis failed: {}", callId, rootMessage(e));
+            return events;
+        }
     }
 
     /** Runs the command where the call is: here, or on its owner through the owner's command stream. */
@@ -445,7 +452,11 @@ public final class ClusterNode implements AutoCloseable {
         try {
             heartbeat();
             markReachable();
-            refresh();
+            if (++ticks % INDEX_READ_EVERY == 0 || refreshIndex.get()) {
+                refresh();
+            } else {
+                detectLostNodes(Map.of());
+            }
             leases.renew(shared.async(), this::isOver);
         } catch (RuntimeException e) {
             if (!stopped) {

@@ -16,9 +16,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * This node's picture of the other nodes' calls: their index entries and a bounded window of
- * each call's recent events, fed by the cluster's event stream. Events are kept once per
- * {@code seq} in order (a batch sent twice after a Redis hiccup shows once).
+ * This node's picture of the other nodes' calls: their index entries and a small window of each
+ * live call's recent events, fed by the cluster's event stream. Events are kept once per
+ * {@code seq} in order (a batch sent twice after a Redis hiccup shows once). An ended call keeps
+ * only its summary: every node holding every call's events would multiply memory by the node
+ * count; a console that opens a call reads the rest from the call's stream.
  */
 final class ClusterView {
 
@@ -84,6 +86,10 @@ final class ClusterView {
                 }
             }
         }
+        boolean over;
+        synchronized (call) {
+            over = call.summary != null && call.summary.endedAt() != null;
+        }
         if (fresh) {
             for (Consumer<CallEvent> listener : listeners) {
                 try {
@@ -93,28 +99,25 @@ final class ClusterView {
                 }
             }
         }
+        if (over) {
+            synchronized (call) {
+                call.events.clear(); // lastSeq stays: later duplicates are still recognised
+            }
+        }
     }
 
-    /** Older events of a call (from its stream) merged in front of what the view holds. */
-    void backfill(String callId, List<CallEvent> older) {
+    /**
+     * The call's events as its stream holds them, followed by any newer ones this view has read
+     * (the stream can lag by a publish batch); kept once per seq, in order. Not stored.
+     */
+    List<CallEvent> merged(String callId, List<CallEvent> fromStream) {
         RemoteCall call = calls.get(callId);
-        if (call == null || older.isEmpty()) {
-            return;
+        java.util.TreeMap<Long, CallEvent> bySeq = new java.util.TreeMap<>();
+        fromStream.forEach(e -> bySeq.putIfAbsent(e.seq(), e));
+        if (call != null) {
+            call.events().forEach(e -> bySeq.putIfAbsent(e.seq(), e));
         }
-        synchronized (call) {
-            long first = call.events.isEmpty() ? Long.MAX_VALUE : call.events.peekFirst().seq();
-            List<CallEvent> before = older.stream().filter(e -> e.seq() < first).toList();
-            for (int i = before.size() - 1; i >= 0 && call.events.size() < window; i--) {
-                call.events.addFirst(before.get(i));
-            }
-            for (CallEvent e : older) {
-                if (e.seq() > call.lastSeq) {
-                    call.events.addLast(e);
-                    call.lastSeq = e.seq();
-                    call.summary = Summaries.apply(call.summary, e);
-                }
-            }
-        }
+        return new ArrayList<>(bySeq.values());
     }
 
     /** The index as Redis holds it now: owners and summaries of calls this node holds no socket for. */

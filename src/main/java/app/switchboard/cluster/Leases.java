@@ -59,21 +59,18 @@ final class Leases {
 
     /** Null when released (or nobody held it); else who holds it instead. */
     CompletableFuture<String> release(RedisAsyncCommands<String, String> redis, String callId, String holder) {
+        // Let go here first: a renewal sent after the delete would otherwise set the lease again.
+        boolean wasHeld = held.remove(callId, holder);
         String key = keys.lease(callId);
-        return redis.get(key).toCompletableFuture().thenCompose(current -> {
-            if (current == null) {
-                held.remove(callId, holder);
-                return CompletableFuture.completedFuture((String) null);
-            }
-            if (!current.equals(holder)) {
-                return CompletableFuture.completedFuture(current);
-            }
-            return redis.<Long>eval(RELEASE, ScriptOutputType.INTEGER, new String[] {key}, holder)
-                    .toCompletableFuture().thenApply(n -> {
-                        held.remove(callId, holder);
-                        return null;
-                    });
-        });
+        return redis.<Long>eval(RELEASE, ScriptOutputType.INTEGER, new String[] {key}, holder).toCompletableFuture()
+                .thenCompose(deleted -> deleted != null && deleted > 0
+                        ? CompletableFuture.completedFuture((String) null)
+                        : redis.get(key).toCompletableFuture())
+                .whenComplete((other, error) -> {
+                    if (error != null && wasHeld) {
+                        held.put(callId, holder); // not released after all: keep renewing it
+                    }
+                });
     }
 
     /** Who holds the call's lease now (null: nobody). */

@@ -169,7 +169,12 @@ class ClusterTest {
         ClusterCallControl other = x.accepted() ? onB : onA;
         CommandOutcome notYours = other.send(onC.callSid(), new ClusterCommand.Release()).get(10, TimeUnit.SECONDS);
         assertFalse(notYours.accepted(), "only the holder releases");
-        assertTrue(holder.send(onC.callSid(), new ClusterCommand.Release()).get(10, TimeUnit.SECONDS).accepted());
-        assertTrue(other.send(onC.callSid(), new ClusterCommand.TakeOver()).get(10, TimeUnit.SECONDS).accepted());
+        CommandOutcome released = holder.send(onC.callSid(), new ClusterCommand.Release()).get(10, TimeUnit.SECONDS);
+        assertTrue(released.accepted(), released.detail());
+        CommandOutcome next = other.send(onC.callSid(), new ClusterCommand.TakeOver()).get(10, TimeUnit.SECONDS);
+        assertTrue(next.accepted(), next.detail());
+        // Renewals of the released lease (every heartbeat) do not bring it back: the second holder keeps it.
+        CommandOutcome again = holder.send(onC.callSid(), new ClusterCommand.TakeOver()).get(10, TimeUnit.SECONDS);
+        assertTrue(!again.accepted() && again.detail().startsWith("held by "), again.detail());
     }
 }
