@@ -81,6 +81,13 @@ final class SwitchboardApp implements AutoCloseable {
     record ClusterSetup(RedisTarget target, ClusterOptions options) {
     }
 
+    /** The node could not join its cluster (Redis unreachable, refused credentials); the message names Redis redacted. */
+    static final class ClusterUnavailable extends IOException {
+        ClusterUnavailable(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
     static SwitchboardApp start(Settings settings, Settings saved, Secrets secrets, AppDirectories dirs,
                                 RelayConfig.TlsSource tls, int demoCallers) throws IOException {
         return start(settings, saved, secrets, dirs, tls, demoCallers, null);
@@ -106,7 +113,7 @@ final class SwitchboardApp implements AutoCloseable {
                 registry.close();
                 store.close();
                 llm.close();
-                throw new IOException(e.getMessage(), e);
+                throw new ClusterUnavailable(e.getMessage(), e);
             }
         }
         CallControl control = cluster == null ? registry : cluster.control();

@@ -164,6 +164,8 @@ public final class SwitchboardCommand implements Callable<Integer> {
             app = SwitchboardApp.start(settings, saved, secrets, dirs, tls, demo ? demoCallers : 0, clusterSetup);
         } catch (TlsMaterial.TlsException e) {
             throw new StartupException(e.getMessage(), USAGE_ERROR);
+        } catch (SwitchboardApp.ClusterUnavailable e) {
+            throw new StartupException(e.getMessage(), 1);
         } catch (java.io.IOException e) {
             throw new StartupException("cannot listen on " + settings.host + ":" + settings.port + ": " + e.getMessage(), 1);
         }

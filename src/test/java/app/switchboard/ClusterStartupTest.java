@@ -46,6 +46,28 @@ class ClusterStartupTest {
     }
 
     @Test
+    void aNodeThatCannotReachRedisSaysSoAndExits() throws Exception {
+        int closedPort;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            closedPort = s.getLocalPort();
+        }
+        StringWriter err = new StringWriter();
+        CommandLine cl = SwitchboardCommand.commandLine(Map.of(RedisTargetEnv.PASSWORD, PASSWORD));
+        cl.setErr(new PrintWriter(err));
+        int code = cl.execute("--headless", "--port", "0", "--data-dir", dataDir.toString(),
+                "--cluster", "redis://127.0.0.1:" + closedPort);
+        assertEquals(1, code);
+        assertTrue(err.toString().contains("cannot reach Redis at redis://127.0.0.1:" + closedPort + " (authenticated)"),
+                err.toString());
+        assertFalse(err.toString().contains(PASSWORD), err.toString());
+    }
+
+    /** The variable's name, as a user sets it. */
+    private static final class RedisTargetEnv {
+        static final String PASSWORD = "SWITCHBOARD_REDIS_PASSWORD";
+    }
+
+    @Test
     void aHeadlessNodeJoinsTheClusterWithCredentialsFromTheEnvironment() throws Exception {
         try (RedisServer redis = RedisServer.startOwn("--requirepass", PASSWORD)) {
             List<String> command = new ArrayList<>(List.of(
