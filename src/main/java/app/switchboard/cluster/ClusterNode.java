@@ -108,7 +108,7 @@ public final class ClusterNode implements AutoCloseable {
         this.following = client.connect();
         this.consuming = client.connect();
         this.leases = new Leases(keys, options.leaseTtl().toMillis());
-        this.view = new ClusterView(this::isLocal, VIEW_WINDOW);
+        this.view = new ClusterView(options.nodeId(), this::isLocal, VIEW_WINDOW);
         this.publisher = new EventPublisher(publishing, keys, options, new EventPublisher.Health() {
             @Override
             public void reachable() {

@@ -28,10 +28,12 @@ final class ClusterView {
 
     private final Map<String, RemoteCall> calls = new ConcurrentHashMap<>();
     private final List<Consumer<CallEvent>> listeners = new CopyOnWriteArrayList<>();
+    private final String self;
     private final Predicate<String> isLocal;
     private final int window;
 
-    ClusterView(Predicate<String> isLocal, int window) {
+    ClusterView(String self, Predicate<String> isLocal, int window) {
+        this.self = self;
         this.isLocal = isLocal;
         this.window = window;
     }
@@ -123,7 +125,8 @@ final class ClusterView {
     /** The index as Redis holds it now: owners and summaries of calls this node holds no socket for. */
     void applyIndex(Map<String, StreamCodec.IndexEntry> index) {
         index.forEach((id, entry) -> {
-            if (isLocal.test(id)) {
+            // This node's own calls, including ended ones its registry has already forgotten.
+            if (self.equals(entry.node()) || isLocal.test(id)) {
                 calls.remove(id);
                 return;
             }

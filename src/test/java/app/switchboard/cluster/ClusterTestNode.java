@@ -10,6 +10,9 @@ import app.switchboard.relay.RelayServer;
 import app.switchboard.sim.SimClient;
 import app.switchboard.sim.SimulatedCall;
 import app.switchboard.store.EventStore;
+import app.switchboard.supervisor.ConsoleUpgrade;
+import app.switchboard.supervisor.SupervisorAccounts;
+import app.switchboard.supervisor.SupervisorHub;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -31,9 +34,17 @@ final class ClusterTestNode implements AutoCloseable {
     final RelayServer relay;
     final SimClient client;
     final ClusterNode node;
+    /** The supervisor API on this node's relay, over the cluster's control (as the app wires it); null unless asked for. */
+    final SupervisorHub hub;
+    final SupervisorAccounts accounts;
     private boolean abandoned;
 
     ClusterTestNode(String id, Path dir, String redis, String prefix, ClusterOptions timings) throws Exception {
+        this(id, dir, redis, prefix, timings, false);
+    }
+
+    ClusterTestNode(String id, Path dir, String redis, String prefix, ClusterOptions timings, boolean supervisorApi)
+            throws Exception {
         this.id = id;
         Settings settings = new Settings();
         responder = new OfflineResponder(0);
@@ -47,6 +58,14 @@ final class ClusterTestNode implements AutoCloseable {
                 registry);
         relay = new RelayServer(new RelayConfig("127.0.0.1", 0, PUBLIC_URL,
                 new RelayConfig.TlsSource.SelfSigned(dir.resolve("tls")), TOKEN, settings), registry);
+        if (supervisorApi) {
+            accounts = SupervisorAccounts.in(dir.resolve("data"));
+            hub = new SupervisorHub(node.control(), accounts, id, SupervisorHub.Limits.DEFAULT);
+            relay.addWebSocket(ConsoleUpgrade.PATH, new ConsoleUpgrade(hub));
+        } else {
+            accounts = null;
+            hub = null;
+        }
         relay.start();
         client = SimClient.pinned(relay.fingerprint());
     }
@@ -68,6 +87,10 @@ final class ClusterTestNode implements AutoCloseable {
                 .build().open();
     }
 
+    URI consoleUri() {
+        return URI.create(relay.localBaseUrl().replace("https://", "wss://") + ConsoleUpgrade.PATH);
+    }
+
     /** The node dies: no goodbye to Redis, no more heartbeats; its callers' sockets drop. */
     void kill() {
         abandoned = true;
@@ -78,6 +101,9 @@ final class ClusterTestNode implements AutoCloseable {
     @Override
     public void close() throws Exception {
         client.close();
+        if (hub != null) {
+            hub.close();
+        }
         // As the app stops: the calls end first (recorded, and published), then the node leaves.
         registry.close();
         if (!abandoned) {
