@@ -244,6 +244,9 @@ public final class ClusterNode implements AutoCloseable {
             command.applyTo(operator == null ? registry : registry.operatedBy(operator), callId);
             return CompletableFuture.completedFuture(CommandOutcome.accepted(options.nodeId()));
         }
+        if (isLocal(callId)) {
+            return CompletableFuture.completedFuture(CommandOutcome.refused("the call has ended"));
+        }
         ClusterView.RemoteCall call = view.call(callId);
         String owner = call == null ? null : call.owner();
         if (owner == null) {
@@ -502,12 +505,22 @@ public final class ClusterNode implements AutoCloseable {
         }
         Map<String, String> raw = await(redis.hgetall(keys.callIndex()));
         Map<String, StreamCodec.IndexEntry> index = new LinkedHashMap<>();
+        List<String> lostLongAgo = new ArrayList<>();
+        Instant oldest = clock.instant().minus(options.endedCallKept());
         raw.forEach((id, json) -> {
             StreamCodec.IndexEntry entry = StreamCodec.index(id, json);
-            if (entry != null) {
+            if (entry == null) {
+                return;
+            }
+            if (entry.lost() && entry.summary().endedAt() != null && entry.summary().endedAt().isBefore(oldest)) {
+                lostLongAgo.add(id); // its owner is gone and will not forget it: any node may (HDEL is idempotent)
+            } else {
                 index.put(id, entry);
             }
         });
+        if (!lostLongAgo.isEmpty()) {
+            redis.hdel(keys.callIndex(), lostLongAgo.toArray(new String[0]));
+        }
         view.applyIndex(index);
         detectLostNodes(index);
     }
