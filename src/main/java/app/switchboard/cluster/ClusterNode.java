@@ -83,6 +83,8 @@ public final class ClusterNode implements AutoCloseable {
     private final AtomicBoolean reachable = new AtomicBoolean(true);
     private final AtomicBoolean refreshIndex = new AtomicBoolean(true);
     private volatile Set<String> lostNodes = Set.of();
+    /** Redis's {@code run_id}: a new one means a restarted (or failed-over) Redis that may lack what was published. */
+    private volatile String redisRunId;
     private volatile boolean stopped;
     private long ticks;
 
@@ -151,6 +153,7 @@ public final class ClusterNode implements AutoCloseable {
 
     private void start() {
         heartbeat();
+        redisRunId = runId();
         String commands = keys.commands(options.nodeId());
         // Commands sent while this node was away are stale (their senders were told "owner
         // unreachable"): the group starts at the stream's end, now.
@@ -286,8 +289,16 @@ public final class ClusterNode implements AutoCloseable {
     /** Take-over behind the call's lease: refused while another supervisor (on any node) holds it. */
     CompletableFuture<CommandOutcome> takeOver(String callId, String operator) {
         String holder = holderName(operator);
-        return leases.acquire(shared.async(), callId, holder).handle((other, error) -> {
+        return attempt(() -> leases.acquire(shared.async(), callId, holder)).handle((other, error) -> {
             if (error != null) {
+                if (isLocalLive(callId)) {
+                    // Redis is away, so no supervisor on another node can reach this call (commands travel
+                    // through Redis): the supervisor here may take it over, and the lease is claimed when
+                    // Redis answers again (a renewal sets a missing lease).
+                    leases.assume(callId, holder);
+                    return dispatch(callId, new ClusterCommand.TakeOver(), operator).thenApply(o -> o.accepted()
+                            ? CommandOutcome.accepted(o.detail() + " (lease claimed when Redis returns)") : o);
+                }
                 return CompletableFuture.completedFuture(
                         CommandOutcome.refused("the cluster bus is unreachable: a take-over needs the call's lease"));
             }
@@ -303,8 +314,12 @@ public final class ClusterNode implements AutoCloseable {
     /** Release by the lease's holder (or when nobody holds it); another supervisor's hold is refused. */
     CompletableFuture<CommandOutcome> release(String callId, String operator) {
         String holder = holderName(operator);
-        return leases.holder(shared.async(), callId).handle((current, error) -> {
+        return attempt(() -> leases.holder(shared.async(), callId)).handle((current, error) -> {
             if (error != null) {
+                if (isLocalLive(callId)) {
+                    leases.forget(callId, holder); // not renewed any more: it lapses within its TTL
+                    return dispatch(callId, new ClusterCommand.Release(), operator);
+                }
                 return CompletableFuture.completedFuture(CommandOutcome.refused("the cluster bus is unreachable"));
             }
             if (current != null && !current.equals(holder)) {
@@ -313,6 +328,15 @@ public final class ClusterNode implements AutoCloseable {
             return dispatch(callId, new ClusterCommand.Release(), operator).thenCompose(outcome ->
                     leases.release(shared.async(), callId, holder).handle((x, y) -> outcome));
         }).thenCompose(f -> f);
+    }
+
+    /** A Redis call's future; one that throws at once (the client rejecting commands) becomes a failed future. */
+    private static <T> CompletableFuture<T> attempt(java.util.function.Supplier<CompletableFuture<T>> call) {
+        try {
+            return call.get();
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
     }
 
     private String holderName(String operator) {
@@ -455,6 +479,7 @@ public final class ClusterNode implements AutoCloseable {
         try {
             heartbeat();
             markReachable();
+            checkRedisRestarted();
             if (++ticks % INDEX_READ_EVERY == 0 || refreshIndex.get()) {
                 refresh();
             } else {
@@ -466,6 +491,33 @@ public final class ClusterNode implements AutoCloseable {
                 markUnreachable(e);
             }
         }
+    }
+
+    private String runId() {
+        return await(shared.async().info("server")).lines().filter(l -> l.startsWith("run_id:"))
+                .map(l -> l.substring("run_id:".length()).strip()).findFirst().orElse("");
+    }
+
+    /**
+     * A Redis without persistence comes back empty, and a replica promoted in a fail-over may lack
+     * the last writes: events this node published (and Redis confirmed) may be gone before every
+     * node read them. The calls' windows are published again (readers keep one per seq and fill
+     * gaps), and the index is written again.
+     */
+    private void checkRedisRestarted() {
+        String now = runId();
+        if (now.equals(redisRunId)) {
+            return;
+        }
+        redisRunId = now;
+        refreshIndex.set(true);
+        List<CallEvent> windows = new ArrayList<>();
+        for (CallSummary s : registry.calls()) {
+            windows.addAll(registry.events(s.callId()));
+        }
+        publisher.republish(windows);
+        LOG.warn("Redis at {} restarted (new run id): publishing this node's {} calls' recent events again ({} events)",
+                target, registry.calls().size(), windows.size());
     }
 
     private boolean isOver(String callId) {

@@ -40,7 +40,8 @@ final class ClusterView {
 
     /** One call of another node. Guarded by itself: the follower writes, consoles read. */
     static final class RemoteCall {
-        private final ArrayDeque<CallEvent> events = new ArrayDeque<>();
+        /** By seq: a late event (an owner publishing its window again after Redis lost entries) fills its gap. */
+        private final java.util.TreeMap<Long, CallEvent> events = new java.util.TreeMap<>();
         private String owner;
         private CallSummary summary;
         private long lastSeq;
@@ -54,7 +55,7 @@ final class ClusterView {
         }
 
         synchronized List<CallEvent> events() {
-            return new ArrayList<>(events);
+            return new ArrayList<>(events.values());
         }
 
         synchronized long lastSeq() {
@@ -78,14 +79,17 @@ final class ClusterView {
             fresh = e.seq() > call.lastSeq;
             if (fresh) {
                 call.lastSeq = e.seq();
-                call.events.addLast(e);
-                while (call.events.size() > window) {
-                    call.events.pollFirst();
-                }
+                call.events.put(e.seq(), e);
                 call.summary = Summaries.apply(call.summary, e);
                 if (call.owner == null) {
                     call.owner = writer;
                 }
+            } else if (!call.events.isEmpty() && e.seq() > call.events.firstKey()) {
+                // A gap filled late: kept for events(), not announced (listeners get each call in seq order).
+                call.events.putIfAbsent(e.seq(), e);
+            }
+            while (call.events.size() > window) {
+                call.events.pollFirstEntry();
             }
         }
         boolean over;

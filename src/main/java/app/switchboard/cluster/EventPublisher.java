@@ -40,6 +40,8 @@ final class EventPublisher implements Runnable {
     private final ClusterOptions options;
     private final Health health;
     private final ArrayDeque<CallEvent> buffer = new ArrayDeque<>();
+    /** Events published before that Redis may have lost (it restarted): sent again ahead of the buffer. */
+    private final ArrayDeque<CallEvent> again = new ArrayDeque<>();
     private final Object lock = new Object();
     private final AtomicLong dropped = new AtomicLong();
     private final AtomicLong published = new AtomicLong();
@@ -79,7 +81,18 @@ final class EventPublisher implements Runnable {
 
     long waiting() {
         synchronized (lock) {
-            return buffer.size();
+            return buffer.size() + again.size();
+        }
+    }
+
+    /**
+     * Sends these already published events once more (Redis came back without them). Not bounded
+     * by the buffer: they are the calls' in-memory windows, which the registry bounds.
+     */
+    void republish(List<CallEvent> events) {
+        synchronized (lock) {
+            again.addAll(events);
+            lock.notifyAll();
         }
     }
 
@@ -125,7 +138,7 @@ final class EventPublisher implements Runnable {
     boolean drain(Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         synchronized (lock) {
-            while (!buffer.isEmpty() || inFlight) {
+            while (!buffer.isEmpty() || !again.isEmpty() || inFlight) {
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
                     return false;
@@ -137,6 +150,7 @@ final class EventPublisher implements Runnable {
     }
 
     private boolean inFlight;
+    private boolean batchFromAgain;
 
     @Override
     public void run() {
@@ -144,16 +158,19 @@ final class EventPublisher implements Runnable {
         while (!stopped) {
             List<CallEvent> batch = new ArrayList<>();
             synchronized (lock) {
-                while (buffer.isEmpty() && !stopped) {
+                while (buffer.isEmpty() && again.isEmpty() && !stopped) {
                     try {
                         lock.wait(1_000);
                     } catch (InterruptedException e) {
                         return;
                     }
                 }
-                while (!buffer.isEmpty() && batch.size() < MAX_BATCH) {
-                    batch.add(buffer.pollFirst());
+                boolean resending = !again.isEmpty();
+                ArrayDeque<CallEvent> source = resending ? again : buffer;
+                while (!source.isEmpty() && batch.size() < MAX_BATCH) {
+                    batch.add(source.pollFirst());
                 }
+                batchFromAgain = resending;
                 inFlight = !batch.isEmpty();
             }
             if (batch.isEmpty()) {
@@ -172,8 +189,9 @@ final class EventPublisher implements Runnable {
                 health.unreachable(e);
                 synchronized (lock) {
                     // Back to the front, in order; what no longer fits is the oldest, dropped and counted.
+                    ArrayDeque<CallEvent> source = batchFromAgain ? again : buffer;
                     for (int i = batch.size() - 1; i >= 0; i--) {
-                        buffer.addFirst(batch.get(i));
+                        source.addFirst(batch.get(i));
                     }
                     while (buffer.size() > options.eventBuffer()) {
                         buffer.pollFirst();
@@ -201,7 +219,12 @@ final class EventPublisher implements Runnable {
             Map<String, String> fields = StreamCodec.event(options.nodeId(), e);
             pending.add(redis.xadd(keys.callEvents(e.callId()), perCall, fields));
             pending.add(redis.xadd(keys.allEvents(), all, fields));
-            CallSummary s = summaries.compute(e.callId(), (id, old) -> Summaries.apply(old, e));
+            // Only newer events move the summary on: a batch sent again, or a window republished,
+            // must not take a call's state back.
+            long last = lastSeq.getOrDefault(e.callId(), 0L);
+            CallSummary s = e.seq() > last || !summaries.containsKey(e.callId())
+                    ? summaries.compute(e.callId(), (id, old) -> Summaries.apply(old, e))
+                    : summaries.get(e.callId());
             lastSeq.merge(e.callId(), e.seq(), Math::max);
             touched.put(e.callId(), s);
         }

@@ -96,6 +96,15 @@ final class Leases {
         });
     }
 
+    /** Held without Redis's word (it was unreachable): the next renewal sets the lease, or learns it is taken. */
+    void assume(String callId, String holder) {
+        held.put(callId, holder);
+    }
+
+    void forget(String callId, String holder) {
+        held.remove(callId, holder);
+    }
+
     boolean holds(String callId) {
         return held.containsKey(callId);
     }

@@ -37,7 +37,7 @@ class RedisLossTest {
     @BeforeEach
     void start() throws Exception {
         redis = RedisServer.startOwn();
-        String prefix = "test-" + UUID.randomUUID();
+        prefix = "test-" + UUID.randomUUID();
         a = new ClusterTestNode("node-a", dir.resolve("a"), redis.uri(), prefix, ClusterTestNode.fastTimings());
         b = new ClusterTestNode("node-b", dir.resolve("b"), redis.uri(), prefix, ClusterTestNode.fastTimings());
     }
@@ -79,6 +79,14 @@ class RedisLossTest {
         await().atMost(Duration.ofSeconds(5)).until(() -> b.node.status().eventsWaiting() > 0);
         ClusterStatus during = consoleOnA.clusterStatus();
         assertTrue(during.clustered() && !during.busReachable(), during.toString());
+        // A supervisor on B may take B's own call over (nobody elsewhere can reach it now); one on A
+        // cannot reach B's call at all.
+        CommandOutcome local = ((ClusterCallControl) b.node.control().operatedBy("erin"))
+                .send(onB.callSid(), new ClusterCommand.TakeOver()).get(10, TimeUnit.SECONDS);
+        assertTrue(local.accepted(), local.detail());
+        CommandOutcome remote = ((ClusterCallControl) consoleOnA.operatedBy("frank"))
+                .send(onB.callSid(), new ClusterCommand.TakeOver()).get(10, TimeUnit.SECONDS);
+        assertFalse(remote.accepted(), remote.detail());
 
         redis.start(); // same port, empty
         await().atMost(Duration.ofSeconds(20)).until(() -> !consoleOnA.clusterStatus().degraded()
@@ -86,10 +94,16 @@ class RedisLossTest {
 
         // Node A's view of B's call catches up with every event B recorded, in order, no gap.
         List<Long> recordedOnB = b.registry.events(onB.callSid()).stream().map(CallEvent::seq).toList();
-        await().atMost(Duration.ofSeconds(10)).until(() -> seqs(consoleOnA.events(onB.callSid()))
-                .containsAll(recordedOnB));
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertEquals(recordedOnB,
+                seqs(consoleOnA.events(onB.callSid())).stream().filter(recordedOnB::contains).toList()));
         assertEquals(recordedOnB, seqs(consoleOnA.events(onB.callSid())).subList(0, recordedOnB.size()));
         assertEquals(0, b.node.status().eventsDropped());
+        // B claimed erin's lease once Redis answered: a supervisor on A is refused.
+        await().atMost(Duration.ofSeconds(10)).until(() -> {
+            CommandOutcome o = ((ClusterCallControl) consoleOnA.operatedBy("frank"))
+                    .send(onB.callSid(), new ClusterCommand.TakeOver()).get(10, TimeUnit.SECONDS);
+            return !o.accepted() && o.detail().equals("held by erin@node-b");
+        });
         // The index came back too (Redis restarted empty): A still lists B's call.
         await().atMost(Duration.ofSeconds(5)).until(() -> consoleOnA.calls().stream()
                 .anyMatch(s -> s.callId().equals(onB.callSid())));
@@ -106,6 +120,30 @@ class RedisLossTest {
         onA.close();
         onB.close();
     }
+
+    @Test
+    void aRedisThatComesBackEmptyGetsTheOwnersRecentEventsAgain() throws Exception {
+        a.close();
+        a = null;
+        SimulatedCall onB = b.call();
+        onB.say("What are your opening hours", "en-US");
+        onB.awaitTurn(0);
+        await().atMost(Duration.ofSeconds(10)).until(() -> b.node.status().eventsWaiting() == 0
+                && b.node.eventsPublished() >= b.registry.events(onB.callSid()).size());
+
+        redis.kill();
+        redis.start(); // empty: the call's stream and the cluster's are gone
+        // A node that joins now can only learn the call's past from what B publishes again.
+        a = new ClusterTestNode("node-a", dir.resolve("a2"), redis.uri(), prefix, ClusterTestNode.fastTimings());
+        List<Long> recordedOnB = seqs(b.registry.events(onB.callSid()));
+        ClusterCallControl consoleOnA = a.node.control();
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertEquals(recordedOnB,
+                seqs(consoleOnA.events(onB.callSid())).stream().filter(recordedOnB::contains).toList()));
+        onB.close();
+    }
+
+    private String prefix;
+
 
     private static List<Long> seqs(List<CallEvent> events) {
         return events.stream().map(CallEvent::seq).toList();
