@@ -2,7 +2,6 @@ package app.switchboard.cluster;
 
 import app.switchboard.call.CallEvent;
 import app.switchboard.call.CallSummary;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;

@@ -104,8 +104,4 @@ final class Leases {
     void forget(String callId, String holder) {
         held.remove(callId, holder);
     }
-
-    boolean holds(String callId) {
-        return held.containsKey(callId);
-    }
 }
