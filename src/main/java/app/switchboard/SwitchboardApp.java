@@ -6,7 +6,11 @@ import app.switchboard.agent.AgentSettings;
 import app.switchboard.agent.ConversationAgent;
 import app.switchboard.agent.LlmClient;
 import app.switchboard.agent.OpenAiChatClient;
+import app.switchboard.call.CallControl;
 import app.switchboard.call.CallRegistry;
+import app.switchboard.cluster.ClusterNode;
+import app.switchboard.cluster.ClusterOptions;
+import app.switchboard.cluster.RedisTarget;
 import app.switchboard.config.AppDirectories;
 import app.switchboard.config.Secrets;
 import app.switchboard.config.Settings;
@@ -45,6 +49,10 @@ final class SwitchboardApp implements AutoCloseable {
     private final EventStore store;
     private final Settings saved;
     private final SupervisorHub consoles;
+    /** Null on a single node. */
+    private final ClusterNode cluster;
+    /** What consoles (embedded and remote) use: the registry, or the cluster's view of every node. */
+    private final CallControl control;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile boolean closed;
     private volatile DemoCallers demo;
@@ -52,8 +60,10 @@ final class SwitchboardApp implements AutoCloseable {
 
     private SwitchboardApp(Settings settings, Secrets secrets, AppDirectories dirs, LlmClient llm,
                            CallRegistry registry, RelayServer relay, EventStore store, Settings saved,
-                           SupervisorHub consoles) {
+                           SupervisorHub consoles, ClusterNode cluster, CallControl control) {
         this.consoles = consoles;
+        this.cluster = cluster;
+        this.control = control;
         this.settings = settings;
         this.secrets = secrets;
         this.dirs = dirs;
@@ -68,8 +78,24 @@ final class SwitchboardApp implements AutoCloseable {
      * @param settings what this run uses (saved settings with the command line's overrides)
      * @param saved    the settings as saved, which the console's settings dialog edits
      */
+    /** {@code --cluster}: where Redis is and how this node takes part. */
+    record ClusterSetup(RedisTarget target, ClusterOptions options) {
+    }
+
+    /** The node could not join its cluster (Redis unreachable, refused credentials); the message names Redis redacted. */
+    static final class ClusterUnavailable extends IOException {
+        ClusterUnavailable(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
     static SwitchboardApp start(Settings settings, Settings saved, Secrets secrets, AppDirectories dirs,
                                 RelayConfig.TlsSource tls, int demoCallers) throws IOException {
+        return start(settings, saved, secrets, dirs, tls, demoCallers, null);
+    }
+
+    static SwitchboardApp start(Settings settings, Settings saved, Secrets secrets, AppDirectories dirs,
+                                RelayConfig.TlsSource tls, int demoCallers, ClusterSetup clusterSetup) throws IOException {
         LlmClient llm = createLlm(settings, secrets);
         AgentSettings agentSettings = AgentSettings.from(settings, secrets);
         CallRegistry registry = new CallRegistry(ConversationAgent.factory(llm, agentSettings),
@@ -81,6 +107,20 @@ final class SwitchboardApp implements AutoCloseable {
         EventStore store = EventStore.open(demoCallers > 0 ? dirs.data().resolve("demo") : dirs.data(),
                 EventStore.Options.defaults().withRetention(() -> settings.retentionDays)).attach(registry);
         registry.reconnects(reconnects(settings, store));
+        ClusterNode cluster = null;
+        if (clusterSetup != null) {
+            // Also subscribed before the relay listens. The store stays fed by the registry itself:
+            // Redis is the bus between nodes, never this node's record.
+            try {
+                cluster = ClusterNode.join(clusterSetup.target(), clusterSetup.options(), registry);
+            } catch (RuntimeException e) {
+                registry.close();
+                store.close();
+                llm.close();
+                throw new ClusterUnavailable(e.getMessage(), e);
+            }
+        }
+        CallControl control = cluster == null ? registry : cluster.control();
         RelayServer relay = new RelayServer(
                 new RelayConfig(settings.host, settings.port, settings.publicUrl, tls, secrets.twilioAuthToken(), settings,
                         app.switchboard.relay.CallTokens.loadOrCreate(dirs.data())).withLimits(socketLimits(settings)),
@@ -89,7 +129,7 @@ final class SwitchboardApp implements AutoCloseable {
         relay.addHealthCheck(() -> storeHealth(store));
         // The supervisor API shares the relay's TLS port; it answers 404 until an account exists.
         SupervisorAccounts supervisors = SupervisorAccounts.in(dirs.data());
-        SupervisorHub consoles = new SupervisorHub(registry, supervisors,
+        SupervisorHub consoles = new SupervisorHub(control, supervisors,
                 settings.publicUrl == null || settings.publicUrl.isBlank() ? "switchboard" : settings.publicUrl,
                 SupervisorHub.Limits.DEFAULT, java.time.Duration.ofSeconds(Math.max(0, settings.holdGraceSeconds)))
                 .history(new StoreCallHistory(store));
@@ -99,17 +139,23 @@ final class SwitchboardApp implements AutoCloseable {
         } catch (IOException e) {
             consoles.close();
             registry.close();
+            closeQuietly(cluster);
             store.close();
             llm.close();
             throw e;
         } catch (Exception e) {
             consoles.close();
             registry.close();
+            closeQuietly(cluster);
             store.close();
             llm.close();
             throw new IOException(e.getMessage(), e);
         }
-        SwitchboardApp app = new SwitchboardApp(settings, secrets, dirs, llm, registry, relay, store, saved, consoles);
+        SwitchboardApp app = new SwitchboardApp(settings, secrets, dirs, llm, registry, relay, store, saved, consoles,
+                cluster, control);
+        if (cluster != null) {
+            LOG.info("Cluster node {}: consoles on this node see and steer every node's calls", cluster.nodeId());
+        }
         LOG.info(supervisors.isEmpty() ? "Supervisor API {} is off: no accounts (switchboard users add NAME)"
                 : "Supervisor API on {} for {} account(s)", relay.localBaseUrl().replace("https://", "wss://")
                 + ConsoleUpgrade.PATH, supervisors.list().size());
@@ -132,6 +178,12 @@ final class SwitchboardApp implements AutoCloseable {
         }
         return new CallRegistry.Reconnects(true, java.time.Duration.ofSeconds(Math.max(1, settings.reconnectWaitSeconds)),
                 new StoreCallResumption(store));
+    }
+
+    private static void closeQuietly(ClusterNode cluster) {
+        if (cluster != null) {
+            cluster.close();
+        }
     }
 
     /** The socket limits, with the frame rate from the settings where it is set. */
@@ -211,7 +263,7 @@ final class SwitchboardApp implements AutoCloseable {
 
     /** Opens the console; returns when its window is closed. */
     void runConsole() {
-        ConsoleApp.launch(new ConsoleContext(registry, saved, dirs, secrets, demo == null ? null : "demo", () -> { })
+        ConsoleApp.launch(new ConsoleContext(control, saved, dirs, secrets, demo == null ? null : "demo", () -> { })
                 .withHistory(new StoreCallHistory(store)).withAccount(account)
                 .withConnector(new RemoteRelays(saved.languageCodes())));
     }
@@ -242,6 +294,8 @@ final class SwitchboardApp implements AutoCloseable {
         }
         consoles.close();
         registry.close();
+        // After the registry: the calls' ends reach the other nodes before this one leaves.
+        closeQuietly(cluster);
         relay.close();
         store.close(); // after the registry: the calls' own ends are recorded first
         llm.close();

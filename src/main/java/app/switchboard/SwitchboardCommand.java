@@ -1,5 +1,7 @@
 package app.switchboard;
 
+import app.switchboard.cluster.ClusterOptions;
+import app.switchboard.cluster.RedisTarget;
 import app.switchboard.config.AppDirectories;
 import app.switchboard.config.Secrets;
 import app.switchboard.config.Settings;
@@ -19,7 +21,8 @@ import picocli.CommandLine.Option;
         subcommands = UsersCommand.class,
         description = {"Operator console for AI voice agents on Twilio ConversationRelay.", "",
                 "Environment: OPENAI_API_KEY, OPENAI_BASE_URL, OPENAI_MODEL, TWILIO_AUTH_TOKEN,",
-                "SWITCHBOARD_KEYSTORE_PASSWORD, SWITCHBOARD_TOKEN (the supervisor token for --connect)."})
+                "SWITCHBOARD_KEYSTORE_PASSWORD, SWITCHBOARD_TOKEN (the supervisor token for --connect),",
+                "SWITCHBOARD_REDIS_USERNAME, SWITCHBOARD_REDIS_PASSWORD."})
 public final class SwitchboardCommand implements Callable<Integer> {
 
     static final int USAGE_ERROR = 2;
@@ -53,6 +56,15 @@ public final class SwitchboardCommand implements Callable<Integer> {
 
     @Option(names = "--demo-callers", paramLabel = "N", defaultValue = "5", description = "Simulated callers at once in the demo (default ${DEFAULT-VALUE}).")
     int demoCallers;
+
+    @Option(names = "--cluster", paramLabel = "URI", description = "Join a cluster of relay nodes through Redis: "
+            + "redis://HOST:PORT or rediss://HOST:PORT (user and password in SWITCHBOARD_REDIS_USERNAME, "
+            + "SWITCHBOARD_REDIS_PASSWORD).")
+    String cluster;
+
+    @Option(names = "--node-id", paramLabel = "ID", description = "This node's name in the cluster "
+            + "(default: host name and relay port). Keep it across restarts.")
+    String nodeId;
 
     @Option(names = "--allow-unsigned", description = "Listen on a non-loopback interface without TWILIO_AUTH_TOKEN "
             + "(anyone who reaches the port can open calls).")
@@ -150,6 +162,7 @@ public final class SwitchboardCommand implements Callable<Integer> {
             requireSignaturesOffLoopback(settings.host, secrets, allowUnsigned);
         }
         RelayConfig.TlsSource tls = tlsSource(settings, secrets, dirs);
+        SwitchboardApp.ClusterSetup clusterSetup = clusterSetup(settings);
 
         if (demo) {
             // The demo runs on a free loopback port, whatever else is running, and is verified like
@@ -167,9 +180,11 @@ public final class SwitchboardCommand implements Callable<Integer> {
         }
         SwitchboardApp app;
         try {
-            app = SwitchboardApp.start(settings, saved, secrets, dirs, tls, demo ? demoCallers : 0);
+            app = SwitchboardApp.start(settings, saved, secrets, dirs, tls, demo ? demoCallers : 0, clusterSetup);
         } catch (TlsMaterial.TlsException e) {
             throw new StartupException(e.getMessage(), USAGE_ERROR);
+        } catch (SwitchboardApp.ClusterUnavailable e) {
+            throw new StartupException(e.getMessage(), 1);
         } catch (java.io.IOException e) {
             throw new StartupException("cannot listen on " + settings.host + ":" + settings.port + ": " + e.getMessage(), 1);
         }
@@ -193,6 +208,39 @@ public final class SwitchboardCommand implements Callable<Integer> {
         }
         app.close();
         return 0;
+    }
+
+    /** Null without {@code --cluster}; refuses an address that carries credentials or is not Redis. */
+    private SwitchboardApp.ClusterSetup clusterSetup(Settings settings) {
+        if (cluster == null) {
+            if (nodeId != null) {
+                throw new StartupException("--node-id goes with --cluster", USAGE_ERROR);
+            }
+            return null;
+        }
+        if (demo) {
+            throw new StartupException("--demo runs on its own; it cannot join a cluster", USAGE_ERROR);
+        }
+        try {
+            RedisTarget target = RedisTarget.parse(cluster, environment);
+            String id = nodeId != null ? nodeId : defaultNodeId(settings.port);
+            return new SwitchboardApp.ClusterSetup(target, ClusterOptions.defaults(id));
+        } catch (IllegalArgumentException e) {
+            throw new StartupException(e.getMessage(), USAGE_ERROR);
+        }
+    }
+
+    /** The host's name and the relay's port: the same node id after a restart on the same machine. */
+    static String defaultNodeId(int port) {
+        String host;
+        try {
+            host = java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.net.UnknownHostException e) {
+            host = "node";
+        }
+        String clean = host.replaceAll("[^A-Za-z0-9._-]", "-");
+        String suffix = port == 0 ? "-" + ProcessHandle.current().pid() : "-" + port;
+        return (clean.length() > 40 ? clean.substring(0, 40) : clean) + suffix;
     }
 
     /**

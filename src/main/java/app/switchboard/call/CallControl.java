@@ -27,6 +27,11 @@ public interface CallControl {
 
     RelayStatus status();
 
+    /** The cluster this control is part of; a single-node relay is never degraded. */
+    default ClusterStatus clusterStatus() {
+        return ClusterStatus.SINGLE_NODE;
+    }
+
     /**
      * Recent outbound calls with their latest Twilio status (ringing, busy, no-answer, …),
      * newest first. A call that was answered is also in {@link #calls()} once it reaches the relay.

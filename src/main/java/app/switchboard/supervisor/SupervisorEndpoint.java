@@ -365,9 +365,8 @@ public final class SupervisorEndpoint implements Session.Listener.AutoDemanding 
         if (command instanceof SupervisorMessage.RequestHold) {
             return requestHold(id, call);
         }
-        if (command instanceof SupervisorMessage.TakeOver && holder == null && call.state() == CallState.SUPERVISOR) {
-            return Reply.refused(id, "the call is already held by a supervisor");
-        }
+        // A take-over is not refused for the call's state: with no holder listed, a call still in
+        // SUPERVISOR state has a release on its way, which its executor runs before this take-over.
         if (command instanceof SupervisorMessage.Release && holder == null && call.state() != CallState.SUPERVISOR
                 && !noSession) {
             return Reply.refused(id, "the call is not held by a supervisor");

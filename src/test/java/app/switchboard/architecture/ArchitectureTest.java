@@ -80,7 +80,8 @@ class ArchitectureTest {
     void theConsoleWorksThroughTheCallControlAndHistorySeamsOnly() {
         noClasses().that().resideInAPackage(pkg("console"))
                 .should().dependOnClassesThat().resideInAnyPackage(pkg("relay"), pkg("store"), pkg("agent"),
-                        pkg("sim"), "org.eclipse.jetty..", "java.sql..", "org.sqlite..", "com.openai..")
+                        pkg("sim"), pkg("cluster"), "org.eclipse.jetty..", "java.sql..", "org.sqlite..", "com.openai..",
+                        "io.lettuce..")
                 .check(product);
     }
 
@@ -111,10 +112,35 @@ class ArchitectureTest {
     }
 
     @Test
+    void theClusterWorksOnTheCallModelThroughRedisOnly() {
+        // The console sees the cluster only as a CallControl; the cluster never reaches a transport,
+        // the store (each node's SQLite file is fed by its registry, never through Redis) or the UI.
+        classes().that().resideInAPackage(pkg("cluster"))
+                .should().onlyDependOnClassesThat().resideInAnyPackage(pkg("cluster"), pkg("call"), pkg("history"),
+                        pkg("config"), "java..", "com.fasterxml.jackson..", "org.slf4j..", "io.lettuce..")
+                .check(product);
+    }
+
+    @Test
+    void onlyTheCompositionRootJoinsACluster() {
+        noClasses().that().resideOutsideOfPackages(APP, pkg("cluster"))
+                .should().dependOnClassesThat().resideInAPackage(pkg("cluster"))
+                .check(product);
+    }
+
+    @Test
+    void redisStaysInTheCluster() {
+        noClasses().that().resideOutsideOfPackage(pkg("cluster"))
+                .should().dependOnClassesThat().resideInAnyPackage("io.lettuce..")
+                .check(product);
+    }
+
+    @Test
     void configurationDependsOnNoFeature() {
         noClasses().that().resideInAPackage(pkg("config"))
                 .should().dependOnClassesThat().resideInAnyPackage(pkg("agent"), pkg("call"), pkg("relay"),
-                        pkg("store"), pkg("console"), pkg("sim"), pkg("account"), pkg("supervisor"))
+                        pkg("store"), pkg("console"), pkg("sim"), pkg("account"), pkg("supervisor"),
+                        pkg("cluster"))
                 .check(product);
     }
 
