@@ -2,30 +2,20 @@ package app.switchboard.agent;
 
 import app.switchboard.config.Secrets;
 import app.switchboard.config.Settings;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.openai.client.OpenAIClient;
 import com.openai.client.okhttp.OpenAIOkHttpClient;
 import com.openai.core.ObjectMappers;
-import com.openai.core.http.HttpResponse;
 import com.openai.errors.OpenAIServiceException;
 import com.openai.errors.SseException;
 import com.openai.models.chat.completions.ChatCompletionCreateParams;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.InterruptedIOException;
 import java.net.ConnectException;
 import java.net.InetAddress;
 import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
@@ -34,7 +24,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.SocketFactory;
 import okhttp3.Call;
@@ -84,7 +73,6 @@ public final class OpenAiChatClient implements LlmClient {
 
     private static final Logger LOG = LoggerFactory.getLogger(OpenAiChatClient.class);
     private static final String STREAM_HEADER = "X-Switchboard-Stream";
-    private static final ObjectMapper JSON = new ObjectMapper();
     public static final String DEFAULT_MODEL = "gpt-4o-mini";
     public static final int DEFAULT_MAX_STREAMS = 256;
 
@@ -97,7 +85,7 @@ public final class OpenAiChatClient implements LlmClient {
     private final ExecutorService streamThreads;
     private final OpenAIClient client;
     private final ChatRequestParams requests;
-    private final Map<String, Handle> handles = new ConcurrentHashMap<>();
+    private final Map<String, ChatStream> handles = new ConcurrentHashMap<>();
     /** Stream responses opened and not yet closed: zero once every answer has ended. */
     private final AtomicInteger openResponses = new AtomicInteger();
 
@@ -175,7 +163,7 @@ public final class OpenAiChatClient implements LlmClient {
                     ChatMessage.assistant("a", List.of(call)), ChatMessage.tool("call_0", "t"), ChatMessage.assistant("a")),
                     AgentTools.specs(List.of("en-US"))), STREAM_HEADER, "warm-up");
             ObjectMappers.jsonMapper().writeValueAsString(p._body());
-            Handle probe = new Handle("warm-up", new Listener() {
+            ChatStream probe = new ChatStream("warm-up", new Listener() {
                 @Override
                 public void onToken(String token) {
                 }
@@ -187,7 +175,7 @@ public final class OpenAiChatClient implements LlmClient {
                 @Override
                 public void onError(Throwable failure) {
                 }
-            });
+            }, new AtomicInteger(), id -> { });
             probe.data("{\"id\":\"c\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"m\","
                     + "\"choices\":[{\"index\":0,\"delta\":{\"content\":\"x\",\"tool_calls\":[{\"index\":0,\"id\":\"i\","
                     + "\"type\":\"function\",\"function\":{\"name\":\"n\",\"arguments\":\"{}\"}}]},"
@@ -217,7 +205,7 @@ public final class OpenAiChatClient implements LlmClient {
     @Override
     public Stream stream(Request request, Listener listener) {
         String id = UUID.randomUUID().toString();
-        Handle handle = new Handle(id, listener);
+        ChatStream handle = new ChatStream(id, listener, openResponses, handles::remove);
         handles.put(id, handle);
         try {
             client.async().chat().completions().withRawResponse().createStreaming(requests.build(request, STREAM_HEADER, id))
@@ -236,7 +224,7 @@ public final class OpenAiChatClient implements LlmClient {
         if (id == null) {
             return chain.proceed(request);
         }
-        Handle handle = handles.get(id);
+        ChatStream handle = handles.get(id);
         if (handle != null) {
             handle.call = chain.call();
             if (handle.cancelled.get()) {
@@ -249,7 +237,7 @@ public final class OpenAiChatClient implements LlmClient {
 
     private EventListener events(Call call) {
         String id = call.request().header(STREAM_HEADER);
-        Handle handle = id == null ? null : handles.get(id);
+        ChatStream handle = id == null ? null : handles.get(id);
         if (handle == null) {
             return EventListener.NONE;
         }
@@ -259,264 +247,6 @@ public final class OpenAiChatClient implements LlmClient {
                 handle.requestSent();
             }
         };
-    }
-
-    // ---- one stream ----
-
-    private final class Handle {
-        final String id;
-        final Listener listener;
-        final AtomicBoolean cancelled = new AtomicBoolean();
-        final AtomicBoolean finished = new AtomicBoolean();
-        final AtomicBoolean sent = new AtomicBoolean();
-        final AtomicBoolean responseClosed = new AtomicBoolean();
-        final TreeMap<Long, String[]> toolCalls = new TreeMap<>();
-        volatile Call call;
-        volatile HttpResponse response;
-        volatile String finishReason;
-
-        Handle(String id, Listener listener) {
-            this.id = id;
-            this.listener = listener;
-        }
-
-        void requestSent() {
-            if (!cancelled.get() && sent.compareAndSet(false, true)) {
-                listener.onRequestSent();
-            }
-        }
-
-        /**
-         * Reads the server-sent events of an answer on a stream thread. openai-java has checked
-         * the status (an error status arrives here as its exception); the chunks are read with
-         * Jackson's streaming parser rather than openai-java's chunk model, whose Kotlin-reflection
-         * creators cost more CPU than the rest of the client together.
-         */
-        void read(HttpResponse answer, Throwable error) {
-            if (error != null) {
-                finish(error);
-                return;
-            }
-            response = answer;
-            openResponses.incrementAndGet();
-            if (cancelled.get()) {
-                closeResponse(); // cancelled while the headers were on their way
-                return;
-            }
-            try (BufferedReader in = new BufferedReader(new InputStreamReader(answer.body(), StandardCharsets.UTF_8))) {
-                StringBuilder data = new StringBuilder();
-                String event = null;
-                String line;
-                while (!cancelled.get() && (line = in.readLine()) != null) {
-                    if (line.isEmpty()) {
-                        if (data.length() > 0 && dispatch(event, data.toString())) {
-                            break;
-                        }
-                        data.setLength(0);
-                        event = null;
-                    } else if (line.startsWith("data:")) {
-                        if (data.length() > 0) {
-                            data.append('\n');
-                        }
-                        data.append(line, line.length() > 5 && line.charAt(5) == ' ' ? 6 : 5, line.length());
-                    } else if (line.startsWith("event:")) {
-                        event = line.substring(6).trim();
-                    }
-                    // ':' comments (keep-alives), id: and retry: mean nothing here
-                }
-                finish(null);
-            } catch (IOException | RuntimeException e) {
-                finish(e);
-            } finally {
-                closeResponse();
-            }
-        }
-
-        /** One event; true when the answer is over ({@code [DONE]}). */
-        private boolean dispatch(String event, String data) throws IOException {
-            if (data.equals("[DONE]")) {
-                return true;
-            }
-            if ("error".equals(event)) {
-                throw new StreamError(data);
-            }
-            data(data);
-            return false;
-        }
-
-        /** One chat-completion chunk: only choice 0's text, tool-call pieces and finish reason matter. */
-        void data(String json) throws IOException {
-            if (cancelled.get() || finished.get()) {
-                return;
-            }
-            try (JsonParser p = JSON.getFactory().createParser(json)) {
-                if (p.nextToken() != JsonToken.START_OBJECT) {
-                    throw new StreamError(json);
-                }
-                while (p.nextToken() == JsonToken.FIELD_NAME) {
-                    String field = p.currentName();
-                    JsonToken value = p.nextToken();
-                    if (field.equals("choices") && value == JsonToken.START_ARRAY) {
-                        while (p.nextToken() == JsonToken.START_OBJECT) {
-                            choice(p);
-                        }
-                    } else if (field.equals("error") && value != JsonToken.VALUE_NULL) {
-                        throw new StreamError(json);
-                    } else {
-                        p.skipChildren();
-                    }
-                }
-            }
-        }
-
-        private void choice(JsonParser p) throws IOException {
-            long index = -1;
-            String content = null;
-            String reason = null;
-            List<long[]> order = new ArrayList<>(0);
-            List<String[]> tools = new ArrayList<>(0);
-            while (p.nextToken() == JsonToken.FIELD_NAME) {
-                String field = p.currentName();
-                JsonToken value = p.nextToken();
-                switch (field) {
-                    case "index" -> index = p.getLongValue();
-                    case "finish_reason" -> reason = value == JsonToken.VALUE_STRING ? p.getText() : null;
-                    case "delta" -> {
-                        if (value != JsonToken.START_OBJECT) {
-                            p.skipChildren();
-                            break;
-                        }
-                        while (p.nextToken() == JsonToken.FIELD_NAME) {
-                            String d = p.currentName();
-                            JsonToken v = p.nextToken();
-                            if (d.equals("content") && v == JsonToken.VALUE_STRING) {
-                                content = p.getText();
-                            } else if (d.equals("tool_calls") && v == JsonToken.START_ARRAY) {
-                                while (p.nextToken() == JsonToken.START_OBJECT) {
-                                    String[] call = new String[3];
-                                    long[] at = {-1};
-                                    toolCall(p, call, at);
-                                    tools.add(call);
-                                    order.add(at);
-                                }
-                            } else {
-                                p.skipChildren();
-                            }
-                        }
-                    }
-                    default -> p.skipChildren();
-                }
-            }
-            if (index != 0) {
-                return;
-            }
-            if (content != null && !content.isEmpty()) {
-                listener.onToken(content);
-            }
-            for (int i = 0; i < tools.size(); i++) {
-                toolDelta(order.get(i)[0], tools.get(i));
-            }
-            if (reason != null) {
-                finishReason = reason;
-            }
-        }
-
-        /** {index, id, function: {name, arguments}} into {id, name, arguments}; absent parts stay null. */
-        private void toolCall(JsonParser p, String[] call, long[] index) throws IOException {
-            while (p.nextToken() == JsonToken.FIELD_NAME) {
-                String field = p.currentName();
-                JsonToken value = p.nextToken();
-                if (field.equals("index") && value == JsonToken.VALUE_NUMBER_INT) {
-                    index[0] = p.getLongValue();
-                } else if (field.equals("id") && value == JsonToken.VALUE_STRING) {
-                    call[0] = p.getText();
-                } else if (field.equals("function") && value == JsonToken.START_OBJECT) {
-                    while (p.nextToken() == JsonToken.FIELD_NAME) {
-                        String f = p.currentName();
-                        JsonToken v = p.nextToken();
-                        if (f.equals("name") && v == JsonToken.VALUE_STRING) {
-                            call[1] = p.getText();
-                        } else if (f.equals("arguments") && v == JsonToken.VALUE_STRING) {
-                            call[2] = p.getText();
-                        } else {
-                            p.skipChildren();
-                        }
-                    }
-                } else {
-                    p.skipChildren();
-                }
-            }
-        }
-
-        /** Tool calls stream in pieces keyed by index: id and name first, then argument fragments. */
-        private void toolDelta(long index, String[] delta) {
-            String[] call = toolCalls.computeIfAbsent(index, i -> new String[] {null, null, ""});
-            if (delta[0] != null) {
-                call[0] = delta[0];
-            }
-            if (delta[1] != null) {
-                boolean first = call[1] == null;
-                call[1] = delta[1];
-                if (first) {
-                    listener.onToolCallStarted(call[0], delta[1]);
-                }
-            }
-            if (delta[2] != null) {
-                call[2] = call[2] + delta[2];
-            }
-        }
-
-        void finish(Throwable error) {
-            handles.remove(id);
-            closeResponse();
-            if (cancelled.get() || !finished.compareAndSet(false, true)) {
-                return;
-            }
-            if (error != null) {
-                listener.onError(failure(error));
-                return;
-            }
-            if (finishReason == null) {
-                listener.onError(new LlmException("stream cut: it ended before the answer finished", null));
-                return;
-            }
-            for (Map.Entry<Long, String[]> e : toolCalls.entrySet()) {
-                String[] c = e.getValue();
-                if (c[1] != null) {
-                    listener.onToolCall(new ToolCall(c[0] == null ? "call_" + e.getKey() : c[0], c[1], c[2]));
-                }
-            }
-            listener.onComplete();
-        }
-
-        void cancel() {
-            if (!cancelled.compareAndSet(false, true)) {
-                return;
-            }
-            handles.remove(id);
-            Call c = call;
-            if (c != null) {
-                c.cancel();
-            }
-            closeResponse();
-        }
-
-        /**
-         * Every answer's response is closed, whatever ended it. (With openai-java's own
-         * {@code AsyncStreamResponse}, an unclosed response was held by a {@link java.lang.ref.Cleaner}
-         * together with its handler, this handle, its listener and the agent's turn: never collected.)
-         */
-        void closeResponse() {
-            HttpResponse r = response;
-            if (r != null && responseClosed.compareAndSet(false, true)) {
-                openResponses.decrementAndGet();
-                try {
-                    r.close();
-                } catch (RuntimeException e) {
-                    LOG.debug("Closing a finished model stream failed", e);
-                }
-            }
-        }
     }
 
     /** The server reported an error inside the event stream; the message is its JSON, cut short. */
@@ -584,7 +314,7 @@ public final class OpenAiChatClient implements LlmClient {
 
     @Override
     public void close() {
-        handles.values().forEach(Handle::cancel);
+        handles.values().forEach(ChatStream::cancel);
         client.close();
         http.dispatcher().cancelAll();
         http.connectionPool().evictAll();
