@@ -62,8 +62,10 @@ public enum EventKind {
     ACTION_CALLBACK,
     /** The relay socket closed (code, reason). */
     SESSION_CLOSED,
-    /** The call is over; no more events follow. */
+    /** The call is over; no more events follow but its post-call SUMMARY. */
     CALL_ENDED,
     /** The agent's output guard stopped an answer that would have quoted the system prompt or a secret. */
-    GUARD_TRIPPED
+    GUARD_TRIPPED,
+    /** The post-call summary and disposition, written after CALL_ENDED (never delaying it). */
+    SUMMARY
 }

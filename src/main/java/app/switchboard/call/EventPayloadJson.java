@@ -67,6 +67,7 @@ public final class EventPayloadJson {
             case SESSION_CLOSED -> EventPayload.SessionClosed.class;
             case CALL_ENDED -> EventPayload.CallEnded.class;
             case GUARD_TRIPPED -> EventPayload.GuardTripped.class;
+            case SUMMARY -> EventPayload.Summary.class;
         };
     }
 

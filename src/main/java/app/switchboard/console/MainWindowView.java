@@ -30,6 +30,7 @@ public final class MainWindowView extends FxmlView<BorderPane> {
     @FXML private Label liveCallsLabel;
     @FXML private MenuItem historyItem;
     @FXML private Label storeBanner;
+    @FXML private FloorView floorController;
 
     private final MainWindowViewModel viewModel;
     private final CallListView list;
@@ -50,6 +51,7 @@ public final class MainWindowView extends FxmlView<BorderPane> {
         this.detail = new CallDetailView(viewModel.detail());
         split.getItems().setAll(list.root(), detail.root());
         SplitPane.setResizableWithParent(list.root(), false);
+        floorController.bind(viewModel.floor());
 
         relayLabel.textProperty().bind(viewModel.relayProperty());
         tlsLabel.textProperty().bind(viewModel.tlsProperty());

@@ -18,6 +18,7 @@ public final class MainWindowViewModel {
     private final CallBoard board;
     private final CallListViewModel list;
     private final CallDetailViewModel detail;
+    private final FloorViewModel floor;
     private final ReadOnlyStringWrapper title = new ReadOnlyStringWrapper(this, "title", "Switchboard");
     private final ReadOnlyStringWrapper relay = new ReadOnlyStringWrapper(this, "relay", "");
     private final ReadOnlyStringWrapper tls = new ReadOnlyStringWrapper(this, "tls", "");
@@ -36,6 +37,7 @@ public final class MainWindowViewModel {
         this.list = new CallListViewModel(board, context.calls());
         this.detail = new CallDetailViewModel(context.calls());
         detail.callProperty().bind(list.selectedProperty());
+        this.floor = FloorViewModel.over(new FloorFeed(context.calls(), context.history()));
         String suffix = context.titleSuffix();
         title.set(suffix == null || suffix.isBlank() ? "Switchboard" : "Switchboard \u2014 " + suffix);
         board.liveCountProperty().addListener((obs, old, now) -> updateLiveCalls());
@@ -62,6 +64,7 @@ public final class MainWindowViewModel {
     /** Stops listening to the store. */
     public void close() {
         list.close();
+        floor.close();
         AutoCloseable subscription = healthSubscription;
         healthSubscription = null;
         if (subscription != null) {
@@ -131,6 +134,11 @@ public final class MainWindowViewModel {
 
     public CallDetailViewModel detail() {
         return detail;
+    }
+
+    /** The floor band's figures; refreshed once per console tick. */
+    public FloorViewModel floor() {
+        return floor;
     }
 
     public ConsoleContext context() {

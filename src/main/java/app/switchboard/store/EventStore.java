@@ -228,6 +228,10 @@ public final class EventStore implements AutoCloseable {
     }
 
     /** The supervisor's actions on one call, in order: the audit trail. */
+    public List<CallEvent> eventsOfCallsSince(Instant since, java.util.Set<app.switchboard.call.EventKind> kinds) {
+        return reader.eventsOfCallsSince(since, kinds);
+    }
+
     public List<AuditEntry> auditTrail(String callId) {
         return reader.auditTrail(callId);
     }

@@ -33,6 +33,11 @@ public final class StoreCallHistory implements CallHistory {
     }
 
     @Override
+    public List<CallEvent> eventsOfCallsSince(java.time.Instant since, java.util.Set<app.switchboard.call.EventKind> kinds) {
+        return store.eventsOfCallsSince(since, kinds);
+    }
+
+    @Override
     public List<AuditEntry> auditTrail(String callId) {
         return store.auditTrail(callId);
     }
