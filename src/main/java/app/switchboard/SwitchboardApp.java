@@ -6,6 +6,7 @@ import app.switchboard.agent.AgentSettings;
 import app.switchboard.agent.ConversationAgent;
 import app.switchboard.agent.LlmClient;
 import app.switchboard.agent.OpenAiChatClient;
+import app.switchboard.agent.PostCallSummaries;
 import app.switchboard.call.CallRegistry;
 import app.switchboard.config.AppDirectories;
 import app.switchboard.config.Secrets;
@@ -40,6 +41,7 @@ final class SwitchboardApp implements AutoCloseable {
     private final AppDirectories dirs;
     private final LlmClient llm;
     private final CallRegistry registry;
+    private PostCallSummaries summaries;
     private final RelayServer relay;
     private final EventStore store;
     private final Settings saved;
@@ -105,6 +107,8 @@ final class SwitchboardApp implements AutoCloseable {
             throw new IOException(e.getMessage(), e);
         }
         SwitchboardApp app = new SwitchboardApp(settings, secrets, dirs, llm, registry, relay, store, saved, consoles);
+        // Each ended call gets its summary: the model's with a key, rule-based without (or when it fails).
+        app.summaries = PostCallSummaries.attach(registry, llm);
         LOG.info(supervisors.isEmpty() ? "Supervisor API {} is off: no accounts (switchboard users add NAME)"
                 : "Supervisor API on {} for {} account(s)", relay.localBaseUrl().replace("https://", "wss://")
                 + ConsoleUpgrade.PATH, supervisors.list().size());
@@ -226,6 +230,9 @@ final class SwitchboardApp implements AutoCloseable {
             demo.stop();
         }
         consoles.close();
+        if (summaries != null) {
+            summaries.close(); // calls ended by the shutdown itself get no summary
+        }
         registry.close();
         relay.close();
         store.close(); // after the registry: the calls' own ends are recorded first
