@@ -29,6 +29,7 @@ public final class CallListView extends FxmlView<VBox> {
     @FXML private TableColumn<LiveCall, String> stateColumn;
     @FXML private TableColumn<LiveCall, String> languageColumn;
     @FXML private TableColumn<LiveCall, String> latencyColumn;
+    @FXML private TableColumn<LiveCall, String> outcomeColumn;
     @FXML private VBox outboundBox;
     @FXML private ListView<OutboundAttempt> outboundList;
 
@@ -43,6 +44,8 @@ public final class CallListView extends FxmlView<VBox> {
         stateColumn.setCellValueFactory(c -> c.getValue().stateLabelProperty());
         languageColumn.setCellValueFactory(c -> c.getValue().languageProperty());
         latencyColumn.setCellValueFactory(c -> c.getValue().latencyTextProperty());
+        outcomeColumn.setCellValueFactory(c -> c.getValue().dispositionProperty());
+        outcomeColumn.setCellFactory(column -> new OutcomeCell());
         attentionColumn.setCellValueFactory(c -> c.getValue().attentionProperty());
         attentionColumn.setCellFactory(column -> new AttentionCell());
         stateColumn.setCellFactory(column -> new StateCell());
@@ -165,4 +168,27 @@ public final class CallListView extends FxmlView<VBox> {
         }
     }
 
+    /** The post-call disposition; the summary itself in the tooltip. */
+    private static final class OutcomeCell extends TableCell<LiveCall, String> {
+        private final Tooltip tip = new Tooltip();
+
+        OutcomeCell() {
+            tip.setWrapText(true);
+            tip.setMaxWidth(420);
+        }
+
+        @Override
+        protected void updateItem(String disposition, boolean empty) {
+            super.updateItem(disposition, empty);
+            LiveCall call = getTableRow() == null ? null : getTableRow().getItem();
+            if (empty || call == null || disposition == null || disposition.isEmpty()) {
+                setText(null);
+                setTooltip(null);
+                return;
+            }
+            setText(disposition);
+            tip.setText(call.summaryProperty().get());
+            setTooltip(tip);
+        }
+    }
 }

@@ -51,6 +51,8 @@ public final class LiveCall {
     private final ReadOnlyStringWrapper attentionText = new ReadOnlyStringWrapper(this, "attentionText", "");
     private final ReadOnlyBooleanWrapper ended = new ReadOnlyBooleanWrapper(this, "ended", false);
     private final ReadOnlyBooleanWrapper supervisorHolds = new ReadOnlyBooleanWrapper(this, "supervisorHolds", false);
+    private final ReadOnlyStringWrapper summary = new ReadOnlyStringWrapper(this, "summary", "");
+    private final ReadOnlyStringWrapper disposition = new ReadOnlyStringWrapper(this, "disposition", "");
     private final ReadOnlyObjectWrapper<Instant> startedAt = new ReadOnlyObjectWrapper<>(this, "startedAt");
     /** The AI's draft reply while the supervisor holds the call; the supervisor may edit it. */
     private final StringProperty draft = new SimpleStringProperty(this, "draft", "");
@@ -148,6 +150,16 @@ public final class LiveCall {
 
     public boolean supervisorHolds() {
         return supervisorHolds.get();
+    }
+
+    /** The post-call summary; empty until written after the end. */
+    public ReadOnlyStringProperty summaryProperty() {
+        return summary.getReadOnlyProperty();
+    }
+
+    /** The summary's disposition in words ("caller hung up"); empty until the summary. */
+    public ReadOnlyStringProperty dispositionProperty() {
+        return disposition.getReadOnlyProperty();
     }
 
     public ReadOnlyObjectProperty<Instant> startedAtProperty() {
@@ -267,6 +279,8 @@ public final class LiveCall {
             state.set(reducer.state());
             stateLabel.set(reducer.state().label());
             supervisorHolds.set(reducer.supervisorHolds());
+            summary.set(reducer.summary());
+            disposition.set(reducer.disposition());
             attentionText.set(String.join("; ", reducer.attentionReasons()));
             attention.set(reducer.needsAttention());
             if (reducer.endedAt() != null) {
