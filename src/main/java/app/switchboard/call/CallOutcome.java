@@ -36,8 +36,8 @@ public final class CallOutcome {
             } else if (END_TOOL.equals(tool.name())) {
                 agentEnded = true;
             }
-        } else if (payload instanceof EventPayload.Prompt) {
-            callerTurns++;
+        } else if (payload instanceof EventPayload.Prompt || payload instanceof EventPayload.Dtmf) {
+            callerTurns++; // a key press is a turn too: the agent answers it
         } else if (payload instanceof EventPayload.TurnCompleted || payload instanceof EventPayload.TurnInterrupted) {
             answers++;
             lastAnswerFailed = false;

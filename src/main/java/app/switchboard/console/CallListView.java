@@ -186,8 +186,9 @@ public final class CallListView extends FxmlView<VBox> {
                 setTooltip(null);
                 return;
             }
-            setText(disposition);
-            tip.setText(call.summaryProperty().get());
+            app.switchboard.call.Disposition known = app.switchboard.call.Disposition.ofLabel(disposition);
+            setText(known == null ? disposition : known.shortLabel());
+            tip.setText(disposition + ": " + call.summaryProperty().get());
             setTooltip(tip);
         }
     }

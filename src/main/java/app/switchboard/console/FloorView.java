@@ -57,6 +57,12 @@ public final class FloorView {
         alert(flaggedTile, model.anyFlaggedProperty());
         alert(faultsTile, model.anyFaultProperty());
         hourSummary.textProperty().bind(model.hourSummaryProperty());
+        // The figures' tiles keep their width; the two charts give way when the window is narrow.
+        for (javafx.scene.Node tile : waitingTile.getParent().getChildrenUnmodifiable()) {
+            if (tile != callsChartBox && tile != latencyChartBox && tile instanceof VBox box) {
+                box.setMinWidth(javafx.scene.layout.Region.USE_PREF_SIZE);
+            }
+        }
         callsChart.setColor(Color.web("#5b8def"));
         latencyChart.setColor(Color.web("#f0a43a"));
         callsChart.setAccessibleText("Calls started per 5 minutes over the last hour");
@@ -74,6 +80,7 @@ public final class FloorView {
 
     private static void value(Label label, String name, ObservableStringValue text) {
         label.textProperty().bind(text);
+        label.setMinWidth(javafx.scene.layout.Region.USE_PREF_SIZE); // a figure is never cut to "…"
         label.accessibleTextProperty().bind(Bindings.concat(name, ": ", text));
     }
 

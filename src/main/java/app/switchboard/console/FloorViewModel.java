@@ -66,11 +66,11 @@ public final class FloorViewModel implements AutoCloseable {
         Double share = next.containment();
         containment.set(share == null ? "\u2014" : Math.round(share * 100) + "%");
         containmentDetail.set(share == null ? "no call ended today"
-                : next.containedToday() + " of " + next.endedToday() + " ended calls by the AI alone");
+                : next.containedToday() + " of " + next.endedToday() + " ended");
         handoffs.set(Integer.toString(next.handoffsToday()));
         handleTime.set(next.averageHandle() == null ? "\u2014" : duration(next.averageHandle()));
-        latency.set(next.firstTokenP50() == null ? "\u2014" : ms(next.firstTokenP50()) + " / " + ms(next.firstTokenP95()));
-        latencyDetail.set(next.firstTokenP50() == null ? "no answered turn today" : "first token p50 / p95, today");
+        latency.set(next.firstTokenP50() == null ? "\u2014" : both(next.firstTokenP50(), next.firstTokenP95()));
+        latencyDetail.set(next.firstTokenP50() == null ? "no answered turn today" : "today's answers");
         faults.set(Integer.toString(next.faultsToday()));
         anyFault.set(next.faultsToday() > 0);
         List<FloorSnapshot.Bucket> buckets = next.buckets();
@@ -85,6 +85,11 @@ public final class FloorViewModel implements AutoCloseable {
         long s = d.getSeconds();
         return s >= 3600 ? String.format(Locale.ROOT, "%d:%02d:%02d", s / 3600, (s / 60) % 60, s % 60)
                 : String.format(Locale.ROOT, "%d:%02d", s / 60, s % 60);
+    }
+
+    /** "320 / 910 ms": one unit when both are under ten seconds, so the tile stays narrow. */
+    static String both(Double p50, Double p95) {
+        return p95 < 10_000 ? Math.round(p50) + " / " + Math.round(p95) + " ms" : ms(p50) + " / " + ms(p95);
     }
 
     static String ms(Double value) {
