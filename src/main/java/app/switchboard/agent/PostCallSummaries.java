@@ -79,7 +79,13 @@ public final class PostCallSummaries implements AutoCloseable {
         if (p instanceof EventPayload.Summary) {
             return;
         }
-        Notes call = notes.computeIfAbsent(event.callId(), id -> new Notes(event.time()));
+        // Notes start with a call's first session; a stray event after the end (a late send
+        // failure) starts nothing, so nothing is kept for a call that will not end again.
+        Notes call = p instanceof EventPayload.SessionStarted
+                ? notes.computeIfAbsent(event.callId(), id -> new Notes(event.time())) : notes.get(event.callId());
+        if (call == null) {
+            return;
+        }
         call.apply(event);
         if (p instanceof EventPayload.CallEnded ended && !Boolean.TRUE.equals(ended.recovered())) {
             notes.remove(event.callId());
