@@ -18,11 +18,14 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -97,13 +100,13 @@ final class HistoryReader {
      * the order they were written (each call's in seq order). Calls are found through the calls
      * table's indexes, their events through the events' (call_id, …) key: no scan of the log.
      */
-    List<CallEvent> eventsOfCallsSince(java.time.Instant since, java.util.Set<EventKind> kinds) {
+    List<CallEvent> eventsOfCallsSince(Instant since, Set<EventKind> kinds) {
         if (kinds.isEmpty()) {
             return List.of();
         }
         return read(db -> {
             List<CallEvent> events = new ArrayList<>();
-            String marks = String.join(",", java.util.Collections.nCopies(kinds.size(), "?"));
+            String marks = String.join(",", Collections.nCopies(kinds.size(), "?"));
             try (PreparedStatement s = db.prepareStatement(
                     "SELECT e.call_id, e.seq, e.time_ns, e.kind, e.fields FROM events e WHERE e.call_id IN"
                             + " (SELECT call_id FROM calls WHERE started_ms >= ? UNION SELECT call_id FROM calls WHERE ended_ms >= ?)"
