@@ -53,20 +53,37 @@ public final class PostCallSummaries implements AutoCloseable {
         return t;
     });
     private final AutoCloseable subscription;
+    private final Limits limits;
+    /** Model requests waiting for a slot, and how many run; guarded by {@code waiting}. */
+    private final java.util.ArrayDeque<Runnable> waiting = new java.util.ArrayDeque<>();
+    private int running;
+
+    /**
+     * How many summaries may ask the model at once, and how many may wait. The model client's
+     * streams are shared with the live calls' answers: a wave of ended calls must not take them.
+     */
+    public record Limits(int concurrent, int waiting) {
+        public static final Limits DEFAULT = new Limits(2, 500);
+    }
 
     /**
      * @param model   the model that writes summaries; null (or the offline responder) for rule-based ones only
      * @param timeout how long a model summary may take before the rule-based one is stored instead
      */
-    private PostCallSummaries(CallRegistry registry, LlmClient model, Duration timeout) {
+    private PostCallSummaries(CallRegistry registry, LlmClient model, Duration timeout, Limits limits) {
         this.registry = registry;
         this.model = model instanceof OfflineResponder ? null : model;
         this.timeout = timeout;
+        this.limits = limits;
         this.subscription = registry.subscribe(this::onEvent);
     }
 
+    public static PostCallSummaries attach(CallRegistry registry, LlmClient model, Duration timeout, Limits limits) {
+        return new PostCallSummaries(registry, model, timeout, limits);
+    }
+
     public static PostCallSummaries attach(CallRegistry registry, LlmClient model, Duration timeout) {
-        return new PostCallSummaries(registry, model, timeout);
+        return attach(registry, model, timeout, Limits.DEFAULT);
     }
 
     public static PostCallSummaries attach(CallRegistry registry, LlmClient model) {
@@ -104,6 +121,44 @@ public final class PostCallSummaries implements AutoCloseable {
             record(session, new EventPayload.Summary(rules, disposition.name(), "rules", null));
             return;
         }
+        Runnable request = () -> requestSummary(session, call, disposition, rules);
+        synchronized (waiting) {
+            if (running >= limits.concurrent()) {
+                if (waiting.size() >= limits.waiting()) {
+                    record(session, new EventPayload.Summary(rules, disposition.name(), "rules",
+                            "too many summaries were waiting for the model"));
+                } else {
+                    waiting.addLast(request);
+                }
+                return;
+            }
+            running++;
+        }
+        request.run();
+    }
+
+    /** Summaries waiting for a model slot (tests). */
+    int waitingCount() {
+        synchronized (waiting) {
+            return waiting.size();
+        }
+    }
+
+    /** A model request ended (either way): the next waiting one starts, on this thread. */
+    private void requestEnded() {
+        Runnable next;
+        synchronized (waiting) {
+            next = waiting.pollFirst();
+            if (next == null) {
+                running--;
+            }
+        }
+        if (next != null) {
+            next.run();
+        }
+    }
+
+    private void requestSummary(CallSession session, Notes call, Disposition disposition, String rules) {
         AtomicBoolean done = new AtomicBoolean();
         StringBuilder text = new StringBuilder();
         LlmClient.Stream[] stream = new LlmClient.Stream[1];
@@ -114,6 +169,7 @@ public final class PostCallSummaries implements AutoCloseable {
                 }
                 record(session, new EventPayload.Summary(rules, disposition.name(), "rules",
                         "the model did not answer within " + timeout.toSeconds() + " s"));
+                requestEnded();
             }
         }, timeout.toMillis(), TimeUnit.MILLISECONDS);
         LlmClient.Request request = LlmClient.Request.of(List.of(ChatMessage.system(SYSTEM_PROMPT),
@@ -138,6 +194,7 @@ public final class PostCallSummaries implements AutoCloseable {
                         record(session, written.isEmpty()
                                 ? new EventPayload.Summary(rules, disposition.name(), "rules", "the model's summary was empty")
                                 : new EventPayload.Summary(written, disposition.name(), "model", null));
+                        requestEnded();
                     }
                 }
 
@@ -147,6 +204,7 @@ public final class PostCallSummaries implements AutoCloseable {
                         deadline.cancel(false);
                         record(session, new EventPayload.Summary(rules, disposition.name(), "rules",
                                 "the model's summary failed: " + FaultReason.of(failure, List.of())));
+                        requestEnded();
                     }
                 }
             });
@@ -155,6 +213,7 @@ public final class PostCallSummaries implements AutoCloseable {
                 deadline.cancel(false);
                 record(session, new EventPayload.Summary(rules, disposition.name(), "rules",
                         "the model's summary failed: " + FaultReason.of(e, List.of())));
+                requestEnded();
             }
         }
     }

@@ -182,6 +182,44 @@ class PostCallSummariesTest {
         }
     }
 
+    @Test
+    @Timeout(60)
+    void summariesWaitTheirTurnSoEndedCallsDoNotTakeTheModelFromLiveOnes() throws Exception {
+        OfflineResponder responder = new OfflineResponder(0);
+        CountDownLatch gate = new CountDownLatch(1);
+        try (FakeOpenAiServer server = new FakeOpenAiServer();
+             OpenAiChatClient model = new OpenAiChatClient("sk-test-summary-0123456789", server.baseUrl(), "fake-model", 8);
+             AgentHarness harness = new AgentHarness(responder, AgentSettings.defaults());
+             PostCallSummaries summaries = PostCallSummaries.attach(harness.registry, model, Duration.ofSeconds(30),
+                     new PostCallSummaries.Limits(1, 10))) {
+            server.script(r -> r.index == 0 ? Reply.stream(new Gate(gate), new Token("First."), new Finish("stop"))
+                    : Reply.tokens("Second."));
+            AgentHarness.Call first = harness.call();
+            AgentHarness.Call second = harness.call();
+            for (AgentHarness.Call call : List.of(first, second)) {
+                call.say("Hello");
+                call.awaitEvent(EventKind.TURN_COMPLETED, 1);
+                harness.registry.actionCallback(call.sid, Map.of("SessionStatus", "completed"), "hangup");
+                call.awaitEvent(EventKind.CALL_ENDED, 1);
+            }
+            assertTrue(server.request(0).started.await(20, TimeUnit.SECONDS));
+            // One summary at a time: the second waits while the first is held at the gate.
+            await().atMost(Duration.ofSeconds(20)).until(() -> summaries.waitingCount() == 1);
+            assertEquals(1, server.requests().size());
+
+            gate.countDown();
+            first.awaitEvent(EventKind.SUMMARY, 1);
+            second.awaitEvent(EventKind.SUMMARY, 1);
+            assertEquals(2, server.requests().size());
+            List<String> texts = List.of(first.payloads(EventPayload.Summary.class).get(0).text(),
+                    second.payloads(EventPayload.Summary.class).get(0).text());
+            assertTrue(texts.contains("First.") && texts.contains("Second."), texts.toString());
+        } finally {
+            gate.countDown();
+            responder.close();
+        }
+    }
+
     private static CallEvent last(List<CallEvent> events) {
         return events.get(events.size() - 1);
     }
