@@ -7,6 +7,7 @@ import app.switchboard.agent.ConversationAgent;
 import app.switchboard.agent.LlmClient;
 import app.switchboard.agent.OpenAiChatClient;
 import app.switchboard.call.CallControl;
+import app.switchboard.agent.PostCallSummaries;
 import app.switchboard.call.CallRegistry;
 import app.switchboard.cluster.ClusterNode;
 import app.switchboard.cluster.ClusterOptions;
@@ -45,6 +46,7 @@ final class SwitchboardApp implements AutoCloseable {
     private final AppDirectories dirs;
     private final LlmClient llm;
     private final CallRegistry registry;
+    private PostCallSummaries summaries;
     private final RelayServer relay;
     private final EventStore store;
     private final Settings saved;
@@ -156,6 +158,8 @@ final class SwitchboardApp implements AutoCloseable {
         if (cluster != null) {
             LOG.info("Cluster node {}: consoles on this node see and steer every node's calls", cluster.nodeId());
         }
+        // Each ended call gets its summary: the model's with a key, rule-based without (or when it fails).
+        app.summaries = PostCallSummaries.attach(registry, llm);
         LOG.info(supervisors.isEmpty() ? "Supervisor API {} is off: no accounts (switchboard users add NAME)"
                 : "Supervisor API on {} for {} account(s)", relay.localBaseUrl().replace("https://", "wss://")
                 + ConsoleUpgrade.PATH, supervisors.list().size());
@@ -293,6 +297,9 @@ final class SwitchboardApp implements AutoCloseable {
             demo.stop();
         }
         consoles.close();
+        if (summaries != null) {
+            summaries.close(); // calls ended by the shutdown itself get no summary
+        }
         registry.close();
         // After the registry: the calls' ends reach the other nodes before this one leaves.
         closeQuietly(cluster);

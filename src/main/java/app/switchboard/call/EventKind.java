@@ -62,7 +62,7 @@ public enum EventKind {
     ACTION_CALLBACK,
     /** The relay socket closed (code, reason). */
     SESSION_CLOSED,
-    /** The call is over; no more events follow. */
+    /** The call is over; no more events follow but its post-call SUMMARY. */
     CALL_ENDED,
     /** The agent's output guard stopped an answer that would have quoted the system prompt or a secret. */
     GUARD_TRIPPED,
@@ -70,5 +70,7 @@ public enum EventKind {
      * Twilio reconnected a relay socket that had dropped ({@code applicationReconnect}): the same
      * call goes on, from memory or, after a relay restart, from the store.
      */
-    SESSION_RECONNECTED
+    SESSION_RECONNECTED,
+    /** The post-call summary and disposition, written after CALL_ENDED (never delaying it). */
+    SUMMARY
 }

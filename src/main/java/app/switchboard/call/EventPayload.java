@@ -348,6 +348,17 @@ public sealed interface EventPayload {
     }
 
     /**
+     * What the call came to, written once after {@link CallEnded}: two or three sentences and a
+     * {@code disposition} ({@link Disposition} name). {@code source} is {@code model} or
+     * {@code rules}; {@code note} says why a rule-based summary stands in (the model failed).
+     */
+    record Summary(String text, String disposition, String source, String note) implements EventPayload {
+        public EventKind kind() {
+            return EventKind.SUMMARY;
+        }
+    }
+
+    /**
      * A stored event whose JSON could not be read as its kind's record (a damaged row, or one
      * written by a newer version with incompatible fields). Kept whole so exports lose nothing.
      */

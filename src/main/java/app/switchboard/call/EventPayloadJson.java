@@ -68,6 +68,7 @@ public final class EventPayloadJson {
             case CALL_ENDED -> EventPayload.CallEnded.class;
             case GUARD_TRIPPED -> EventPayload.GuardTripped.class;
             case SESSION_RECONNECTED -> EventPayload.SessionReconnected.class;
+            case SUMMARY -> EventPayload.Summary.class;
         };
     }
 

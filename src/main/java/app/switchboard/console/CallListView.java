@@ -30,6 +30,7 @@ public final class CallListView extends FxmlView<VBox> {
     @FXML private TableColumn<LiveCall, String> languageColumn;
     @FXML private TableColumn<LiveCall, String> latencyColumn;
     @FXML private TableColumn<LiveCall, String> supervisorsColumn;
+    @FXML private TableColumn<LiveCall, String> outcomeColumn;
     @FXML private VBox outboundBox;
     @FXML private ListView<OutboundAttempt> outboundList;
 
@@ -45,6 +46,8 @@ public final class CallListView extends FxmlView<VBox> {
         languageColumn.setCellValueFactory(c -> c.getValue().languageProperty());
         latencyColumn.setCellValueFactory(c -> c.getValue().latencyTextProperty());
         supervisorsColumn.setCellValueFactory(c -> c.getValue().presenceTextProperty());
+        outcomeColumn.setCellValueFactory(c -> c.getValue().dispositionProperty());
+        outcomeColumn.setCellFactory(column -> new OutcomeCell());
         attentionColumn.setCellValueFactory(c -> c.getValue().attentionProperty());
         attentionColumn.setCellFactory(column -> new AttentionCell());
         stateColumn.setCellFactory(column -> new StateCell());
@@ -167,4 +170,28 @@ public final class CallListView extends FxmlView<VBox> {
         }
     }
 
+    /** The post-call disposition; the summary itself in the tooltip. */
+    private static final class OutcomeCell extends TableCell<LiveCall, String> {
+        private final Tooltip tip = new Tooltip();
+
+        OutcomeCell() {
+            tip.setWrapText(true);
+            tip.setMaxWidth(420);
+        }
+
+        @Override
+        protected void updateItem(String disposition, boolean empty) {
+            super.updateItem(disposition, empty);
+            LiveCall call = getTableRow() == null ? null : getTableRow().getItem();
+            if (empty || call == null || disposition == null || disposition.isEmpty()) {
+                setText(null);
+                setTooltip(null);
+                return;
+            }
+            app.switchboard.call.Disposition known = app.switchboard.call.Disposition.ofLabel(disposition);
+            setText(known == null ? disposition : known.shortLabel());
+            tip.setText(disposition + ": " + call.summaryProperty().get());
+            setTooltip(tip);
+        }
+    }
 }

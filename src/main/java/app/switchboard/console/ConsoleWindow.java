@@ -58,6 +58,7 @@ public final class ConsoleWindow {
         stage.setMinWidth(900);
         stage.setMinHeight(560);
         pump.everyTick(viewModel::refreshStatus);
+        pump.everyTick(viewModel.floor()::refresh);
         pump.start();
         stage.setOnHidden(e -> close());
         stage.show();

@@ -52,6 +52,8 @@ public final class LiveCall {
     private final ReadOnlyStringWrapper attentionText = new ReadOnlyStringWrapper(this, "attentionText", "");
     private final ReadOnlyBooleanWrapper ended = new ReadOnlyBooleanWrapper(this, "ended", false);
     private final ReadOnlyBooleanWrapper supervisorHolds = new ReadOnlyBooleanWrapper(this, "supervisorHolds", false);
+    private final ReadOnlyStringWrapper summary = new ReadOnlyStringWrapper(this, "summary", "");
+    private final ReadOnlyStringWrapper disposition = new ReadOnlyStringWrapper(this, "disposition", "");
     private final ReadOnlyObjectWrapper<Instant> startedAt = new ReadOnlyObjectWrapper<>(this, "startedAt");
     /** Who holds and who watches the call ("alice holds · bob watching"); empty when nobody. */
     private final ReadOnlyStringWrapper presenceText = new ReadOnlyStringWrapper(this, "presenceText", "");
@@ -177,6 +179,16 @@ public final class LiveCall {
         return supervisorHolds.get();
     }
 
+    /** The post-call summary; empty until written after the end. */
+    public ReadOnlyStringProperty summaryProperty() {
+        return summary.getReadOnlyProperty();
+    }
+
+    /** The summary's disposition in words ("caller hung up"); empty until the summary. */
+    public ReadOnlyStringProperty dispositionProperty() {
+        return disposition.getReadOnlyProperty();
+    }
+
     public ReadOnlyObjectProperty<Instant> startedAtProperty() {
         return startedAt.getReadOnlyProperty();
     }
@@ -294,6 +306,8 @@ public final class LiveCall {
             state.set(reducer.state());
             stateLabel.set(reducer.state().label());
             supervisorHolds.set(reducer.supervisorHolds());
+            summary.set(reducer.summary());
+            disposition.set(reducer.disposition());
             attentionText.set(String.join("; ", reducer.attentionReasons()));
             attention.set(reducer.needsAttention());
             if (reducer.endedAt() != null) {

@@ -33,6 +33,7 @@ public final class MainWindowView extends FxmlView<BorderPane> {
     @FXML private Label connectionBanner;
     @FXML private Label noticeBanner;
     @FXML private MenuItem connectItem;
+    @FXML private FloorView floorController;
 
     private final MainWindowViewModel viewModel;
     private final CallListView list;
@@ -54,6 +55,7 @@ public final class MainWindowView extends FxmlView<BorderPane> {
         this.detail = new CallDetailView(viewModel.detail());
         split.getItems().setAll(list.root(), detail.root());
         SplitPane.setResizableWithParent(list.root(), false);
+        floorController.bind(viewModel.floor());
 
         relayLabel.textProperty().bind(viewModel.relayProperty());
         tlsLabel.textProperty().bind(viewModel.tlsProperty());

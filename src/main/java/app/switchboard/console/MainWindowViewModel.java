@@ -20,6 +20,7 @@ public final class MainWindowViewModel {
     private final CallBoard board;
     private final CallListViewModel list;
     private final CallDetailViewModel detail;
+    private final FloorViewModel floor;
     private final ReadOnlyStringWrapper title = new ReadOnlyStringWrapper(this, "title", "Switchboard");
     private final ReadOnlyStringWrapper relay = new ReadOnlyStringWrapper(this, "relay", "");
     private final ReadOnlyStringWrapper tls = new ReadOnlyStringWrapper(this, "tls", "");
@@ -48,6 +49,7 @@ public final class MainWindowViewModel {
         this.list = new CallListViewModel(board, context.calls());
         this.detail = new CallDetailViewModel(context.calls());
         detail.callProperty().bind(list.selectedProperty());
+        this.floor = FloorViewModel.over(new FloorFeed(context.calls(), context.history()));
         String suffix = context.titleSuffix();
         title.set(suffix == null || suffix.isBlank() ? "Switchboard" : "Switchboard \u2014 " + suffix);
         board.liveCountProperty().addListener((obs, old, now) -> updateLiveCalls());
@@ -146,6 +148,7 @@ public final class MainWindowViewModel {
     /** Stops listening to the store and the connection. */
     public void close() {
         list.close();
+        floor.close();
         for (AutoCloseable s : new AutoCloseable[] {connectionSubscription, outcomeSubscription}) {
             if (s != null) {
                 try {
@@ -225,6 +228,11 @@ public final class MainWindowViewModel {
 
     public CallDetailViewModel detail() {
         return detail;
+    }
+
+    /** The floor band's figures; refreshed once per console tick. */
+    public FloorViewModel floor() {
+        return floor;
     }
 
     public ConsoleContext context() {

@@ -3,6 +3,7 @@ package app.switchboard.console;
 import app.switchboard.call.CallEvent;
 import app.switchboard.call.CallState;
 import app.switchboard.call.CallSummary;
+import app.switchboard.call.Disposition;
 import app.switchboard.call.EventPayload;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -72,6 +73,9 @@ public final class TranscriptReducer {
     private Instant endedAt;
     private boolean ended;
     private boolean supervisorHolds;
+    /** The post-call summary and its disposition's words; empty until the SUMMARY event. */
+    private String summaryText = "";
+    private String dispositionLabel = "";
     private TranscriptEntry openPartial;
     private long lastSeq;
     private long draftTurn = -1;
@@ -152,6 +156,16 @@ public final class TranscriptReducer {
 
     public List<String> attentionReasons() {
         return List.copyOf(attentionReasons.values());
+    }
+
+    /** The post-call summary, empty until it is written (after the end). */
+    public String summary() {
+        return summaryText;
+    }
+
+    /** "resolved", "handed to a human", "caller hung up", "fault"; empty until the summary. */
+    public String disposition() {
+        return dispositionLabel;
     }
 
     /** The AI's current draft reply, as it wrote it. */
@@ -353,6 +367,14 @@ public final class TranscriptReducer {
                 touched.add(a);
             });
             add(ConversationEntry.Kind.NOTE, event, "Call", "ended: " + orEmpty(callEnded.reason()));
+        } else if (p instanceof EventPayload.Summary summary) {
+            Disposition disposition = Disposition.of(summary.disposition());
+            summaryText = orEmpty(summary.text());
+            dispositionLabel = disposition == null ? orEmpty(summary.disposition()) : disposition.label();
+            factsChanged = true;
+            TranscriptEntry entry = add(ConversationEntry.Kind.NOTE, event, "Summary", summaryText);
+            entry.setDetail(dispositionLabel + ("rules".equals(summary.source()) ? " \u00b7 rule-based" : "")
+                    + (summary.note() == null ? "" : " (" + summary.note() + ")"));
         } else if (p instanceof EventPayload.Unreadable unreadable) {
             add(ConversationEntry.Kind.ERROR, event, "Store", "unreadable " + unreadable.storedKind() + " event: "
                     + orEmpty(unreadable.problem()));

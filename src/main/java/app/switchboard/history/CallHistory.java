@@ -1,8 +1,11 @@
 package app.switchboard.history;
 
 import app.switchboard.call.CallEvent;
+import app.switchboard.call.EventKind;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.List;
+import java.util.Set;
 import java.util.function.Consumer;
 
 /**
@@ -18,6 +21,15 @@ public interface CallHistory {
 
     /** Every recorded event of one call, in order. */
     List<CallEvent> events(String callId);
+
+    /**
+     * The events of {@code kinds} of every call that started or ended at or after {@code since}
+     * (each call's in seq order): what the floor needs to survive a restart. A history that
+     * cannot answer it returns none, and the floor starts from the live calls.
+     */
+    default List<CallEvent> eventsOfCallsSince(Instant since, Set<EventKind> kinds) {
+        return List.of();
+    }
 
     /** The supervisor's actions on one call, in order. */
     List<AuditEntry> auditTrail(String callId);

@@ -133,6 +133,10 @@ final class CallRow {
         } else if (p instanceof EventPayload.SupervisorSay say) {
             speaker = "supervisor";
             text = say.text();
+        } else if (p instanceof EventPayload.Summary summary) {
+            // The post-call summary is searchable like the words said.
+            speaker = "summary";
+            text = summary.text();
         }
         return text == null || text.isBlank() ? null : new String[] {speaker, text};
     }

@@ -9,12 +9,14 @@ import app.switchboard.history.HistoryQuery;
 import app.switchboard.history.StoreHealth;
 import app.switchboard.call.CallControl;
 import app.switchboard.call.CallEvent;
+import app.switchboard.call.EventKind;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -228,6 +230,10 @@ public final class EventStore implements AutoCloseable {
     }
 
     /** The supervisor's actions on one call, in order: the audit trail. */
+    public List<CallEvent> eventsOfCallsSince(Instant since, Set<EventKind> kinds) {
+        return reader.eventsOfCallsSince(since, kinds);
+    }
+
     public List<AuditEntry> auditTrail(String callId) {
         return reader.auditTrail(callId);
     }

@@ -18,11 +18,14 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -88,6 +91,43 @@ final class HistoryReader {
         return read(db -> {
             List<CallEvent> events = new ArrayList<>();
             forEachEvent(db, callId, events::add);
+            return events;
+        }, List::of);
+    }
+
+    /**
+     * The events of {@code kinds} of the calls that started or ended at or after {@code since}, in
+     * the order they were written (each call's in seq order). Calls are found through the calls
+     * table's indexes, their events through the events' (call_id, …) key: no scan of the log.
+     */
+    List<CallEvent> eventsOfCallsSince(Instant since, Set<EventKind> kinds) {
+        if (kinds.isEmpty()) {
+            return List.of();
+        }
+        return read(db -> {
+            List<CallEvent> events = new ArrayList<>();
+            String marks = String.join(",", Collections.nCopies(kinds.size(), "?"));
+            try (PreparedStatement s = db.prepareStatement(
+                    "SELECT e.call_id, e.seq, e.time_ns, e.kind, e.fields FROM events e WHERE e.call_id IN"
+                            + " (SELECT call_id FROM calls WHERE started_ms >= ? UNION SELECT call_id FROM calls WHERE ended_ms >= ?)"
+                            + " AND e.kind IN (" + marks + ") ORDER BY e.id")) {
+                s.setLong(1, since.toEpochMilli());
+                s.setLong(2, since.toEpochMilli());
+                int i = 3;
+                for (EventKind kind : kinds) {
+                    s.setString(i++, kind.name());
+                }
+                s.setFetchSize(500);
+                try (ResultSet r = s.executeQuery()) {
+                    while (r.next()) {
+                        EventKind kind = kind(r.getString(4));
+                        if (kind != null) {
+                            events.add(new CallEvent(r.getString(1), r.getLong(2), EventStore.instant(r.getLong(3)),
+                                    EventPayloadJson.decode(kind, r.getString(5))));
+                        }
+                    }
+                }
+            }
             return events;
         }, List::of);
     }

@@ -1,6 +1,7 @@
 package app.switchboard.store;
 
 import app.switchboard.call.CallEvent;
+import app.switchboard.call.EventKind;
 import app.switchboard.history.CallHistory;
 import app.switchboard.history.AuditEntry;
 import app.switchboard.history.CallPage;
@@ -9,8 +10,10 @@ import app.switchboard.history.ExportProgress;
 import app.switchboard.history.HistoryQuery;
 import app.switchboard.history.StoreHealth;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 import java.util.function.Consumer;
 
 /** {@link CallHistory} over the SQLite {@link EventStore}: a straight pass-through. */
@@ -30,6 +33,11 @@ public final class StoreCallHistory implements CallHistory {
     @Override
     public List<CallEvent> events(String callId) {
         return store.events(callId);
+    }
+
+    @Override
+    public List<CallEvent> eventsOfCallsSince(Instant since, Set<EventKind> kinds) {
+        return store.eventsOfCallsSince(since, kinds);
     }
 
     @Override
