@@ -151,6 +151,56 @@ class RemoteConsoleFxTest {
                 .queryAllAs(Text.class).stream().anyMatch(t -> t.getText() != null && t.getText().contains("where is my parcel")));
     }
 
+    private String heldOnRelay(String callId) {
+        return harness.registry.calls().stream().filter(c -> c.callId().equals(callId)).findFirst()
+                .map(app.switchboard.call.CallSummary::heldBy).orElse(null);
+    }
+
+    @Test
+    void aTakeOverOfACallHeldByAnotherNamesThemAndAskForItReachesThem(FxRobot robot) throws Exception {
+        try (ConsoleHarness.Console bob = harness.console(harness.accounts.add("bob"))) {
+            SimulatedCall caller = callIn("+14155550124");
+            String id = caller.callSid();
+            assertThat(bob.client.takeOver(id).get(10, TimeUnit.SECONDS).isAccepted()).isTrue();
+            await().until(() -> robot.lookup("+14155550124").tryQuery().isPresent());
+            robot.clickOn("+14155550124");
+            // The Supervisors column, from the relay's presence: bob holds it, alice has it open.
+            await().until(() -> robot.lookup("bob holds \u00b7 alice watching").tryQuery().isPresent());
+            robot.clickOn("#takeOverButton");
+
+            await().until(() -> robot.lookup("#heldByBar").query().isVisible());
+            assertThat(robot.lookup("#heldByLabel").queryAs(Label.class).getText()).startsWith("Held by bob");
+            robot.clickOn("#askButton");
+            await().until(() -> bob.messages.contains(new SupervisorMessage.HoldRequested(id, "alice", "bob")));
+            assertThat(heldOnRelay(id)).isEqualTo("bob");
+            caller.hangUp().join();
+        }
+    }
+
+    @Test
+    void anotherSupervisorAskingShowsOnTheHoldersConsoleAndReleaseHandsTheCallBack(FxRobot robot) throws Exception {
+        try (ConsoleHarness.Console bob = harness.console(harness.accounts.add("bob"))) {
+            SimulatedCall caller = callIn("+14155550125");
+            String id = caller.callSid();
+            await().until(() -> robot.lookup("+14155550125").tryQuery().isPresent());
+            robot.clickOn("+14155550125");
+            await().until(() -> !robot.lookup("#takeOverButton").query().isDisabled());
+            robot.clickOn("#takeOverButton");
+            await().until(() -> "alice".equals(heldOnRelay(id)));
+
+            assertThat(bob.client.requestHold(id).get(10, TimeUnit.SECONDS).isAccepted()).isTrue();
+            await().until(() -> robot.lookup("#holdRequestBar").query().isVisible());
+            assertThat(robot.lookup("#holdRequestText").queryAs(Label.class).getText()).startsWith("bob asks for call " + id);
+            robot.clickOn("#releaseRequestedButton");
+
+            await().until(() -> heldOnRelay(id) == null);
+            assertThat(bob.client.takeOver(id).get(10, TimeUnit.SECONDS).isAccepted()).isTrue();
+            assertThat(heldOnRelay(id)).isEqualTo("bob");
+            await().until(() -> !robot.lookup("#holdRequestBar").query().isVisible());
+            caller.hangUp().join();
+        }
+    }
+
     @Test
     void aDropShowsTheBannerTurnsCommandsOffAndCatchesUpOnReconnect(FxRobot robot) {
         SimulatedCall caller = callIn("+14155550123");
