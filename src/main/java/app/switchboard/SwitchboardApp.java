@@ -240,8 +240,10 @@ final class SwitchboardApp implements AutoCloseable {
         if (demo != null) {
             demo.stop();
         }
-        consoles.close();
+        // The calls end first, so their ends reach the remote consoles (the hub sends what is
+        // queued before closing them); then the consoles, then the sockets.
         registry.close();
+        consoles.close();
         relay.close();
         store.close(); // after the registry: the calls' own ends are recorded first
         llm.close();

@@ -326,9 +326,9 @@ public final class SupervisorEndpoint implements Session.Listener.AutoDemanding 
         if (command instanceof SupervisorMessage.RequestHold) {
             return requestHold(id, call);
         }
-        if (command instanceof SupervisorMessage.TakeOver && holder == null && call.state() == CallState.SUPERVISOR) {
-            return Reply.refused(id, "the call is already held by a supervisor");
-        }
+        // A take-over is not refused on the call's state: right after a release the call is still
+        // in SUPERVISOR for a moment (its executor hands it back) while nobody holds it, and the
+        // supervisor who asked for it must get it. The holds decide, atomically.
         if (command instanceof SupervisorMessage.Release && holder == null && call.state() != CallState.SUPERVISOR
                 && !noSession) {
             return Reply.refused(id, "the call is not held by a supervisor");
@@ -440,6 +440,13 @@ public final class SupervisorEndpoint implements Session.Listener.AutoDemanding 
             return;
         }
         kick();
+    }
+
+    /** Nothing queued and nothing being written: everything given to this console has gone out. */
+    boolean idle() {
+        synchronized (lock) {
+            return closed || (!writing && live.isEmpty() && replies.isEmpty());
+        }
     }
 
     private boolean isClosed() {

@@ -179,4 +179,28 @@ class RemoteSupervisorsTest {
             assertThat(a.status().liveCalls()).isZero();
         }
     }
+
+    @Test
+    void aStoppingRelaySendsTheCallsEndsBeforeClosingTheConsoles() throws Exception {
+        harness = new ConsoleHarness(dir, SupervisorHub.Limits.DEFAULT, 0, Duration.ofSeconds(30), false);
+        RemoteCallControl a = console(harness.accounts.add("alice"), 0);
+        List<CallEvent> received = new CopyOnWriteArrayList<>();
+        a.subscribe(received::add);
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            ids.add(liveCall().callSid());
+        }
+        await().until(() -> a.calls().stream().filter(c -> ids.contains(c.callId()) && c.endedAt() == null).count() == 3);
+
+        // As the app stops: the calls end, then the supervisor API closes its consoles.
+        harness.registry.close();
+        harness.hub.close();
+
+        await().until(() -> a.connection().phase() != Phase.CONNECTED);
+        for (String id : ids) {
+            assertThat(received).filteredOn(e -> e.callId().equals(id) && e.kind() == EventKind.CALL_ENDED)
+                    .extracting(e -> e.as(EventPayload.CallEnded.class).reason())
+                    .containsExactly(app.switchboard.call.CallRegistry.RELAY_STOPPED);
+        }
+    }
 }
