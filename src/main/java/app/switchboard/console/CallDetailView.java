@@ -131,6 +131,8 @@ public final class CallDetailView extends FxmlView<StackPane> {
         heldByBar.visibleProperty().bind(viewModel.heldByOtherProperty().isNotEmpty());
         heldByBar.managedProperty().bind(heldByBar.visibleProperty());
         askButton.disableProperty().bind(off.or(viewModel.askStatusProperty().isNotEmpty()));
+        askButton.setVisible(viewModel.canAsk());
+        askButton.setManaged(viewModel.canAsk());
         tooltip(askButton, "Ask the supervisor holding this call to release it to you");
 
         viewModel.callProperty().addListener((obs, old, now) -> show(now));

@@ -227,6 +227,11 @@ public final class CallDetailViewModel {
         return heldByOther.getReadOnlyProperty();
     }
 
+    /** Asking the holder needs the relay's supervisor API: only a remote console can. */
+    public boolean canAsk() {
+        return control.connection().isRemote();
+    }
+
     public ReadOnlyStringProperty askStatusProperty() {
         return askStatus.getReadOnlyProperty();
     }
