@@ -26,6 +26,8 @@ final class RemoteConsole {
 
     static final String TOKEN_VARIABLE = "SWITCHBOARD_TOKEN";
     private static final Duration FIRST_ATTEMPT = Duration.ofSeconds(30);
+    /** How long one history request (a page, a call's events, an export) may wait for the relay. */
+    static final Duration HISTORY_TIMEOUT = Duration.ofSeconds(60);
 
     private RemoteConsole() {
     }
@@ -88,7 +90,8 @@ final class RemoteConsole {
         System.out.flush();
         try {
             ConsoleApp.launch(new ConsoleContext(remote, saved, dirs, Secrets.from(environment), "relay " + hostPort,
-                    remote::close).withConnector(new RemoteRelays(saved.languageCodes())));
+                    remote::close).withHistory(remote.history(HISTORY_TIMEOUT))
+                    .withConnector(new RemoteRelays(saved.languageCodes())));
         } finally {
             remote.close();
         }

@@ -296,11 +296,13 @@ final class SwitchboardApp implements AutoCloseable {
         if (demo != null) {
             demo.stop();
         }
-        consoles.close();
         if (summaries != null) {
             summaries.close(); // calls ended by the shutdown itself get no summary
         }
+        // The calls end first, so their ends reach the remote consoles (the hub sends what is
+        // queued before closing them); then the consoles, then the sockets.
         registry.close();
+        consoles.close();
         // After the registry: the calls' ends reach the other nodes before this one leaves.
         closeQuietly(cluster);
         relay.close();

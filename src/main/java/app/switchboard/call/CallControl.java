@@ -127,6 +127,28 @@ public interface CallControl {
         return () -> { };
     }
 
+    /**
+     * The call this console has open now (null: none), so the other supervisors see who is
+     * watching it. In process nobody else is told: the default does nothing.
+     */
+    default void watch(String callId) {
+    }
+
+    /**
+     * Asks the supervisor holding the call for it; the answer comes as a {@link CommandOutcome}
+     * (refused when nobody else holds it or the holder has no console to ask).
+     *
+     * @return null when the request was sent, else why it cannot be (in process there is no one to ask)
+     */
+    default String requestHold(String callId) {
+        return "asking for a call is only possible from a console connected to a relay";
+    }
+
+    /** Each request from another supervisor for a call this operator holds, on any thread: return quickly. */
+    default AutoCloseable subscribeHoldRequests(Consumer<HoldRequest> listener) {
+        return () -> { };
+    }
+
     /** The seq of the oldest event of the call still in memory (older ones are only in the store); 0 when unknown. */
     default long firstSeqInWindow(String callId) {
         List<CallEvent> events = events(callId);

@@ -65,6 +65,9 @@ public final class CallDetailView extends FxmlView<StackPane> {
     @FXML private TextField endReasonField;
     @FXML private CheckBox handToHumanCheck;
     @FXML private Button endButton;
+    @FXML private javafx.scene.layout.HBox heldByBar;
+    @FXML private Label heldByLabel;
+    @FXML private Button askButton;
 
     private final CallDetailViewModel viewModel;
     private final LatencyChart latencyChart;
@@ -121,6 +124,16 @@ public final class CallDetailView extends FxmlView<StackPane> {
         tooltip(whisperButton, "Guidance for the AI, never spoken (Enter in the field, Ctrl+G to focus)");
         tooltip(languageButton, "Switch speech and transcription language (Ctrl+L to choose)");
         tooltip(endButton, "End the relay session (Ctrl+Shift+E)");
+
+        heldByLabel.textProperty().bind(Bindings.when(viewModel.askStatusProperty().isEmpty())
+                .then(Bindings.concat("Held by ", viewModel.heldByOtherProperty(), ": your take-over was refused."))
+                .otherwise(viewModel.askStatusProperty()));
+        heldByBar.visibleProperty().bind(viewModel.heldByOtherProperty().isNotEmpty());
+        heldByBar.managedProperty().bind(heldByBar.visibleProperty());
+        askButton.disableProperty().bind(off.or(viewModel.askStatusProperty().isNotEmpty()));
+        askButton.setVisible(viewModel.canAsk());
+        askButton.setManaged(viewModel.canAsk());
+        tooltip(askButton, "Ask the supervisor holding this call to release it to you");
 
         viewModel.callProperty().addListener((obs, old, now) -> show(now));
         conversationScroll.vvalueProperty().addListener((obs, old, now) -> {
@@ -181,6 +194,11 @@ public final class CallDetailView extends FxmlView<StackPane> {
     @FXML
     private void toggleTakeOver() {
         viewModel.toggleTakeOver();
+    }
+
+    @FXML
+    private void askForIt() {
+        viewModel.askForIt();
     }
 
     @FXML

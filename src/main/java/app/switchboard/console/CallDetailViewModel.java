@@ -9,6 +9,8 @@ import javafx.beans.property.ReadOnlyBooleanProperty;
 import javafx.beans.property.ReadOnlyBooleanWrapper;
 import javafx.beans.property.ReadOnlyObjectProperty;
 import javafx.beans.property.ReadOnlyObjectWrapper;
+import javafx.beans.property.ReadOnlyStringProperty;
+import javafx.beans.property.ReadOnlyStringWrapper;
 import javafx.beans.property.SimpleBooleanProperty;
 import javafx.beans.property.SimpleObjectProperty;
 import javafx.beans.property.SimpleStringProperty;
@@ -40,12 +42,21 @@ public final class CallDetailViewModel {
     /** False while a remote relay is out of reach: commands would be refused, so the buttons are off. */
     private final BooleanProperty connected = new SimpleBooleanProperty(this, "connected", true);
     private final StringProperty boundDraft = new SimpleStringProperty(this, "draft", "");
+    /** Who holds the selected call when this supervisor's take-over was refused ("" otherwise). */
+    private final ReadOnlyStringWrapper heldByOther = new ReadOnlyStringWrapper(this, "heldByOther", "");
+    /** What became of "Ask for it" (asked, or why it could not be asked); "" before asking. */
+    private final ReadOnlyStringWrapper askStatus = new ReadOnlyStringWrapper(this, "askStatus", "");
 
     public CallDetailViewModel(CallControl control) {
         this.control = control;
         this.languages = FXCollections.unmodifiableObservableList(FXCollections.observableArrayList(control.languages()));
         call.addListener((obs, old, now) -> follow(old, now));
         actionsDisabled = call.isNull().or(ended).or(connected.not());
+        holds.addListener((obs, was, now) -> {
+            if (now) {
+                clearRefusal(); // the call came to this supervisor: nothing left to ask for
+            }
+        });
     }
 
     private void follow(LiveCall old, LiveCall now) {
@@ -60,6 +71,7 @@ public final class CallDetailViewModel {
         endReason.set("");
         handToHuman.set(false);
         handoffAvailable.set(control.status().handoffConfigured());
+        clearRefusal();
         if (now == null) {
             holds.set(false);
             ended.set(true);
@@ -176,7 +188,52 @@ public final class CallDetailViewModel {
         }
         String otherHolder = c.supervisorHolds() ? control.releaseIfHolder(c.callId())
                 : control.takeOverUnlessHeld(c.callId());
+        if (otherHolder != null) {
+            takeOverRefused(c.callId(), otherHolder);
+        }
         return otherHolder == null;
+    }
+
+    /**
+     * The relay refused this supervisor's take-over of {@code callId}: another supervisor holds
+     * it. Shown (with "Ask for it") while that call is selected.
+     */
+    public void takeOverRefused(String callId, String holder) {
+        LiveCall c = call.get();
+        if (c != null && c.callId().equals(callId) && holder != null && !holder.isBlank()) {
+            heldByOther.set(holder);
+            askStatus.set("");
+        }
+    }
+
+    /** Asks the supervisor holding the selected call for it; false when there is nobody to ask. */
+    public boolean askForIt() {
+        LiveCall c = live();
+        String holder = heldByOther.get();
+        if (c == null || holder.isEmpty()) {
+            return false;
+        }
+        String why = control.requestHold(c.callId());
+        askStatus.set(why == null ? "Asked " + holder + " for the call; take over once they release it." : why);
+        return why == null;
+    }
+
+    private void clearRefusal() {
+        heldByOther.set("");
+        askStatus.set("");
+    }
+
+    public ReadOnlyStringProperty heldByOtherProperty() {
+        return heldByOther.getReadOnlyProperty();
+    }
+
+    /** Asking the holder needs the relay's supervisor API: only a remote console can. */
+    public boolean canAsk() {
+        return control.connection().isRemote();
+    }
+
+    public ReadOnlyStringProperty askStatusProperty() {
+        return askStatus.getReadOnlyProperty();
     }
 
     /** Speaks the (possibly edited) draft. */

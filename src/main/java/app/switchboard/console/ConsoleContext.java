@@ -54,12 +54,13 @@ public record ConsoleContext(CallControl calls, Settings settings, AppDirectorie
     }
 
     /**
-     * A console over a remote relay's calls: no local history or Twilio account (those are the
-     * relay's); {@code settings} are this desk's (theme, remembered relays).
+     * A console over a remote relay's calls and history (the relay's, read over the same
+     * connection), without the Twilio account (the relay's too); {@code settings} are this
+     * desk's (theme, remembered relays).
      */
     public ConsoleContext overRemote(RelayConnector.Remote remote, String relayName, Settings current) {
         return new ConsoleContext(remote.calls(), current, directories, secrets, "relay " + relayName, remote.close(),
-                null, new AccountAccess.Unavailable("the Twilio account is the relay's, not this console's"), connector);
+                remote.history(), new AccountAccess.Unavailable("the Twilio account is the relay's, not this console's"), connector);
     }
 
     public ConsoleContext {

@@ -36,6 +36,8 @@ public final class MainWindowView extends FxmlView<BorderPane> {
     @FXML private FloorView floorController;
 
     private final MainWindowViewModel viewModel;
+    /** Another supervisor asks for a call this one holds (built here: one bar, two buttons). */
+    private final javafx.scene.layout.HBox holdRequestBar = new javafx.scene.layout.HBox(8);
     private final CallListView list;
     private final CallDetailView detail;
     private Runnable onQuit = () -> { };
@@ -86,6 +88,29 @@ public final class MainWindowView extends FxmlView<BorderPane> {
         if (viewModel.context().connector() == null) {
             connectItem.setVisible(false);
         }
+        buildHoldRequestBar();
+    }
+
+    private void buildHoldRequestBar() {
+        Label text = new Label();
+        text.setId("holdRequestText");
+        text.setWrapText(true);
+        text.setMaxWidth(Double.MAX_VALUE);
+        javafx.scene.layout.HBox.setHgrow(text, javafx.scene.layout.Priority.ALWAYS);
+        text.textProperty().bind(viewModel.holdRequestProperty());
+        javafx.scene.control.Button release = new javafx.scene.control.Button("Release");
+        release.setId("releaseRequestedButton");
+        release.setOnAction(e -> viewModel.releaseRequested());
+        javafx.scene.control.Button dismiss = new javafx.scene.control.Button("Keep it");
+        dismiss.setOnAction(e -> viewModel.dismissHoldRequest());
+        holdRequestBar.setId("holdRequestBar");
+        holdRequestBar.getStyleClass().add("notice-banner");
+        holdRequestBar.setAlignment(javafx.geometry.Pos.CENTER_LEFT);
+        holdRequestBar.getChildren().setAll(text, release, dismiss);
+        holdRequestBar.visibleProperty().bind(viewModel.holdRequestProperty().isNotEmpty());
+        holdRequestBar.managedProperty().bind(holdRequestBar.visibleProperty());
+        javafx.scene.layout.Pane banners = (javafx.scene.layout.Pane) noticeBanner.getParent();
+        banners.getChildren().add(banners.getChildren().indexOf(noticeBanner) + 1, holdRequestBar);
     }
 
     /** File › Connect to relay…: a console over another relay opens in its own window. */

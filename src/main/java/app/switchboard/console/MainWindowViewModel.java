@@ -36,9 +36,44 @@ public final class MainWindowViewModel {
     private final ReadOnlyStringWrapper notice = new ReadOnlyStringWrapper(this, "notice", "");
     private final ReadOnlyBooleanWrapper noticeShown = new ReadOnlyBooleanWrapper(this, "noticeShown", false);
     private java.time.Instant noticeUntil;
+    private final ReadOnlyStringWrapper holdRequest = new ReadOnlyStringWrapper(this, "holdRequest", "");
+    /** The call another supervisor asked for (null: no request shown). */
+    private String holdRequestCallId;
+    private AutoCloseable holdRequestSubscription;
     private AutoCloseable healthSubscription;
     private AutoCloseable connectionSubscription;
     private AutoCloseable outcomeSubscription;
+
+    private static final String HELD_BY = "held by ";
+
+    /** Another supervisor asks for a call this one holds: shown until released or dismissed. */
+    void showHoldRequest(app.switchboard.call.HoldRequest request) {
+        LiveCall call = board.find(request.callId());
+        String from = call == null ? null : call.callerProperty().get();
+        String caller = from == null || from.isBlank() ? "" : " (" + from + ")";
+        holdRequestCallId = request.callId();
+        holdRequest.set(request.requestedBy() + " asks for call " + request.callId() + caller
+                + " which you hold. Release it to let them take over.");
+    }
+
+    /** Releases the call asked for (the AI has it until the one who asked takes it over). */
+    public boolean releaseRequested() {
+        String callId = holdRequestCallId;
+        dismissHoldRequest();
+        if (callId == null) {
+            return false;
+        }
+        return context.calls().releaseIfHolder(callId) == null;
+    }
+
+    public void dismissHoldRequest() {
+        holdRequestCallId = null;
+        holdRequest.set("");
+    }
+
+    public ReadOnlyStringProperty holdRequestProperty() {
+        return holdRequest.getReadOnlyProperty();
+    }
 
     /** How long a refused command stays in the notice bar. */
     static final java.time.Duration NOTICE_SHOWN_FOR = java.time.Duration.ofSeconds(10);
@@ -50,6 +85,9 @@ public final class MainWindowViewModel {
         this.detail = new CallDetailViewModel(context.calls());
         detail.callProperty().bind(list.selectedProperty());
         this.floor = FloorViewModel.over(new FloorFeed(context.calls(), context.history()));
+        // The other supervisors see who has which call open (a remote relay's presence).
+        list.selectedProperty().addListener((obs, old, now) -> context.calls().watch(now == null ? null : now.callId()));
+        holdRequestSubscription = context.calls().subscribeHoldRequests(r -> Platform.runLater(() -> showHoldRequest(r)));
         String suffix = context.titleSuffix();
         title.set(suffix == null || suffix.isBlank() ? "Switchboard" : "Switchboard \u2014 " + suffix);
         board.liveCountProperty().addListener((obs, old, now) -> updateLiveCalls());
@@ -82,6 +120,10 @@ public final class MainWindowViewModel {
     void showOutcome(CommandOutcome outcome) {
         if (outcome.accepted()) {
             return;
+        }
+        if (outcome.command().equals("take over") && outcome.reason() != null && outcome.reason().startsWith(HELD_BY)) {
+            // Exclusive holds: the call detail names the holder and offers "Ask for it".
+            detail.takeOverRefused(outcome.callId(), outcome.reason().substring(HELD_BY.length()));
         }
         String command = outcome.command().isEmpty() ? outcome.command()
                 : Character.toUpperCase(outcome.command().charAt(0)) + outcome.command().substring(1);
@@ -149,7 +191,7 @@ public final class MainWindowViewModel {
     public void close() {
         list.close();
         floor.close();
-        for (AutoCloseable s : new AutoCloseable[] {connectionSubscription, outcomeSubscription}) {
+        for (AutoCloseable s : new AutoCloseable[] {connectionSubscription, outcomeSubscription, holdRequestSubscription}) {
             if (s != null) {
                 try {
                     s.close();

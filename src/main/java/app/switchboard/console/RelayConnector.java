@@ -1,6 +1,7 @@
 package app.switchboard.console;
 
 import app.switchboard.call.CallControl;
+import app.switchboard.history.CallHistory;
 import java.io.IOException;
 import java.net.URI;
 
@@ -20,7 +21,13 @@ public interface RelayConnector {
      */
     Remote connect(URI relay, String fingerprint, String token);
 
-    /** A relay's calls and how to let go of them (closing the connection). */
-    record Remote(CallControl calls, Runnable close) {
+    /**
+     * A relay's calls, its call history over the same connection (null: History is unavailable)
+     * and how to let go of them (closing the connection).
+     */
+    record Remote(CallControl calls, CallHistory history, Runnable close) {
+        public Remote(CallControl calls, Runnable close) {
+            this(calls, null, close);
+        }
     }
 }

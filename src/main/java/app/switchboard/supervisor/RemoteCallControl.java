@@ -8,6 +8,8 @@ import app.switchboard.call.CommandOutcome;
 import app.switchboard.call.ConnectionState;
 import app.switchboard.call.ConnectionState.Phase;
 import app.switchboard.call.EventPayload;
+import app.switchboard.call.HoldRequest;
+import app.switchboard.call.SupervisorPresence;
 import app.switchboard.call.RelayStatus;
 import app.switchboard.supervisor.SupervisorMessage.Reply;
 import app.switchboard.supervisor.SupervisorMessage.ServerMessage;
@@ -92,6 +94,12 @@ public final class RemoteCallControl implements CallControl, AutoCloseable {
     private final List<Consumer<CallEvent>> listeners = new CopyOnWriteArrayList<>();
     private final List<Consumer<ConnectionState>> connectionListeners = new CopyOnWriteArrayList<>();
     private final List<Consumer<CommandOutcome>> outcomeListeners = new CopyOnWriteArrayList<>();
+    private final List<Consumer<SupervisorPresence>> presenceListeners = new CopyOnWriteArrayList<>();
+    private final List<Consumer<HoldRequest>> holdRequestListeners = new CopyOnWriteArrayList<>();
+    /** The relay's latest presence; nobody while disconnected (it is the relay's to tell). */
+    private volatile SupervisorPresence presence = SupervisorPresence.NOBODY;
+    /** The call the console has open, told again to the relay after each reconnect. */
+    private volatile String watching;
     private final CompletableFuture<ConnectionState> firstAttempt = new CompletableFuture<>();
     private volatile ConnectionState state;
     private volatile SupervisorClient client;
@@ -216,6 +224,10 @@ public final class RemoteCallControl implements CallControl, AutoCloseable {
                     attempt = 0;
                 }
                 LOG.info("Connected to relay {} as supervisor {}", relay, hello.supervisor());
+                String open = watching;
+                if (open != null) {
+                    c.watch(open);
+                }
                 setState(new ConnectionState(Phase.CONNECTED, relay, hello.supervisor(), null, null));
             });
         });
@@ -255,6 +267,7 @@ public final class RemoteCallControl implements CallControl, AutoCloseable {
         if (refused) {
             return;
         }
+        setPresence(SupervisorPresence.NOBODY);
         int code = c.closed().getNow(new int[] {0})[0];
         LOG.warn("Connection to relay {} lost ({}); reconnecting", relay, code);
         retryLater("connection lost" + (code > 0 ? " (close code " + code + ")" : ""));
@@ -333,6 +346,18 @@ public final class RemoteCallControl implements CallControl, AutoCloseable {
             onSnapshot(s);
         } else if (message instanceof SupervisorMessage.Event e) {
             onEvent(e.event());
+        } else if (message instanceof SupervisorMessage.Presence p) {
+            setPresence(p.asPresence());
+        } else if (message instanceof SupervisorMessage.HoldRequested h) {
+            LOG.info("Supervisor {} asks for call {}", h.requestedBy(), h.callId());
+            HoldRequest request = new HoldRequest(h.callId(), h.requestedBy());
+            for (Consumer<HoldRequest> l : holdRequestListeners) {
+                try {
+                    l.accept(request);
+                } catch (RuntimeException ex) {
+                    LOG.warn("A hold request listener failed", ex);
+                }
+            }
         }
         // Replies complete their command's future; hello completes the client's; unknown types are ignored.
     }
@@ -344,9 +369,42 @@ public final class RemoteCallControl implements CallControl, AutoCloseable {
                 listed.add(info.callId());
                 calls.computeIfAbsent(info.callId(), RemoteCall::new).update(info);
             }
-            if (snapshot.reason() == SupervisorMessage.SnapshotReason.RESUME) {
-                // Calls the relay no longer lists are only in its history now.
-                calls.keySet().retainAll(listed);
+            if (snapshot.reason() != SupervisorMessage.SnapshotReason.RESYNC) {
+                // Calls the relay no longer lists are only in its history now. One still live
+                // here lost its end on the way (a relay that restarted closed this connection
+                // before the call's end reached it): its end will never come, so it is ended
+                // here, or the console would show it live forever.
+                for (var it = calls.values().iterator(); it.hasNext(); ) {
+                    RemoteCall call = it.next();
+                    if (listed.contains(call.callId)) {
+                        continue;
+                    }
+                    if (call.isLive()) {
+                        endUnlisted(call);
+                    }
+                    it.remove();
+                }
+            }
+        }
+    }
+
+    /** The reason given when a call is ended because the relay no longer lists it. */
+    public static final String NO_LONGER_LISTED = "relay no longer lists this call";
+
+    /**
+     * Tells the listeners the call is over with an end that exists only in this console (never
+     * sent, never stored): the relay's record of the call is in its history.
+     */
+    private void endUnlisted(RemoteCall call) {
+        LOG.warn("Call {} is live here but relay {} no longer lists it: shown as ended", call.callId, relay);
+        CallEvent end = new CallEvent(call.callId, call.lastSeq + 1, Instant.now(),
+                new EventPayload.CallEnded(NO_LONGER_LISTED));
+        call.apply(end, options.window());
+        for (Consumer<CallEvent> l : listeners) {
+            try {
+                l.accept(end);
+            } catch (RuntimeException e) {
+                LOG.warn("A call event listener failed", e);
             }
         }
     }
@@ -419,6 +477,10 @@ public final class RemoteCallControl implements CallControl, AutoCloseable {
             }
         }
 
+        boolean isLive() {
+            return endedAt == null && state != CallState.ENDED;
+        }
+
         CallSummary summary() {
             return new CallSummary(callId, from, to, state, language, startedAt, endedAt, lastSeq);
         }
@@ -485,6 +547,84 @@ public final class RemoteCallControl implements CallControl, AutoCloseable {
     public AutoCloseable subscribeOutcomes(Consumer<CommandOutcome> listener) {
         outcomeListeners.add(listener);
         return () -> outcomeListeners.remove(listener);
+    }
+
+    @Override
+    public SupervisorPresence presence() {
+        return presence;
+    }
+
+    @Override
+    public AutoCloseable subscribePresence(Consumer<SupervisorPresence> listener) {
+        presenceListeners.add(listener);
+        return () -> presenceListeners.remove(listener);
+    }
+
+    private void setPresence(SupervisorPresence next) {
+        presence = next;
+        for (Consumer<SupervisorPresence> l : presenceListeners) {
+            try {
+                l.accept(next);
+            } catch (RuntimeException e) {
+                LOG.warn("A presence listener failed", e);
+            }
+        }
+    }
+
+    @Override
+    public void watch(String callId) {
+        watching = callId;
+        SupervisorClient c = client;
+        if (c != null && state.phase() == Phase.CONNECTED) {
+            c.watch(callId);
+        }
+    }
+
+    @Override
+    public String takeOverUnlessHeld(String callId) {
+        // Known held by someone else: refused here, as the relay would. Otherwise the relay
+        // decides, and a refusal ("held by NAME") comes back as an outcome.
+        String holder = presence.heldBy(callId);
+        String me = state.supervisor();
+        if (holder != null && !holder.equals(me)) {
+            return holder;
+        }
+        takeOver(callId);
+        return null;
+    }
+
+    @Override
+    public String releaseIfHolder(String callId) {
+        String holder = presence.heldBy(callId);
+        String me = state.supervisor();
+        if (holder != null && me != null && !holder.equals(me)) {
+            return holder;
+        }
+        release(callId);
+        return null;
+    }
+
+    @Override
+    public String requestHold(String callId) {
+        command(callId, "ask for the call", c -> c.requestHold(callId));
+        return null;
+    }
+
+    @Override
+    public AutoCloseable subscribeHoldRequests(Consumer<HoldRequest> listener) {
+        holdRequestListeners.add(listener);
+        return () -> holdRequestListeners.remove(listener);
+    }
+
+    /**
+     * The relay's call history over this control's connection (whichever is current): what the
+     * console's History view reads when it is connected to this relay.
+     */
+    public RemoteCallHistory history(Duration timeout) {
+        return new RemoteCallHistory(() -> {
+            SupervisorClient c = client;
+            return c != null && c.isOpen() ? c : null;
+        }, timeout);
     }
 
     @Override

@@ -31,6 +31,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * A relay's call history, read over its supervisor API: what the console's History view uses
@@ -42,7 +43,8 @@ import java.util.function.Consumer;
  */
 public final class RemoteCallHistory implements CallHistory {
 
-    private final SupervisorClient client;
+    /** The connection to ask on: a remote console's changes at each reconnect. */
+    private final Supplier<SupervisorClient> client;
     private final Duration timeout;
     private final List<Consumer<StoreHealth>> healthListeners = new CopyOnWriteArrayList<>();
     private volatile StoreHealth health = new StoreHealth(StoreHealth.Status.OK, null, 0, 0, Instant.now());
@@ -50,14 +52,34 @@ public final class RemoteCallHistory implements CallHistory {
     private final int eventsPerPage;
 
     public RemoteCallHistory(SupervisorClient client, Duration timeout) {
+        this(() -> client, timeout, SupervisorMessage.MAX_EVENTS_PER_PAGE);
+    }
+
+    /**
+     * Over whichever connection {@code client} returns at each request (a reconnecting console's
+     * current one); while it returns null, requests fail as "not connected".
+     */
+    public RemoteCallHistory(Supplier<SupervisorClient> client, Duration timeout) {
         this(client, timeout, SupervisorMessage.MAX_EVENTS_PER_PAGE);
     }
 
     /** With smaller pages of events than the relay allows (tests page through a short call). */
     RemoteCallHistory(SupervisorClient client, Duration timeout, int eventsPerPage) {
+        this(() -> client, timeout, eventsPerPage);
+    }
+
+    private RemoteCallHistory(Supplier<SupervisorClient> client, Duration timeout, int eventsPerPage) {
         this.client = client;
         this.timeout = timeout;
         this.eventsPerPage = eventsPerPage;
+    }
+
+    private SupervisorClient connected() {
+        SupervisorClient c = client.get();
+        if (c == null) {
+            throw new IllegalStateException("not connected to the relay: its history is out of reach until the console reconnects");
+        }
+        return c;
     }
 
     @Override
@@ -65,7 +87,7 @@ public final class RemoteCallHistory implements CallHistory {
         // A page the relay would refuse is asked for in the largest size it allows.
         int limit = Math.max(1, Math.min(query.limit(), SupervisorMessage.MAX_CALLS_PER_PAGE));
         CallPage[] page = new CallPage[1];
-        await(client.request(new SupervisorMessage.HistorySearch(SupervisorClient.newCommandId(), query.number(),
+        await(connected().request(new SupervisorMessage.HistorySearch(SupervisorClient.newCommandId(), query.number(),
                 query.from(), query.until(), query.text(), query.offset(), limit), part -> {
             SupervisorMessage.HistoryPage p = (SupervisorMessage.HistoryPage) part;
             page[0] = new CallPage(p.calls(), p.offset(), p.total());
@@ -81,7 +103,7 @@ public final class RemoteCallHistory implements CallHistory {
         while (true) {
             boolean[] more = new boolean[1];
             int before = events.size();
-            await(client.request(new SupervisorMessage.OpenCall(SupervisorClient.newCommandId(), callId, after,
+            await(connected().request(new SupervisorMessage.OpenCall(SupervisorClient.newCommandId(), callId, after,
                     eventsPerPage), part -> {
                 SupervisorMessage.CallEvents page = (SupervisorMessage.CallEvents) part;
                 events.addAll(page.events());
@@ -131,8 +153,9 @@ public final class RemoteCallHistory implements CallHistory {
         long[] events = new long[1];
         try {
             part = Files.createTempFile(dir, target.getFileName().toString(), ".part");
+            SupervisorClient asked = connected();
             try (OutputStream out = Files.newOutputStream(part)) {
-                CompletableFuture<Void> done = client.request(request, chunk -> {
+                CompletableFuture<Void> done = asked.request(request, chunk -> {
                     SupervisorMessage.ExportChunk c = (SupervisorMessage.ExportChunk) chunk;
                     try {
                         out.write(Base64.getDecoder().decode(c.data()));
@@ -147,7 +170,7 @@ public final class RemoteCallHistory implements CallHistory {
                 try {
                     await(done);
                 } catch (CancellationException e) {
-                    client.abandon(request.requestId());
+                    asked.abandon(request.requestId());
                     throw e;
                 }
             }

@@ -365,8 +365,9 @@ public final class SupervisorEndpoint implements Session.Listener.AutoDemanding 
         if (command instanceof SupervisorMessage.RequestHold) {
             return requestHold(id, call);
         }
-        // A take-over is not refused for the call's state: with no holder listed, a call still in
-        // SUPERVISOR state has a release on its way, which its executor runs before this take-over.
+        // A take-over is not refused on the call's state: right after a release the call is still
+        // in SUPERVISOR for a moment (its executor hands it back) while nobody holds it, and the
+        // supervisor who asked for it must get it. The holds decide, atomically.
         if (command instanceof SupervisorMessage.Release && holder == null && call.state() != CallState.SUPERVISOR
                 && !noSession) {
             return Reply.refused(id, "the call is not held by a supervisor");
@@ -478,6 +479,13 @@ public final class SupervisorEndpoint implements Session.Listener.AutoDemanding 
             return;
         }
         kick();
+    }
+
+    /** Nothing queued and nothing being written: everything given to this console has gone out. */
+    boolean idle() {
+        synchronized (lock) {
+            return closed || (!writing && live.isEmpty() && replies.isEmpty());
+        }
     }
 
     private boolean isClosed() {

@@ -315,6 +315,22 @@ public final class SupervisorHub implements AutoCloseable {
         return senders;
     }
 
+    /** How long a stopping relay waits for the consoles to be sent what is queued for them. */
+    static final Duration SHUTDOWN_FLUSH = Duration.ofSeconds(2);
+
+    /**
+     * Waits, at most {@code max}, until every console has been sent what is queued for it: a
+     * stopping relay ends its calls first, and those ends must reach the consoles before their
+     * sockets close, or a console would show the calls live until it reconnects. A console too
+     * slow to take them in time is closed anyway (it ends them when the relay no longer lists them).
+     */
+    void flushBeforeClosing(Duration max) {
+        long deadline = System.nanoTime() + max.toNanos();
+        while (connections.stream().anyMatch(c -> !c.idle()) && System.nanoTime() < deadline) {
+            java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
+        }
+    }
+
     @Override
     public void close() {
         try {
@@ -325,6 +341,7 @@ public final class SupervisorHub implements AutoCloseable {
         }
         graceTimer.shutdownNow();
         historyWork.shutdownNow();
+        flushBeforeClosing(SHUTDOWN_FLUSH);
         for (SupervisorEndpoint c : connections) {
             c.close(1001, "Relay stopping");
         }

@@ -173,4 +173,19 @@ class CallDetailViewModelTest {
         detail.sayTextProperty().set("hello?");
         assertFalse(detail.say());
     }
+
+    @Test
+    void aTakeOverOfACallAnotherSupervisorHoldsNamesThemUntilAnotherCallIsSelected() {
+        assertEquals(null, callers.registry.operatedBy("alice").takeOverUnlessHeld("CA1"));
+
+        assertFalse(detail.toggleTakeOver());
+
+        assertEquals("alice", detail.heldByOtherProperty().get());
+        // In process there is no supervisor API to carry the request: asking says so, and the view hides the button.
+        assertFalse(detail.canAsk());
+        assertFalse(detail.askForIt());
+        assertTrue(detail.askStatusProperty().get().contains("only possible from a console connected to a relay"));
+        detail.callProperty().set(null);
+        assertEquals("", detail.heldByOtherProperty().get());
+    }
 }

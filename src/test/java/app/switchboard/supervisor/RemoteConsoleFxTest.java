@@ -53,7 +53,7 @@ class RemoteConsoleFxTest {
     @Start
     void start(Stage stage) throws Exception {
         dir = Files.createTempDirectory("switchboard-remote-fx");
-        harness = new ConsoleHarness(dir, SupervisorHub.Limits.DEFAULT, 25);
+        harness = new ConsoleHarness(dir, SupervisorHub.Limits.DEFAULT, 25, SupervisorHub.DEFAULT_HOLD_GRACE, true);
         token = harness.accounts.add("alice");
         proxy = new TcpProxy(harness.relay.port());
         remote = RemoteCallControl.overTls(URI.create("https://127.0.0.1:" + proxy.port()), harness.relay.fingerprint(),
@@ -61,7 +61,8 @@ class RemoteConsoleFxTest {
         assertThat(remote.firstAttempt().get(20, TimeUnit.SECONDS).phase()).isEqualTo(Phase.CONNECTED);
         settings = new Settings();
         window = ConsoleWindow.show(stage, new ConsoleContext(remote, settings, AppDirectories.under(dir.resolve("desk")),
-                null, "relay test", remote::close).withConnector(connector()));
+                null, "relay test", remote::close).withHistory(remote.history(Duration.ofSeconds(20)))
+                .withConnector(connector()));
         stage.requestFocus();
     }
 
@@ -77,7 +78,7 @@ class RemoteConsoleFxTest {
             public Remote connect(URI relay, String fingerprint, String secret) {
                 RemoteCallControl calls = RemoteCallControl.overTls(relay, fingerprint, secret,
                         RemoteCallControl.Options.defaults(List.of("en-US")).withBackoff(FAST)).start();
-                return new Remote(calls, calls::close);
+                return new Remote(calls, calls.history(Duration.ofSeconds(20)), calls::close);
             }
         };
     }
@@ -126,6 +127,78 @@ class RemoteConsoleFxTest {
         caller.awaitFrame(mark, f -> f.isText() && f.text().token().equals("One moment please."));
         await().until(() -> conversationShows(robot, "One moment please."));
         caller.hangUp().join();
+    }
+
+    @Test
+    void historyOverTheRemoteRelayFindsAndOpensAStoredCall(FxRobot robot) {
+        SimulatedCall caller = callIn("+14155550999");
+        caller.say("where is my parcel", "en-US");
+        caller.awaitTurn(0);
+        caller.hangUp().join();
+        await().atMost(Duration.ofSeconds(20)).until(() -> harness.recorded(caller.callSid()).stream()
+                .anyMatch(e -> e.kind() == EventKind.CALL_ENDED));
+
+        robot.press(javafx.scene.input.KeyCode.CONTROL, javafx.scene.input.KeyCode.H)
+                .release(javafx.scene.input.KeyCode.H, javafx.scene.input.KeyCode.CONTROL);
+        // The relay's store, read over the console's connection: this desk has no store of its own.
+        await().atMost(Duration.ofSeconds(20)).until(() -> robot.lookup(".history-table").tryQuery().isPresent());
+        javafx.scene.Node table = robot.lookup(".history-table").query();
+        await().atMost(Duration.ofSeconds(20)).until(() -> robot.from(table).lookup("+14155550999").tryQuery().isPresent());
+        robot.clickOn(robot.from(table).lookup("+14155550999").queryAs(javafx.scene.Node.class));
+
+        javafx.scene.Parent historyWindow = table.getScene().getRoot();
+        await().atMost(Duration.ofSeconds(20)).until(() -> robot.from(historyWindow).lookup(".entry-text")
+                .queryAllAs(Text.class).stream().anyMatch(t -> t.getText() != null && t.getText().contains("where is my parcel")));
+    }
+
+    private String heldOnRelay(String callId) {
+        return harness.registry.calls().stream().filter(c -> c.callId().equals(callId)).findFirst()
+                .map(app.switchboard.call.CallSummary::heldBy).orElse(null);
+    }
+
+    @Test
+    void aTakeOverOfACallHeldByAnotherNamesThemAndAskForItReachesThem(FxRobot robot) throws Exception {
+        try (ConsoleHarness.Console bob = harness.console(harness.accounts.add("bob"))) {
+            SimulatedCall caller = callIn("+14155550124");
+            String id = caller.callSid();
+            assertThat(bob.client.takeOver(id).get(10, TimeUnit.SECONDS).isAccepted()).isTrue();
+            await().until(() -> robot.lookup("+14155550124").tryQuery().isPresent());
+            robot.clickOn("+14155550124");
+            // The Supervisors column, from the relay's presence: bob holds it, alice has it open.
+            await().until(() -> robot.lookup("bob holds \u00b7 alice watching").tryQuery().isPresent());
+            robot.clickOn("#takeOverButton");
+
+            await().until(() -> robot.lookup("#heldByBar").query().isVisible());
+            assertThat(robot.lookup("#heldByLabel").queryAs(Label.class).getText()).startsWith("Held by bob");
+            robot.clickOn("#askButton");
+            await().until(() -> bob.messages.contains(new SupervisorMessage.HoldRequested(id, "alice", "bob")));
+            assertThat(heldOnRelay(id)).isEqualTo("bob");
+            caller.hangUp().join();
+        }
+    }
+
+    @Test
+    void anotherSupervisorAskingShowsOnTheHoldersConsoleAndReleaseHandsTheCallBack(FxRobot robot) throws Exception {
+        try (ConsoleHarness.Console bob = harness.console(harness.accounts.add("bob"))) {
+            SimulatedCall caller = callIn("+14155550125");
+            String id = caller.callSid();
+            await().until(() -> robot.lookup("+14155550125").tryQuery().isPresent());
+            robot.clickOn("+14155550125");
+            await().until(() -> !robot.lookup("#takeOverButton").query().isDisabled());
+            robot.clickOn("#takeOverButton");
+            await().until(() -> "alice".equals(heldOnRelay(id)));
+
+            assertThat(bob.client.requestHold(id).get(10, TimeUnit.SECONDS).isAccepted()).isTrue();
+            await().until(() -> robot.lookup("#holdRequestBar").query().isVisible());
+            assertThat(robot.lookup("#holdRequestText").queryAs(Label.class).getText()).startsWith("bob asks for call " + id);
+            robot.clickOn("#releaseRequestedButton");
+
+            await().until(() -> heldOnRelay(id) == null);
+            assertThat(bob.client.takeOver(id).get(10, TimeUnit.SECONDS).isAccepted()).isTrue();
+            assertThat(heldOnRelay(id)).isEqualTo("bob");
+            await().until(() -> !robot.lookup("#holdRequestBar").query().isVisible());
+            caller.hangUp().join();
+        }
     }
 
     @Test

@@ -18,7 +18,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 final class TcpProxy implements AutoCloseable {
 
     private final ServerSocket server;
-    private final int targetPort;
+    private volatile int targetPort;
     private final List<Socket> sockets = new CopyOnWriteArrayList<>();
     private volatile boolean refusing;
     private volatile boolean closed;
@@ -29,6 +29,11 @@ final class TcpProxy implements AutoCloseable {
         Thread accept = new Thread(this::acceptLoop, "tcp-proxy-accept");
         accept.setDaemon(true);
         accept.start();
+    }
+
+    /** New connections go to {@code port} (a relay restarted elsewhere); open ones are left alone. */
+    void retarget(int port) {
+        targetPort = port;
     }
 
     int port() {
