@@ -40,6 +40,7 @@ public final class CallListView extends FxmlView<VBox> {
         this.viewModel = viewModel;
         summaryLabel.textProperty().bind(viewModel.summaryProperty());
         table.setItems(viewModel.calls());
+        supervisorsColumn.visibleProperty().bind(viewModel.supervisorsShownProperty());
         callerColumn.setCellValueFactory(c -> c.getValue().callerProperty());
         durationColumn.setCellValueFactory(c -> c.getValue().durationTextProperty());
         stateColumn.setCellValueFactory(c -> c.getValue().stateLabelProperty());

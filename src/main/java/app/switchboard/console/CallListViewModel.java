@@ -10,6 +10,7 @@ import javafx.beans.binding.StringBinding;
 import javafx.beans.property.ObjectProperty;
 import javafx.beans.property.SimpleObjectProperty;
 import javafx.collections.FXCollections;
+import javafx.beans.property.ReadOnlyBooleanProperty;
 import javafx.collections.ObservableList;
 
 /**
@@ -31,6 +32,8 @@ public final class CallListViewModel implements AutoCloseable {
     private final java.util.concurrent.atomic.AtomicReference<SupervisorPresence> presenceWaiting =
             new java.util.concurrent.atomic.AtomicReference<>();
     private SupervisorPresence presence = SupervisorPresence.NOBODY;
+    private final javafx.beans.property.ReadOnlyBooleanWrapper supervisorsShown =
+            new javafx.beans.property.ReadOnlyBooleanWrapper(this, "supervisorsShown");
 
     public CallListViewModel(CallBoard board, CallControl calls) {
         this.board = board;
@@ -42,6 +45,7 @@ public final class CallListViewModel implements AutoCloseable {
             }
         });
         this.presence = calls.presence();
+        supervisorsShown.set(hasSupervisors(presence));
         board.sortedCalls().forEach(c -> c.presence(presence));
         // A call that appears later is told the presence as it is.
         board.sortedCalls().addListener((javafx.collections.ListChangeListener<LiveCall>) change -> {
@@ -73,8 +77,21 @@ public final class CallListViewModel implements AutoCloseable {
         SupervisorPresence now = presenceWaiting.getAndSet(null);
         if (now != null) {
             presence = now;
+            supervisorsShown.set(hasSupervisors(now));
             board.sortedCalls().forEach(c -> c.presence(now));
         }
+    }
+
+    /**
+     * True once a supervisor is signed in over the API or holds a call: until then the
+     * Supervisors column would be an empty column taking the caller's width.
+     */
+    public ReadOnlyBooleanProperty supervisorsShownProperty() {
+        return supervisorsShown.getReadOnlyProperty();
+    }
+
+    static boolean hasSupervisors(SupervisorPresence presence) {
+        return !presence.supervisors().isEmpty() || !presence.holders().isEmpty();
     }
 
     void refreshOutbound() {

@@ -28,4 +28,11 @@ class CallPresenceTextTest {
         assertEquals("", LiveCall.presenceText(floor, "CA4"));
         assertEquals("", LiveCall.presenceText(SupervisorPresence.NOBODY, "CA1"));
     }
+
+    @Test
+    void theSupervisorsColumnShowsOnlyOnceSomeoneIsOnTheFloor() {
+        assertEquals(false, CallListViewModel.hasSupervisors(SupervisorPresence.NOBODY));
+        assertEquals(true, CallListViewModel.hasSupervisors(floor));
+        assertEquals(true, CallListViewModel.hasSupervisors(new SupervisorPresence(List.of(), Map.of("CA1", "Dana"))));
+    }
 }
