@@ -90,6 +90,7 @@ public final class ModelServer implements AutoCloseable, Callable<Integer> {
     private ScheduledThreadPoolExecutor pacer;
     private final ConcurrentLinkedQueue<Sends> sends = new ConcurrentLinkedQueue<>();
     private final AtomicLong requests = new AtomicLong();
+    private final AtomicLong summaries = new AtomicLong();
     private final AtomicLong completed = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
     private final AtomicLong ids = new AtomicLong();
@@ -211,7 +212,9 @@ public final class ModelServer implements AutoCloseable, Callable<Integer> {
             error(response, callback, 400, "Missing required parameter: 'messages'.", "invalid_request_error");
             return;
         }
-        requests.incrementAndGet();
+        // A call's post-call summary is the relay's work too, but not a turn: counted apart, never paired.
+        boolean summary = isSummary(json);
+        (summary ? summaries : requests).incrementAndGet();
         String id = "chatcmpl-bench" + ids.incrementAndGet();
         String model = json.path("model").asText("bench-model");
         String user = lastUser(json);
@@ -227,7 +230,7 @@ public final class ModelServer implements AutoCloseable, Callable<Integer> {
         response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-cache");
         boolean usage = json.path("stream_options").path("include_usage").asBoolean(false);
         Stream stream = new Stream(response, callback, id, model, tokens, usage, promptTokens,
-                new Sends(user, tokens, new long[tokens.size()]));
+                summary ? null : new Sends(user, tokens, new long[tokens.size()]));
         long start = System.nanoTime();
         stream.firstAt = start + TimeUnit.MILLISECONDS.toNanos(firstTokenMillis);
         if (firstTokenMillis > 0) {
@@ -270,7 +273,9 @@ public final class ModelServer implements AutoCloseable, Callable<Integer> {
                         end.append(usageChunk());
                     }
                     end.append("data: [DONE]\n\n");
-                    sends.add(record);
+                    if (record != null) {
+                        sends.add(record);
+                    }
                     Content.Sink.write(response, true, end.toString(), Callback.from(() -> {
                         completed.incrementAndGet();
                         done.succeeded();
@@ -281,7 +286,9 @@ public final class ModelServer implements AutoCloseable, Callable<Integer> {
                 String text = i == 0 ? role() : "";
                 delta.put("content", tokens.get(i));
                 text += chunk(delta, null);
-                record.nanos()[i] = System.nanoTime();
+                if (record != null) {
+                    record.nanos()[i] = System.nanoTime();
+                }
                 Content.Sink.write(response, false, text, Callback.from(() -> next(i + 1), this::fail));
             } catch (RuntimeException e) {
                 fail(e);
@@ -386,6 +393,7 @@ public final class ModelServer implements AutoCloseable, Callable<Integer> {
             case "/bench/clock" -> out.put("nanos", System.nanoTime());
             case "/bench/sends" -> {
                 out.put("requests", requests.get());
+                out.put("summaries", summaries.get());
                 out.put("completed", completed.get());
                 out.put("failed", failed.get());
                 ArrayNode list = out.putArray("sends");
@@ -420,6 +428,12 @@ public final class ModelServer implements AutoCloseable, Callable<Integer> {
         response.setStatus(status);
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
         Content.Sink.write(response, true, e.toString(), callback);
+    }
+
+    private static boolean isSummary(JsonNode json) {
+        JsonNode first = json.path("messages").path(0);
+        return "system".equals(first.path("role").asText())
+                && first.path("content").asText("").equals(app.switchboard.agent.PostCallSummaries.SYSTEM_PROMPT);
     }
 
     private static String lastUser(JsonNode json) {

@@ -513,6 +513,7 @@ public final class RelayBench implements Callable<Integer> {
      */
     private static void matchTokens(Report report, JsonNode sends) {
         report.modelRequests = sends.path("requests").asLong();
+        report.summaryRequests = sends.path("summaries").asLong();
         report.modelFailures = sends.path("failed").asLong();
         Map<Long, List<TokenClock.Stamp>> byTurn = new HashMap<>();
         for (JsonNode s : sends.path("sends")) {

@@ -43,6 +43,8 @@ final class Report {
     long heapOpenBytes = -1;
     long heapAfterBytes;
     long modelRequests;
+    /** Post-call summaries the relay asked the model for (one per ended call): its work, not a turn. */
+    long summaryRequests;
     long modelFailures;
     int relayErrorLines;
     int relayWarningLines;
@@ -145,14 +147,14 @@ final class Report {
                 "<!-- %s: wall %.1fs, relay CPU %.2fs (JIT compiler threads %.2fs), text frames %d, tokens paired %d (clock shared: %s), "
                         + "prompt→first frame p50 of turns 1–20 %s ms, of the last 20 turns %s ms; "
                         + "relay's request sent→first frame p50 (LATENCY events) of turns 1–20 %s ms, of the last 20 turns %s ms; "
-                        + "model requests %d; errors: connect %d, script %d, unanswered %d, invalid frames %d, "
+                        + "model requests %d (and %d post-call summaries); errors: connect %d, script %d, unanswered %d, invalid frames %d, "
                         + "unexpected closes %d, hang-up %d, webhooks %d, model %d, relay ERROR lines %d, timed out %s; "
                         + "relay WARN lines %d, turns without a model record %d, text differing from the model's %d%s -->",
                 scenario.label(), wallNanos / 1e9, relayCpuNanos / 1e9, relayJitCpuNanos / 1e9, textFrames, perToken.count(), sharedClock,
                 LatencyStats.fmt(firstFrameEarly.percentileMs(50)), LatencyStats.fmt(firstFrameLate.percentileMs(50)),
                 LatencyStats.fmt(relaySentToFirstFrameEarly.percentileMs(50)),
                 LatencyStats.fmt(relaySentToFirstFrameLate.percentileMs(50)),
-                modelRequests, connectFailures.get(), scriptFailures.get(), unanswered, invalidFrames.get(),
+                modelRequests, summaryRequests, connectFailures.get(), scriptFailures.get(), unanswered, invalidFrames.get(),
                 unexpectedCloses.get(), hangupProblems.get(), webhookErrors.get(), modelFailures, relayErrorLines,
                 timedOut, relayWarningLines, unpairedTurns, textMismatches,
                 (consoleSummary == null ? "" : "; " + consoleSummary) + (relayProblems.isEmpty() ? "" : "; first relay problems: " + relayProblems.subList(0, Math.min(3,

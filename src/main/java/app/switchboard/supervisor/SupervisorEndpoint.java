@@ -246,7 +246,9 @@ public final class SupervisorEndpoint implements Session.Listener.AutoDemanding 
             while (parts.size() < MAX_BATCH_EVENTS && chars < MAX_BATCH_CHARS) {
                 SupervisorHub.SharedEvent more;
                 synchronized (lock) {
-                    more = closed ? null : live.poll();
+                    // A snapshot due (the queue overflowed and was dropped meanwhile, or the client
+                    // asked to resume) goes before any later event: a batch never spans a gap.
+                    more = closed || pendingSnapshot != null ? null : live.poll();
                 }
                 if (more == null) {
                     break;
