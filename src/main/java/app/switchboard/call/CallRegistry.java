@@ -149,12 +149,22 @@ public final class CallRegistry implements CallControl, AutoCloseable {
         String callId = setup.callSid() == null || setup.callSid().isBlank()
                 ? "unknown-" + setup.sessionId() : setup.callSid();
         CallResumption.StoredCall stored = storedCall(callId);
+        boolean[] restored = {false};
         CallSession session = calls.compute(callId, (id, existing) -> {
             if (existing != null && !existing.ended()) {
                 return existing;
             }
+            restored[0] = stored != null;
             return stored != null ? restoredSession(id, stored) : newSession(id);
         });
+        if (restored[0]) {
+            try {
+                // Outside the map's lock, before the socket is answered: a cluster node becomes the owner here.
+                reconnects.stored().resumed(stored);
+            } catch (RuntimeException e) {
+                LOG.warn("Taking over call {} was not confirmed where it was found; the call goes on here", callId, e);
+            }
+        }
         session.attach(setup, socket);
         return session;
     }

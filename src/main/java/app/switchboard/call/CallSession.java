@@ -131,8 +131,7 @@ public final class CallSession implements AgentPort {
                 Long gap = disconnectedAt == null ? null
                         : Math.max(0, Duration.between(disconnectedAt, clock.instant()).toMillis());
                 record(new EventPayload.SessionReconnected(frame.sessionId(), previousSessionId,
-                        restoredFrom != null ? EventPayload.SessionReconnected.FROM_STORE
-                                : EventPayload.SessionReconnected.FROM_MEMORY,
+                        restoredFrom != null ? restoredFrom.source() : EventPayload.SessionReconnected.FROM_MEMORY,
                         nextSeq - 1, gap, socket.remoteAddress()));
             }
             awaitingReconnect = false;
