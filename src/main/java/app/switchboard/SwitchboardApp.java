@@ -187,6 +187,23 @@ final class SwitchboardApp implements AutoCloseable {
         return app;
     }
 
+    /** What consoles on this node use (tests look through it as a console would). */
+    CallControl control() {
+        return control;
+    }
+
+    RelayServer relay() {
+        return relay;
+    }
+
+    EventStore store() {
+        return store;
+    }
+
+    CallRegistry registry() {
+        return registry;
+    }
+
     /** Application reconnect as the settings ask; calls this relay does not hold come from its store. */
     static CallRegistry.Reconnects reconnects(Settings settings, EventStore store) {
         if (!settings.applicationReconnect) {

@@ -104,6 +104,12 @@ public final class CallSession implements AgentPort {
                     to = s.to();
                 }
             }
+            // The window starts with the record (not published again: every listener has it already, or
+            // reads it from the record), so a console here shows the whole call, one seq from before the gap.
+            List<CallEvent> kept = stored.events().subList(Math.max(0, stored.events().size() - EVENT_WINDOW),
+                    stored.events().size());
+            events.addAll(kept);
+            eventCount = kept.size();
             previousSessionId = stored.lastSessionId();
             disconnectedAt = stored.lastEventAt();
             List<CallEvent> record = stored.events();
