@@ -46,7 +46,8 @@ public final class CallSession implements AgentPort {
 
     // Confined to the executor.
     private long nextSeq = 1;
-    private RelayConnection connection;
+    /** Written on the executor; volatile so that {@link #hasOpenSocket()} may read it from any thread. */
+    private volatile RelayConnection connection;
     private InboundMessage.Setup setup;
     /** Written on the executor; read by the registry's reconnect timer to see whether a socket came since. */
     private volatile int sessionCount;
@@ -466,6 +467,12 @@ public final class CallSession implements AgentPort {
             agent.close();
         }
         return sent;
+    }
+
+    /** True while a relay socket is open for this call (any thread). */
+    boolean hasOpenSocket() {
+        RelayConnection c = connection;
+        return c != null && c.isOpen();
     }
 
     private boolean live() {

@@ -60,6 +60,8 @@ public final class ClusterNode implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ClusterNode.class);
     private static final long BLOCK_MS = 1_000;
+    /** The command a node that took a call over sends its previous owner (not a supervisor's command). */
+    static final String HANDOVER = "handover";
     /** Events of each live remote call kept in memory (a console opening a call reads older ones from Redis). */
     static final int VIEW_WINDOW = 500;
     /** The whole index is read every this many heartbeats (and whenever Redis comes back). */
@@ -284,7 +286,9 @@ public final class ClusterNode implements AutoCloseable {
         for (CallEvent e : call.events()) {
             summary = Summaries.apply(summary, e);
         }
-        String previous = view.call(call.callId()) == null ? null : view.call(call.callId()).owner();
+        String before = await(shared.async().hget(keys.callIndex(), call.callId()));
+        StreamCodec.IndexEntry entry = before == null ? null : StreamCodec.index(call.callId(), before);
+        String previous = entry == null ? null : entry.node();
         // Live again: the session that starts next records its own state; until then it is not "ended".
         summary = new CallSummary(summary.callId(), summary.from(), summary.to(),
                 summary.state() == app.switchboard.call.CallState.ENDED ? app.switchboard.call.CallState.LISTENING
@@ -295,6 +299,17 @@ public final class ClusterNode implements AutoCloseable {
         await(redis.hset(keys.callIndex(), call.callId(), StreamCodec.index(
                 new StreamCodec.IndexEntry(options.nodeId(), summary, call.lastSeq(), false))));
         redis.persist(keys.callEvents(call.callId()));
+        if (previous != null && !previous.equals(options.nodeId()) && !lostNodes.contains(previous)) {
+            // The previous owner is alive and may still wait for this reconnect: it lets go of the call,
+            // so the end its wait would record never follows this node's events.
+            Map<String, String> handover = new LinkedHashMap<>();
+            handover.put("cmd", HANDOVER);
+            handover.put("id", UUID.randomUUID().toString());
+            handover.put("from", options.nodeId());
+            handover.put("call", call.callId());
+            redis.xadd(keys.commands(previous), new XAddArgs().maxlen(options.commandStreamMaxLen()).approximateTrimming(),
+                    handover);
+        }
         LOG.info("Call {} taken over by node {} after seq {} (owner was {})", call.callId(), options.nodeId(),
                 call.lastSeq(), previous == null ? "unknown" : previous);
     }
@@ -545,7 +560,16 @@ public final class ClusterNode implements AutoCloseable {
         ClusterCommand command = ClusterCommand.from(body);
         boolean ok;
         String detail;
-        if (command == null) {
+        if (HANDOVER.equals(body.get("cmd"))) {
+            ok = registry.handOver(callId);
+            detail = ok ? "" : "call " + callId + " is not waiting for a reconnect on node " + options.nodeId();
+            if (ok) {
+                publisher.forget(callId);
+                LOG.info("Call {} went on on node {}; this node let go of it", callId, from);
+            } else {
+                LOG.warn("Node {} took over call {}, which this node does not hold without a socket", from, callId);
+            }
+        } else if (command == null) {
             ok = false;
             detail = "unknown command " + body.get("cmd");
         } else if (!isLocalLive(callId)) {

@@ -118,6 +118,12 @@ final class EventPublisher implements Runnable {
         lastSeq.put(callId, seq);
     }
 
+    /** A call another node went on with: no longer this node's to list in the index. */
+    void forget(String callId) {
+        summaries.remove(callId);
+        lastSeq.remove(callId);
+    }
+
     /** Ended calls past {@code endedCallKept}: the node forgets them and takes them out of the index. */
     List<String> forgetEndedBefore(java.time.Instant oldest) {
         List<String> gone = new ArrayList<>();

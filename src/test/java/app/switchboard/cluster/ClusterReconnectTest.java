@@ -158,6 +158,49 @@ class ClusterReconnectTest {
     }
 
     @Test
+    void aReconnectLandingOnAnotherNodeWhileTheOwnerStillWaitsForItMovesTheCallThere() throws Exception {
+        Duration wait = Duration.ofSeconds(3);
+        String redis = RedisServer.sharedOrOwn(ownRedis);
+        String prefix = "test-" + UUID.randomUUID();
+        for (String id : List.of("node-a", "node-b")) {
+            nodes.add(new ClusterTestNode(id, dir.resolve(id), redis, prefix, ClusterTestNode.fastTimings(), false, llm,
+                    wait));
+        }
+        ClusterTestNode a = nodes.get(0);
+        ClusterTestNode b = nodes.get(1);
+        model.script(r -> r.index == 0 ? Reply.tokens("We are open nine to five.") : Reply.tokens("Yes, on Saturdays too."));
+        SimulatedCall call = track(a.call());
+        call.say("When are you open", "en-US");
+        call.awaitTurn(0);
+        call.drop();
+        // Node A noticed the drop and waits for the reconnect; B has read everything A recorded.
+        await().atMost(Duration.ofSeconds(10)).until(() -> b.node.control().events(call.callSid()).stream()
+                .anyMatch(e -> e.kind() == EventKind.SESSION_CLOSED));
+
+        SimulatedCall again = track(call.reconnectVia(URI.create(b.relay.localRelayUrl()),
+                new InboundMessage.Prompt("Saturdays too", "en-US", true)));
+        assertEquals("Yes, on Saturdays too.", again.awaitTurn(0).text());
+        assertEquals(List.of("user: When are you open", "assistant: We are open nine to five.", "user: Saturdays too"),
+                conversation(model.request(1)));
+        await().atMost(Duration.ofSeconds(10)).until(() -> a.registry.find(call.callSid()) == null);
+
+        // A's wait runs out without ending the call: no end recorded anywhere, one seq on both consoles.
+        long lastOnB = b.registry.events(call.callSid()).get(b.registry.events(call.callSid()).size() - 1).seq();
+        await().during(wait.plusMillis(500)).atMost(wait.plusSeconds(5)).until(() -> b.node.control().events(call.callSid())
+                .stream().noneMatch(e -> e.kind() == EventKind.CALL_ENDED)
+                && a.node.control().events(call.callSid()).stream().noneMatch(e -> e.kind() == EventKind.CALL_ENDED));
+        await().atMost(Duration.ofSeconds(10)).until(() -> a.node.control().events(call.callSid()).size() >= lastOnB);
+        assertGapFree(a.node.control().events(call.callSid()));
+        assertGapFree(b.node.control().events(call.callSid()));
+        CallSummary onA = a.node.control().calls().stream().filter(s -> s.callId().equals(call.callSid()))
+                .findFirst().orElseThrow();
+        assertNull(onA.endedAt());
+        CommandOutcome outcome = a.node.control().send(call.callSid(), new ClusterCommand.Say("Still here."))
+                .get(10, TimeUnit.SECONDS);
+        assertEquals("node-b", outcome.detail(), "A's console steers the call on B: " + outcome);
+    }
+
+    @Test
     void aReconnectWithoutTheCallsTokenIsRefusedOnAnotherNodeToo() throws Exception {
         cluster("node-a", "node-b");
         ClusterTestNode a = nodes.get(0);
