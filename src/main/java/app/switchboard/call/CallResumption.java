@@ -28,26 +28,6 @@ public interface CallResumption {
     }
 
     /**
-     * This one first, then {@code next} for calls this one does not know: a node's own record
-     * before the cluster's. {@link #resumed} goes to the one that found the call.
-     */
-    default CallResumption orElse(CallResumption next) {
-        CallResumption first = this;
-        return new CallResumption() {
-            @Override
-            public Optional<StoredCall> find(String callSid) {
-                Optional<StoredCall> found = first.find(callSid);
-                return found.isPresent() ? found : next.find(callSid);
-            }
-
-            @Override
-            public void resumed(StoredCall call) {
-                (EventPayload.SessionReconnected.FROM_STORE.equals(call.source()) ? first : next).resumed(call);
-            }
-        };
-    }
-
-    /**
      * What a relay needs to go on with a call it did not hold: its recorded events, oldest first
      * (the last one's seq is where the call's seq continues), and how it last stood. {@code source}
      * is where they were read, as {@link EventPayload.SessionReconnected#source()} records it:

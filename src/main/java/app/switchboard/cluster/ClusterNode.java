@@ -286,16 +286,17 @@ public final class ClusterNode implements AutoCloseable {
         for (CallEvent e : call.events()) {
             summary = Summaries.apply(summary, e);
         }
-        String before = await(shared.async().hget(keys.callIndex(), call.callId()));
-        StreamCodec.IndexEntry entry = before == null ? null : StreamCodec.index(call.callId(), before);
-        String previous = entry == null ? null : entry.node();
         // Live again: the session that starts next records its own state; until then it is not "ended".
         summary = new CallSummary(summary.callId(), summary.from(), summary.to(),
                 summary.state() == app.switchboard.call.CallState.ENDED ? app.switchboard.call.CallState.LISTENING
                         : summary.state(), summary.language(), summary.startedAt(), null, summary.eventCount());
+        // Before any Redis round trip: if Redis is away, the call's next batch still names this node the owner.
         publisher.adopt(call.callId(), summary, call.lastSeq());
         view.forget(call.callId());
         RedisAsyncCommands<String, String> redis = shared.async();
+        String before = await(redis.hget(keys.callIndex(), call.callId()));
+        StreamCodec.IndexEntry entry = before == null ? null : StreamCodec.index(call.callId(), before);
+        String previous = entry == null ? null : entry.node();
         await(redis.hset(keys.callIndex(), call.callId(), StreamCodec.index(
                 new StreamCodec.IndexEntry(options.nodeId(), summary, call.lastSeq(), false))));
         redis.persist(keys.callEvents(call.callId()));
