@@ -123,9 +123,25 @@ final class SwitchboardApp implements AutoCloseable {
             }
         }
         CallControl control = cluster == null ? registry : cluster.control();
+        app.switchboard.relay.CallTokens tokens;
+        if (cluster == null) {
+            tokens = app.switchboard.relay.CallTokens.loadOrCreate(dirs.data());
+        } else {
+            // A reconnect may land on any node: every node checks tokens under the cluster's one key.
+            registry.reconnects(reconnects(settings, store, cluster));
+            try {
+                tokens = app.switchboard.relay.CallTokens.withSecret(cluster.callTokenSecret());
+            } catch (RuntimeException e) {
+                registry.close();
+                cluster.close();
+                store.close();
+                llm.close();
+                throw new ClusterUnavailable("cannot read the cluster's call-token key: " + e.getMessage(), e);
+            }
+        }
         RelayServer relay = new RelayServer(
                 new RelayConfig(settings.host, settings.port, settings.publicUrl, tls, secrets.twilioAuthToken(), settings,
-                        app.switchboard.relay.CallTokens.loadOrCreate(dirs.data())).withLimits(socketLimits(settings)),
+                        tokens).withLimits(socketLimits(settings)),
                 registry);
         relay.modelName(llm::describe);
         relay.addHealthCheck(() -> storeHealth(store));
@@ -175,6 +191,23 @@ final class SwitchboardApp implements AutoCloseable {
         return app;
     }
 
+    /** What consoles on this node use (tests look through it as a console would). */
+    CallControl control() {
+        return control;
+    }
+
+    RelayServer relay() {
+        return relay;
+    }
+
+    EventStore store() {
+        return store;
+    }
+
+    CallRegistry registry() {
+        return registry;
+    }
+
     /** Application reconnect as the settings ask; calls this relay does not hold come from its store. */
     static CallRegistry.Reconnects reconnects(Settings settings, EventStore store) {
         if (!settings.applicationReconnect) {
@@ -182,6 +215,15 @@ final class SwitchboardApp implements AutoCloseable {
         }
         return new CallRegistry.Reconnects(true, java.time.Duration.ofSeconds(Math.max(1, settings.reconnectWaitSeconds)),
                 new StoreCallResumption(store));
+    }
+
+    /** Application reconnect on a cluster node: this node's own record first, then the call's stream in Redis. */
+    static CallRegistry.Reconnects reconnects(Settings settings, EventStore store, ClusterNode cluster) {
+        CallRegistry.Reconnects single = reconnects(settings, store);
+        if (!single.enabled()) {
+            return single;
+        }
+        return new CallRegistry.Reconnects(true, single.waitFor(), cluster.resumption(single.stored(), store::append));
     }
 
     private static void closeQuietly(ClusterNode cluster) {

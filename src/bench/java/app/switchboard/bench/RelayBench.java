@@ -131,6 +131,10 @@ public final class RelayBench implements Callable<Integer> {
             description = "JVM options of the relay, space separated (default: ${DEFAULT-VALUE}, as the installer).")
     List<String> relayJvm;
 
+    @Option(names = "--cluster", paramLabel = "URI", description = "Run the relay as a cluster node on this Redis "
+            + "(redis://127.0.0.1:PORT): every event also goes through Redis; default: a single node.")
+    String cluster;
+
     @Option(names = "--client-threads", defaultValue = "32", description = "Socket client threads of the callers (default: ${DEFAULT-VALUE}).")
     int clientThreads;
 
@@ -330,6 +334,9 @@ public final class RelayBench implements Callable<Integer> {
             cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "app.switchboard.Launcher"));
         }
         cmd.addAll(List.of("--headless", "--port", "0", "--data-dir", dir.toString()));
+        if (cluster != null) {
+            cmd.addAll(List.of("--cluster", cluster, "--node-id", "bench-relay"));
+        }
         Map<String, String> env = new HashMap<>();
         env.put("OPENAI_BASE_URL", modelBase);
         env.put("OPENAI_API_KEY", "bench-not-a-key");

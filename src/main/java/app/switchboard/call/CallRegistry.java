@@ -149,12 +149,22 @@ public final class CallRegistry implements CallControl, AutoCloseable {
         String callId = setup.callSid() == null || setup.callSid().isBlank()
                 ? "unknown-" + setup.sessionId() : setup.callSid();
         CallResumption.StoredCall stored = storedCall(callId);
+        boolean[] restored = {false};
         CallSession session = calls.compute(callId, (id, existing) -> {
             if (existing != null && !existing.ended()) {
                 return existing;
             }
+            restored[0] = stored != null;
             return stored != null ? restoredSession(id, stored) : newSession(id);
         });
+        if (restored[0]) {
+            try {
+                // Outside the map's lock, before the socket is answered: a cluster node becomes the owner here.
+                reconnects.stored().resumed(stored);
+            } catch (RuntimeException e) {
+                LOG.warn("Taking over call {} was not confirmed where it was found; the call goes on here", callId, e);
+            }
+        }
         session.attach(setup, socket);
         return session;
     }
@@ -285,7 +295,36 @@ public final class CallRegistry implements CallControl, AutoCloseable {
         return calls.get(callId);
     }
 
+    /**
+     * Another relay (a cluster node) went on with this call after its socket dropped here: this
+     * relay lets go of it without a word. Nothing more it would record for the call (the end its
+     * reconnect wait would write, say) is published: the call's seq goes on where it is now.
+     * A call with an open socket here is not given up (Twilio has one socket per call).
+     */
+    public boolean handOver(String callId) {
+        CallSession session = calls.get(callId);
+        if (session == null || session.hasOpenSocket()) {
+            return false;
+        }
+        handedOver.add(callId);
+        calls.remove(callId, session);
+        try {
+            // Longer than any wait that could still record for it.
+            timers.schedule(() -> handedOver.remove(callId), reconnects.waitFor().plus(endGrace).plusMinutes(1).toMillis(),
+                    TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException stopping) {
+            // closing: the set goes with the registry
+        }
+        LOG.info("Call {} handed over to another relay node", callId);
+        return true;
+    }
+
+    private final java.util.Set<String> handedOver = ConcurrentHashMap.newKeySet();
+
     private void publish(CallEvent event) {
+        if (handedOver.contains(event.callId())) {
+            return;
+        }
         if (event.payload() instanceof EventPayload.CallEnded) {
             holds.callEnded(event.callId());
         }

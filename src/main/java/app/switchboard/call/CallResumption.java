@@ -21,16 +21,31 @@ public interface CallResumption {
     Optional<StoredCall> find(String callSid);
 
     /**
-     * What a relay needs to go on with a call it did not hold: its recorded events, oldest first
-     * (the last one's seq is where the call's seq continues), and how it last stood.
+     * The relay goes on with {@code call}, found here: called once, after the session is made and
+     * before its socket is answered (a cluster node takes the call's ownership here). May block on I/O.
      */
-    record StoredCall(String callId, List<CallEvent> events) {
+    default void resumed(StoredCall call) {
+    }
+
+    /**
+     * What a relay needs to go on with a call it did not hold: its recorded events, oldest first
+     * (the last one's seq is where the call's seq continues), and how it last stood. {@code source}
+     * is where they were read, as {@link EventPayload.SessionReconnected#source()} records it:
+     * {@code store} (this relay's own record) or {@code cluster} (another node's call, from Redis).
+     */
+    record StoredCall(String callId, List<CallEvent> events, String source) {
 
         public StoredCall {
             if (events == null || events.isEmpty()) {
                 throw new IllegalArgumentException("a stored call has at least one event");
             }
             events = List.copyOf(events);
+            source = source == null ? EventPayload.SessionReconnected.FROM_STORE : source;
+        }
+
+        /** From this relay's own record. */
+        public StoredCall(String callId, List<CallEvent> events) {
+            this(callId, events, EventPayload.SessionReconnected.FROM_STORE);
         }
 
         public long lastSeq() {

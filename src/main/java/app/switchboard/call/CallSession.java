@@ -46,7 +46,8 @@ public final class CallSession implements AgentPort {
 
     // Confined to the executor.
     private long nextSeq = 1;
-    private RelayConnection connection;
+    /** Written on the executor; volatile so that {@link #hasOpenSocket()} may read it from any thread. */
+    private volatile RelayConnection connection;
     private InboundMessage.Setup setup;
     /** Written on the executor; read by the registry's reconnect timer to see whether a socket came since. */
     private volatile int sessionCount;
@@ -104,6 +105,12 @@ public final class CallSession implements AgentPort {
                     to = s.to();
                 }
             }
+            // The window starts with the record (not published again: every listener has it already, or
+            // reads it from the record), so a console here shows the whole call, one seq from before the gap.
+            List<CallEvent> kept = stored.events().subList(Math.max(0, stored.events().size() - EVENT_WINDOW),
+                    stored.events().size());
+            events.addAll(kept);
+            eventCount = kept.size();
             previousSessionId = stored.lastSessionId();
             disconnectedAt = stored.lastEventAt();
             List<CallEvent> record = stored.events();
@@ -131,8 +138,7 @@ public final class CallSession implements AgentPort {
                 Long gap = disconnectedAt == null ? null
                         : Math.max(0, Duration.between(disconnectedAt, clock.instant()).toMillis());
                 record(new EventPayload.SessionReconnected(frame.sessionId(), previousSessionId,
-                        restoredFrom != null ? EventPayload.SessionReconnected.FROM_STORE
-                                : EventPayload.SessionReconnected.FROM_MEMORY,
+                        restoredFrom != null ? restoredFrom.source() : EventPayload.SessionReconnected.FROM_MEMORY,
                         nextSeq - 1, gap, socket.remoteAddress()));
             }
             awaitingReconnect = false;
@@ -461,6 +467,12 @@ public final class CallSession implements AgentPort {
             agent.close();
         }
         return sent;
+    }
+
+    /** True while a relay socket is open for this call (any thread). */
+    boolean hasOpenSocket() {
+        RelayConnection c = connection;
+        return c != null && c.isOpen();
     }
 
     private boolean live() {

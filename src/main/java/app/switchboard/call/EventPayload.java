@@ -332,8 +332,9 @@ public sealed interface EventPayload {
 
     /**
      * A dropped relay socket came back and the call resumed on it. {@code source} says where the
-     * call's state came from: {@code memory} (the relay still held the call) or {@code store} (the
-     * relay had restarted; history rebuilt from the stored events). {@code previousSessionId} is the
+     * call's state came from: {@code memory} (the relay still held the call), {@code store} (the
+     * relay had restarted; history rebuilt from the stored events) or {@code cluster} (another
+     * node's call, taken over from its stream in Redis). {@code previousSessionId} is the
      * session that dropped, {@code afterSeq} the last seq before the gap, {@code disconnectedMs} how
      * long the call had no socket (from the drop, or from the last stored event).
      */
@@ -341,6 +342,8 @@ public sealed interface EventPayload {
                               Long disconnectedMs, String remote) implements EventPayload {
         public static final String FROM_MEMORY = "memory";
         public static final String FROM_STORE = "store";
+        /** Another node's call, read from its stream in the cluster's Redis. */
+        public static final String FROM_CLUSTER = "cluster";
 
         public EventKind kind() {
             return EventKind.SESSION_RECONNECTED;

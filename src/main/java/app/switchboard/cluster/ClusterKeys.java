@@ -62,4 +62,12 @@ final class ClusterKeys {
     String lease(String callId) {
         return prefix + "lease:" + callId;
     }
+
+    /**
+     * String, no TTL: the key of the per-call tokens (HMAC, relay.CallTokens), set once by the
+     * first node ({@code SET NX}) so a reconnect's token checks on every node.
+     */
+    String callTokenKey() {
+        return prefix + "call-token-key";
+    }
 }

@@ -2,6 +2,7 @@ package app.switchboard.cluster;
 
 import app.switchboard.call.CallEvent;
 import app.switchboard.call.CallRegistry;
+import app.switchboard.call.CallResumption;
 import app.switchboard.call.CallSummary;
 import app.switchboard.call.ClusterStatus;
 import app.switchboard.call.EventPayload;
@@ -25,9 +26,11 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -57,6 +60,8 @@ public final class ClusterNode implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ClusterNode.class);
     private static final long BLOCK_MS = 1_000;
+    /** The command a node that took a call over sends its previous owner (not a supervisor's command). */
+    static final String HANDOVER = "handover";
     /** Events of each live remote call kept in memory (a console opening a call reads older ones from Redis). */
     static final int VIEW_WINDOW = 500;
     /** The whole index is read every this many heartbeats (and whenever Redis comes back). */
@@ -190,6 +195,124 @@ public final class ClusterNode implements AutoCloseable {
     /** What a console attached to this node uses: every call of the cluster. */
     public ClusterCallControl control() {
         return new ClusterCallControl(this, registry, null);
+    }
+
+    /**
+     * Where a reconnect that lands on this node finds its call: this node's own record
+     * ({@code own}, its SQLite file) and the call's stream in Redis (another node's call, or one
+     * whose later part another node recorded); the longer of the two wins (this node may have
+     * held the call before another went on with it, or Redis may have lost its last events).
+     * Either way this node becomes the call's owner in the index before the socket is answered.
+     * A call taken over from Redis gets the events this node's record lacks through
+     * {@code record}, so its record here reads gap-free from the first event Redis still had.
+     */
+    public CallResumption resumption(CallResumption own, java.util.function.Consumer<CallEvent> record) {
+        return new CallResumption() {
+            @Override
+            public Optional<StoredCall> find(String callSid) {
+                Optional<StoredCall> here = own.find(callSid);
+                Optional<StoredCall> there;
+                try {
+                    there = readCall(callSid);
+                } catch (RuntimeException e) {
+                    LOG.warn("Reading call {} from Redis failed ({}); only this node's record is used", callSid,
+                            rootMessage(e));
+                    return here;
+                }
+                if (here.isPresent() && (there.isEmpty() || here.get().lastSeq() >= there.get().lastSeq())) {
+                    return here;
+                }
+                return there;
+            }
+
+            @Override
+            public void resumed(StoredCall call) {
+                if (EventPayload.SessionReconnected.FROM_CLUSTER.equals(call.source())) {
+                    long have = own.find(call.callId()).map(StoredCall::lastSeq).orElse(0L);
+                    call.events().stream().filter(e -> e.seq() > have).forEach(record);
+                }
+                takeOwnership(call);
+            }
+        };
+    }
+
+    /**
+     * The key of the per-call tokens every node of this cluster checks a setup against: made by
+     * the first node that asks ({@code SET NX}), read by the others. Never logged.
+     */
+    public byte[] callTokenSecret() {
+        byte[] fresh = new byte[32];
+        new java.security.SecureRandom().nextBytes(fresh);
+        RedisAsyncCommands<String, String> redis = shared.async();
+        await(redis.set(keys.callTokenKey(), Base64.getEncoder().encodeToString(fresh), SetArgs.Builder.nx()));
+        String stored = await(redis.get(keys.callTokenKey()));
+        byte[] secret = stored == null ? null : Base64.getDecoder().decode(stored);
+        if (secret == null || secret.length < 32) {
+            throw new IllegalStateException("the cluster's call-token key in Redis is missing or too short");
+        }
+        return secret;
+    }
+
+    /** The call's events as its stream holds them, once per seq, oldest first; empty for a call Redis does not know. */
+    Optional<CallResumption.StoredCall> readCall(String callId) {
+        if (callId == null || callId.isBlank()) {
+            return Optional.empty();
+        }
+        java.util.TreeMap<Long, CallEvent> bySeq = new java.util.TreeMap<>();
+        for (StreamMessage<String, String> m : await(shared.async().xrange(keys.callEvents(callId), Range.unbounded()))) {
+            CallEvent e = StreamCodec.event(m.getBody());
+            if (e != null && e.callId().equals(callId)) {
+                bySeq.putIfAbsent(e.seq(), e); // a batch sent twice after a Redis hiccup is in the stream twice
+            }
+        }
+        if (bySeq.isEmpty()) {
+            return Optional.empty();
+        }
+        if (bySeq.firstKey() > 1) {
+            LOG.info("Call {} is taken over from a trimmed stream: events from seq {} on (the older ones are in the"
+                    + " previous owner's record)", callId, bySeq.firstKey());
+        }
+        return Optional.of(new CallResumption.StoredCall(callId, new ArrayList<>(bySeq.values()),
+                EventPayload.SessionReconnected.FROM_CLUSTER));
+    }
+
+    /**
+     * This node goes on with a call read from Redis: it becomes the call's owner in the index
+     * (before the reconnected socket is answered, so commands and loss detection go to this node),
+     * its stream stops expiring, and its index entry continues from the stream's summary and seq.
+     */
+    void takeOwnership(CallResumption.StoredCall call) {
+        CallSummary summary = null;
+        for (CallEvent e : call.events()) {
+            summary = Summaries.apply(summary, e);
+        }
+        // Live again: the session that starts next records its own state; until then it is not "ended".
+        summary = new CallSummary(summary.callId(), summary.from(), summary.to(),
+                summary.state() == app.switchboard.call.CallState.ENDED ? app.switchboard.call.CallState.LISTENING
+                        : summary.state(), summary.language(), summary.startedAt(), null, summary.eventCount());
+        // Before any Redis round trip: if Redis is away, the call's next batch still names this node the owner.
+        publisher.adopt(call.callId(), summary, call.lastSeq());
+        view.forget(call.callId());
+        RedisAsyncCommands<String, String> redis = shared.async();
+        String before = await(redis.hget(keys.callIndex(), call.callId()));
+        StreamCodec.IndexEntry entry = before == null ? null : StreamCodec.index(call.callId(), before);
+        String previous = entry == null ? null : entry.node();
+        await(redis.hset(keys.callIndex(), call.callId(), StreamCodec.index(
+                new StreamCodec.IndexEntry(options.nodeId(), summary, call.lastSeq(), false))));
+        redis.persist(keys.callEvents(call.callId()));
+        if (previous != null && !previous.equals(options.nodeId()) && !lostNodes.contains(previous)) {
+            // The previous owner is alive and may still wait for this reconnect: it lets go of the call,
+            // so the end its wait would record never follows this node's events.
+            Map<String, String> handover = new LinkedHashMap<>();
+            handover.put("cmd", HANDOVER);
+            handover.put("id", UUID.randomUUID().toString());
+            handover.put("from", options.nodeId());
+            handover.put("call", call.callId());
+            redis.xadd(keys.commands(previous), new XAddArgs().maxlen(options.commandStreamMaxLen()).approximateTrimming(),
+                    handover);
+        }
+        LOG.info("Call {} taken over by node {} after seq {} (owner was {})", call.callId(), options.nodeId(),
+                call.lastSeq(), previous == null ? "unknown" : previous);
     }
 
     public ClusterStatus status() {
@@ -438,7 +561,16 @@ public final class ClusterNode implements AutoCloseable {
         ClusterCommand command = ClusterCommand.from(body);
         boolean ok;
         String detail;
-        if (command == null) {
+        if (HANDOVER.equals(body.get("cmd"))) {
+            ok = registry.handOver(callId);
+            detail = ok ? "" : "call " + callId + " is not waiting for a reconnect on node " + options.nodeId();
+            if (ok) {
+                publisher.forget(callId);
+                LOG.info("Call {} went on on node {}; this node let go of it", callId, from);
+            } else {
+                LOG.warn("Node {} took over call {}, which this node does not hold without a socket", from, callId);
+            }
+        } else if (command == null) {
             ok = false;
             detail = "unknown command " + body.get("cmd");
         } else if (!isLocalLive(callId)) {
@@ -616,7 +748,12 @@ public final class ClusterNode implements AutoCloseable {
         RedisAsyncCommands<String, String> redis = shared.async();
         Instant now = clock.instant();
         for (String callId : view.liveCallsOf(owner)) {
-            StreamCodec.IndexEntry entry = index.get(callId);
+            // Read afresh: a reconnect may have taken the call over on another node since the view was fed.
+            String current = await(redis.hget(keys.callIndex(), callId));
+            StreamCodec.IndexEntry entry = current == null ? index.get(callId) : StreamCodec.index(callId, current);
+            if (entry != null && !owner.equals(entry.node())) {
+                continue;
+            }
             ClusterView.RemoteCall call = view.call(callId);
             long last = Math.max(entry == null ? 0 : entry.lastSeq(), call == null ? 0 : call.lastSeq());
             CallEvent mark = new CallEvent(callId, last + 1, now, new EventPayload.AttentionRaised(

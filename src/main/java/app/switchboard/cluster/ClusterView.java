@@ -2,6 +2,7 @@ package app.switchboard.cluster;
 
 import app.switchboard.call.CallEvent;
 import app.switchboard.call.CallSummary;
+import app.switchboard.call.EventPayload;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -80,7 +81,8 @@ final class ClusterView {
                 call.lastSeq = e.seq();
                 call.events.put(e.seq(), e);
                 call.summary = Summaries.apply(call.summary, e);
-                if (call.owner == null) {
+                if (call.owner == null || e.payload() instanceof EventPayload.SessionStarted) {
+                    // A session starts where the socket is: a reconnect another node took over moves the call there.
                     call.owner = writer;
                 }
             } else if (!call.events.isEmpty() && e.seq() > call.events.firstKey()) {
@@ -169,6 +171,11 @@ final class ClusterView {
             }
         });
         return ids;
+    }
+
+    /** This node took the call over: it is no longer another node's. */
+    void forget(String callId) {
+        calls.remove(callId);
     }
 
     RemoteCall call(String callId) {

@@ -112,6 +112,18 @@ final class EventPublisher implements Runnable {
         return entries;
     }
 
+    /** A call this node took over: its summary and seq so far, so the next batch's index entry goes on from them. */
+    void adopt(String callId, CallSummary summary, long seq) {
+        summaries.put(callId, summary);
+        lastSeq.put(callId, seq);
+    }
+
+    /** A call another node went on with: no longer this node's to list in the index. */
+    void forget(String callId) {
+        summaries.remove(callId);
+        lastSeq.remove(callId);
+    }
+
     /** Ended calls past {@code endedCallKept}: the node forgets them and takes them out of the index. */
     List<String> forgetEndedBefore(java.time.Instant oldest) {
         List<String> gone = new ArrayList<>();

@@ -1,5 +1,6 @@
 package app.switchboard.console;
 
+import app.switchboard.call.ClusterStatus;
 import app.switchboard.call.CommandOutcome;
 import app.switchboard.call.ConnectionState;
 import app.switchboard.call.RelayStatus;
@@ -137,6 +138,11 @@ public final class MainWindowViewModel {
      * reach, the status bar naming the relay and the signed-in supervisor.
      */
     void applyConnection(ConnectionState connection, java.time.Instant now) {
+        applyConnection(connection, context.calls().clusterStatus(), now);
+    }
+
+    /** As above, with the cluster's state: its banner shows in the same place while the connection's has nothing to say. */
+    void applyConnection(ConnectionState connection, ClusterStatus cluster, java.time.Instant now) {
         detail.connectedProperty().set(connection.canCommand());
         disconnected.set(!connection.canCommand());
         String relayName = connection.relay() == null ? "" : connection.relay();
@@ -150,6 +156,9 @@ public final class MainWindowViewModel {
                     + secondsUntil(connection.retryAt(), now) + "s\u2026" + problem;
             case REFUSED -> "\u26d4 Not connected to relay " + relayName + ": " + connection.problem();
         });
+        if (connectionBanner.get().isEmpty()) {
+            connectionBanner.set(clusterBanner(cluster));
+        }
         if (connection.isRemote()) {
             relay.set("Relay " + relayName);
             verified.set(connection.supervisor() != null);
@@ -161,6 +170,17 @@ public final class MainWindowViewModel {
             noticeShown.set(false);
             notice.set("");
         }
+    }
+
+    /** The banner while the cluster's bus is unreachable ({@link ClusterStatus#degraded()}); empty otherwise. */
+    static String clusterBanner(ClusterStatus cluster) {
+        if (cluster == null || !cluster.degraded()) {
+            return "";
+        }
+        String waiting = cluster.eventsWaiting() == 0 ? "" : String.format(" %,d events wait to be published", cluster.eventsWaiting())
+                + (cluster.eventsDropped() == 0 ? "." : String.format(" (%,d dropped).", cluster.eventsDropped()));
+        return "\u26a0 Cluster bus " + cluster.bus() + " unreachable \u2014 calls on this node go on and are saved here;"
+                + " other nodes' calls may be out of date and commands to them are refused." + waiting;
     }
 
     private static long secondsUntil(java.time.Instant at, java.time.Instant now) {

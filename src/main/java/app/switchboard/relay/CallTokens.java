@@ -44,6 +44,17 @@ public final class CallTokens {
     }
 
     /**
+     * A secret shared by several relays (the nodes of a cluster, which read it from Redis): a
+     * reconnect may land on any of them, and each must accept the token another one issued.
+     */
+    public static CallTokens withSecret(byte[] secret) {
+        if (secret == null || secret.length < KEY_BYTES) {
+            throw new IllegalArgumentException("a call-token secret has at least " + KEY_BYTES + " bytes");
+        }
+        return new CallTokens(secret.clone());
+    }
+
+    /**
      * The relay's secret, generated once into {@code dataDir} (owner-only where the file system
      * allows), so calls survive a restart of the relay between their TwiML and their socket.
      */

@@ -282,6 +282,8 @@ class ApplicationReconnectTest {
         SimulatedCall call = node.caller().build().open();
         call.say("When are you open", "en-US");
         assertEquals("We are open nine to five.", call.awaitTurn(0).text());
+        // The caller hears the last word a moment before the relay records the turn as complete.
+        await().atMost(Duration.ofSeconds(10)).until(() -> !node.events(call.callSid(), EventKind.TURN_COMPLETED).isEmpty());
         List<CallEvent> before = node.stored(call.callSid());
 
         // A crash: the history file keeps what was committed, and nothing of the call's end is written.

@@ -2,14 +2,17 @@ package app.switchboard.cluster;
 
 import app.switchboard.agent.AgentSettings;
 import app.switchboard.agent.ConversationAgent;
+import app.switchboard.agent.LlmClient;
 import app.switchboard.agent.OfflineResponder;
 import app.switchboard.call.CallRegistry;
 import app.switchboard.config.Settings;
+import app.switchboard.relay.CallTokens;
 import app.switchboard.relay.RelayConfig;
 import app.switchboard.relay.RelayServer;
 import app.switchboard.sim.SimClient;
 import app.switchboard.sim.SimulatedCall;
 import app.switchboard.store.EventStore;
+import app.switchboard.store.StoreCallResumption;
 import app.switchboard.supervisor.ConsoleUpgrade;
 import app.switchboard.supervisor.SupervisorAccounts;
 import app.switchboard.supervisor.SupervisorHub;
@@ -45,10 +48,20 @@ final class ClusterTestNode implements AutoCloseable {
 
     ClusterTestNode(String id, Path dir, String redis, String prefix, ClusterOptions timings, boolean supervisorApi)
             throws Exception {
+        this(id, dir, redis, prefix, timings, supervisorApi, null, null);
+    }
+
+    /**
+     * With {@code llm} (null: the offline responder) answering, and with application reconnect on
+     * when {@code reconnectWait} is set: the node's own record first, then the call's stream in
+     * Redis, as the app wires a clustered node. The call tokens are the cluster's (shared key).
+     */
+    ClusterTestNode(String id, Path dir, String redis, String prefix, ClusterOptions timings, boolean supervisorApi,
+                    LlmClient llm, Duration reconnectWait) throws Exception {
         this.id = id;
         Settings settings = new Settings();
         responder = new OfflineResponder(0);
-        registry = new CallRegistry(ConversationAgent.factory(responder, AgentSettings.defaults()),
+        registry = new CallRegistry(ConversationAgent.factory(llm == null ? responder : llm, AgentSettings.defaults()),
                 settings.languageCodes(), "en-US");
         store = EventStore.open(dir.resolve("data"), EventStore.Options.defaults()).attach(registry);
         node = ClusterNode.join(RedisTarget.parse(redis, Map.of()),
@@ -56,8 +69,16 @@ final class ClusterTestNode implements AutoCloseable {
                         timings.leaseTtl(), timings.eventBuffer(), timings.callStreamMaxLen(), timings.allEventsMaxLen(),
                         timings.commandStreamMaxLen(), timings.endedCallKept()),
                 registry);
+        if (reconnectWait != null) {
+            settings.applicationReconnect = true;
+            registry.reconnects(new CallRegistry.Reconnects(true, reconnectWait,
+                    node.resumption(new StoreCallResumption(store), store::append)));
+        }
         relay = new RelayServer(new RelayConfig("127.0.0.1", 0, PUBLIC_URL,
-                new RelayConfig.TlsSource.SelfSigned(dir.resolve("tls")), TOKEN, settings), registry);
+                // With reconnect on, the nodes stand behind one public name (a load balancer's): one certificate.
+                new RelayConfig.TlsSource.SelfSigned(reconnectWait == null ? dir.resolve("tls") : dir.resolveSibling("tls")),
+                TOKEN, settings,
+                CallTokens.withSecret(node.callTokenSecret())), registry);
         if (supervisorApi) {
             accounts = SupervisorAccounts.in(dir.resolve("data"));
             hub = new SupervisorHub(node.control(), accounts, id, SupervisorHub.Limits.DEFAULT);
