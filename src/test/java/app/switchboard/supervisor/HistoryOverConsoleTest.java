@@ -77,6 +77,10 @@ class HistoryOverConsoleTest {
             assertThat(console.client.say(id, "A person here: we open at nine.").get(10, TimeUnit.SECONDS).isAccepted())
                     .isTrue();
             assertThat(console.client.release(id).get(10, TimeUnit.SECONDS).isAccepted()).isTrue();
+            // "Accepted" means handed to the call's executor: hanging up before it ran them would
+            // close the socket under the say (a say to a caller who is gone is not sent or recorded).
+            await().atMost(Duration.ofSeconds(20)).until(() -> harness.recorded(id).stream()
+                    .anyMatch(e -> e.kind() == EventKind.SUPERVISOR_RELEASE));
         }
         call.hangUp().join();
         await().atMost(Duration.ofSeconds(20)).until(() -> harness.recorded(id).stream()
