@@ -3,8 +3,6 @@ package app.switchboard;
 import app.switchboard.config.AppDirectories;
 import app.switchboard.config.Secrets;
 import app.switchboard.history.CallHistory;
-import app.switchboard.history.CallPage;
-import app.switchboard.history.CallRecord;
 import app.switchboard.history.HistoryQuery;
 import app.switchboard.replay.HtmlReport;
 import app.switchboard.replay.ReplayEngine;
@@ -177,19 +175,6 @@ final class ReplayCommand implements Callable<Integer> {
         if (!s.isEmpty() && !s.equals("*")) {
             query = s.matches("[+0-9 ()./-]+") && s.matches(".*\\d.*") ? query.withNumber(s) : query.withText(s);
         }
-        List<String> ids = new ArrayList<>();
-        while (ids.size() < max) {
-            CallPage page = history.page(query);
-            for (CallRecord r : page.calls()) {
-                if (ids.size() < max) {
-                    ids.add(r.callId());
-                }
-            }
-            if (!page.hasMore() || page.calls().isEmpty()) {
-                break;
-            }
-            query = query.page(query.offset() + page.calls().size());
-        }
-        return ids;
+        return app.switchboard.replay.ReplayService.callIds(history, query, max);
     }
 }

@@ -54,6 +54,11 @@ public final class ReplayService {
 
     /** The ids of the calls a History search matches (paging ignored), newest first, at most {@code max}. */
     public List<String> callIds(HistoryQuery search, int max) {
+        return callIds(history, search, max);
+    }
+
+    /** The same over any call history (the command line's too). */
+    public static List<String> callIds(CallHistory history, HistoryQuery search, int max) {
         HistoryQuery query = search.page(0);
         query = new HistoryQuery(query.number(), query.from(), query.until(), query.text(), 0, Math.min(max, 200));
         List<String> ids = new ArrayList<>();
