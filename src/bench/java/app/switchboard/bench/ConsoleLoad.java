@@ -82,7 +82,11 @@ final class ConsoleLoad implements AutoCloseable {
             java.io.BufferedReader in = new java.io.BufferedReader(new java.io.InputStreamReader(System.in,
                     java.nio.charset.StandardCharsets.UTF_8));
             for (String line; (line = in.readLine()) != null; ) {
-                if (line.strip().equals("report")) {
+                if (line.startsWith("count ")) {
+                    // "count K" → "consoles count K: N": the bench polls until N stops growing.
+                    System.out.printf(Locale.ROOT, "consoles count %s: %d%n", line.substring(6).strip(), load.events.get());
+                    System.out.flush();
+                } else if (line.strip().equals("report")) {
                     System.out.printf(Locale.ROOT, "consoles report: events=%d deliveries=%d resyncs=%d connected=%d | %s%n",
                             load.events.get(), load.delivery.count(), load.resyncs.get(), load.connected(), load.summary());
                     System.out.flush();

@@ -251,6 +251,13 @@ public final class RelayBench implements Callable<Integer> {
                 if (relayJfr != null) {
                     relay.stopRecording();
                 }
+                if (attached != null) {
+                    // The consoles may still be receiving after the callers' last turn: the relay's
+                    // CPU until they have everything is what consoles cost it.
+                    long drained = awaitConsolesDrained(attached);
+                    report.consolesDrainedNanos = drained - start;
+                    report.relayCpuUntilConsolesDrainedNanos = relay.cpuNanos() - cpuBefore;
+                }
                 if (s.holdOpen()) {
                     report.heapOpenBytes = relay.heapAfterFullGc();
                     hangUp(open, report);
@@ -287,6 +294,26 @@ public final class RelayBench implements Callable<Integer> {
             deleteTree(dir);
         }
         return report;
+    }
+
+    /** Polls the consoles' event count until it stops growing for a second; returns System.nanoTime() then. */
+    private static long awaitConsolesDrained(ChildProcess consoles) throws Exception {
+        long previous = -1;
+        long stableSince = System.nanoTime();
+        for (int k = 0; ; k++) {
+            consoles.send("count " + k);
+            Matcher m = ChildProcess.match(Pattern.compile("^consoles count " + k + ": (\\d+)$"),
+                    consoles.awaitLine(Pattern.compile("^consoles count " + k + ": "), 30));
+            long n = Long.parseLong(m.group(1));
+            long now = System.nanoTime();
+            if (n != previous) {
+                previous = n;
+                stableSince = now;
+            } else if (now - stableSince >= 1_000_000_000L) {
+                return stableSince;
+            }
+            Thread.sleep(100); // polling a child process's counter, not synchronising with it
+        }
     }
 
     /** The consoles in a process of their own, attached and signed in when this returns. */

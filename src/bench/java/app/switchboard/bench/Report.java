@@ -34,6 +34,10 @@ final class Report {
     /** What the consoles attached through {@code /console} received (their process's report); null without consoles. */
     String consoleSummary;
     long consoleEvents;
+    /** From the scenario's start until the consoles had received every event (no growth for a second). */
+    long consolesDrainedNanos;
+    /** The relay's CPU over that longer window: what the calls and the consoles together cost it. */
+    long relayCpuUntilConsolesDrainedNanos;
     long consoleDeliveries;
     long consoleResyncs;
     int consolesConnected;
@@ -157,7 +161,9 @@ final class Report {
                 modelRequests, summaryRequests, connectFailures.get(), scriptFailures.get(), unanswered, invalidFrames.get(),
                 unexpectedCloses.get(), hangupProblems.get(), webhookErrors.get(), modelFailures, relayErrorLines,
                 timedOut, relayWarningLines, unpairedTurns, textMismatches,
-                (consoleSummary == null ? "" : "; " + consoleSummary) + (relayProblems.isEmpty() ? "" : "; first relay problems: " + relayProblems.subList(0, Math.min(3,
+                (consoleSummary == null ? "" : "; " + consoleSummary + String.format(Locale.ROOT,
+                        "; consoles had every event %.1f s after the start, relay CPU until then %.2f s",
+                        consolesDrainedNanos / 1e9, relayCpuUntilConsolesDrainedNanos / 1e9)) + (relayProblems.isEmpty() ? "" : "; first relay problems: " + relayProblems.subList(0, Math.min(3,
                         relayProblems.size()))));
     }
 }

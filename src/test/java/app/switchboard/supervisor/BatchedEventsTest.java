@@ -8,6 +8,7 @@ import app.switchboard.call.CallSummary;
 import app.switchboard.sim.SimulatedCall;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -19,7 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
  * messages), still every event exactly once and in order; a console that did not ask for them
  * never gets one.
  */
-@Timeout(120)
+@Timeout(180)
 class BatchedEventsTest {
 
     @TempDir
@@ -37,13 +38,18 @@ class BatchedEventsTest {
     }
 
     private void lagBehind(PausedConsole console, SimulatedCall call) {
-        // Long sentences fill the socket buffers, then the console's queue grows behind the stalled write.
-        String filler = "x".repeat(20_000);
-        for (int i = 0; i < 400 && harness.hub.mostQueued() < 40; i++) {
-            harness.registry.say(call.callSid(), i + " " + filler);
-            harness.registry.whisper(call.callSid(), "short note " + i);
-        }
-        await().atMost(Duration.ofSeconds(30)).until(() -> harness.hub.mostQueued() >= 40);
+        // Long sentences fill the socket buffers (their size is the kernel's choice, megabytes on
+        // loopback), then the console's queue grows behind the stalled write: keep saying until it has.
+        String filler = "x".repeat(30_000);
+        AtomicInteger said = new AtomicInteger();
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(20)).until(() -> {
+            for (int k = 0; k < 10; k++) {
+                int n = said.getAndIncrement();
+                harness.registry.say(call.callSid(), n + " " + filler);
+                harness.registry.whisper(call.callSid(), "short note " + n);
+            }
+            return harness.hub.mostQueued() >= 40;
+        });
         console.release();
         String id = call.callSid();
         await().atMost(Duration.ofSeconds(60)).until(() -> {
