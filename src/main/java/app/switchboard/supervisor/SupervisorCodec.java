@@ -31,6 +31,10 @@ import java.util.Locale;
  * refuse what is not valid, each written with {@code "v": 1}. Reading is tolerant: unknown
  * fields are ignored, an unknown type is {@link SupervisorMessage.Unknown}, and what is not a
  * message is {@link SupervisorMessage.Malformed}; reading never throws.
+ *
+ * <p>Over 400 lines on purpose: one protocol, one codec, so every message's wire form (both
+ * directions, calls, presence, history) can be read and changed in one place, as
+ * {@code ProtocolCodec} is for ConversationRelay.
  */
 public final class SupervisorCodec {
 
