@@ -16,8 +16,8 @@ import java.util.Objects;
  * wire cannot be built (strict writing); {@link SupervisorCodec} reads tolerantly. The JSON
  * field names are the record component names: add components, never rename them.
  *
- * <p>Over 400 lines on purpose: the whole protocol is this one sealed type, so a switch over it
- * is checked for every message and the documentation in docs/supervisor-api.md maps to one file.
+ * <p>Over 400 lines on purpose: the whole protocol is this one sealed type, so every message of
+ * both directions is read and changed in one place, and docs/supervisor-api.md maps to one file.
  */
 public sealed interface SupervisorMessage {
 
