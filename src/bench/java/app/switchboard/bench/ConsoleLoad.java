@@ -30,8 +30,8 @@ import javax.net.ssl.X509TrustManager;
  */
 final class ConsoleLoad implements AutoCloseable {
 
-    /** Every console's deliveries together. */
-    final LatencyStats delivery = new LatencyStats();
+    /** Every console's deliveries together (since the last {@code reset}). */
+    volatile LatencyStats delivery = new LatencyStats();
     final AtomicLong events = new AtomicLong();
     final AtomicLong resyncs = new AtomicLong();
     private final JettySupervisorTransport transport;
@@ -82,7 +82,14 @@ final class ConsoleLoad implements AutoCloseable {
             java.io.BufferedReader in = new java.io.BufferedReader(new java.io.InputStreamReader(System.in,
                     java.nio.charset.StandardCharsets.UTF_8));
             for (String line; (line = in.readLine()) != null; ) {
-                if (line.startsWith("count ")) {
+                if (line.strip().equals("reset")) {
+                    // After the warm-up: the consoles' JVM is warm too, and only the scenario counts.
+                    load.delivery = new LatencyStats();
+                    load.events.set(0);
+                    load.resyncs.set(0);
+                    System.out.println("consoles reset");
+                    System.out.flush();
+                } else if (line.startsWith("count ")) {
                     // "count K" → "consoles count K: N": the bench polls until N stops growing.
                     System.out.printf(Locale.ROOT, "consoles count %s: %d%n", line.substring(6).strip(), load.events.get());
                     System.out.flush();

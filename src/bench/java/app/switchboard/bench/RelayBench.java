@@ -228,13 +228,19 @@ public final class RelayBench implements Callable<Integer> {
             report.sharedClock = sharesClock(modelBase);
             ChildProcess attached = null;
             try (SimClient client = SimClient.create(target.fingerprint(), clientThreads)) {
+                if (s.consoles() > 0) {
+                    // Attached before the warm-up, so the consoles' own JVM is warm when the scenario starts.
+                    attached = startConsoles(s.consoles(), target, consoleToken);
+                }
                 if (warmupCalls > 0) {
                     Scenario warm = new Scenario("warm-up", warmupCalls, 3, Math.min(warmupCalls, 10), 0, 0, 0, false);
                     drive(client, timer, target, warm, new Report(warm), 1_000_000);
                     fetchSends(modelBase);
                 }
-                if (s.consoles() > 0) {
-                    attached = startConsoles(s.consoles(), target, consoleToken);
+                if (attached != null) {
+                    awaitConsolesDrained(attached);
+                    attached.send("reset");
+                    attached.awaitLine(Pattern.compile("^consoles reset$"), 30);
                 }
                 report.heapBeforeBytes = relay.heapAfterFullGc();
                 if (relayJfr != null) {
@@ -296,11 +302,15 @@ public final class RelayBench implements Callable<Integer> {
         return report;
     }
 
+    private static final java.util.concurrent.atomic.AtomicInteger COUNT_QUERIES = new java.util.concurrent.atomic.AtomicInteger();
+
     /** Polls the consoles' event count until it stops growing for a second; returns System.nanoTime() then. */
     private static long awaitConsolesDrained(ChildProcess consoles) throws Exception {
         long previous = -1;
         long stableSince = System.nanoTime();
-        for (int k = 0; ; k++) {
+        while (true) {
+            // A fresh number each time: the child's earlier answers stay in its output.
+            int k = COUNT_QUERIES.incrementAndGet();
             consoles.send("count " + k);
             Matcher m = ChildProcess.match(Pattern.compile("^consoles count " + k + ": (\\d+)$"),
                     consoles.awaitLine(Pattern.compile("^consoles count " + k + ": "), 30));
