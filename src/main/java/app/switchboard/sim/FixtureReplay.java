@@ -87,8 +87,13 @@ public final class FixtureReplay {
     /** {@code <shared>/fixtures/conversationrelay}: system property {@code shared.dir}, else {@code ../shared}. */
     public static Path fixturesDir() {
         String shared = System.getProperty("shared.dir");
-        Path base = shared != null && !shared.isBlank() ? Path.of(shared) : Path.of("..", "shared");
-        return base.resolve("fixtures").resolve("conversationrelay");
+        if (shared != null && !shared.isBlank()) {
+            return Path.of(shared).resolve("fixtures").resolve("conversationrelay");
+        }
+        // The team's reference copy beside the checkout when there is one; else the copy the
+        // repository carries (same files, unchanged), so a clone anywhere runs the fixture tests.
+        Path beside = Path.of("..", "shared", "fixtures", "conversationrelay");
+        return Files.isDirectory(beside) ? beside : Path.of("src", "test", "fixtures", "conversationrelay");
     }
 
     /** Every recording, including the operator legs, sorted by path. */
