@@ -87,13 +87,11 @@ public final class FixtureReplay {
     /** {@code <shared>/fixtures/conversationrelay}: system property {@code shared.dir}, else {@code ../shared}. */
     public static Path fixturesDir() {
         String shared = System.getProperty("shared.dir");
-        if (shared != null && !shared.isBlank()) {
-            return Path.of(shared).resolve("fixtures").resolve("conversationrelay");
-        }
+        Path base = shared != null && !shared.isBlank() ? Path.of(shared) : Path.of("..", "shared");
         // The team's reference copy beside the checkout when there is one; else the copy the
         // repository carries (same files, unchanged), so a clone anywhere runs the fixture tests.
-        Path beside = Path.of("..", "shared", "fixtures", "conversationrelay");
-        return Files.isDirectory(beside) ? beside : Path.of("src", "test", "fixtures", "conversationrelay");
+        Path reference = base.resolve("fixtures").resolve("conversationrelay");
+        return Files.isDirectory(reference) ? reference : Path.of("src", "test", "fixtures", "conversationrelay");
     }
 
     /** Every recording, including the operator legs, sorted by path. */
