@@ -1,5 +1,6 @@
 package app.switchboard;
 
+import app.switchboard.concurrent.Threads;
 import app.switchboard.config.AppDirectories;
 import app.switchboard.config.Secrets;
 import app.switchboard.history.CallHistory;
@@ -121,7 +122,7 @@ final class ReplayCommand implements Callable<Integer> {
                 err.flush();
             });
             // Ctrl-C or SIGTERM cancels the run; a cancelled run writes no report.
-            Thread hook = new Thread(run::cancel, "replay-cancel");
+            Thread hook = Threads.unstarted("replay-cancel", run::cancel, false);
             Runtime.getRuntime().addShutdownHook(hook);
             try {
                 result = run.result().get();

@@ -1,5 +1,6 @@
 package app.switchboard;
 
+import app.switchboard.concurrent.Threads;
 import app.switchboard.cluster.ClusterOptions;
 import app.switchboard.cluster.RedisTarget;
 import app.switchboard.config.AppDirectories;
@@ -191,7 +192,7 @@ public final class SwitchboardCommand implements Callable<Integer> {
         app.printReady(System.out);
         // One shutdown path for every mode: SIGTERM (a logout, a system shutdown), the window's
         // close and Quit all end live calls the same recorded way through app.close().
-        Runtime.getRuntime().addShutdownHook(new Thread(app::close, "shutdown"));
+        Runtime.getRuntime().addShutdownHook(Threads.unstarted("shutdown", app::close, false));
         if (headless) {
             app.awaitStop();
             return 0;

@@ -1,5 +1,6 @@
 package app.switchboard.agent;
 
+import app.switchboard.concurrent.Threads;
 import java.time.Duration;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
@@ -27,11 +28,7 @@ final class AgentTimers implements AutoCloseable {
     }
 
     AgentTimers(Duration idle) {
-        executor = new ScheduledThreadPoolExecutor(1, r -> {
-            Thread t = new Thread(r, "agent-timer");
-            t.setDaemon(true);
-            return t;
-        });
+        executor = new ScheduledThreadPoolExecutor(1, Threads.named("agent-timer"));
         // A cancelled deadline leaves the queue at once instead of holding its turn until it would have fired.
         executor.setRemoveOnCancelPolicy(true);
         executor.setKeepAliveTime(idle.toNanos(), TimeUnit.NANOSECONDS);

@@ -1,5 +1,6 @@
 package app.switchboard.agent;
 
+import app.switchboard.concurrent.Threads;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,12 +31,7 @@ public final class OfflineResponder implements LlmClient {
     public OfflineResponder(double tokensPerSecond) {
         this.interval = tokensPerSecond <= 0 ? Duration.ZERO
                 : Duration.ofNanos((long) (1_000_000_000L / tokensPerSecond));
-        AtomicInteger n = new AtomicInteger();
-        this.ticker = Executors.newScheduledThreadPool(2, r -> {
-            Thread t = new Thread(r, "offline-responder-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
+        this.ticker = Executors.newScheduledThreadPool(2, Threads.numbered("offline-responder-"));
     }
 
     @Override

@@ -1,5 +1,6 @@
 package app.switchboard.agent;
 
+import app.switchboard.concurrent.Threads;
 import app.switchboard.config.Secrets;
 import app.switchboard.config.Settings;
 import com.openai.client.OpenAIClient;
@@ -143,9 +144,7 @@ public final class OpenAiChatClient implements LlmClient {
         String base = secrets.openAiBaseUrl() != null ? secrets.openAiBaseUrl() : settings.baseUrl;
         String name = secrets.openAiModel() != null ? secrets.openAiModel() : settings.model;
         OpenAiChatClient c = new OpenAiChatClient(secrets.openAiApiKey(), base, name, DEFAULT_MAX_STREAMS);
-        Thread warm = new Thread(c::warmUp, "openai-warm-up");
-        warm.setDaemon(true);
-        warm.start();
+        Threads.start("openai-warm-up", c::warmUp);
         LOG.info("Model: {} (API key {})", c.describe(), Secrets.masked(secrets.openAiApiKey()));
         return c;
     }
@@ -357,11 +356,6 @@ public final class OpenAiChatClient implements LlmClient {
     }
 
     private static ExecutorService threads(String prefix) {
-        AtomicInteger n = new AtomicInteger();
-        return new ThreadPoolExecutor(0, Integer.MAX_VALUE, 60, TimeUnit.SECONDS, new SynchronousQueue<>(), r -> {
-            Thread t = new Thread(r, prefix + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
+        return new ThreadPoolExecutor(0, Integer.MAX_VALUE, 60, TimeUnit.SECONDS, new SynchronousQueue<>(), Threads.numbered(prefix));
     }
 }

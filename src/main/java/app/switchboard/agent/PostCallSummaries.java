@@ -1,5 +1,6 @@
 package app.switchboard.agent;
 
+import app.switchboard.concurrent.Threads;
 import app.switchboard.call.CallEvent;
 import app.switchboard.call.CallOutcome;
 import app.switchboard.call.CallRegistry;
@@ -47,11 +48,7 @@ public final class PostCallSummaries implements AutoCloseable {
     private final LlmClient model;
     private final Duration timeout;
     private final Map<String, Notes> notes = new ConcurrentHashMap<>();
-    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "call-summary-timer");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(Threads.named("call-summary-timer"));
     private final AutoCloseable subscription;
     private final Limits limits;
     /** Model requests waiting for a slot, and how many run; guarded by {@code waiting}. */

@@ -1,5 +1,6 @@
 package app.switchboard.call;
 
+import app.switchboard.concurrent.Threads;
 import app.switchboard.protocol.InboundMessage;
 import java.time.Clock;
 import java.time.Duration;
@@ -14,9 +15,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -101,8 +100,8 @@ public final class CallRegistry implements CallControl, AutoCloseable {
         this.endedCalls = endedCalls;
         this.outbound = new OutboundAttempts(clock);
         int threads = Math.max(4, Runtime.getRuntime().availableProcessors() * 2);
-        this.pool = Executors.newFixedThreadPool(threads, named("call-", true));
-        this.timers = Executors.newSingleThreadScheduledExecutor(named("call-timer-", true));
+        this.pool = Executors.newFixedThreadPool(threads, Threads.numbered("call-"));
+        this.timers = Executors.newSingleThreadScheduledExecutor(Threads.numbered("call-timer-"));
         // Calls end without any new call arriving (a quiet night after a busy hour): prune on a timer.
         long every = endedCalls.pruneEvery().toMillis();
         timers.scheduleWithFixedDelay(this::pruneEndedCalls, every, every, TimeUnit.MILLISECONDS);
@@ -616,14 +615,5 @@ public final class CallRegistry implements CallControl, AutoCloseable {
                 LOG.warn("Closing the agents' resources failed", e);
             }
         }
-    }
-
-    static ThreadFactory named(String prefix, boolean daemon) {
-        AtomicInteger n = new AtomicInteger();
-        return r -> {
-            Thread t = new Thread(r, prefix + n.incrementAndGet());
-            t.setDaemon(daemon);
-            return t;
-        };
     }
 }

@@ -1,5 +1,6 @@
 package app.switchboard.cluster;
 
+import app.switchboard.concurrent.Threads;
 import app.switchboard.call.CallEvent;
 import app.switchboard.call.CallRegistry;
 import app.switchboard.call.CallResumption;
@@ -128,8 +129,8 @@ public final class ClusterNode implements AutoCloseable {
             }
         });
         this.subscription = registry.subscribe(publisher::offer);
-        this.loops = Executors.newFixedThreadPool(3, named("cluster-"));
-        this.timer = Executors.newSingleThreadScheduledExecutor(named("cluster-timer-"));
+        this.loops = Executors.newFixedThreadPool(3, Threads.numbered("cluster-"));
+        this.timer = Executors.newSingleThreadScheduledExecutor(Threads.numbered("cluster-timer-"));
     }
 
     /**
@@ -856,14 +857,5 @@ public final class ClusterNode implements AutoCloseable {
         awaitingReply.values().forEach(f -> f.complete(CommandOutcome.refused("this node left the cluster")));
         client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
         resources.shutdown(0, 2, TimeUnit.SECONDS);
-    }
-
-    private static java.util.concurrent.ThreadFactory named(String prefix) {
-        AtomicInteger n = new AtomicInteger();
-        return r -> {
-            Thread t = new Thread(r, prefix + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        };
     }
 }

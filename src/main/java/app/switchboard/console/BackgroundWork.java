@@ -1,8 +1,8 @@
 package app.switchboard.console;
 
+import app.switchboard.concurrent.Threads;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import javafx.beans.property.ReadOnlyBooleanProperty;
@@ -21,12 +21,7 @@ final class BackgroundWork implements AutoCloseable {
     private int running;
 
     BackgroundWork(String name) {
-        AtomicInteger n = new AtomicInteger();
-        this.thread = Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, name + "-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
+        this.thread = Executors.newSingleThreadExecutor(Threads.numbered(name + "-"));
     }
 
     <T> Task<T> run(Supplier<T> work, Consumer<T> onSuccess, Consumer<Throwable> onFailure) {

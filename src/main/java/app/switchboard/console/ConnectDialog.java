@@ -1,5 +1,6 @@
 package app.switchboard.console;
 
+import app.switchboard.concurrent.Threads;
 import app.switchboard.call.ConnectionState;
 import app.switchboard.call.ConnectionState.Phase;
 import app.switchboard.config.AppDirectories;
@@ -228,9 +229,7 @@ final class ConnectDialog {
     }
 
     private static void background(Runnable work) {
-        Thread t = new Thread(work, "connect-relay");
-        t.setDaemon(true);
-        t.start();
+        Threads.start("connect-relay", work);
     }
 
     Stage stage() {

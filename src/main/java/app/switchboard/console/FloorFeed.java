@@ -1,5 +1,6 @@
 package app.switchboard.console;
 
+import app.switchboard.concurrent.Threads;
 import app.switchboard.call.CallControl;
 import app.switchboard.call.CallEvent;
 import app.switchboard.call.CallSummary;
@@ -42,11 +43,7 @@ final class FloorFeed implements AutoCloseable {
     private final FloorStats stats;
     private final ConcurrentLinkedQueue<CallEvent> queue = new ConcurrentLinkedQueue<>();
     private final AtomicReference<FloorSnapshot> latest;
-    private final ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "floor-stats");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor(Threads.named("floor-stats"));
     private AutoCloseable subscription;
 
     /** @param history today's stored calls; null when the console has no store */

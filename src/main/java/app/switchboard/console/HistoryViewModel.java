@@ -1,5 +1,6 @@
 package app.switchboard.console;
 
+import app.switchboard.concurrent.Threads;
 import app.switchboard.history.ExportProgress;
 import app.switchboard.history.CallHistory;
 import app.switchboard.call.CallEvent;
@@ -19,8 +20,6 @@ import java.util.Locale;
 import java.util.Objects;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.atomic.AtomicInteger;
 import javafx.beans.property.ObjectProperty;
 import javafx.beans.property.ReadOnlyBooleanProperty;
 import javafx.beans.property.ReadOnlyBooleanWrapper;
@@ -55,8 +54,8 @@ public final class HistoryViewModel implements AutoCloseable {
     private final ReplayService replays;
     private final ZoneId zone;
     private final int pageSize;
-    private final ExecutorService reads = Executors.newSingleThreadExecutor(daemon("history-reader"));
-    private final ExecutorService exports = Executors.newSingleThreadExecutor(daemon("history-export"));
+    private final ExecutorService reads = Executors.newSingleThreadExecutor(Threads.numbered("history-reader-"));
+    private final ExecutorService exports = Executors.newSingleThreadExecutor(Threads.numbered("history-export-"));
 
     private final StringProperty number = new SimpleStringProperty(this, "number", "");
     private final StringProperty text = new SimpleStringProperty(this, "text", "");
@@ -433,14 +432,5 @@ public final class HistoryViewModel implements AutoCloseable {
             return "unknown error";
         }
         return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
-    }
-
-    private static ThreadFactory daemon(String name) {
-        AtomicInteger n = new AtomicInteger();
-        return r -> {
-            Thread t = new Thread(r, name + "-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        };
     }
 }

@@ -1,5 +1,6 @@
 package app.switchboard.replay;
 
+import app.switchboard.concurrent.Threads;
 import app.switchboard.agent.AgentSettings;
 import app.switchboard.agent.ConversationAgent;
 import app.switchboard.agent.LlmClient;
@@ -19,7 +20,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -86,11 +86,11 @@ public final class ReplayEngine {
         private volatile boolean cancelled;
 
         private Run(CallHistory history, List<String> callIds, String search, IntConsumer progress) {
-            calls = Executors.newFixedThreadPool(profile.concurrencyLimit(), named("replay-call-"));
+            calls = Executors.newFixedThreadPool(profile.concurrencyLimit(), Threads.numbered("replay-call-"));
             // The agents' serial executors share two threads: they only hand tokens along. Never shut
             // down, so the agents' own closing (and a late timer) always runs; idle threads go away.
             ThreadPoolExecutor agentThreads = new ThreadPoolExecutor(2, 2, 2, TimeUnit.SECONDS,
-                    new LinkedBlockingQueue<>(), named("replay-agent-"));
+                    new LinkedBlockingQueue<>(), Threads.numbered("replay-agent-"));
             agentThreads.allowCoreThreadTimeOut(true);
             agents = agentThreads;
             Instant started = Instant.now();
@@ -260,15 +260,6 @@ public final class ReplayEngine {
             public void close() {
                 inner.close();
             }
-        };
-    }
-
-    private static ThreadFactory named(String prefix) {
-        AtomicInteger n = new AtomicInteger();
-        return r -> {
-            Thread t = new Thread(r, prefix + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
         };
     }
 }

@@ -1,5 +1,6 @@
 package app.switchboard.sim;
 
+import app.switchboard.concurrent.Threads;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
@@ -72,12 +73,7 @@ public final class DemoCallers implements AutoCloseable {
         this.options = options;
         this.client = options.fingerprint() == null ? SimClient.trustingAnyCertificate()
                 : SimClient.pinned(options.fingerprint());
-        AtomicInteger n = new AtomicInteger();
-        this.timer = Executors.newScheduledThreadPool(1, r -> {
-            Thread t = new Thread(r, "demo-callers-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
+        this.timer = Executors.newScheduledThreadPool(1, Threads.numbered("demo-callers-"));
     }
 
     /**

@@ -1,5 +1,6 @@
 package app.switchboard.store;
 
+import app.switchboard.concurrent.Threads;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -37,11 +38,7 @@ final class Checkpointer {
         this.file = file;
         this.busyTimeout = busyTimeout;
         this.writing = writing;
-        this.checkpointer = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "event-store-checkpoint");
-            t.setDaemon(true);
-            return t;
-        });
+        this.checkpointer = Executors.newSingleThreadScheduledExecutor(Threads.named("event-store-checkpoint"));
     }
 
     void start() {

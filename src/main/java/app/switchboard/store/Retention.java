@@ -1,5 +1,6 @@
 package app.switchboard.store;
 
+import app.switchboard.concurrent.Threads;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -44,11 +45,7 @@ final class Retention {
         this.reporter = reporter;
         this.onWriter = onWriter;
         this.retention = options.retentionDays() == null ? null
-                : Executors.newSingleThreadScheduledExecutor(r -> {
-                    Thread t = new Thread(r, "event-store-retention");
-                    t.setDaemon(true);
-                    return t;
-                });
+                : Executors.newSingleThreadScheduledExecutor(Threads.named("event-store-retention"));
     }
 
     void start() {

@@ -1,5 +1,6 @@
 package app.switchboard.store;
 
+import app.switchboard.concurrent.Threads;
 import app.switchboard.call.CallEvent;
 import app.switchboard.call.EventPayload;
 import java.io.IOException;
@@ -66,8 +67,7 @@ final class StoreWriter {
         this.historyFile = historyFile;
         this.log = log;
         this.reporter = reporter;
-        this.writer = new Thread(this::runWriter, "event-store-writer");
-        this.writer.setDaemon(true);
+        this.writer = Threads.unstarted("event-store-writer", this::runWriter, true);
     }
 
     void start() {

@@ -1,5 +1,6 @@
 package app.switchboard.supervisor;
 
+import app.switchboard.concurrent.Threads;
 import app.switchboard.call.CallControl;
 import app.switchboard.call.CallEvent;
 import app.switchboard.call.CallState;
@@ -125,11 +126,7 @@ public final class RemoteCallControl implements CallControl, AutoCloseable {
         this.pin = pin;
         this.options = Objects.requireNonNull(options, "options");
         this.state = new ConnectionState(Phase.CONNECTING, relay, null, null, null);
-        this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "remote-console-" + relay);
-            t.setDaemon(true);
-            return t;
-        });
+        this.timer = Executors.newSingleThreadScheduledExecutor(Threads.named("remote-console-" + relay));
     }
 
     /** Over Jetty's WebSocket client, trusting only the certificate with {@code fingerprint}. */

@@ -1,5 +1,6 @@
 package app.switchboard.supervisor;
 
+import app.switchboard.concurrent.Threads;
 import app.switchboard.call.CallControl;
 import app.switchboard.call.CallEvent;
 import app.switchboard.call.CallSummary;
@@ -17,7 +18,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -87,28 +87,15 @@ public final class SupervisorHub implements AutoCloseable {
     public SupervisorHub(CallControl calls, SupervisorAccounts accounts, String relayName, Limits limits,
                          Duration holdGrace) {
         this.holdGrace = holdGrace;
-        this.graceTimer = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "supervisor-hold-grace");
-            t.setDaemon(true);
-            return t;
-        });
+        this.graceTimer = Executors.newSingleThreadScheduledExecutor(Threads.named("supervisor-hold-grace"));
         // Store reads may block on the disk: never on a socket's or a sender's thread.
-        this.historyWork = Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "supervisor-history");
-            t.setDaemon(true);
-            return t;
-        });
+        this.historyWork = Executors.newSingleThreadExecutor(Threads.named("supervisor-history"));
         this.calls = calls;
         this.accounts = accounts;
         this.relayName = relayName;
         this.limits = limits;
         this.failures = new FailedAttempts(limits.maxFailures(), limits.failureWindow());
-        AtomicInteger n = new AtomicInteger();
-        this.senders = Executors.newFixedThreadPool(2, r -> {
-            Thread t = new Thread(r, "supervisor-send-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
+        this.senders = Executors.newFixedThreadPool(2, Threads.numbered("supervisor-send-"));
         this.subscription = calls.subscribe(this::onEvent);
         this.presenceSubscription = calls.subscribePresence(this::onPresence);
     }

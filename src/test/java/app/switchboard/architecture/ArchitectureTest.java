@@ -47,7 +47,7 @@ class ArchitectureTest {
     @Test
     void theCallModelKnowsOnlyTheProtocol() {
         classes().that().resideInAPackage(pkg("call"))
-                .should().onlyDependOnClassesThat().resideInAnyPackage(pkg("call"), pkg("protocol"), "java..",
+                .should().onlyDependOnClassesThat().resideInAnyPackage(pkg("call"), pkg("protocol"), pkg("concurrent"), "java..",
                         "com.fasterxml.jackson..", "org.slf4j..")
                 .check(product);
     }
@@ -116,7 +116,7 @@ class ArchitectureTest {
         // The console sees the cluster only as a CallControl; the cluster never reaches a transport,
         // the store (each node's SQLite file is fed by its registry, never through Redis) or the UI.
         classes().that().resideInAPackage(pkg("cluster"))
-                .should().onlyDependOnClassesThat().resideInAnyPackage(pkg("cluster"), pkg("call"), pkg("history"),
+                .should().onlyDependOnClassesThat().resideInAnyPackage(pkg("cluster"), pkg("call"), pkg("history"), pkg("concurrent"),
                         pkg("config"), "java..", "com.fasterxml.jackson..", "org.slf4j..", "io.lettuce..")
                 .check(product);
     }
@@ -148,7 +148,7 @@ class ArchitectureTest {
     void replayDrivesTheAgentOffline() {
         // protocol: the AgentPort seam's own types (the frames the dry-run port records instead of sending)
         classes().that().resideInAPackage(pkg("replay"))
-                .should().onlyDependOnClassesThat().resideInAnyPackage(pkg("replay"), pkg("agent"), pkg("call"),
+                .should().onlyDependOnClassesThat().resideInAnyPackage(pkg("replay"), pkg("agent"), pkg("call"), pkg("concurrent"),
                         pkg("history"), pkg("store"), pkg("config"), pkg("protocol"), "java..",
                         "com.fasterxml.jackson..")
                 .check(product);
@@ -177,6 +177,24 @@ class ArchitectureTest {
                 .orShould().haveSimpleName("LoadGenerator")
                 .orShould().haveSimpleName("InProcessRelay")
                 .orShould().resideInAPackage(pkg("bench"))
+                .check(product);
+    }
+
+    @Test
+    void threadsAreMadeInOnePlace() {
+        // Named, daemon where right, uncaught exceptions logged: see Threads.
+        noClasses().that().resideOutsideOfPackage(pkg("concurrent"))
+                .should().callConstructorWhere(com.tngtech.archunit.core.domain.JavaCall.Predicates.target(
+                        com.tngtech.archunit.core.domain.properties.HasOwner.Predicates.With.owner(
+                                com.tngtech.archunit.core.domain.JavaClass.Predicates.assignableTo(Thread.class))))
+                .because("threads are made by app.switchboard.concurrent.Threads")
+                .check(product);
+    }
+
+    @Test
+    void theConcurrencyPackageIsALeaf() {
+        classes().that().resideInAPackage(pkg("concurrent"))
+                .should().onlyDependOnClassesThat().resideInAnyPackage(pkg("concurrent"), "java..", "org.slf4j..")
                 .check(product);
     }
 }

@@ -1,5 +1,6 @@
 package app.switchboard.call;
 
+import app.switchboard.concurrent.Threads;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -26,7 +27,7 @@ class SerialExecutorTest {
     private final List<ExecutorService> pools = new ArrayList<>();
 
     private ExecutorService pool(int threads) {
-        ExecutorService pool = Executors.newFixedThreadPool(threads, CallRegistry.named("test-call-", true));
+        ExecutorService pool = Executors.newFixedThreadPool(threads, Threads.numbered("test-call-"));
         pools.add(pool);
         return pool;
     }
