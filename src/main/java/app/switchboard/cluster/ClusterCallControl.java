@@ -40,12 +40,12 @@ public final class ClusterCallControl implements CallControl {
     /** Runs {@code command} on the call wherever it is; completes with the owner's answer or the refusal. */
     public CompletableFuture<CommandOutcome> send(String callId, ClusterCommand command) {
         if (command instanceof ClusterCommand.TakeOver) {
-            return node.takeOver(callId, operator);
+            return node.commands().takeOver(callId, operator);
         }
         if (command instanceof ClusterCommand.Release) {
-            return node.release(callId, operator);
+            return node.commands().release(callId, operator);
         }
-        return node.dispatch(callId, command, operator);
+        return node.commands().dispatch(callId, command, operator);
     }
 
     private void fire(String callId, ClusterCommand command) {
