@@ -75,17 +75,17 @@ public final class ReplayView extends FxmlView<BorderPane> {
 
         profileChoice.setItems(viewModel.savedProfiles());
         loadProfileButton.disableProperty().bind(profileChoice.valueProperty().isNull());
-        nameField.textProperty().bindBidirectional(viewModel.nameProperty());
-        promptArea.textProperty().bindBidirectional(viewModel.systemPromptProperty());
-        modelField.textProperty().bindBidirectional(viewModel.modelProperty());
-        baseUrlField.textProperty().bindBidirectional(viewModel.baseUrlProperty());
-        temperatureField.textProperty().bindBidirectional(viewModel.temperatureProperty());
-        toolsCheck.selectedProperty().bindBidirectional(viewModel.toolsProperty());
+        nameField.textProperty().bindBidirectional(viewModel.form().nameProperty());
+        promptArea.textProperty().bindBidirectional(viewModel.form().systemPromptProperty());
+        modelField.textProperty().bindBidirectional(viewModel.form().modelProperty());
+        baseUrlField.textProperty().bindBidirectional(viewModel.form().baseUrlProperty());
+        temperatureField.textProperty().bindBidirectional(viewModel.form().temperatureProperty());
+        toolsCheck.selectedProperty().bindBidirectional(viewModel.form().toolsProperty());
         SpinnerValueFactory.IntegerSpinnerValueFactory calls =
-                new SpinnerValueFactory.IntegerSpinnerValueFactory(1, 64, viewModel.concurrencyProperty().get());
+                new SpinnerValueFactory.IntegerSpinnerValueFactory(1, 64, viewModel.form().concurrencyProperty().get());
         concurrencySpinner.setValueFactory(calls);
-        calls.valueProperty().addListener((obs, old, now) -> viewModel.concurrencyProperty().set(now == null ? 1 : now));
-        viewModel.concurrencyProperty().addListener((obs, old, now) -> calls.setValue(now.intValue()));
+        calls.valueProperty().addListener((obs, old, now) -> viewModel.form().concurrencyProperty().set(now == null ? 1 : now));
+        viewModel.form().concurrencyProperty().addListener((obs, old, now) -> calls.setValue(now.intValue()));
 
         runButton.disableProperty().bind(viewModel.runningProperty());
         cancelButton.disableProperty().bind(viewModel.runningProperty().not());

@@ -13,8 +13,6 @@ import java.util.Locale;
 import java.util.Objects;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
-import javafx.beans.property.BooleanProperty;
-import javafx.beans.property.IntegerProperty;
 import javafx.beans.property.ReadOnlyBooleanProperty;
 import javafx.beans.property.ReadOnlyBooleanWrapper;
 import javafx.beans.property.ReadOnlyDoubleProperty;
@@ -23,10 +21,6 @@ import javafx.beans.property.ReadOnlyObjectProperty;
 import javafx.beans.property.ReadOnlyObjectWrapper;
 import javafx.beans.property.ReadOnlyStringProperty;
 import javafx.beans.property.ReadOnlyStringWrapper;
-import javafx.beans.property.SimpleBooleanProperty;
-import javafx.beans.property.SimpleIntegerProperty;
-import javafx.beans.property.SimpleStringProperty;
-import javafx.beans.property.StringProperty;
 import javafx.collections.FXCollections;
 import javafx.collections.ObservableList;
 import javafx.concurrent.Task;
@@ -89,14 +83,7 @@ public final class ReplayViewModel implements AutoCloseable {
     private final BackgroundWork runner = new BackgroundWork("replay-run");
     private final BackgroundWork files = new BackgroundWork("replay-files");
 
-    private final StringProperty name = new SimpleStringProperty(this, "name", "candidate");
-    private final StringProperty systemPrompt = new SimpleStringProperty(this, "systemPrompt", "");
-    private final StringProperty model = new SimpleStringProperty(this, "model", "");
-    private final StringProperty baseUrl = new SimpleStringProperty(this, "baseUrl", "");
-    private final StringProperty temperature = new SimpleStringProperty(this, "temperature", "");
-    private final BooleanProperty tools = new SimpleBooleanProperty(this, "tools", true);
-    private final IntegerProperty concurrency = new SimpleIntegerProperty(this, "concurrency",
-            ReplayProfile.DEFAULT_CONCURRENCY);
+    private final ReplayProfileForm form = new ReplayProfileForm();
 
     private final ObservableList<String> savedProfiles = FXCollections.observableArrayList();
     private final ObservableList<RunEntry> runs = FXCollections.observableArrayList();
@@ -122,34 +109,6 @@ public final class ReplayViewModel implements AutoCloseable {
 
     public void setTarget(Target value) {
         target.set(value);
-    }
-
-    // ---- the profile ----
-
-    /** The fields as a profile; IllegalArgumentException names the field that is wrong. */
-    ReplayProfile profile() {
-        Double temp = null;
-        String t = temperature.get() == null ? "" : temperature.get().strip();
-        if (!t.isEmpty()) {
-            try {
-                temp = Double.parseDouble(t.replace(',', '.'));
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("temperature must be a number between 0 and 2, was \"" + t + "\"");
-            }
-        }
-        return new ReplayProfile(blankToNull(name.get()), systemPrompt.get(), blankToNull(model.get()),
-                blankToNull(baseUrl.get()), temp, tools.get(), concurrency.get(), null, null);
-    }
-
-    /** Fills the fields from a profile. */
-    void show(ReplayProfile p) {
-        name.set(p.name() == null ? "" : p.name());
-        systemPrompt.set(p.systemPrompt());
-        model.set(p.model() == null ? "" : p.model());
-        baseUrl.set(p.baseUrl() == null ? "" : p.baseUrl());
-        temperature.set(p.temperature() == null ? "" : Double.toString(p.temperature()));
-        tools.set(p.toolsOn());
-        concurrency.set(p.concurrencyLimit());
     }
 
     /** What the two lists show, read together off the FX thread. */
@@ -199,7 +158,7 @@ public final class ReplayViewModel implements AutoCloseable {
                 throw new UncheckedIOException(e);
             }
         }, p -> {
-            show(p);
+            form.show(p);
             status.set("Loaded profile \u201c" + profileName + "\u201d");
         }, e -> status.set("Could not load the profile: " + message(e)));
     }
@@ -207,7 +166,7 @@ public final class ReplayViewModel implements AutoCloseable {
     public void saveProfile() {
         ReplayProfile p;
         try {
-            p = profile();
+            p = form.profile();
         } catch (IllegalArgumentException e) {
             status.set(e.getMessage());
             return;
@@ -239,7 +198,7 @@ public final class ReplayViewModel implements AutoCloseable {
         }
         ReplayProfile p;
         try {
-            p = profile();
+            p = form.profile();
         } catch (IllegalArgumentException e) {
             status.set(e.getMessage());
             return null;
@@ -351,32 +310,9 @@ public final class ReplayViewModel implements AutoCloseable {
 
     // ---- properties ----
 
-    public StringProperty nameProperty() {
-        return name;
-    }
-
-    public StringProperty systemPromptProperty() {
-        return systemPrompt;
-    }
-
-    public StringProperty modelProperty() {
-        return model;
-    }
-
-    public StringProperty baseUrlProperty() {
-        return baseUrl;
-    }
-
-    public StringProperty temperatureProperty() {
-        return temperature;
-    }
-
-    public BooleanProperty toolsProperty() {
-        return tools;
-    }
-
-    public IntegerProperty concurrencyProperty() {
-        return concurrency;
+    /** The candidate profile's fields. */
+    public ReplayProfileForm form() {
+        return form;
     }
 
     public ObservableList<String> savedProfiles() {
@@ -425,10 +361,6 @@ public final class ReplayViewModel implements AutoCloseable {
 
     private static String count(int calls) {
         return calls == 1 ? "1 call" : calls + " calls";
-    }
-
-    private static String blankToNull(String s) {
-        return s == null || s.isBlank() ? null : s.strip();
     }
 
     static String message(Throwable t) {

@@ -65,11 +65,11 @@ class ReplayViewModelTest {
         model.script(StoredCalls::answer);
         viewModel = fx(() -> new ReplayViewModel(service("test-key"), ZoneOffset.UTC));
         fx(() -> {
-            viewModel.systemPromptProperty().set(StoredCalls.SYSTEM_PROMPT);
-            viewModel.nameProperty().set("shorter goodbyes");
-            viewModel.modelProperty().set("candidate-model");
-            viewModel.baseUrlProperty().set(model.baseUrl());
-            viewModel.temperatureProperty().set("0.2");
+            viewModel.form().systemPromptProperty().set(StoredCalls.SYSTEM_PROMPT);
+            viewModel.form().nameProperty().set("shorter goodbyes");
+            viewModel.form().modelProperty().set("candidate-model");
+            viewModel.form().baseUrlProperty().set(model.baseUrl());
+            viewModel.form().temperatureProperty().set("0.2");
             return null;
         });
     }
@@ -191,7 +191,7 @@ class ReplayViewModelTest {
     void aProfileThatCannotRunOrAMissingKeyIsRefusedWithTheReason() throws Exception {
         fx(() -> {
             viewModel.setTarget(new ReplayViewModel.Target(List.of(StoredCalls.BILL), null, "1 call"));
-            viewModel.temperatureProperty().set("warm");
+            viewModel.form().temperatureProperty().set("warm");
             return viewModel.run();
         });
         assertTrue(fx(() -> viewModel.statusProperty().get()).startsWith("temperature must be a number"));
@@ -199,7 +199,7 @@ class ReplayViewModelTest {
         ReplayViewModel keyless = fx(() -> new ReplayViewModel(service(null), ZoneOffset.UTC));
         try {
             fx(() -> {
-                keyless.systemPromptProperty().set("Be brief.");
+                keyless.form().systemPromptProperty().set("Be brief.");
                 keyless.setTarget(new ReplayViewModel.Target(List.of(StoredCalls.BILL), null, "1 call"));
                 return keyless.run();
             });
@@ -214,8 +214,8 @@ class ReplayViewModelTest {
     @Test
     void aSavedProfileLoadsBackIntoTheFields() throws Exception {
         fx(() -> {
-            viewModel.toolsProperty().set(false);
-            viewModel.concurrencyProperty().set(3);
+            viewModel.form().toolsProperty().set(false);
+            viewModel.form().concurrencyProperty().set(3);
             viewModel.saveProfile();
             return null;
         });
@@ -223,25 +223,25 @@ class ReplayViewModelTest {
         assertTrue(Files.exists(dir.resolve("config").resolve("replay-profiles").resolve("shorter goodbyes.json")));
 
         fx(() -> {
-            viewModel.systemPromptProperty().set("something else");
-            viewModel.toolsProperty().set(true);
-            viewModel.concurrencyProperty().set(1);
+            viewModel.form().systemPromptProperty().set("something else");
+            viewModel.form().toolsProperty().set(true);
+            viewModel.form().concurrencyProperty().set(1);
             viewModel.loadProfile("shorter goodbyes");
             return null;
         });
-        await().atMost(Duration.ofSeconds(20)).until(() -> fx(() -> viewModel.systemPromptProperty().get())
+        await().atMost(Duration.ofSeconds(20)).until(() -> fx(() -> viewModel.form().systemPromptProperty().get())
                 .equals(StoredCalls.SYSTEM_PROMPT));
-        assertFalse(fx(() -> viewModel.toolsProperty().get()));
-        assertEquals(3, fx(() -> viewModel.concurrencyProperty().get()));
-        assertEquals("0.2", fx(() -> viewModel.temperatureProperty().get()));
+        assertFalse(fx(() -> viewModel.form().toolsProperty().get()));
+        assertEquals(3, fx(() -> viewModel.form().concurrencyProperty().get()));
+        assertEquals("0.2", fx(() -> viewModel.form().temperatureProperty().get()));
     }
 
     @Test
     void aStoredRunReopensAndComparesWithALaterOne() throws Exception {
         ReplayComparison first = runAndWait(new ReplayViewModel.Target(List.of(StoredCalls.PROBE), null, "1 call"));
         fx(() -> {
-            viewModel.nameProperty().set("no tools");
-            viewModel.toolsProperty().set(false);
+            viewModel.form().nameProperty().set("no tools");
+            viewModel.form().toolsProperty().set(false);
             return null;
         });
         ReplayComparison second = runAndWait(new ReplayViewModel.Target(List.of(StoredCalls.BILL), null, "1 call"));
