@@ -54,6 +54,14 @@ public interface CallControl {
 
     void switchLanguage(String callId, String ttsLanguage, String transcriptionLanguage);
 
+    /**
+     * Whether the caller can interrupt (barge in on) what the call says from now on: every later
+     * text/play frame carries Twilio's per-message {@code interruptible}. The voice cannot be
+     * changed mid-call: Twilio's {@code config} message is not documented as far as could be read
+     * (docs/live-settings.md).
+     */
+    void setInterruptible(String callId, boolean interruptible);
+
     /** Ends the relay session; with {@code handToHuman} the action webhook dials the configured number. */
     void end(String callId, String reason, boolean handToHuman);
 

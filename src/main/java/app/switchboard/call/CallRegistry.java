@@ -398,6 +398,11 @@ public final class CallRegistry implements CallControl, AutoCloseable {
     }
 
     @Override
+    public void setInterruptible(String callId, boolean interruptible) {
+        embedded().setInterruptible(callId, interruptible);
+    }
+
+    @Override
     public void end(String callId, String reason, boolean handToHuman) {
         embedded().end(callId, reason, handToHuman);
     }
@@ -524,6 +529,11 @@ public final class CallRegistry implements CallControl, AutoCloseable {
         @Override
         public void switchLanguage(String callId, String ttsLanguage, String transcriptionLanguage) {
             with(callId, s -> s.switchLanguage(ttsLanguage, transcriptionLanguage, operator));
+        }
+
+        @Override
+        public void setInterruptible(String callId, boolean interruptible) {
+            with(callId, s -> s.setInterruptible(interruptible, operator));
         }
 
         @Override

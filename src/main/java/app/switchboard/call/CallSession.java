@@ -62,6 +62,11 @@ public final class CallSession implements AgentPort {
     private boolean supervisorHolds;
     /** The action webhook answered a reconnect: Twilio's old socket is gone even if ours has not noticed. */
     private boolean reconnectExpected;
+    /**
+     * The supervisor's barge-in choice, stamped on every later text/play frame as Twilio's
+     * per-message {@code interruptible}; null until they choose (the TwiML default applies).
+     */
+    private Boolean interruptible;
 
     // Written on the executor, read by list snapshots on other threads.
     private volatile CallState state = CallState.GREETING;
@@ -317,6 +322,8 @@ public final class CallSession implements AgentPort {
             record(new EventPayload.TwilioError(e.description()));
         } else if (message instanceof InboundMessage.Info i) {
             record(new EventPayload.Info(i.name(), i.value()));
+        } else if (message instanceof InboundMessage.ConfigUpdated c) {
+            record(new EventPayload.ConfigUpdated(prefix(c.raw()), length(c.raw())));
         } else if (message instanceof InboundMessage.Unknown u) {
             record(new EventPayload.UnknownMessage(prefix(u.wireType(), MAX_RECORDED_TYPE_CHARS), prefix(u.raw()),
                     null, length(u.raw())));
@@ -441,6 +448,16 @@ public final class CallSession implements AgentPort {
         });
     }
 
+    void setInterruptible(boolean interruptible, String operator) {
+        executor.execute(() -> {
+            if (!live()) {
+                return;
+            }
+            this.interruptible = interruptible;
+            record(new EventPayload.SupervisorInterruptible(interruptible, operator));
+        });
+    }
+
     void end(String reason, boolean handToHuman) {
         end(reason, handToHuman, operator());
     }
@@ -497,6 +514,7 @@ public final class CallSession implements AgentPort {
             record(new EventPayload.SendFailed(message.type(), "no open relay session"));
             return false;
         }
+        message = withInterruptible(message);
         String frame = ProtocolCodec.encode(message);
         record(new EventPayload.FrameSent(message.type(), frame));
         write(message, frame);
@@ -505,15 +523,32 @@ public final class CallSession implements AgentPort {
 
     @Override
     public boolean sendAgentToken(long turn, String token) {
-        OutboundMessage.Text message = SentFrames.agentTokenFrame(token);
+        OutboundMessage.Text message = SentFrames.agentTokenFrame(token, interruptible);
         // One event per token: the AGENT_TOKEN record is also the record of its frame.
-        record(new EventPayload.AgentToken(turn, token));
+        record(new EventPayload.AgentToken(turn, token, interruptible));
         if (connection == null || !connection.isOpen()) {
             record(new EventPayload.SendFailed(message.type(), "no open relay session"));
             return false;
         }
         write(message, ProtocolCodec.encode(message));
         return true;
+    }
+
+    /**
+     * Stamps the supervisor's barge-in choice on a text/play frame that does not set its own
+     * (none does today; a frame that did would keep its value).
+     */
+    private OutboundMessage withInterruptible(OutboundMessage message) {
+        if (interruptible == null) {
+            return message;
+        }
+        if (message instanceof OutboundMessage.Text t && t.interruptible() == null) {
+            return new OutboundMessage.Text(t.token(), t.last(), t.lang(), interruptible, t.preemptible());
+        }
+        if (message instanceof OutboundMessage.Play p && p.interruptible() == null) {
+            return new OutboundMessage.Play(p.source(), p.loop(), p.preemptible(), interruptible);
+        }
+        return message;
     }
 
     private void write(OutboundMessage message, String frame) {

@@ -72,5 +72,12 @@ public enum EventKind {
      */
     SESSION_RECONNECTED,
     /** The post-call summary and disposition, written after CALL_ENDED (never delaying it). */
-    SUMMARY
+    SUMMARY,
+    /**
+     * The supervisor turned the caller's barge-in on or off: every later text/play frame carries
+     * the documented per-message {@code interruptible} (docs/live-settings.md).
+     */
+    SUPERVISOR_INTERRUPTIBLE,
+    /** Twilio's {@code configUpdated}, kept verbatim: its payload is not documented. */
+    CONFIG_UPDATED
 }

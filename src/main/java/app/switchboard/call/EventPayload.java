@@ -147,7 +147,16 @@ public sealed interface EventPayload {
         }
     }
 
-    record AgentToken(long turn, String token) implements TurnEvent {
+    /**
+     * {@code interruptible}: the per-message override the frame carried because the supervisor
+     * set barge-in for this call ({@link SupervisorInterruptible}); null (left out of the JSON)
+     * while the TwiML default applies. It is part of the record so the frame can be rebuilt.
+     */
+    record AgentToken(long turn, String token, Boolean interruptible) implements TurnEvent {
+        public AgentToken(long turn, String token) {
+            this(turn, token, null);
+        }
+
         public EventKind kind() {
             return EventKind.AGENT_TOKEN;
         }
@@ -255,6 +264,26 @@ public sealed interface EventPayload {
     record SupervisorLanguage(String ttsLanguage, String transcriptionLanguage, String operator) implements SupervisorAction {
         public EventKind kind() {
             return EventKind.SUPERVISOR_LANGUAGE;
+        }
+    }
+
+    /**
+     * Barge-in on ({@code true}) or off for the rest of the call: sent as the documented
+     * per-message {@code interruptible} on each later text/play frame, so Twilio sends no reply.
+     */
+    record SupervisorInterruptible(boolean interruptible, String operator) implements SupervisorAction {
+        public EventKind kind() {
+            return EventKind.SUPERVISOR_INTERRUPTIBLE;
+        }
+    }
+
+    /**
+     * Twilio's {@code configUpdated} frame verbatim ({@code raw} may be a bounded prefix; {@code size}
+     * is then the whole frame's length). Its fields are not documented, so none is interpreted.
+     */
+    record ConfigUpdated(String raw, Integer size) implements EventPayload {
+        public EventKind kind() {
+            return EventKind.CONFIG_UPDATED;
         }
     }
 

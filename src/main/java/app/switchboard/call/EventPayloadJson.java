@@ -69,6 +69,8 @@ public final class EventPayloadJson {
             case GUARD_TRIPPED -> EventPayload.GuardTripped.class;
             case SESSION_RECONNECTED -> EventPayload.SessionReconnected.class;
             case SUMMARY -> EventPayload.Summary.class;
+            case SUPERVISOR_INTERRUPTIBLE -> EventPayload.SupervisorInterruptible.class;
+            case CONFIG_UPDATED -> EventPayload.ConfigUpdated.class;
         };
     }
 

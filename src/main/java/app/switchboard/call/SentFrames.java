@@ -15,7 +15,12 @@ public final class SentFrames {
 
     /** The frame an agent token is sent as: preemptible, so a supervisor's words cut it (protocol.md §3.1). */
     public static OutboundMessage.Text agentTokenFrame(String token) {
-        return new OutboundMessage.Text(token, false, null, null, true);
+        return agentTokenFrame(token, null);
+    }
+
+    /** As above, with the supervisor's barge-in choice for the call ({@code null}: the TwiML default). */
+    public static OutboundMessage.Text agentTokenFrame(String token, Boolean interruptible) {
+        return new OutboundMessage.Text(token, false, null, interruptible, true);
     }
 
     /** The frame this event says was written, or null when it records none. */
@@ -24,7 +29,7 @@ public final class SentFrames {
             return sent.frame();
         }
         if (payload instanceof EventPayload.AgentToken token) {
-            return ProtocolCodec.encode(agentTokenFrame(token.token()));
+            return ProtocolCodec.encode(agentTokenFrame(token.token(), token.interruptible()));
         }
         return null;
     }

@@ -132,6 +132,11 @@ public final class ClusterCallControl implements CallControl {
     }
 
     @Override
+    public void setInterruptible(String callId, boolean interruptible) {
+        fire(callId, new ClusterCommand.SetInterruptible(interruptible));
+    }
+
+    @Override
     public void end(String callId, String reason, boolean handToHuman) {
         fire(callId, new ClusterCommand.End(reason, handToHuman));
     }

@@ -24,6 +24,8 @@ public sealed interface ClusterCommand {
 
     record Whisper(String guidance) implements ClusterCommand { }
 
+    record SetInterruptible(boolean interruptible) implements ClusterCommand { }
+
     /** Runs the command on the call through the owner's own control. */
     default void applyTo(CallControl calls, String callId) {
         if (this instanceof Say s) {
@@ -40,6 +42,8 @@ public sealed interface ClusterCommand {
             calls.release(callId);
         } else if (this instanceof Whisper w) {
             calls.whisper(callId, w.guidance());
+        } else if (this instanceof SetInterruptible i) {
+            calls.setInterruptible(callId, i.interruptible());
         }
     }
 
@@ -65,6 +69,9 @@ public sealed interface ClusterCommand {
         } else if (this instanceof Whisper w) {
             f.put("cmd", "whisper");
             f.put("text", w.guidance());
+        } else if (this instanceof SetInterruptible i) {
+            f.put("cmd", "interruptible");
+            f.put("interruptible", Boolean.toString(i.interruptible()));
         }
         f.values().removeIf(v -> v == null);
         return f;
@@ -81,6 +88,9 @@ public sealed interface ClusterCommand {
             case "takeover" -> new TakeOver();
             case "release" -> new Release();
             case "whisper" -> new Whisper(f.getOrDefault("text", ""));
+            // Only an explicit true or false: a damaged entry changes nothing.
+            case "interruptible" -> "true".equals(f.get("interruptible")) ? new SetInterruptible(true)
+                    : "false".equals(f.get("interruptible")) ? new SetInterruptible(false) : null;
             default -> null;
         };
     }

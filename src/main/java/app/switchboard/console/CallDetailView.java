@@ -19,6 +19,9 @@ import javafx.scene.control.Button;
 import javafx.scene.control.CheckBox;
 import javafx.scene.control.ChoiceBox;
 import javafx.scene.control.Label;
+import javafx.scene.control.MenuButton;
+import javafx.scene.control.MenuItem;
+import javafx.scene.control.RadioMenuItem;
 import javafx.scene.control.ScrollPane;
 import javafx.scene.control.TextArea;
 import javafx.scene.control.TextField;
@@ -62,6 +65,10 @@ public final class CallDetailView extends FxmlView<StackPane> {
     @FXML private Button whisperButton;
     @FXML private ChoiceBox<String> languageChoice;
     @FXML private Button languageButton;
+    @FXML private MenuButton liveSettingsMenu;
+    @FXML private RadioMenuItem bargeInOnItem;
+    @FXML private RadioMenuItem bargeInOffItem;
+    @FXML private MenuItem voiceItem;
     @FXML private TextField endReasonField;
     @FXML private CheckBox handToHumanCheck;
     @FXML private Button endButton;
@@ -97,7 +104,8 @@ public final class CallDetailView extends FxmlView<StackPane> {
 
         var off = viewModel.actionsDisabledProperty();
         for (Node control : new Node[] {sayField, sayButton, interruptButton, takeOverButton, whisperField,
-                whisperButton, languageChoice, languageButton, endReasonField, handToHumanCheck, endButton}) {
+                whisperButton, languageChoice, languageButton, liveSettingsMenu, endReasonField, handToHumanCheck,
+                endButton}) {
             control.disableProperty().bind(off);
         }
         handToHumanCheck.disableProperty().unbind();
@@ -124,6 +132,10 @@ public final class CallDetailView extends FxmlView<StackPane> {
         tooltip(whisperButton, "Guidance for the AI, never spoken (Enter in the field, Ctrl+G to focus)");
         tooltip(languageButton, "Switch speech and transcription language (Ctrl+L to choose)");
         tooltip(endButton, "End the relay session (Ctrl+Shift+E)");
+        tooltip(liveSettingsMenu, "Live settings of this call: whether the caller can interrupt the AI");
+        voiceItem.setText(CallDetailViewModel.VOICE_UNAVAILABLE);
+        viewModel.interruptibleProperty().addListener((obs, old, now) -> showInterruptible(now));
+        showInterruptible(viewModel.interruptibleProperty().get());
 
         heldByLabel.textProperty().bind(Bindings.when(viewModel.askStatusProperty().isEmpty())
                 .then(Bindings.concat("Held by ", viewModel.heldByOtherProperty(), ": your take-over was refused."))
@@ -214,6 +226,25 @@ public final class CallDetailView extends FxmlView<StackPane> {
     @FXML
     private void switchLanguage() {
         viewModel.switchLanguage();
+    }
+
+    @FXML
+    private void bargeInOn() {
+        viewModel.setInterruptible(true);
+        // The item ticked itself; show what the call has recorded until the change comes back.
+        showInterruptible(viewModel.interruptibleProperty().get());
+    }
+
+    @FXML
+    private void bargeInOff() {
+        viewModel.setInterruptible(false);
+        showInterruptible(viewModel.interruptibleProperty().get());
+    }
+
+    /** Neither item ticked while the TwiML's own setting applies (null). */
+    private void showInterruptible(Boolean interruptible) {
+        bargeInOnItem.setSelected(Boolean.TRUE.equals(interruptible));
+        bargeInOffItem.setSelected(Boolean.FALSE.equals(interruptible));
     }
 
     @FXML

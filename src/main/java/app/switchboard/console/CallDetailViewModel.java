@@ -30,6 +30,8 @@ public final class CallDetailViewModel {
     private final ReadOnlyBooleanWrapper holds = new ReadOnlyBooleanWrapper(this, "holds", false);
     private final ReadOnlyBooleanWrapper ended = new ReadOnlyBooleanWrapper(this, "ended", true);
     private final ReadOnlyObjectWrapper<CallState> state = new ReadOnlyObjectWrapper<>(this, "state");
+    /** The selected call's barge-in as the supervisor last set it (null: as its TwiML says). */
+    private final ReadOnlyObjectWrapper<Boolean> interruptible = new ReadOnlyObjectWrapper<>(this, "interruptible");
     private final StringProperty sayText = new SimpleStringProperty(this, "sayText", "");
     private final StringProperty whisperText = new SimpleStringProperty(this, "whisperText", "");
     private final StringProperty endReason = new SimpleStringProperty(this, "endReason", "");
@@ -63,6 +65,7 @@ public final class CallDetailViewModel {
         holds.unbind();
         ended.unbind();
         state.unbind();
+        interruptible.unbind();
         if (old != null) {
             boundDraft.unbindBidirectional(old.draftProperty());
         }
@@ -76,9 +79,11 @@ public final class CallDetailViewModel {
             holds.set(false);
             ended.set(true);
             state.set(null);
+            interruptible.set(null);
             boundDraft.set("");
             return;
         }
+        interruptible.bind(now.interruptibleProperty());
         holds.bind(now.supervisorHoldsProperty());
         ended.bind(now.endedProperty());
         state.bind(now.stateProperty());
@@ -109,6 +114,14 @@ public final class CallDetailViewModel {
 
     public ReadOnlyObjectProperty<CallState> stateProperty() {
         return state.getReadOnlyProperty();
+    }
+
+    /**
+     * Whether the caller may interrupt the AI on the selected call, as the call recorded the
+     * supervisor's last choice; null before any (the TwiML's setting applies, shown as neither).
+     */
+    public ReadOnlyObjectProperty<Boolean> interruptibleProperty() {
+        return interruptible.getReadOnlyProperty();
     }
 
     /** Whether commands can reach the relay now (always in process); the main window keeps it current. */
@@ -269,6 +282,26 @@ public final class CallDetailViewModel {
         control.switchLanguage(c.callId(), code, code);
         return true;
     }
+
+    /**
+     * Barge-in on or off for the rest of the call. {@link #interruptibleProperty()} follows once
+     * the call has recorded it, so the menu never shows a choice the call did not take.
+     */
+    public boolean setInterruptible(boolean on) {
+        LiveCall c = live();
+        if (c == null) {
+            return false;
+        }
+        control.setInterruptible(c.callId(), on);
+        return true;
+    }
+
+    /**
+     * Why the voice item is off: Twilio names a mid-call {@code config} message that can change a
+     * language's voice, but its fields could not be read, and the relay sends nothing guessed.
+     */
+    public static final String VOICE_UNAVAILABLE =
+            "Change voice: not available (Twilio's config message fields are not documented; see docs/live-settings.md)";
 
     public boolean end() {
         LiveCall c = live();

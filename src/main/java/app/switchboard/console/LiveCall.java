@@ -52,6 +52,8 @@ public final class LiveCall {
     private final ReadOnlyStringWrapper attentionText = new ReadOnlyStringWrapper(this, "attentionText", "");
     private final ReadOnlyBooleanWrapper ended = new ReadOnlyBooleanWrapper(this, "ended", false);
     private final ReadOnlyBooleanWrapper supervisorHolds = new ReadOnlyBooleanWrapper(this, "supervisorHolds", false);
+    /** The supervisor's barge-in choice; null while the TwiML's own setting applies. */
+    private final ReadOnlyObjectWrapper<Boolean> interruptible = new ReadOnlyObjectWrapper<>(this, "interruptible");
     private final ReadOnlyStringWrapper summary = new ReadOnlyStringWrapper(this, "summary", "");
     private final ReadOnlyStringWrapper disposition = new ReadOnlyStringWrapper(this, "disposition", "");
     private final ReadOnlyObjectWrapper<Instant> startedAt = new ReadOnlyObjectWrapper<>(this, "startedAt");
@@ -177,6 +179,11 @@ public final class LiveCall {
 
     public boolean supervisorHolds() {
         return supervisorHolds.get();
+    }
+
+    /** Whether the caller may interrupt the AI, as the supervisor last set it; null: as the TwiML says. */
+    public ReadOnlyObjectProperty<Boolean> interruptibleProperty() {
+        return interruptible.getReadOnlyProperty();
     }
 
     /** The post-call summary; empty until written after the end. */
@@ -306,6 +313,7 @@ public final class LiveCall {
             state.set(reducer.state());
             stateLabel.set(reducer.state().label());
             supervisorHolds.set(reducer.supervisorHolds());
+            interruptible.set(reducer.interruptible());
             summary.set(reducer.summary());
             disposition.set(reducer.disposition());
             attentionText.set(String.join("; ", reducer.attentionReasons()));

@@ -73,6 +73,8 @@ public final class TranscriptReducer {
     private Instant endedAt;
     private boolean ended;
     private boolean supervisorHolds;
+    /** The supervisor's barge-in choice for the call; null while the TwiML's own setting applies. */
+    private Boolean interruptible;
     /** The post-call summary and its disposition's words; empty until the SUMMARY event. */
     private String summaryText = "";
     private String dispositionLabel = "";
@@ -147,6 +149,11 @@ public final class TranscriptReducer {
 
     public boolean supervisorHolds() {
         return supervisorHolds;
+    }
+
+    /** Whether the caller may interrupt the AI, as the supervisor last set it; null: as the TwiML says. */
+    public Boolean interruptible() {
+        return interruptible;
     }
 
     /** Attention is wanted while a reason is raised and the call still runs. */
@@ -337,6 +344,17 @@ public final class TranscriptReducer {
             add(ConversationEntry.Kind.SUPERVISOR, event, "Supervisor", "switched language to "
                     + (tts != null ? "speech " + tts : "") + (tts != null && stt != null ? ", " : "")
                     + (stt != null ? "transcription " + stt : ""));
+        } else if (p instanceof EventPayload.SupervisorInterruptible barge) {
+            interruptible = barge.interruptible();
+            factsChanged = true;
+            TranscriptEntry entry = add(ConversationEntry.Kind.SUPERVISOR, event, "Supervisor",
+                    barge.interruptible() ? "barge-in on: the caller can interrupt the AI"
+                            : "barge-in off: the caller cannot interrupt the AI");
+            // Per-message interruptible has no reply from Twilio; a refusal would come as an error line.
+            entry.setDetail("set on each message sent from now on; Twilio sends no reply");
+        } else if (p instanceof EventPayload.ConfigUpdated updated) {
+            TranscriptEntry entry = add(ConversationEntry.Kind.NOTE, event, "Twilio", "configuration updated");
+            entry.setDetail(orEmpty(updated.raw()));
         } else if (p instanceof EventPayload.SupervisorEnd end) {
             add(ConversationEntry.Kind.SUPERVISOR, event, "Supervisor", "ended the call"
                     + (end.handToHuman() ? " and handed it to a human" : "")

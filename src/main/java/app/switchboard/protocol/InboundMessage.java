@@ -86,6 +86,21 @@ public sealed interface InboundMessage {
         }
     }
 
+    /**
+     * Twilio's {@code configUpdated}, kept verbatim because its payload is not documented
+     * (docs/live-settings.md, E). Twilio's changelogs name it both an outbound event (CL-2610) and
+     * an {@code info} message "that identifies the new provider" (CL-2611), so both a frame of
+     * type {@code configUpdated} and an {@code info} frame named {@code configUpdated} read as this.
+     */
+    record ConfigUpdated(String raw) implements InboundMessage {
+        public static final String NAME = "configUpdated";
+
+        @Override
+        public String type() {
+            return NAME;
+        }
+    }
+
     /** Valid JSON with a {@code type} this model does not know: kept verbatim. */
     record Unknown(String wireType, String raw) implements InboundMessage {
         @Override

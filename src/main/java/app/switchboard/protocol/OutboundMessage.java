@@ -9,7 +9,9 @@ import java.util.regex.Pattern;
  * answers with error 64107, and ends the session after ten in a row; so every rule Twilio checks
  * is checked here, in the constructor, and an invalid message never exists, let alone reaches
  * the wire. There is deliberately no {@code interrupt} and no {@code connected}: neither is part
- * of this protocol.
+ * of this protocol. Twilio's 2026 {@code config} and {@code hints} messages are absent too, on
+ * purpose: their names are documented but not, as far as could be read, their fields
+ * (docs/live-settings.md); a guessed frame would only earn 64107 errors.
  */
 public sealed interface OutboundMessage {
 

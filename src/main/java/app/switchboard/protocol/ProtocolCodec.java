@@ -57,7 +57,10 @@ public final class ProtocolCodec {
             case "interrupt" -> new InboundMessage.Interrupt(
                     text(node, "utteranceUntilInterrupt"), longOrNull(node.get("durationUntilInterruptMs")));
             case "error" -> new InboundMessage.TwilioError(text(node, "description"));
-            case "info" -> new InboundMessage.Info(text(node, "name"), text(node, "value"));
+            case "info" -> InboundMessage.ConfigUpdated.NAME.equals(text(node, "name"))
+                    ? new InboundMessage.ConfigUpdated(raw)
+                    : new InboundMessage.Info(text(node, "name"), text(node, "value"));
+            case InboundMessage.ConfigUpdated.NAME -> new InboundMessage.ConfigUpdated(raw);
             default -> new InboundMessage.Unknown(type, raw);
         };
     }
@@ -100,6 +103,9 @@ public final class ProtocolCodec {
         }
         if (message instanceof InboundMessage.Malformed m) {
             return m.raw();
+        }
+        if (message instanceof InboundMessage.ConfigUpdated c) {
+            return c.raw();
         }
         node.put("type", message.type());
         if (message instanceof InboundMessage.Setup s) {

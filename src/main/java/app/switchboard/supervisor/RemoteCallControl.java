@@ -645,6 +645,11 @@ public final class RemoteCallControl implements CallControl, AutoCloseable {
     }
 
     @Override
+    public void setInterruptible(String callId, boolean interruptible) {
+        command(callId, interruptible ? "barge-in on" : "barge-in off", c -> c.interruptible(callId, interruptible));
+    }
+
+    @Override
     public void end(String callId, String reason, boolean handToHuman) {
         command(callId, handToHuman ? "hand to a human" : "end", c -> c.end(callId, reason, handToHuman));
     }

@@ -242,6 +242,10 @@ public final class SupervisorClient implements AutoCloseable {
         return send(new SupervisorMessage.Language(newCommandId(), callId, ttsLanguage, transcriptionLanguage));
     }
 
+    public CompletableFuture<Reply> interruptible(String callId, boolean interruptible) {
+        return send(new SupervisorMessage.Interruptible(newCommandId(), callId, interruptible));
+    }
+
     public CompletableFuture<Reply> end(String callId, String reason, boolean handToHuman) {
         return send(new SupervisorMessage.End(newCommandId(), callId, reason, handToHuman));
     }

@@ -136,6 +136,8 @@ public final class SupervisorCodec {
             } else if (c instanceof SupervisorMessage.Language l) {
                 optional(g, "ttsLanguage", l.ttsLanguage());
                 optional(g, "transcriptionLanguage", l.transcriptionLanguage());
+            } else if (c instanceof SupervisorMessage.Interruptible i) {
+                g.writeBooleanField("interruptible", i.interruptible());
             } else if (c instanceof SupervisorMessage.End end) {
                 optional(g, "reason", end.reason());
                 g.writeBooleanField("handToHuman", end.handToHuman());
@@ -442,6 +444,8 @@ public final class SupervisorCodec {
                 case "release" -> new SupervisorMessage.Release(commandId, callId);
                 case "language" -> new SupervisorMessage.Language(commandId, callId, text(node, "ttsLanguage", null),
                         text(node, "transcriptionLanguage", null));
+                case "interruptible" -> new SupervisorMessage.Interruptible(commandId, callId,
+                        node.path("interruptible").isBoolean() ? node.get("interruptible").asBoolean() : null);
                 case "end" -> new SupervisorMessage.End(commandId, callId, text(node, "reason", null),
                         node.path("handToHuman").asBoolean(false));
                 default -> {

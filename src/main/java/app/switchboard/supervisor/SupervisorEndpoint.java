@@ -416,6 +416,8 @@ public final class SupervisorEndpoint implements Session.Listener.AutoDemanding 
                 }
             }
             control.switchLanguage(cid, l.ttsLanguage(), l.transcriptionLanguage());
+        } else if (command instanceof SupervisorMessage.Interruptible i) {
+            control.setInterruptible(cid, i.interruptible());
         } else if (command instanceof SupervisorMessage.End e) {
             control.end(cid, e.reason(), e.handToHuman());
         }

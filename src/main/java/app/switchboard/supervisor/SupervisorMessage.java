@@ -271,6 +271,23 @@ public sealed interface SupervisorMessage {
         }
     }
 
+    /**
+     * Caller barge-in on or off for the rest of the call ({@code CallControl.setInterruptible}).
+     * {@code interruptible} is required: a JSON boolean.
+     */
+    record Interruptible(String commandId, String callId, Boolean interruptible) implements Command {
+        public Interruptible {
+            require(commandId, callId);
+            if (interruptible == null) {
+                throw new IllegalArgumentException("interruptible (true or false) is required");
+            }
+        }
+
+        public String type() {
+            return "interruptible";
+        }
+    }
+
     record End(String commandId, String callId, String reason, boolean handToHuman) implements Command {
         public End {
             require(commandId, callId);
