@@ -3,7 +3,9 @@ package app.switchboard.console;
 import app.switchboard.call.CallState;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import javafx.application.Platform;
@@ -53,6 +55,7 @@ public final class CallDetailView extends FxmlView<StackPane> {
     @FXML private ScrollPane conversationScroll;
     @FXML private VBox conversation;
     @FXML private Button jumpButton;
+    @FXML private Button earlierButton;
     @FXML private VBox latencyHolder;
     @FXML private Label draftHint;
     @FXML private TextArea draftArea;
@@ -93,6 +96,12 @@ public final class CallDetailView extends FxmlView<StackPane> {
 
         detailPane.visibleProperty().bind(viewModel.callProperty().isNotNull());
         placeholder.visibleProperty().bind(viewModel.callProperty().isNull());
+        // Offered at the top of what the call keeps in memory: scrolled up to it, or all of it in view.
+        javafx.beans.binding.BooleanBinding atTop = Bindings.createBooleanBinding(
+                () -> conversationScroll.getVvalue() <= conversationScroll.getVmin() + 0.001 || contentFits(),
+                conversationScroll.vvalueProperty(), conversation.heightProperty(), conversationScroll.viewportBoundsProperty());
+        earlierButton.visibleProperty().bind(viewModel.paging().availableProperty().and(atTop));
+        earlierButton.managedProperty().bind(earlierButton.visibleProperty());
 
         sayField.textProperty().bindBidirectional(viewModel.sayTextProperty());
         whisperField.textProperty().bindBidirectional(viewModel.whisperTextProperty());
@@ -253,6 +262,12 @@ public final class CallDetailView extends FxmlView<StackPane> {
     }
 
     @FXML
+    private void showEarlier() {
+        following = false; // stay where the supervisor is reading; the older lines appear above
+        viewModel.paging().loadEarlier();
+    }
+
+    @FXML
     private void jumpToLatest() {
         following = true;
         jumpButton.setVisible(false);
@@ -296,9 +311,12 @@ public final class CallDetailView extends FxmlView<StackPane> {
                 }
             }
             if (change.wasAdded()) {
+                List<Node> added = new ArrayList<>();
                 for (ConversationEntry entry : change.getAddedSubList()) {
-                    conversation.getChildren().add(node(entry));
+                    added.add(node(entry));
                 }
+                // At the end for live lines; in front for a page read back from the record.
+                conversation.getChildren().addAll(Math.min(change.getFrom(), conversation.getChildren().size()), added);
             }
         }
     }

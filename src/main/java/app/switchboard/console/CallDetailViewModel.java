@@ -2,6 +2,7 @@ package app.switchboard.console;
 
 import app.switchboard.call.CallControl;
 import app.switchboard.call.CallState;
+import app.switchboard.history.CallHistory;
 import javafx.beans.binding.BooleanBinding;
 import javafx.beans.property.BooleanProperty;
 import javafx.beans.property.ObjectProperty;
@@ -26,6 +27,7 @@ import javafx.collections.ObservableList;
 public final class CallDetailViewModel {
 
     private final CallControl control;
+    private final ConversationPaging paging;
     private final ObjectProperty<LiveCall> call = new SimpleObjectProperty<>(this, "call");
     private final ReadOnlyBooleanWrapper holds = new ReadOnlyBooleanWrapper(this, "holds", false);
     private final ReadOnlyBooleanWrapper ended = new ReadOnlyBooleanWrapper(this, "ended", true);
@@ -50,7 +52,13 @@ public final class CallDetailViewModel {
     private final ReadOnlyStringWrapper askStatus = new ReadOnlyStringWrapper(this, "askStatus", "");
 
     public CallDetailViewModel(CallControl control) {
+        this(control, null);
+    }
+
+    /** With {@code history} (may be null) the supervisor can read a long call's older part back. */
+    public CallDetailViewModel(CallControl control, CallHistory history) {
         this.control = control;
+        this.paging = new ConversationPaging(history, call);
         this.languages = FXCollections.unmodifiableObservableList(FXCollections.observableArrayList(control.languages()));
         call.addListener((obs, old, now) -> follow(old, now));
         actionsDisabled = call.isNull().or(ended).or(connected.not());
@@ -95,6 +103,16 @@ public final class CallDetailViewModel {
     }
 
     // ---- state ----
+
+    /** The selected call's older part, read back from the record on request. */
+    public ConversationPaging paging() {
+        return paging;
+    }
+
+    /** Stops the record's reader thread. */
+    public void close() {
+        paging.close();
+    }
 
     public ObjectProperty<LiveCall> callProperty() {
         return call;

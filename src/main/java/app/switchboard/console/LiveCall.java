@@ -6,6 +6,7 @@ import app.switchboard.call.CallSummary;
 import app.switchboard.call.SupervisorPresence;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -14,6 +15,8 @@ import java.util.Map;
 import java.util.Set;
 import javafx.beans.property.ReadOnlyBooleanProperty;
 import javafx.beans.property.ReadOnlyBooleanWrapper;
+import javafx.beans.property.ReadOnlyLongProperty;
+import javafx.beans.property.ReadOnlyLongWrapper;
 import javafx.beans.property.ReadOnlyObjectProperty;
 import javafx.beans.property.ReadOnlyObjectWrapper;
 import javafx.beans.property.ReadOnlyStringProperty;
@@ -65,6 +68,11 @@ public final class LiveCall {
     private final ObservableList<ConversationEntry> entriesView = FXCollections.unmodifiableObservableList(entries);
     private final ObservableList<TurnLatency> latencies = FXCollections.observableArrayList();
     private final ObservableList<TurnLatency> latenciesView = FXCollections.unmodifiableObservableList(latencies);
+
+    /** The seq before which the conversation shows nothing (older events are in the store); 0 or 1: nothing before. */
+    private final ReadOnlyLongWrapper earliestSeq = new ReadOnlyLongWrapper(this, "earliestSeq", 0);
+    /** Where the pages read back from the store begin; 0 while none was read. */
+    private long earlierFrom;
 
     private final TranscriptReducer reducer = new TranscriptReducer(new Mirror());
     /** The FX line mirroring each reducer line still in the list. */
@@ -236,8 +244,30 @@ public final class LiveCall {
         reducer.apply(event);
     }
 
+    /** The seq before which the conversation shows nothing; older events are in the store. */
+    public ReadOnlyLongProperty earliestSeqProperty() {
+        return earliestSeq.getReadOnlyProperty();
+    }
+
+    /**
+     * Puts an older page of the call, read back from the store, in front of the conversation.
+     * An empty page means the store has nothing older: the conversation then starts at seq 1.
+     */
+    public void showEarlier(List<CallEvent> older) {
+        List<ConversationEntry> lines = new ArrayList<>();
+        for (TranscriptEntry line : TranscriptReducer.transcriptOf(older)) {
+            lines.add(new ConversationEntry(line));
+        }
+        entries.addAll(0, lines);
+        earlierFrom = older.isEmpty() ? 1 : older.get(0).seq();
+        earliestSeq.set(earlierFrom);
+    }
+
     /** Publishes text grown since the last flush (answers, partials, the draft). */
     public void flush() {
+        if (earlierFrom == 0) {
+            earliestSeq.set(reducer.earliestShownSeq());
+        }
         for (ConversationEntry entry : growing) {
             entry.flush();
         }
@@ -287,10 +317,21 @@ public final class LiveCall {
 
         @Override
         public void entriesDropped(List<TranscriptEntry> dropped) {
+            Set<ConversationEntry> gone = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
             for (TranscriptEntry entry : dropped) {
-                growing.remove(mirrors.remove(entry));
+                ConversationEntry mirror = mirrors.remove(entry);
+                growing.remove(mirror);
+                gone.add(mirror);
             }
-            entries.remove(0, Math.min(dropped.size(), entries.size()));
+            // By identity: lines read back from the store may stand in front of the live ones.
+            entries.removeIf(gone::contains);
+            if (earlierFrom != 0) {
+                // The pages read back no longer join the live lines: what fell off is only in the store again.
+                earlierFrom = 0;
+                Set<ConversationEntry> live = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+                live.addAll(mirrors.values());
+                entries.removeIf(e -> !live.contains(e));
+            }
         }
 
         @Override

@@ -83,7 +83,7 @@ public final class MainWindowViewModel {
         this.context = context;
         this.board = board;
         this.list = new CallListViewModel(board, context.calls());
-        this.detail = new CallDetailViewModel(context.calls());
+        this.detail = new CallDetailViewModel(context.calls(), context.history());
         detail.callProperty().bind(list.selectedProperty());
         this.floor = FloorViewModel.over(new FloorFeed(context.calls(), context.history()));
         // The other supervisors see who has which call open (a remote relay's presence).
@@ -210,6 +210,7 @@ public final class MainWindowViewModel {
     /** Stops listening to the store and the connection. */
     public void close() {
         list.close();
+        detail.close();
         floor.close();
         for (AutoCloseable s : new AutoCloseable[] {connectionSubscription, outcomeSubscription, holdRequestSubscription}) {
             if (s != null) {

@@ -11,6 +11,8 @@ import java.time.Instant;
 public final class TranscriptEntry {
 
     private final ConversationEntry.Kind kind;
+    /** The seq of the event that began the line (its later tokens may come from later events). */
+    private final long seq;
     private final Instant time;
     private final String speaker;
     private final StringBuilder text = new StringBuilder();
@@ -19,8 +21,9 @@ public final class TranscriptEntry {
     private boolean partial;
     private boolean streaming;
 
-    TranscriptEntry(ConversationEntry.Kind kind, Instant time, String speaker, String text) {
+    TranscriptEntry(ConversationEntry.Kind kind, long seq, Instant time, String speaker, String text) {
         this.kind = kind;
+        this.seq = seq;
         this.time = time;
         this.speaker = speaker;
         replace(text);
@@ -28,6 +31,10 @@ public final class TranscriptEntry {
 
     public ConversationEntry.Kind kind() {
         return kind;
+    }
+
+    public long seq() {
+        return seq;
     }
 
     public Instant time() {

@@ -80,6 +80,9 @@ public final class TranscriptReducer {
     private String dispositionLabel = "";
     private TranscriptEntry openPartial;
     private long lastSeq;
+    private long firstSeq;
+    /** Lines fell off the front of a very long call: what lies before the first line is only in the store. */
+    private boolean linesDropped;
     private long draftTurn = -1;
     private final StringBuilder draftBuffer = new StringBuilder();
     private boolean factsChanged;
@@ -111,6 +114,22 @@ public final class TranscriptReducer {
     /** The transcript, oldest first; a very long call keeps its newest {@value #MAX_ENTRIES} lines. */
     public List<TranscriptEntry> entries() {
         return Collections.unmodifiableList(entries);
+    }
+
+    /**
+     * The seq before which this transcript shows nothing: the first event applied (a live call's
+     * window may start after seq 1), or the first line's once lines fell off the front; 0 before
+     * any event. The store has what lies before it.
+     */
+    public long earliestShownSeq() {
+        return linesDropped && !entries.isEmpty() ? entries.get(0).seq() : firstSeq;
+    }
+
+    /** The lines {@code events} make on their own: an older page of a call, read back from the store. */
+    public static List<TranscriptEntry> transcriptOf(List<CallEvent> events) {
+        TranscriptReducer page = new TranscriptReducer();
+        events.forEach(page::apply);
+        return page.entries;
     }
 
     /** The last {@value #LATENCY_TURNS} answered turns, oldest first. */
@@ -192,6 +211,9 @@ public final class TranscriptReducer {
             return;
         }
         lastSeq = event.seq();
+        if (firstSeq == 0) {
+            firstSeq = event.seq();
+        }
         if (startedAt == null) {
             startedAt = event.time();
             factsChanged = true;
@@ -444,7 +466,7 @@ public final class TranscriptReducer {
     }
 
     private TranscriptEntry add(ConversationEntry.Kind kind, CallEvent event, String speaker, String text) {
-        TranscriptEntry entry = new TranscriptEntry(kind, event.time(), speaker, text);
+        TranscriptEntry entry = new TranscriptEntry(kind, event.seq(), event.time(), speaker, text);
         entries.add(entry);
         // Flags set right after adding (streaming, partial, a fault's detail) reach the listener at the event's end.
         touched.add(entry);
@@ -456,6 +478,7 @@ public final class TranscriptReducer {
             List<TranscriptEntry> front = entries.subList(0, entries.size() - MAX_ENTRIES);
             List<TranscriptEntry> dropped = List.copyOf(front);
             front.clear();
+            linesDropped = true;
             if (listener != null) {
                 listener.entriesDropped(dropped);
             }

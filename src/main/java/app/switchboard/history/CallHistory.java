@@ -23,6 +23,16 @@ public interface CallHistory {
     List<CallEvent> events(String callId);
 
     /**
+     * Up to {@code limit} of the call's events before {@code beforeSeq}, oldest first: the page a
+     * console loads when the supervisor scrolls back past what a live call keeps in memory. A
+     * history that cannot page reads the whole call and keeps the page.
+     */
+    default List<CallEvent> eventsBefore(String callId, long beforeSeq, int limit) {
+        List<CallEvent> older = events(callId).stream().filter(e -> e.seq() < beforeSeq).toList();
+        return older.subList(Math.max(0, older.size() - limit), older.size());
+    }
+
+    /**
      * The events of {@code kinds} of every call that started or ended at or after {@code since}
      * (each call's in seq order): what the floor needs to survive a restart. A history that
      * cannot answer it returns none, and the floor starts from the live calls.

@@ -229,11 +229,16 @@ public final class EventStore implements AutoCloseable {
         return reader.events(callId);
     }
 
-    /** The supervisor's actions on one call, in order: the audit trail. */
+    /** Up to {@code limit} of the call's events before {@code beforeSeq}, oldest first. */
+    public List<CallEvent> eventsBefore(String callId, long beforeSeq, int limit) {
+        return reader.eventsBefore(callId, beforeSeq, limit);
+    }
+
     public List<CallEvent> eventsOfCallsSince(Instant since, Set<EventKind> kinds) {
         return reader.eventsOfCallsSince(since, kinds);
     }
 
+    /** The supervisor's actions on one call, in order: the audit trail. */
     public List<AuditEntry> auditTrail(String callId) {
         return reader.auditTrail(callId);
     }

@@ -95,6 +95,30 @@ final class HistoryReader {
         }, List::of);
     }
 
+    /** Newest first through the (call_id, seq, …) key, then turned around: a page, never the whole call. */
+    List<CallEvent> eventsBefore(String callId, long beforeSeq, int limit) {
+        return read(db -> {
+            List<CallEvent> page = new ArrayList<>();
+            try (PreparedStatement s = db.prepareStatement(
+                    "SELECT seq, time_ns, kind, fields FROM events WHERE call_id = ? AND seq < ? ORDER BY seq DESC, id DESC LIMIT ?")) {
+                s.setString(1, callId);
+                s.setLong(2, beforeSeq);
+                s.setInt(3, limit);
+                try (ResultSet r = s.executeQuery()) {
+                    while (r.next()) {
+                        EventKind kind = kind(r.getString(3));
+                        if (kind != null) {
+                            page.add(new CallEvent(callId, r.getLong(1), EventStore.instant(r.getLong(2)),
+                                    EventPayloadJson.decode(kind, r.getString(4))));
+                        }
+                    }
+                }
+            }
+            Collections.reverse(page);
+            return page;
+        }, List::of);
+    }
+
     /**
      * The events of {@code kinds} of the calls that started or ended at or after {@code since}, in
      * the order they were written (each call's in seq order). Calls are found through the calls

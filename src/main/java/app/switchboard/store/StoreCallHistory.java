@@ -36,6 +36,11 @@ public final class StoreCallHistory implements CallHistory {
     }
 
     @Override
+    public List<CallEvent> eventsBefore(String callId, long beforeSeq, int limit) {
+        return store.eventsBefore(callId, beforeSeq, limit);
+    }
+
+    @Override
     public List<CallEvent> eventsOfCallsSince(Instant since, Set<EventKind> kinds) {
         return store.eventsOfCallsSince(since, kinds);
     }
