@@ -205,6 +205,9 @@ public final class CallRegistry implements CallControl, AutoCloseable {
      * memory keeps the most recent {@link EndedCalls#keep()} ones, none older than
      * {@link EndedCalls#keepFor()}. Each end time is read once, so sorting costs O(n log n).
      */
+    /** Events an ended call keeps in memory; the store has the rest (see {@link CallSession#keepTailAfterEnd}). */
+    static final int ENDED_TAIL = 100;
+
     void pruneEndedCalls() {
         try {
             Instant oldest = clock.instant().minus(endedCalls.keepFor());
@@ -221,6 +224,8 @@ public final class CallRegistry implements CallControl, AutoCloseable {
                 Ended e = ended.get(i);
                 if (i < excess || e.at().isBefore(oldest)) {
                     calls.remove(e.session().callId(), e.session());
+                } else {
+                    e.session().keepTailAfterEnd(ENDED_TAIL);
                 }
             }
         } catch (RuntimeException e) {

@@ -45,6 +45,8 @@ public final class CallSession implements AgentPort {
     private final Attention attention = new Attention();
 
     // Confined to the executor.
+    /** The event window was cut to its tail after the call ended. */
+    private boolean tailOnly;
     private long nextSeq = 1;
     /** Written on the executor; volatile so that {@link #hasOpenSocket()} may read it from any thread. */
     private volatile RelayConnection connection;
@@ -620,6 +622,22 @@ public final class CallSession implements AgentPort {
     /** The call's newest events (at most {@link #EVENT_WINDOW}), oldest first. */
     List<CallEvent> events() {
         return new ArrayList<>(events);
+    }
+
+    /**
+     * An ended call keeps only its last {@code tail} events in memory (the end, its summary): the
+     * list shows it from its summary, and a console that opens it reads the rest from the store.
+     */
+    void keepTailAfterEnd(int tail) {
+        executor.execute(() -> {
+            if (!ended() || tailOnly) {
+                return;
+            }
+            tailOnly = true;
+            for (int drop = events.size() - tail; drop > 0; drop--) {
+                events.poll();
+            }
+        });
     }
 
     /** The seq of the oldest event still in memory (1 until the window starts dropping). */

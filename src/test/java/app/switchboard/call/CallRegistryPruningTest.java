@@ -3,6 +3,7 @@ package app.switchboard.call;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import app.switchboard.protocol.InboundMessage;
 import java.time.Clock;
@@ -113,5 +114,30 @@ class CallRegistryPruningTest {
         end(call);
         await().untilAsserted(() -> assertEquals(registry.events("CA20").size(), registry.calls().get(0).eventCount()));
         assertEquals(EventKind.CALL_ENDED, registry.events("CA20").get(registry.events("CA20").size() - 1).kind());
+    }
+
+    @Test
+    void anEndedCallKeepsOnlyItsTailInMemoryAndTheRestIsLeftToTheStore() {
+        registry(10, Duration.ofHours(1));
+        CallSession call = attach("CA-long");
+        for (int i = 0; i < 300; i++) {
+            registry.whisper(call.callId(), "hint " + i);
+        }
+        CallSession live = attach("CA-live");
+        for (int i = 0; i < 300; i++) {
+            registry.whisper(live.callId(), "hint " + i);
+        }
+        await().until(() -> registry.events(call.callId()).size() > 300 && registry.events(live.callId()).size() > 300);
+        end(call);
+
+        await().until(() -> registry.events(call.callId()).size() == CallRegistry.ENDED_TAIL);
+        List<CallEvent> tail = registry.events(call.callId());
+        long last = tail.get(tail.size() - 1).seq();
+        assertTrue(last > 300, "the newest events stay: " + last);
+        assertEquals(last - CallRegistry.ENDED_TAIL + 1, registry.firstSeqInWindow(call.callId()));
+        assertEquals(EventKind.CALL_ENDED, tail.stream().filter(e -> e.kind() == EventKind.CALL_ENDED)
+                .findFirst().orElseThrow().kind());
+        // A live call keeps its whole window.
+        assertEquals(1, registry.firstSeqInWindow(live.callId()));
     }
 }
