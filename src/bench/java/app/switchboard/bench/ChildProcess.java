@@ -238,6 +238,30 @@ final class ChildProcess implements AutoCloseable {
         return bytes(Long.parseLong(m.group(1)), m.group(2));
     }
 
+    /** One class's line of a heap histogram: live instances and their bytes. */
+    record ClassCount(long instances, long bytes) {
+    }
+
+    private static final Pattern HISTOGRAM_LINE = Pattern.compile("^\\s*\\d+:\\s+(\\d+)\\s+(\\d+)\\s+(\\S+)");
+
+    /** The live objects by class ({@code jcmd PID GC.class_histogram}, which runs a full GC first). */
+    java.util.Map<String, ClassCount> classHistogram() throws Exception {
+        return parseHistogram(jcmd("GC.class_histogram"));
+    }
+
+    /** Class name (without its module) → count, from {@code GC.class_histogram}'s answer. */
+    static java.util.Map<String, ClassCount> parseHistogram(String answer) {
+        java.util.Map<String, ClassCount> counts = new java.util.HashMap<>();
+        for (String line : answer.split("\n")) {
+            Matcher m = HISTOGRAM_LINE.matcher(line);
+            if (m.find()) {
+                counts.merge(m.group(3), new ClassCount(Long.parseLong(m.group(1)), Long.parseLong(m.group(2))),
+                        (x, y) -> new ClassCount(x.instances() + y.instances(), x.bytes() + y.bytes()));
+            }
+        }
+        return counts;
+    }
+
     /** Starts a JFR recording (the {@code profile} settings) of this process: the measured window only. */
     void startRecording(Path file) throws Exception {
         jcmd("JFR.start", "name=bench", "settings=profile", "filename=" + file.toAbsolutePath());

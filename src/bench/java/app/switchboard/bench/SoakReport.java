@@ -99,7 +99,7 @@ final class SoakReport {
 
     static final String HEADER = "| t s | relay live calls | callers open | relay heap after GC MB | relay RSS MB "
             + "| events rows (in interval) | turns | prompt→first frame ms p50 / p99 | per-token added ms p50 / p99 "
-            + "| floods limit-closed / sent | reconnects resumed / tried | no-setup sockets closed / opened | errors | load |\n"
+            + "| floods closed by the relay / sent | reconnects resumed / tried | no-setup sockets closed / opened | errors | load |\n"
             + "|---:|---:|---:|---:|---:|---|---:|---|---|---|---|---|---:|---:|";
 
     static String row(Sample s) {
@@ -121,9 +121,38 @@ final class SoakReport {
         return heap;
     }
 
+    /**
+     * The classes whose live bytes grew most between two heap histograms, as markdown table
+     * rows ({@code | class | instances before → after | MB before → after | growth MB |}).
+     */
+    static List<String> histogramGrowth(java.util.Map<String, ChildProcess.ClassCount> before,
+                                        java.util.Map<String, ChildProcess.ClassCount> after, int top) {
+        ChildProcess.ClassCount none = new ChildProcess.ClassCount(0, 0);
+        List<String> rows = new ArrayList<>();
+        after.entrySet().stream()
+                .sorted(java.util.Comparator.comparingLong((java.util.Map.Entry<String, ChildProcess.ClassCount> e) ->
+                        e.getValue().bytes() - before.getOrDefault(e.getKey(), none).bytes()).reversed()
+                        .thenComparing(java.util.Map.Entry::getKey))
+                .limit(top)
+                .forEach(e -> {
+                    ChildProcess.ClassCount b = before.getOrDefault(e.getKey(), none);
+                    ChildProcess.ClassCount a = e.getValue();
+                    rows.add(String.format(Locale.ROOT, "| `%s` | %d → %d | %.2f → %.2f | %+.2f |", e.getKey(),
+                            b.instances(), a.instances(), b.bytes() / 1048576.0, a.bytes() / 1048576.0,
+                            (a.bytes() - b.bytes()) / 1048576.0));
+                });
+        return rows;
+    }
+
     /** The whole report: title lines, the table, the totals and the verdict. */
     static String markdown(String title, List<String> context, List<Sample> samples, List<String> totals,
                            List<Criterion> criteria) {
+        return markdown(title, context, samples, totals, criteria, "", List.of());
+    }
+
+    /** The same, with the rows of a {@link #histogramGrowth} table under {@code histogramTitle}. */
+    static String markdown(String title, List<String> context, List<Sample> samples, List<String> totals,
+                           List<Criterion> criteria, String histogramTitle, List<String> histogramRows) {
         StringBuilder b = new StringBuilder();
         b.append("## ").append(title).append("\n\n");
         context.forEach(c -> b.append("- ").append(c).append('\n'));
@@ -137,6 +166,10 @@ final class SoakReport {
                     .append(c.detail()).append(" |\n");
         }
         b.append("\n").append(passed(criteria) ? "**Soak passed.**" : "**Soak failed.**").append('\n');
+        if (!histogramRows.isEmpty()) {
+            b.append('\n').append(histogramTitle).append("\n\n| class | instances | MB | growth MB |\n|---|---|---|---:|\n");
+            histogramRows.forEach(r -> b.append(r).append('\n'));
+        }
         return b.toString();
     }
 

@@ -108,6 +108,31 @@ class SoakReportTest {
     }
 
     @Test
+    void theHistogramGrowthListsTheClassesThatGrewMostFirst() {
+        String before = """
+                 num     #instances         #bytes  class name (module)
+                -------------------------------------------------------
+                   1:         13045        1048576  [B (java.base@17.0.15)
+                   2:          3002         360856  java.lang.Class (java.base@17.0.15)
+                Total         16047        1409432
+                """;
+        String after = """
+                 num     #instances         #bytes  class name (module)
+                -------------------------------------------------------
+                   1:         26090        3145728  [B (java.base@17.0.15)
+                   2:           400        1048576  app.switchboard.call.CallEvent
+                   3:          3002         360856  java.lang.Class (java.base@17.0.15)
+                Total         29492        4555160
+                """;
+        var b = ChildProcess.parseHistogram(before);
+        assertEquals(new ChildProcess.ClassCount(13045, 1048576), b.get("[B"));
+        assertEquals(2, b.size(), "the Total line is not a class");
+        List<String> rows = SoakReport.histogramGrowth(b, ChildProcess.parseHistogram(after), 2);
+        assertEquals(List.of("| `[B` | 13045 → 26090 | 1.00 → 3.00 | +2.00 |",
+                "| `app.switchboard.call.CallEvent` | 0 → 400 | 0.00 → 1.00 | +1.00 |"), rows);
+    }
+
+    @Test
     void floodsTripTheLimitTheyAreBuiltFor() {
         // Bad-frame floods: never a valid frame, so 20 in a row arrive. Rate floods: a valid frame every tenth.
         for (int k = 0; k < 30; k++) {
