@@ -79,8 +79,14 @@ public final class SoakBench implements Callable<Integer> {
     @Option(names = "--interval", defaultValue = "60s", description = "Sampling interval (default: ${DEFAULT-VALUE}).")
     String interval;
 
-    @Option(names = "--warm-up", defaultValue = "60s",
-            description = "Samples taken this early are shown but left out of the heap trend (default: ${DEFAULT-VALUE}).")
+    /*
+     * The relay keeps the last 200 ended calls (for up to an hour) with their event windows for the
+     * supervisor's list (CallRegistry.EndedCalls): at 100 calls of ~50 s that list fills in about
+     * two minutes, and the heap rises with it by design. The trend is judged after that.
+     */
+    @Option(names = "--warm-up", defaultValue = "5m",
+            description = "Samples taken this early are shown but left out of the heap trend; longer than the relay "
+                    + "takes to fill its list of 200 recent ended calls (default: ${DEFAULT-VALUE}).")
     String warmUp;
 
     @Option(names = "--calls", defaultValue = "100", description = "Concurrent calls (default: ${DEFAULT-VALUE}).")
@@ -109,6 +115,10 @@ public final class SoakBench implements Callable<Integer> {
     @Option(names = "--silent-every", defaultValue = "30s",
             description = "A socket that never sends setup this often (default: ${DEFAULT-VALUE}).")
     String silentEvery;
+
+    @Option(names = "--reconnect-wait", defaultValue = "30s",
+            description = "The relay's reconnectWaitSeconds: how long a dropped call waits for Twilio (default: ${DEFAULT-VALUE}).")
+    String reconnectWait;
 
     @Option(names = "--first-token-ms", defaultValue = "0", description = "Model time to first token (default: ${DEFAULT-VALUE}).")
     long firstTokenMillis;
@@ -328,6 +338,9 @@ public final class SoakBench implements Callable<Integer> {
                         + totalReconnectRetries.get() + "; relay log lines at ERROR " + relay.errorLines() + ", at WARN "
                         + relay.warningLines() + (relay.problems().isEmpty() ? ""
                         : "; first: `" + relay.problems().get(0).replace("|", "\\|") + "`"));
+                totals.add("Agent faults in the relay's record (`FAULT` events: e.g. no token within the 4 s "
+                        + "first-token timeout, when the fallback sentence is spoken instead of the model's answer): "
+                        + (stored.faultsByReason.isEmpty() ? "none" : stored.faultsByReason.toString()));
                 totals.add("Closes the flood sockets saw (1006: the close frame lost to a broken pipe while still writing): "
                         + new java.util.TreeMap<>(floodClosesSeen));
 
@@ -399,10 +412,10 @@ public final class SoakBench implements Callable<Integer> {
     }
 
     /** The user's settings file of the relay under soak: application reconnect on, every limit at its default. */
-    private static Map<String, Object> relaySettings() {
+    private Map<String, Object> relaySettings() {
         Map<String, Object> settings = new HashMap<>();
         settings.put("applicationReconnect", true);
-        settings.put("reconnectWaitSeconds", 30);
+        settings.put("reconnectWaitSeconds", Math.max(1, SoakReport.parseDuration(reconnectWait).toSeconds()));
         return settings;
     }
 
@@ -460,12 +473,14 @@ public final class SoakBench implements Callable<Integer> {
     }
 
     /** What the relay's record says about the abuse: the limit each closed call names, each call's reconnects. */
-    private record StoreChecks(Map<String, String> limitByCall, Map<String, Integer> reconnectedByCall) {
+    private record StoreChecks(Map<String, String> limitByCall, Map<String, Integer> reconnectedByCall,
+                               Map<String, Integer> faultsByReason) {
     }
 
     private static StoreChecks storeChecks(Path db) throws Exception {
         Map<String, String> limits = new HashMap<>();
         Map<String, Integer> reconnects = new HashMap<>();
+        Map<String, Integer> faults = new java.util.TreeMap<>();
         try (Connection c = readOnly(db); Statement st = c.createStatement()) {
             try (ResultSet r = st.executeQuery("SELECT coalesce(c.call_sid, e.call_id), e.fields FROM events e "
                     + "LEFT JOIN calls c ON c.call_id = e.call_id WHERE e.kind = 'SESSION_CLOSED'")) {
@@ -482,8 +497,16 @@ public final class SoakBench implements Callable<Integer> {
                     reconnects.put(r.getString(1), r.getInt(2));
                 }
             }
+            try (ResultSet r = st.executeQuery("SELECT fields FROM events WHERE kind = 'FAULT'")) {
+                while (r.next()) {
+                    JsonNode f = JSON.readTree(r.getString(1));
+                    String reason = f.path("reason").asText("?");
+                    faults.merge((reason.length() > 60 ? reason.substring(0, 60) + "…" : reason)
+                            + (f.hasNonNull("fallback") ? " (fallback spoken)" : ""), 1, Integer::sum);
+                }
+            }
         }
-        return new StoreChecks(limits, reconnects);
+        return new StoreChecks(limits, reconnects, faults);
     }
 
     /** The session events of these calls in the relay's record, e.g. to see why a reconnect was not taken as one. */
