@@ -17,7 +17,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -344,48 +343,7 @@ public final class SoakBench implements Callable<Integer> {
                 totals.add("Closes the flood sockets saw (1006: the close frame lost to a broken pipe while still writing): "
                         + new java.util.TreeMap<>(floodClosesSeen));
 
-                criteria.add(new SoakReport.Criterion("heap after GC does not trend upward",
-                        SoakReport.heapTrend(SoakReport.judgedHeap(samples)).passes(),
-                        SoakReport.heapTrend(SoakReport.judgedHeap(samples)).describe()));
-                int lost = all.connectFailures.get() + all.unanswered.get() + all.unexpectedCloses.get() + all.callsLost.get();
-                criteria.add(new SoakReport.Criterion("no unexpected call loss",
-                        lost == 0 && all.invalidFrames.get() == 0 && all.hangupProblems.get() == 0,
-                        String.format(Locale.ROOT, "calls lost %d (connect failures %d, unanswered turns %d, closes not by the caller %d), "
-                                        + "invalid frames %d, failed hang-ups or webhooks %d", all.callsLost.get(),
-                                all.connectFailures.get(), all.unanswered.get(), all.unexpectedCloses.get(),
-                                all.invalidFrames.get(), all.hangupProblems.get())));
-                int resumedByCallers = all.reconnectsResumed.get();
-                int recordedResumes = resumedCalls.entrySet().stream()
-                        .mapToInt(e -> Math.min(e.getValue().get(), stored.reconnectedByCall.getOrDefault(e.getKey(), 0))).sum();
-                List<String> unrecorded = resumedCalls.entrySet().stream()
-                        .filter(e -> stored.reconnectedByCall.getOrDefault(e.getKey(), 0) < e.getValue().get())
-                        .map(Map.Entry::getKey).sorted().toList();
-                if (!unrecorded.isEmpty()) {
-                    totals.add("Reconnected calls whose record lacks a `SESSION_RECONNECTED` (their session events): "
-                            + sessionHistory(db, unrecorded));
-                }
-                criteria.add(new SoakReport.Criterion("every reconnect resumed",
-                        all.reconnectsTried.get() > 0 && resumedByCallers == all.reconnectsTried.get()
-                                && recordedResumes == resumedByCallers,
-                        String.format(Locale.ROOT, "%d of %d answered the next turn on the new socket; %d recorded "
-                                + "`SESSION_RECONNECTED` in the relay's store", resumedByCallers, all.reconnectsTried.get(),
-                                recordedResumes)));
-                long floodsRecorded = floodCalls.entrySet().stream()
-                        .filter(e -> e.getValue().equals(stored.limitByCall.get(e.getKey()))).count();
-                criteria.add(new SoakReport.Criterion("every flood socket closed with the limit code",
-                        !floodCalls.isEmpty() && floodsRecorded == floodCalls.size()
-                                && all.floodsClosedByRelay.get() == all.floodsSent.get(),
-                        String.format(Locale.ROOT, "the relay closed %d of %d flood sockets within 30 s; its record "
-                                        + "(`SESSION_CLOSED` code and `limit`) names the limit each was built to trip "
-                                        + "(1007 `consecutiveInvalid` or 1008 `framesPerSecond`) for %d of %d",
-                                all.floodsClosedByRelay.get(), all.floodsSent.get(), floodsRecorded, floodCalls.size())));
-                criteria.add(new SoakReport.Criterion("every socket without setup closed by the deadline",
-                        all.silentOpened.get() > 0 && all.silentClosedBySetupDeadline.get() == all.silentOpened.get(),
-                        String.format(Locale.ROOT, "%d of %d closed 1008 \"No setup within …\"",
-                                all.silentClosedBySetupDeadline.get(), all.silentOpened.get())));
-                criteria.add(new SoakReport.Criterion("relay healthy, no ERROR lines",
-                        "ok".equals(health.path("status").asText()) && relay.errorLines() == 0,
-                        "health `" + health.path("status").asText("?") + "`, " + relay.errorLines() + " ERROR lines"));
+                criteria.addAll(verdict(all, stored, samples, relay, health, db, totals));
             }
         } finally {
             stopping.set(true);
@@ -409,6 +367,55 @@ public final class SoakBench implements Callable<Integer> {
             print.println("Report written to " + out);
         }
         return new Result(markdown, samples, criteria);
+    }
+
+    /** The pass/fail criteria of the run (and, in {@code totals}, why a reconnect was not recorded as one). */
+    private List<SoakReport.Criterion> verdict(Interval all, StoreChecks stored, List<SoakReport.Sample> samples,
+                                               ChildProcess relay, JsonNode health, Path db, List<String> totals)
+            throws Exception {
+        List<SoakReport.Criterion> criteria = new ArrayList<>();
+        SoakReport.Trend trend = SoakReport.heapTrend(SoakReport.judgedHeap(samples));
+        criteria.add(new SoakReport.Criterion("heap after GC does not trend upward", trend.passes(), trend.describe()));
+        int lost = all.connectFailures.get() + all.unanswered.get() + all.unexpectedCloses.get() + all.callsLost.get();
+        criteria.add(new SoakReport.Criterion("no unexpected call loss",
+                lost == 0 && all.invalidFrames.get() == 0 && all.hangupProblems.get() == 0,
+                String.format(Locale.ROOT, "calls lost %d (of which unanswered turns %d, closes not by the caller %d), "
+                                + "failed connects %d, invalid frames %d, failed hang-ups or webhooks %d", all.callsLost.get(),
+                        all.unanswered.get(), all.unexpectedCloses.get(), all.connectFailures.get(),
+                        all.invalidFrames.get(), all.hangupProblems.get())));
+        int resumedByCallers = all.reconnectsResumed.get();
+        int recordedResumes = resumedCalls.entrySet().stream()
+                .mapToInt(e -> Math.min(e.getValue().get(), stored.reconnectedByCall.getOrDefault(e.getKey(), 0))).sum();
+        List<String> unrecorded = resumedCalls.entrySet().stream()
+                .filter(e -> stored.reconnectedByCall.getOrDefault(e.getKey(), 0) < e.getValue().get())
+                .map(Map.Entry::getKey).sorted().toList();
+        if (!unrecorded.isEmpty()) {
+            totals.add("Reconnected calls whose record lacks a `SESSION_RECONNECTED` (their session events): "
+                    + sessionHistory(db, unrecorded));
+        }
+        criteria.add(new SoakReport.Criterion("every reconnect resumed",
+                all.reconnectsTried.get() > 0 && resumedByCallers == all.reconnectsTried.get()
+                        && recordedResumes == resumedByCallers,
+                String.format(Locale.ROOT, "%d of %d answered the next turn on the new socket; %d recorded "
+                        + "`SESSION_RECONNECTED` in the relay's store", resumedByCallers, all.reconnectsTried.get(),
+                        recordedResumes)));
+        long floodsRecorded = floodCalls.entrySet().stream()
+                .filter(e -> e.getValue().equals(stored.limitByCall.get(e.getKey()))).count();
+        criteria.add(new SoakReport.Criterion("every flood socket closed with the limit code",
+                !floodCalls.isEmpty() && floodsRecorded == floodCalls.size()
+                        && all.floodsClosedByRelay.get() == all.floodsSent.get(),
+                String.format(Locale.ROOT, "the relay closed %d of %d flood sockets within 30 s; its record "
+                                + "(`SESSION_CLOSED` code and `limit`) names the limit each was built to trip "
+                                + "(1007 `consecutiveInvalid` or 1008 `framesPerSecond`) for %d of %d",
+                        all.floodsClosedByRelay.get(), all.floodsSent.get(), floodsRecorded, floodCalls.size())));
+        criteria.add(new SoakReport.Criterion("every socket without setup closed by the deadline",
+                all.silentOpened.get() > 0 && all.silentClosedBySetupDeadline.get() == all.silentOpened.get(),
+                String.format(Locale.ROOT, "%d of %d closed 1008 \"No setup within …\"",
+                        all.silentClosedBySetupDeadline.get(), all.silentOpened.get())));
+        criteria.add(new SoakReport.Criterion("relay healthy, no ERROR lines",
+                "ok".equals(health.path("status").asText()) && relay.errorLines() == 0,
+                "health `" + health.path("status").asText("?") + "`, " + relay.errorLines() + " ERROR lines"));
+        return criteria;
     }
 
     /** The user's settings file of the relay under soak: application reconnect on, every limit at its default. */
@@ -541,60 +548,6 @@ public final class SoakBench implements Callable<Integer> {
         return live;
     }
 
-    /**
-     * Pairs the model server's token stamps with the callers' arrivals: a reply's stamps reach
-     * the server's list when its stream ends, the caller's arrivals when the {@code last} frame
-     * is in, so either may come one sampling interval before the other. Unpaired entries wait
-     * one interval, then count as unpaired.
-     */
-    static final class TokenPairing {
-        final LatencyStats all = new LatencyStats();
-        int unpaired;
-        int mismatched;
-        private Map<Long, List<TokenClock.Stamp>> waitingSends = new HashMap<>();
-        private Map<Long, List<TokenClock.Stamp>> waitingArrivals = new HashMap<>();
-
-        LatencyStats pair(JsonNode sends, Map<Long, List<TokenClock.Stamp>> arrivals, boolean sharedClock) {
-            LatencyStats interval = new LatencyStats();
-            Map<Long, List<TokenClock.Stamp>> sent = new HashMap<>(waitingSends);
-            sent.putAll(RelayBench.stampsByTurn(sends));
-            Map<Long, List<TokenClock.Stamp>> arrived = new HashMap<>(waitingArrivals);
-            arrived.putAll(arrivals);
-            Map<Long, List<TokenClock.Stamp>> nextSends = new HashMap<>();
-            Map<Long, List<TokenClock.Stamp>> nextArrivals = new HashMap<>();
-            for (Iterator<Map.Entry<Long, List<TokenClock.Stamp>>> it = arrived.entrySet().iterator(); it.hasNext(); ) {
-                Map.Entry<Long, List<TokenClock.Stamp>> e = it.next();
-                List<TokenClock.Stamp> stamps = sent.remove(e.getKey());
-                if (stamps == null) {
-                    if (!waitingArrivals.containsKey(e.getKey())) {
-                        nextArrivals.put(e.getKey(), e.getValue());
-                    } else {
-                        unpaired++;
-                    }
-                    continue;
-                }
-                long[] delays = TokenClock.delays(stamps, e.getValue());
-                if (delays == null) {
-                    mismatched++;
-                } else if (sharedClock) {
-                    for (long d : delays) {
-                        interval.add(d);
-                        all.add(d);
-                    }
-                }
-            }
-            // Replies no caller heard in full (e.g. a flood call's, or one abandoned at a drop) wait once, then go.
-            sent.forEach((k, v) -> {
-                if (!waitingSends.containsKey(k)) {
-                    nextSends.put(k, v);
-                }
-            });
-            waitingSends = nextSends;
-            waitingArrivals = nextArrivals;
-            return interval;
-        }
-    }
-
     private static Interval sum(List<Interval> intervals) {
         Interval all = new Interval();
         for (Interval i : intervals) {
@@ -663,6 +616,7 @@ public final class SoakBench implements Callable<Integer> {
                 // A drop mid-call, after at least one answered turn: there is a conversation to resume.
                 boolean reconnect = t > 0 && takeReconnect();
                 if (reconnect) {
+                    // The sockets given up on have counted their invalid frames already.
                     call = dropAndReconnect(call, index, t);
                     if (call == null) {
                         return;
@@ -676,7 +630,9 @@ public final class SoakBench implements Callable<Integer> {
             hangUp(call);
         } finally {
             callersOpen.decrementAndGet();
-            now().invalidFrames.addAndGet(call.invalidFrames().size());
+            if (call != null) {
+                now().invalidFrames.addAndGet(call.invalidFrames().size());
+            }
         }
     }
 
@@ -750,6 +706,7 @@ public final class SoakBench implements Callable<Integer> {
         // Counted when the outcome is known, so that an interval's row adds up.
         try {
             call.drop().get(10, TimeUnit.SECONDS);
+            now().invalidFrames.addAndGet(call.invalidFrames().size()); // the socket's own; the new one counts its own
         } catch (TimeoutException e) {
             now().reconnectsTried.incrementAndGet();
             now().callsLost.incrementAndGet();

@@ -72,7 +72,7 @@ final class SoakReport {
     /** {@code 30m}, {@code 90s}, {@code 1h30m}, {@code 500ms}; also ISO-8601 ({@code PT30M}). */
     static Duration parseDuration(String text) {
         String t = text.strip().toLowerCase(Locale.ROOT);
-        if (t.startsWith("pt") || t.startsWith("p")) {
+        if (t.startsWith("p")) {
             return Duration.parse(text.strip());
         }
         Matcher m = DURATION.matcher(t);
