@@ -21,12 +21,14 @@ import java.util.regex.Pattern;
 /**
  * A JVM the benchmark starts (the relay, the model server): its output is read on daemon
  * threads so it never blocks on a full pipe, log lines at ERROR and WARN are counted, and it
- * can be measured from outside as an operator would: CPU from {@code /proc/PID/stat}, live heap
- * from {@code jcmd PID GC.run} then {@code GC.heap_info}.
+ * can be measured from outside as an operator would: CPU from {@code /proc/PID/stat}, resident
+ * memory from {@code /proc/PID/status}, live heap from {@code jcmd PID GC.run} then
+ * {@code GC.heap_info}.
  */
 final class ChildProcess implements AutoCloseable {
 
     private static final Pattern HEAP_USED = Pattern.compile("used (\\d+)([KMG])");
+    private static final Pattern VM_RSS = Pattern.compile("(?m)^VmRSS:\\s+(\\d+) (kB)$");
     private static final long CLOCK_TICKS = clockTicks();
 
     final String name;
@@ -197,17 +199,67 @@ final class ChildProcess implements AutoCloseable {
         } finally {
             Files.deleteIfExists(commands);
         }
-        info = info.substring(Math.max(0, info.indexOf("GC.heap_info")));
+        return heapUsedBytes(info);
+    }
+
+    /**
+     * The heap's {@code used} figure in what {@code jcmd -f} answered to {@code GC.heap_info}
+     * (the first {@code used} after that command's name: the heap's line comes before
+     * Metaspace's).
+     */
+    static long heapUsedBytes(String jcmdAnswer) {
+        String info = jcmdAnswer.substring(Math.max(0, jcmdAnswer.indexOf("GC.heap_info")));
         Matcher m = HEAP_USED.matcher(info);
         if (!m.find()) {
             throw new IllegalStateException("no heap figure in jcmd's answer: " + info);
         }
-        long n = Long.parseLong(m.group(1));
-        return switch (m.group(2)) {
-            case "K" -> n << 10;
+        return bytes(Long.parseLong(m.group(1)), m.group(2));
+    }
+
+    private static long bytes(long n, String unit) {
+        return switch (unit) {
+            case "K", "kB" -> n << 10;
             case "M" -> n << 20;
             default -> n << 30;
         };
+    }
+
+    /** Resident set size of the whole process now, from {@code /proc/PID/status}. */
+    long rssBytes() throws IOException {
+        return rssBytes(Files.readString(Path.of("/proc", Long.toString(process.pid()), "status")));
+    }
+
+    /** The {@code VmRSS} line of a {@code /proc/PID/status} text, in bytes. */
+    static long rssBytes(String procStatus) {
+        Matcher m = VM_RSS.matcher(procStatus);
+        if (!m.find()) {
+            throw new IllegalStateException("no VmRSS line in /proc/PID/status: " + procStatus);
+        }
+        return bytes(Long.parseLong(m.group(1)), m.group(2));
+    }
+
+    /** One class's line of a heap histogram: live instances and their bytes. */
+    record ClassCount(long instances, long bytes) {
+    }
+
+    private static final Pattern HISTOGRAM_LINE = Pattern.compile("^\\s*\\d+:\\s+(\\d+)\\s+(\\d+)\\s+(\\S+)");
+
+    /** The live objects by class ({@code jcmd PID GC.class_histogram}, which runs a full GC first). */
+    java.util.Map<String, ClassCount> classHistogram() throws Exception {
+        return parseHistogram(jcmd("GC.class_histogram"));
+    }
+
+    /** Class name (without its module) → count, from {@code GC.class_histogram}'s answer. */
+    static java.util.Map<String, ClassCount> parseHistogram(String answer) {
+        java.util.Map<String, ClassCount> counts = new java.util.HashMap<>();
+        for (String line : answer.split("\n")) {
+            Matcher m = HISTOGRAM_LINE.matcher(line);
+            if (m.find()) {
+                counts.merge(m.group(3), new ClassCount(Long.parseLong(m.group(1)), Long.parseLong(m.group(2))),
+                        (x, y) -> new ClassCount(x.instances() + y.instances(), x.bytes() + y.bytes()));
+            }
+        }
+        return counts;
     }
 
     /** Starts a JFR recording (the {@code profile} settings) of this process: the measured window only. */

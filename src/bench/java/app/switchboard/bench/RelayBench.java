@@ -341,17 +341,21 @@ public final class RelayBench implements Callable<Integer> {
     }
 
     private ChildProcess startModel(Scenario s) throws Exception {
+        return startModel(firstTokenMillis, s.tokensPerSecond(), tokensPerReply);
+    }
+
+    /** The {@link ModelServer} in a JVM of its own; its base URL is on its {@link #MODEL_READY} line. */
+    static ChildProcess startModel(long firstTokenMillis, double tokensPerSecond, int tokensPerReply) throws Exception {
         List<String> cmd = new ArrayList<>(List.of(ChildProcess.java(), "-Xmx512m", "-cp",
                 System.getProperty("java.class.path"), ModelServer.class.getName(),
                 "--first-token-ms", Long.toString(firstTokenMillis),
-                "--tokens-per-second", Double.toString(s.tokensPerSecond()),
+                "--tokens-per-second", Double.toString(tokensPerSecond),
                 "--tokens", Integer.toString(tokensPerReply)));
         return ChildProcess.start("model", cmd, Map.of());
     }
 
     private ChildProcess startRelay(Path dir, Scenario s, String modelBase, String token) throws Exception {
         // The system prompt comes from the settings file in the data directory, as a user sets it.
-        Path config = Files.createDirectories(dir.resolve("config"));
         Map<String, Object> settings = new HashMap<>();
         if (s.promptKb() > 0) {
             settings.put("systemPrompt", systemPrompt(s.promptKb() * 1024));
@@ -361,6 +365,18 @@ public final class RelayBench implements Callable<Integer> {
         // flood; the relay under test gets a frame rate no real caller reaches.
         settings.put("socketFramesPerSecond", 100_000.0);
         settings.put("socketFrameBurst", 100_000);
+        return startRelay(dir, settings, modelBase, token, relayJvm, relayJar, cluster);
+    }
+
+    /**
+     * The product's relay, headless, in a JVM of its own on {@code dir} as its data directory,
+     * with {@code settings} as the user's settings file, its agent on openai-java against
+     * {@code modelBase}, signatures checked with {@code token}; {@code relayJar} null runs it
+     * from this class path, {@code cluster} null as a single node.
+     */
+    static ChildProcess startRelay(Path dir, Map<String, Object> settings, String modelBase, String token,
+                                   List<String> relayJvm, Path relayJar, String cluster) throws Exception {
+        Path config = Files.createDirectories(dir.resolve("config"));
         JSON.writeValue(config.resolve("settings.json").toFile(), settings);
         List<String> cmd = new ArrayList<>();
         cmd.add(ChildProcess.java());
@@ -386,7 +402,7 @@ public final class RelayBench implements Callable<Integer> {
                   String fingerprint) {
     }
 
-    private static Target target(ChildProcess relay, String token) throws Exception {
+    static Target target(ChildProcess relay, String token) throws Exception {
         Matcher ready = ChildProcess.match(RELAY_READY, relay.awaitLine(RELAY_READY, 120));
         String publicBase = ChildProcess.match(TWIML, relay.awaitLine(TWIML, 10)).group(1);
         String fingerprint = ChildProcess.match(FINGERPRINT, relay.awaitLine(FINGERPRINT, 10)).group(1);
@@ -535,7 +551,7 @@ public final class RelayBench implements Callable<Integer> {
         return JSON.readTree(r.body());
     }
 
-    private static JsonNode fetchSends(String modelBase) throws Exception {
+    static JsonNode fetchSends(String modelBase) throws Exception {
         return get(modelBase, "/bench/sends");
     }
 
@@ -543,7 +559,7 @@ public final class RelayBench implements Callable<Integer> {
      * Whether the model server's {@link System#nanoTime()} is this JVM's (on Linux both are
      * {@code CLOCK_MONOTONIC}): its reading must fall between ours before and after asking.
      */
-    private static boolean sharesClock(String modelBase) throws Exception {
+    static boolean sharesClock(String modelBase) throws Exception {
         long before = System.nanoTime();
         long theirs = get(modelBase, "/bench/clock").path("nanos").asLong();
         long after = System.nanoTime();
@@ -559,18 +575,7 @@ public final class RelayBench implements Callable<Integer> {
         report.modelRequests = sends.path("requests").asLong();
         report.summaryRequests = sends.path("summaries").asLong();
         report.modelFailures = sends.path("failed").asLong();
-        Map<Long, List<TokenClock.Stamp>> byTurn = new HashMap<>();
-        for (JsonNode s : sends.path("sends")) {
-            Matcher m = TAG.matcher(s.path("user").asText());
-            if (!m.find()) {
-                continue;
-            }
-            List<TokenClock.Stamp> stamps = new ArrayList<>();
-            for (int i = 0; i < s.path("tokens").size(); i++) {
-                stamps.add(new TokenClock.Stamp(s.path("nanos").get(i).asLong(), s.path("tokens").get(i).asText()));
-            }
-            byTurn.put(key(Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2))), stamps);
-        }
+        Map<Long, List<TokenClock.Stamp>> byTurn = stampsByTurn(sends);
         for (Map.Entry<Long, List<TokenClock.Stamp>> e : report.arrivals.entrySet()) {
             List<TokenClock.Stamp> sent = byTurn.get(e.getKey());
             if (sent == null) {
@@ -586,6 +591,23 @@ public final class RelayBench implements Callable<Integer> {
                 Arrays.stream(delays).forEach(report.perToken::add);
             }
         }
+    }
+
+    /** The model server's token stamps of each reply, by {@link #key} of the tagged turn that asked for it. */
+    static Map<Long, List<TokenClock.Stamp>> stampsByTurn(JsonNode sends) {
+        Map<Long, List<TokenClock.Stamp>> byTurn = new HashMap<>();
+        for (JsonNode s : sends.path("sends")) {
+            Matcher m = TAG.matcher(s.path("user").asText());
+            if (!m.find()) {
+                continue;
+            }
+            List<TokenClock.Stamp> stamps = new ArrayList<>();
+            for (int i = 0; i < s.path("tokens").size(); i++) {
+                stamps.add(new TokenClock.Stamp(s.path("nanos").get(i).asLong(), s.path("tokens").get(i).asText()));
+            }
+            byTurn.put(key(Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2))), stamps);
+        }
+        return byTurn;
     }
 
     /**
@@ -648,17 +670,17 @@ public final class RelayBench implements Callable<Integer> {
         return b.substring(0, bytes);
     }
 
-    private static String randomToken() {
+    static String randomToken() {
         byte[] bytes = new byte[24];
         new SecureRandom().nextBytes(bytes);
         return HexFormat.of().formatHex(bytes);
     }
 
-    private static double loadAverage() {
+    static double loadAverage() {
         return ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
     }
 
-    private static void deleteTree(Path dir) {
+    static void deleteTree(Path dir) {
         try (var paths = Files.walk(dir)) {
             paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         } catch (java.io.IOException e) {
