@@ -72,5 +72,10 @@ public enum EventKind {
      */
     SESSION_RECONNECTED,
     /** The post-call summary and disposition, written after CALL_ENDED (never delaying it). */
-    SUMMARY
+    SUMMARY,
+    /**
+     * Twilio's recording status callback ({@code <Start><Recording>}): the recording's SID,
+     * status, URL and length. The audio stays in the Twilio account; often arrives after CALL_ENDED.
+     */
+    RECORDING
 }

@@ -69,6 +69,7 @@ public final class EventPayloadJson {
             case GUARD_TRIPPED -> EventPayload.GuardTripped.class;
             case SESSION_RECONNECTED -> EventPayload.SessionReconnected.class;
             case SUMMARY -> EventPayload.Summary.class;
+            case RECORDING -> EventPayload.Recording.class;
         };
     }
 
