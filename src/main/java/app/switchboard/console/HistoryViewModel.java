@@ -348,8 +348,7 @@ public final class HistoryViewModel implements AutoCloseable {
 
     /**
      * Opens the opened call's recording at Twilio in the browser. The link carries no
-     * credentials: where the account protects its media (the default for accounts since mid-2023),
-     * Twilio's page asks for them.
+     * credentials: where the account protects its media with HTTP authentication, Twilio asks for them.
      */
     public boolean openRecording() {
         EventPayload.Recording r = recording.get();
