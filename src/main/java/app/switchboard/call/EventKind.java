@@ -79,5 +79,10 @@ public enum EventKind {
      */
     SUPERVISOR_INTERRUPTIBLE,
     /** Twilio's {@code configUpdated}, kept verbatim: its payload is not documented. */
-    CONFIG_UPDATED
+    CONFIG_UPDATED,
+    /**
+     * Twilio's recording status callback ({@code <Start><Recording>}): the recording's SID,
+     * status, URL and length. The audio stays in the Twilio account; often arrives after CALL_ENDED.
+     */
+    RECORDING
 }

@@ -391,6 +391,22 @@ public sealed interface EventPayload {
     }
 
     /**
+     * One recording status callback from Twilio, its fields as validated by the relay:
+     * {@code recordingSid} ({@code RE…}), {@code status} ({@code in-progress}, {@code completed},
+     * {@code absent}, {@code failed}), {@code url} (Twilio's REST URL of the audio, which stays in
+     * the Twilio account; null until Twilio sends one), {@code durationSeconds} and Twilio's
+     * {@code errorCode} (e.g. 16101 for a recording too short to keep) when present.
+     */
+    record Recording(String recordingSid, String status, String url, Integer durationSeconds, String errorCode)
+            implements EventPayload {
+        public static final String COMPLETED = "completed";
+
+        public EventKind kind() {
+            return EventKind.RECORDING;
+        }
+    }
+
+    /**
      * A stored event whose JSON could not be read as its kind's record (a damaged row, or one
      * written by a newer version with incompatible fields). Kept whole so exports lose nothing.
      */

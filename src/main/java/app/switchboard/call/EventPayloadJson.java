@@ -71,6 +71,7 @@ public final class EventPayloadJson {
             case SUMMARY -> EventPayload.Summary.class;
             case SUPERVISOR_INTERRUPTIBLE -> EventPayload.SupervisorInterruptible.class;
             case CONFIG_UPDATED -> EventPayload.ConfigUpdated.class;
+            case RECORDING -> EventPayload.Recording.class;
         };
     }
 

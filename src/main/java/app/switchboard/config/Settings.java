@@ -79,6 +79,12 @@ public final class Settings {
      */
     public boolean applicationReconnect;
     /**
+     * Twilio records each call ({@code <Start><Recording>} before {@code <Connect>}, both sides,
+     * one channel each); the audio stays in the Twilio account, Switchboard keeps only the
+     * recording's SID, status, length and URL. Off by default: callers may have to be told.
+     */
+    public boolean recordCalls;
+    /**
      * With {@link #applicationReconnect}, how long a call whose socket dropped waits for Twilio to
      * reconnect before it ends as it would without it; also how recent a stored call must be for a
      * restarted relay to resume it.

@@ -40,6 +40,7 @@ public final class ConsoleApp extends Application {
             throw new IllegalStateException("Start the console with ConsoleApp.launch(ConsoleContext)");
         }
         Platform.setImplicitExit(true);
+        Browser.attach(getHostServices());
         window = ConsoleWindow.show(stage, context);
     }
 

@@ -55,6 +55,10 @@ public final class HistoryView extends FxmlView<BorderPane> {
     @FXML private TableColumn<CallRecord, String> turnsColumn;
     @FXML private TableColumn<CallRecord, String> endColumn;
     @FXML private TableColumn<CallRecord, String> flagsColumn;
+    @FXML private TableColumn<CallRecord, String> recordingColumn;
+    @FXML private javafx.scene.layout.HBox recordingBar;
+    @FXML private Label recordingLabel;
+    @FXML private Button openRecordingButton;
     @FXML private Button previousButton;
     @FXML private Button nextButton;
     @FXML private Label pageLabel;
@@ -100,6 +104,7 @@ public final class HistoryView extends FxmlView<BorderPane> {
         column(turnsColumn, c -> Integer.toString(c.turns()));
         column(endColumn, c -> c.ended() ? (c.endReason() == null ? "ended" : c.endReason()) : "in progress");
         column(flagsColumn, HistoryView::flags);
+        column(recordingColumn, HistoryViewModel::recordingCell);
         // Several calls may be selected for a replay; the one clicked last is the one opened.
         callTable.getSelectionModel().setSelectionMode(SelectionMode.MULTIPLE);
         callTable.getSelectionModel().selectedItemProperty().addListener((obs, old, now) -> viewModel.open(now));
@@ -134,6 +139,12 @@ public final class HistoryView extends FxmlView<BorderPane> {
         callPane.visibleProperty().bind(viewModel.openedProperty().isNotNull());
         placeholder.visibleProperty().bind(viewModel.openedProperty().isNull());
         viewModel.openedProperty().addListener((obs, old, now) -> show(now, viewModel.openedRecordProperty().get()));
+        recordingBar.visibleProperty().bind(viewModel.recordingProperty().isNotNull());
+        recordingBar.managedProperty().bind(recordingBar.visibleProperty());
+        viewModel.recordingProperty().addListener((obs, old, now) -> {
+            recordingLabel.setText(HistoryViewModel.recordingText(now));
+            openRecordingButton.setDisable(!viewModel.canOpenRecording());
+        });
 
         auditTable.setItems(viewModel.auditTrail());
         auditColumn(auditTimeColumn, a -> clock.format(a.time()));
@@ -195,6 +206,11 @@ public final class HistoryView extends FxmlView<BorderPane> {
     @FXML
     private void exportResults() {
         chooseTarget("Export search result", "switchboard-history", viewModel::exportResults);
+    }
+
+    @FXML
+    private void openRecording() {
+        viewModel.openRecording();
     }
 
     @FXML
@@ -372,6 +388,14 @@ public final class HistoryView extends FxmlView<BorderPane> {
 
     VBox conversationBox() {
         return conversation;
+    }
+
+    Button openRecordingButton() {
+        return openRecordingButton;
+    }
+
+    Label recordingLabel() {
+        return recordingLabel;
     }
 
     TableView<AuditEntry> auditTable() {

@@ -4,6 +4,7 @@ import app.switchboard.concurrent.Threads;
 import app.switchboard.history.ExportProgress;
 import app.switchboard.history.CallHistory;
 import app.switchboard.call.CallEvent;
+import app.switchboard.call.EventPayload;
 import app.switchboard.history.AuditEntry;
 import app.switchboard.history.CallPage;
 import app.switchboard.history.CallRecord;
@@ -20,6 +21,7 @@ import java.util.Locale;
 import java.util.Objects;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.function.Consumer;
 import javafx.beans.property.ObjectProperty;
 import javafx.beans.property.ReadOnlyBooleanProperty;
 import javafx.beans.property.ReadOnlyBooleanWrapper;
@@ -73,6 +75,9 @@ public final class HistoryViewModel implements AutoCloseable {
 
     private final ReadOnlyObjectWrapper<CallRecord> openedRecord = new ReadOnlyObjectWrapper<>(this, "openedRecord");
     private final ReadOnlyObjectWrapper<LiveCall> opened = new ReadOnlyObjectWrapper<>(this, "opened");
+    private final ReadOnlyObjectWrapper<EventPayload.Recording> recording = new ReadOnlyObjectWrapper<>(this, "recording");
+    /** Opens a web page in the desktop's browser ({@link Browser} in the console). */
+    private Consumer<String> browser = url -> { };
     private final ObservableList<AuditEntry> audit = FXCollections.observableArrayList();
     private final ObservableList<AuditEntry> auditView = FXCollections.unmodifiableObservableList(audit);
 
@@ -96,7 +101,14 @@ public final class HistoryViewModel implements AutoCloseable {
     public static HistoryViewModel forConsole(ConsoleContext context) {
         ReplayService replays = context.directories() == null ? null : new ReplayService(context.history(), context.directories().config(),
                 context.directories().data(), context.secrets().openAiApiKey());
-        return new HistoryViewModel(context.history(), replays, ZoneId.systemDefault(), PAGE_SIZE);
+        HistoryViewModel model = new HistoryViewModel(context.history(), replays, ZoneId.systemDefault(), PAGE_SIZE);
+        model.browser(Browser::open);
+        return model;
+    }
+
+    /** Where {@link #openRecording()} sends the recording's link (the console: the desktop's browser). */
+    public void browser(Consumer<String> opener) {
+        this.browser = Objects.requireNonNull(opener, "opener");
     }
 
     HistoryViewModel(CallHistory history, ZoneId zone, int pageSize) {
@@ -203,15 +215,18 @@ public final class HistoryViewModel implements AutoCloseable {
         if (record == null) {
             openedRecord.set(null);
             opened.set(null);
+            recording.set(null);
             audit.clear();
             return null;
         }
         List<AuditEntry> trail = new ArrayList<>();
+        EventPayload.Recording[] recorded = new EventPayload.Recording[1];
         Task<LiveCall> task = new Task<>() {
             @Override
             protected LiveCall call() {
                 List<CallEvent> events = history.events(record.callId());
                 trail.addAll(history.auditTrail(record.callId()));
+                recorded[0] = recording(events);
                 // Not yet shown anywhere, so it can be built off the FX thread.
                 return rebuild(record, events);
             }
@@ -222,6 +237,7 @@ public final class HistoryViewModel implements AutoCloseable {
             }
             openedRecord.set(record);
             audit.setAll(trail);
+            recording.set(recorded[0]);
             opened.set(task.getValue());
         });
         task.setOnFailed(e -> {
@@ -254,6 +270,94 @@ public final class HistoryViewModel implements AutoCloseable {
             call.tick(end);
         }
         return call;
+    }
+
+    // ---- the opened call's recording ----
+
+    /**
+     * What the call's recording status callbacks came to: the latest one, except that a
+     * completed recording is kept over a later-arriving earlier status (callbacks may cross).
+     * Null when the call was not recorded.
+     */
+    static EventPayload.Recording recording(List<CallEvent> events) {
+        EventPayload.Recording latest = null;
+        for (CallEvent e : events) {
+            if (e.payload() instanceof EventPayload.Recording r
+                    && (latest == null || !EventPayload.Recording.COMPLETED.equals(latest.status())
+                    || !Objects.equals(latest.recordingSid(), r.recordingSid()))) {
+                latest = r;
+            }
+        }
+        return latest;
+    }
+
+    /** The recording line of the opened call: SID, status, length and Twilio's error code. */
+    static String recordingText(EventPayload.Recording r) {
+        if (r == null) {
+            return "";
+        }
+        List<String> parts = new ArrayList<>();
+        parts.add("Recording " + r.recordingSid());
+        parts.add(r.status());
+        if (r.durationSeconds() != null) {
+            parts.add(String.format(Locale.ROOT, "%d:%02d", r.durationSeconds() / 60, r.durationSeconds() % 60));
+        }
+        if (r.errorCode() != null) {
+            parts.add("Twilio error " + r.errorCode());
+        }
+        return String.join(" \u00b7 ", parts);
+    }
+
+    /** The History list's recording cell: empty for a call that was not recorded. */
+    static String recordingCell(CallRecord c) {
+        if (c.recording() == null) {
+            return "";
+        }
+        return switch (c.recording()) {
+            case EventPayload.Recording.COMPLETED -> "recorded";
+            case "in-progress" -> "recording";
+            default -> c.recording();
+        };
+    }
+
+    /**
+     * Whether a recording's link may be handed to the browser: Twilio's own https URL, never one
+     * with credentials in it. The relay checks the same before recording it; this guards against
+     * an older or foreign record.
+     */
+    static boolean browsable(String url) {
+        if (url == null || url.isBlank()) {
+            return false;
+        }
+        try {
+            java.net.URI uri = new java.net.URI(url);
+            String host = uri.getHost() == null ? "" : uri.getHost().toLowerCase(Locale.ROOT);
+            return "https".equalsIgnoreCase(uri.getScheme()) && uri.getRawUserInfo() == null
+                    && (host.equals("twilio.com") || host.endsWith(".twilio.com"));
+        } catch (java.net.URISyntaxException e) {
+            return false;
+        }
+    }
+
+    /** Whether the opened call has a recording whose link can be opened. */
+    public boolean canOpenRecording() {
+        EventPayload.Recording r = recording.get();
+        return r != null && browsable(r.url());
+    }
+
+    /**
+     * Opens the opened call's recording at Twilio in the browser. The link carries no
+     * credentials: where the account protects its media with HTTP authentication, Twilio asks for them.
+     */
+    public boolean openRecording() {
+        EventPayload.Recording r = recording.get();
+        if (r == null || !browsable(r.url())) {
+            status.set(r == null ? "This call was not recorded." : "Twilio has not sent a link for recording " + r.recordingSid() + " yet.");
+            return false;
+        }
+        browser.accept(r.url());
+        status.set("Opened recording " + r.recordingSid() + " at Twilio (it asks for the account's credentials if media is protected).");
+        return true;
     }
 
     // ---- replay ----
@@ -397,6 +501,11 @@ public final class HistoryViewModel implements AutoCloseable {
 
     public ReadOnlyObjectProperty<LiveCall> openedProperty() {
         return opened.getReadOnlyProperty();
+    }
+
+    /** The opened call's recording (latest status); null when it was not recorded or none is open. */
+    public ReadOnlyObjectProperty<EventPayload.Recording> recordingProperty() {
+        return recording.getReadOnlyProperty();
     }
 
     public ObservableList<AuditEntry> auditTrail() {

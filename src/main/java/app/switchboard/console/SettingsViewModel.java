@@ -70,6 +70,7 @@ public final class SettingsViewModel {
     private final BooleanProperty dtmfDetection = new SimpleBooleanProperty(this, "dtmfDetection");
     private final BooleanProperty partialPrompts = new SimpleBooleanProperty(this, "partialPrompts");
     private final BooleanProperty applicationReconnect = new SimpleBooleanProperty(this, "applicationReconnect");
+    private final BooleanProperty recordCalls = new SimpleBooleanProperty(this, "recordCalls");
     private final StringProperty languages = new SimpleStringProperty(this, "languages");
     private final StringProperty fallbackSentence = new SimpleStringProperty(this, "fallbackSentence");
     private final StringProperty handoffNumber = new SimpleStringProperty(this, "handoffNumber");
@@ -110,6 +111,7 @@ public final class SettingsViewModel {
         dtmfDetection.set(Boolean.TRUE.equals(t.dtmfDetection));
         partialPrompts.set(Boolean.TRUE.equals(t.partialPrompts));
         applicationReconnect.set(s.applicationReconnect);
+        recordCalls.set(s.recordCalls);
         languages.set(String.join(", ", s.languageCodes()));
     }
 
@@ -213,6 +215,7 @@ public final class SettingsViewModel {
         t.dtmfDetection = dtmfDetection.get();
         t.partialPrompts = partialPrompts.get();
         s.applicationReconnect = applicationReconnect.get();
+        s.recordCalls = recordCalls.get();
         t.languages = languageOptions(errors);
         if (!errors.isEmpty()) {
             message.set(String.join("\n", errors));
@@ -362,6 +365,11 @@ public final class SettingsViewModel {
     /** Twilio reconnects a dropped relay socket and the call resumes (docs/reconnect.md). */
     public BooleanProperty applicationReconnectProperty() {
         return applicationReconnect;
+    }
+
+    /** Twilio records each call, both sides; the audio stays in the Twilio account (README, "Recording"). */
+    public BooleanProperty recordCallsProperty() {
+        return recordCalls;
     }
 
     public StringProperty languagesProperty() {

@@ -13,6 +13,8 @@ import java.util.List;
  * @param interruptions agent answers cut off (by the caller or the supervisor)
  * @param attention     attention reasons raised on the call (the ATTENTION event's {@code reason},
  *                      e.g. HUMAN_REQUESTED), in the order first raised
+ * @param recording     the latest status of the call's Twilio recording ({@code in-progress},
+ *                      {@code completed}, {@code absent}, ...); null when the call was not recorded
  */
 public record CallRecord(
         String callId,
@@ -28,11 +30,20 @@ public record CallRecord(
         int interruptions,
         List<String> attention,
         long eventCount,
-        Instant lastEventAt) {
+        Instant lastEventAt,
+        String recording) {
 
     public CallRecord {
         sessionIds = List.copyOf(sessionIds);
         attention = List.copyOf(attention);
+    }
+
+    /** A call without a recording. */
+    public CallRecord(String callId, String callSid, List<String> sessionIds, String from, String to, Instant startedAt,
+                      Instant endedAt, String endReason, String language, int turns, int interruptions,
+                      List<String> attention, long eventCount, Instant lastEventAt) {
+        this(callId, callSid, sessionIds, from, to, startedAt, endedAt, endReason, language, turns, interruptions,
+                attention, eventCount, lastEventAt, null);
     }
 
     public boolean ended() {

@@ -1,6 +1,7 @@
 package app.switchboard.relay;
 
 import app.switchboard.call.CallRegistry;
+import app.switchboard.call.CallSession;
 import app.switchboard.call.RelayStatus;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -42,7 +43,7 @@ import org.slf4j.LoggerFactory;
  * The relay Twilio connects to: an embedded Jetty 12 server over TLS, no servlets.
  * {@code GET /relay} (WebSocket), {@code POST /twiml} (voice webhook), {@code POST /action}
  * ({@code <Connect action>}), {@code POST /status} (status callbacks of outbound calls),
- * {@code GET /health}. With an auth token, every upgrade and
+ * {@code POST /recording-status} (recording status callbacks), {@code GET /health}. With an auth token, every upgrade and
  * webhook must carry a valid {@code X-Twilio-Signature} over the public URL, or gets 403
  * before anything else happens.
  */
@@ -150,7 +151,7 @@ public final class RelayServer implements AutoCloseable {
 
         publicBase = publicBase();
         twiml = new TwimlFactory(config.settings(), relayUrl(), actionUrl(),
-                signatures.enabled() ? config.callTokens() : null);
+                signatures.enabled() ? config.callTokens() : null, recordingStatusUrl());
         registry.statusSource(this::status);
     }
 
@@ -205,6 +206,11 @@ public final class RelayServer implements AutoCloseable {
         return publicBase + "/status";
     }
 
+    /** Where Twilio posts the status of a call's recording ({@code <Start><Recording>}). */
+    public String recordingStatusUrl() {
+        return publicBase + "/recording-status";
+    }
+
     public String fingerprint() {
         return tls.fingerprint();
     }
@@ -251,7 +257,7 @@ public final class RelayServer implements AutoCloseable {
                     }
                     health(response, callback);
                 }
-                case "/twiml", "/action", "/status" -> {
+                case "/twiml", "/action", "/status", "/recording-status" -> {
                     if (!HttpMethod.POST.is(method)) {
                         Response.writeError(request, response, callback, HttpStatus.METHOD_NOT_ALLOWED_405);
                         return true;
@@ -276,6 +282,7 @@ public final class RelayServer implements AutoCloseable {
             String signed = switch (path) {
                 case "/twiml" -> twimlUrl();
                 case "/action" -> actionUrl();
+                case "/recording-status" -> recordingStatusUrl();
                 default -> statusUrl();
             } + query(request);
             String signature = request.getHeaders().get(TwilioSignatures.HEADER);
@@ -292,6 +299,10 @@ public final class RelayServer implements AutoCloseable {
                 callback.succeeded();
                 return;
             }
+            if (path.equals("/recording-status")) {
+                recordingStatus(form, request, response, callback);
+                return;
+            }
             String body;
             if (path.equals("/twiml")) {
                 body = twiml.connect(form);
@@ -301,6 +312,34 @@ public final class RelayServer implements AutoCloseable {
                 body = answer.twiml();
             }
             write(response, callback, "application/xml", body);
+        }
+
+        /**
+         * A signed recording status callback: checked field by field, then recorded on its call by
+         * CallSid, live or ended. An ended call is still held here for a while
+         * ({@link CallRegistry.EndedCalls}), and its event goes to the store after CALL_ENDED as the
+         * post-call summary does. A call this relay no longer holds (pruned, or before a restart) is
+         * only logged: Twilio keeps the recording and its own log of it.
+         */
+        private void recordingStatus(Map<String, String> form, Request request, Response response, Callback callback) {
+            RecordingCallback.Parsed parsed;
+            try {
+                parsed = RecordingCallback.parse(form);
+            } catch (RecordingCallback.Invalid e) {
+                LOG.warn("Refused /recording-status from {}: {}", Request.getRemoteAddr(request), e.getMessage());
+                Response.writeError(request, response, callback, HttpStatus.BAD_REQUEST_400, "Invalid recording status callback");
+                return;
+            }
+            CallSession session = registry.find(parsed.callSid());
+            if (session == null) {
+                LOG.info("Recording {} ({}) for call {}, which this relay does not hold: not recorded",
+                        parsed.recording().recordingSid(), parsed.recording().status(), parsed.callSid());
+            } else {
+                session.execute(() -> session.record(parsed.recording()));
+            }
+            // Twilio ignores the body of a status callback answer.
+            response.setStatus(HttpStatus.NO_CONTENT_204);
+            callback.succeeded();
         }
 
         private void health(Response response, Callback callback) {

@@ -11,7 +11,10 @@ import com.twilio.twiml.voice.Dial;
 import com.twilio.twiml.voice.Hangup;
 import com.twilio.twiml.voice.Language;
 import com.twilio.twiml.voice.Parameter;
+import com.twilio.twiml.voice.Recording;
 import com.twilio.twiml.voice.Say;
+import com.twilio.twiml.voice.Start;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -32,6 +35,7 @@ public final class TwimlFactory {
     private final String relayUrl;
     private final String actionUrl;
     private final CallTokens tokens;
+    private final String recordingStatusUrl;
 
     public TwimlFactory(Settings settings, String relayUrl, String actionUrl) {
         this(settings, relayUrl, actionUrl, null);
@@ -39,10 +43,20 @@ public final class TwimlFactory {
 
     /** @param tokens issues each call's {@link CallTokens#PARAMETER}; null: none (a relay that checks none) */
     public TwimlFactory(Settings settings, String relayUrl, String actionUrl, CallTokens tokens) {
+        this(settings, relayUrl, actionUrl, tokens, null);
+    }
+
+    /**
+     * @param recordingStatusUrl where Twilio posts a recording's status ({@code /recording-status});
+     *                           null: calls are never recorded, whatever the settings say, since a
+     *                           recording nobody hears about could not be found from the call
+     */
+    public TwimlFactory(Settings settings, String relayUrl, String actionUrl, CallTokens tokens, String recordingStatusUrl) {
         this.settings = settings;
         this.tokens = tokens;
         this.relayUrl = xml(relayUrl);
         this.actionUrl = xml(actionUrl);
+        this.recordingStatusUrl = xml(recordingStatusUrl);
     }
 
     /**
@@ -83,8 +97,42 @@ public final class TwimlFactory {
         return out == null ? text : out.toString();
     }
 
-    /** The voice webhook's answer; the caller's number travels as a {@code <Parameter>}. */
+    /**
+     * The voice webhook's answer; the caller's number travels as a {@code <Parameter>}. With
+     * {@link Settings#recordCalls} a {@code <Start><Recording>} comes first, in a {@code <Start>}
+     * of its own: Twilio starts recording, then goes on to {@code <Connect>}.
+     */
     public String connect(Map<String, String> callParams) {
+        VoiceResponse.Builder twiml = new VoiceResponse.Builder();
+        if (settings.recordCalls && recordingStatusUrl != null) {
+            twiml.start(new Start.Builder().recording(recording()).build());
+        }
+        return twiml.connect(connectElement(callParams)).build().toXml();
+    }
+
+    /**
+     * Both sides of the call, each on its own channel (what a contact center listens back to),
+     * untrimmed so the audio's clock matches the call's event times; every status Twilio
+     * documents for {@code recordingStatusCallbackEvent} comes back to {@code /recording-status}.
+     */
+    private Recording recording() {
+        return new Recording.Builder()
+                .recordingStatusCallback(recordingStatusUrl)
+                .recordingStatusCallbackMethod(Recording.RecordingStatusCallbackMethod.POST)
+                .recordingStatusCallbackEvents(List.of(Recording.Event.IN_PROGRESS, Recording.Event.COMPLETED,
+                        Recording.Event.ABSENT))
+                .track(Recording.Track.BOTH)
+                .channels(Recording.Channels.DUAL)
+                .trim(Recording.Trim.DO_NOT_TRIM)
+                .build();
+    }
+
+    /**
+     * A new relay session on a call that is already up (the {@code /action} reconnect after
+     * 64105): {@code <Connect>} only. The recording started by the first answer runs until the
+     * call ends; starting another would record the rest of the call twice.
+     */
+    String reconnect(Map<String, String> callParams) {
         return new VoiceResponse.Builder().connect(connectElement(callParams)).build().toXml();
     }
 
@@ -158,7 +206,7 @@ public final class TwimlFactory {
         }
         if ("failed".equals(status)) {
             if ("64105".equals(form.get("ErrorCode")) && "in-progress".equals(callStatus)) {
-                return new ActionAnswer(ActionOutcome.RECONNECT, connect(form));
+                return new ActionAnswer(ActionOutcome.RECONNECT, reconnect(form));
             }
             return goodbye("Sorry, we are having technical difficulties. Please call again later.");
         }

@@ -32,6 +32,8 @@ final class CallRow {
     long eventCount;
     long lastEventMs;
     long lastSeq;
+    /** The latest status of the call's recording; null: not recorded. */
+    String recording;
 
     CallRow(String callId, long startedMs) {
         this.callId = callId;
@@ -54,6 +56,7 @@ final class CallRow {
         c.eventCount = eventCount;
         c.lastEventMs = lastEventMs;
         c.lastSeq = lastSeq;
+        c.recording = recording;
         return c;
     }
 
@@ -74,7 +77,22 @@ final class CallRow {
         row.eventCount = r.getLong("event_count");
         row.lastEventMs = r.getLong("last_event_ms");
         row.lastSeq = r.getLong("last_seq");
+        row.recording = hasColumn(r, "recording") ? r.getString("recording") : null;
         return row;
+    }
+
+    /**
+     * Whether the row has a column added by a later migration: a reader may open a file the
+     * writer has not migrated yet (it does so on its own thread), or one it may not write at all.
+     */
+    private static boolean hasColumn(ResultSet r, String name) throws SQLException {
+        java.sql.ResultSetMetaData meta = r.getMetaData();
+        for (int i = 1; i <= meta.getColumnCount(); i++) {
+            if (name.equalsIgnoreCase(meta.getColumnName(i))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Folds one event into the row: what the History list needs, derived from the facts. */
@@ -113,6 +131,12 @@ final class CallRow {
             language = orKeep(firstText(switched.ttsLanguage(), switched.transcriptionLanguage()), language);
         } else if (p instanceof EventPayload.Prompt prompt) {
             language = orKeep(prompt.lang(), language);
+        } else if (p instanceof EventPayload.Recording rec) {
+            // A completed recording stays the call's answer: a late in-progress (callbacks may
+            // arrive out of order) must not make a finished recording look unfinished.
+            if (!EventPayload.Recording.COMPLETED.equals(recording)) {
+                recording = orKeep(rec.status(), recording);
+            }
         }
     }
 
@@ -144,7 +168,7 @@ final class CallRow {
     CallRecord toRecord() {
         return new CallRecord(callId, callSid, new ArrayList<>(sessionIds), from, to,
                 Instant.ofEpochMilli(startedMs), endedMs == null ? null : Instant.ofEpochMilli(endedMs), endReason,
-                language, turns, interruptions, new ArrayList<>(attention), eventCount, Instant.ofEpochMilli(lastEventMs));
+                language, turns, interruptions, new ArrayList<>(attention), eventCount, Instant.ofEpochMilli(lastEventMs), recording);
     }
 
     static String digits(String number) {

@@ -184,15 +184,16 @@ final class EventLog {
         try (PreparedStatement s = db.prepareStatement("""
                 INSERT INTO calls (call_id, call_sid, session_ids, from_number, to_number, from_digits, to_digits,
                   started_ms, ended_ms, end_reason, language, turns, interruptions, attention, event_count,
-                  last_event_ms, last_seq)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                  last_event_ms, last_seq, recording)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT (call_id) DO UPDATE SET call_sid = excluded.call_sid, session_ids = excluded.session_ids,
                   from_number = excluded.from_number, to_number = excluded.to_number,
                   from_digits = excluded.from_digits, to_digits = excluded.to_digits,
                   started_ms = excluded.started_ms, ended_ms = excluded.ended_ms, end_reason = excluded.end_reason,
                   language = excluded.language, turns = excluded.turns, interruptions = excluded.interruptions,
                   attention = excluded.attention, event_count = excluded.event_count,
-                  last_event_ms = excluded.last_event_ms, last_seq = excluded.last_seq""")) {
+                  last_event_ms = excluded.last_event_ms, last_seq = excluded.last_seq,
+                  recording = excluded.recording""")) {
             for (CallRow row : touched) {
                 s.setString(1, row.callId);
                 s.setString(2, row.callSid);
@@ -211,6 +212,7 @@ final class EventLog {
                 s.setLong(15, row.eventCount);
                 s.setLong(16, row.lastEventMs);
                 s.setLong(17, row.lastSeq);
+                s.setString(18, row.recording);
                 s.executeUpdate();
             }
         }

@@ -52,7 +52,9 @@ final class Schema {
                     "CREATE INDEX calls_by_end ON calls (ended_ms)",
                     // Words said on the call, one row per utterance; rowid = events.id.
                     "CREATE VIRTUAL TABLE said USING fts5 (body, call_id UNINDEXED, speaker UNINDEXED,"
-                            + " tokenize = 'unicode61 remove_diacritics 2')"));
+                            + " tokenize = 'unicode61 remove_diacritics 2')"),
+            // The latest status of the call's Twilio recording (RECORDING events); older calls had none.
+            List.of("ALTER TABLE calls ADD COLUMN recording TEXT"));
 
     /** The same table without FTS5, searched with LIKE, for a driver built without it. */
     private static final String SAID_WITHOUT_FTS =

@@ -263,6 +263,7 @@ public final class SupervisorCodec {
         strings(g, "attention", r.attention());
         g.writeNumberField("eventCount", r.eventCount());
         optional(g, "lastEventAt", r.lastEventAt() == null ? null : r.lastEventAt().toString());
+        optional(g, "recording", r.recording());
         g.writeEndObject();
     }
 
@@ -271,7 +272,7 @@ public final class SupervisorCodec {
                 text(c, "from", null), text(c, "to", null), instant(text(c, "startedAt", null)),
                 instant(text(c, "endedAt", null)), text(c, "endReason", null), text(c, "language", null),
                 c.path("turns").asInt(0), c.path("interruptions").asInt(0), strings(c, "attention"),
-                c.path("eventCount").asLong(0), instant(text(c, "lastEventAt", null)));
+                c.path("eventCount").asLong(0), instant(text(c, "lastEventAt", null)), text(c, "recording", null));
     }
 
     private static void strings(JsonGenerator g, String field, List<String> values) throws IOException {

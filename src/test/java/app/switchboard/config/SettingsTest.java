@@ -2,6 +2,7 @@ package app.switchboard.config;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -85,6 +86,7 @@ class SettingsTest {
         Settings loaded = Settings.load(config);
         assertEquals(9443, loaded.port);
         assertEquals(new Settings().model, loaded.model);
+        assertFalse(loaded.recordCalls, "calls are recorded only when the supervisor turns it on");
     }
 
     @Test

@@ -40,6 +40,7 @@ class SettingsViewModelTest {
         vm.certificateProperty().set("/etc/relay/fullchain.pem");
         vm.privateKeyProperty().set("/etc/relay/privkey.pem");
         vm.applicationReconnectProperty().set(true);
+        vm.recordCallsProperty().set(true);
 
         assertTrue(vm.save(), vm.messageProperty().get());
 
@@ -55,6 +56,7 @@ class SettingsViewModelTest {
         assertEquals(45, loaded.holdGraceSeconds);
         assertEquals("/etc/relay/fullchain.pem", loaded.certificate);
         assertTrue(loaded.applicationReconnect);
+        assertTrue(loaded.recordCalls);
     }
 
     @Test

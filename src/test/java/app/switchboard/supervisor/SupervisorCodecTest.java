@@ -82,6 +82,9 @@ class SupervisorCodecTest {
         app.switchboard.history.CallRecord row = new app.switchboard.history.CallRecord("CA1", "CA1", List.of("VX1", "VX2"),
                 "+15550100", "+15550199", t, t.plusSeconds(60), "caller hung up", "en-US", 3, 1,
                 List.of("HUMAN_REQUESTED"), 120, t.plusSeconds(60));
+        app.switchboard.history.CallRecord recorded = new app.switchboard.history.CallRecord("CA2", "CA2", List.of("VX3"),
+                "+15550100", "+15550199", t, t.plusSeconds(30), "caller hung up", "en-US", 1, 0,
+                List.of(), 40, t.plusSeconds(35), "completed");
         List<SupervisorMessage.ServerMessage> server = List.of(
                 new SupervisorMessage.Presence(List.of(new SupervisorMessage.OnlineSupervisor("alice", 2, List.of("CA1")),
                         new SupervisorMessage.OnlineSupervisor("bob", 1, List.of())),
@@ -90,10 +93,13 @@ class SupervisorCodecTest {
                 new SupervisorMessage.Snapshot(SupervisorMessage.SnapshotReason.CONNECT, List.of(
                         new SupervisorMessage.CallInfo("CA1", null, null, CallState.SUPERVISOR, null, t, null, 5, 1,
                                 "alice"))),
-                new SupervisorMessage.HistoryPage("r1", List.of(row), 20, 21,
+                new SupervisorMessage.HistoryPage("r1", List.of(row, recorded), 20, 21,
                         app.switchboard.history.StoreHealth.Status.DEGRADED, "disk busy"),
                 new SupervisorMessage.CallEvents("r2", "CA1", List.of(
-                        new CallEvent("CA1", 7, t, new EventPayload.SupervisorRelease("alice", "alice disconnected"))), true),
+                        new CallEvent("CA1", 7, t, new EventPayload.SupervisorRelease("alice", "alice disconnected")),
+                        new CallEvent("CA1", 8, t, new EventPayload.Recording("RE0123456789abcdef0123456789abcdef",
+                                "completed", "https://api.twilio.com/2010-04-01/Recordings/RE0123456789abcdef0123456789abcdef",
+                                30, null))), true),
                 new SupervisorMessage.ExportChunk("r3", 4, "aGVsbG8=", true, 120));
         for (SupervisorMessage.ServerMessage m : server) {
             assertThat(SupervisorCodec.decodeServer(SupervisorCodec.encode(m))).isEqualTo(m);
