@@ -39,6 +39,7 @@ public final class SettingsView extends FxmlView<BorderPane> {
     @FXML private CheckBox dtmfCheck;
     @FXML private CheckBox partialPromptsCheck;
     @FXML private CheckBox applicationReconnectCheck;
+    @FXML private CheckBox listenToCallsCheck;
     @FXML private Label openAiKeyLabel;
     @FXML private Label twilioTokenLabel;
     @FXML private Label keystorePasswordLabel;
@@ -82,6 +83,7 @@ public final class SettingsView extends FxmlView<BorderPane> {
         dtmfCheck.selectedProperty().bindBidirectional(viewModel.dtmfDetectionProperty());
         partialPromptsCheck.selectedProperty().bindBidirectional(viewModel.partialPromptsProperty());
         applicationReconnectCheck.selectedProperty().bindBidirectional(viewModel.applicationReconnectProperty());
+        listenToCallsCheck.selectedProperty().bindBidirectional(viewModel.listenToCallsProperty());
         openAiKeyLabel.setText(viewModel.openAiKeyPresence());
         twilioTokenLabel.setText(viewModel.twilioTokenPresence());
         keystorePasswordLabel.setText(viewModel.keystorePasswordPresence());

@@ -70,6 +70,7 @@ public final class SettingsViewModel {
     private final BooleanProperty dtmfDetection = new SimpleBooleanProperty(this, "dtmfDetection");
     private final BooleanProperty partialPrompts = new SimpleBooleanProperty(this, "partialPrompts");
     private final BooleanProperty applicationReconnect = new SimpleBooleanProperty(this, "applicationReconnect");
+    private final BooleanProperty listenToCalls = new SimpleBooleanProperty(this, "listenToCalls");
     private final StringProperty languages = new SimpleStringProperty(this, "languages");
     private final StringProperty fallbackSentence = new SimpleStringProperty(this, "fallbackSentence");
     private final StringProperty handoffNumber = new SimpleStringProperty(this, "handoffNumber");
@@ -110,6 +111,7 @@ public final class SettingsViewModel {
         dtmfDetection.set(Boolean.TRUE.equals(t.dtmfDetection));
         partialPrompts.set(Boolean.TRUE.equals(t.partialPrompts));
         applicationReconnect.set(s.applicationReconnect);
+        listenToCalls.set(s.listenToCalls);
         languages.set(String.join(", ", s.languageCodes()));
     }
 
@@ -213,6 +215,7 @@ public final class SettingsViewModel {
         t.dtmfDetection = dtmfDetection.get();
         t.partialPrompts = partialPrompts.get();
         s.applicationReconnect = applicationReconnect.get();
+        s.listenToCalls = listenToCalls.get();
         t.languages = languageOptions(errors);
         if (!errors.isEmpty()) {
             message.set(String.join("\n", errors));
@@ -362,6 +365,11 @@ public final class SettingsViewModel {
     /** Twilio reconnects a dropped relay socket and the call resumes (docs/reconnect.md). */
     public BooleanProperty applicationReconnectProperty() {
         return applicationReconnect;
+    }
+
+    /** Twilio streams each call's audio to the relay so a supervisor can listen (docs/live-audio.md). */
+    public BooleanProperty listenToCallsProperty() {
+        return listenToCalls;
     }
 
     public StringProperty languagesProperty() {

@@ -50,6 +50,7 @@ public final class RelayServer implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(RelayServer.class);
     public static final String RELAY_PATH = "/relay";
+    public static final String MEDIA_PATH = "/media";
 
     private final RelayConfig config;
     private final CallRegistry registry;
@@ -150,7 +151,7 @@ public final class RelayServer implements AutoCloseable {
 
         publicBase = publicBase();
         twiml = new TwimlFactory(config.settings(), relayUrl(), actionUrl(),
-                signatures.enabled() ? config.callTokens() : null);
+                signatures.enabled() ? config.callTokens() : null, mediaUrl());
         registry.statusSource(this::status);
     }
 
@@ -181,6 +182,11 @@ public final class RelayServer implements AutoCloseable {
     /** The socket URL Twilio is given and signs. */
     public String relayUrl() {
         return "wss://" + publicBase.substring(publicBase.indexOf("://") + 3) + RELAY_PATH;
+    }
+
+    /** The live-audio socket URL Twilio is given for {@code <Start><Stream>} and signs. */
+    public String mediaUrl() {
+        return "wss://" + publicBase.substring(publicBase.indexOf("://") + 3) + MEDIA_PATH;
     }
 
     /** The socket URL on this machine. */

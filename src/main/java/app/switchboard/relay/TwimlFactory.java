@@ -12,6 +12,8 @@ import com.twilio.twiml.voice.Hangup;
 import com.twilio.twiml.voice.Language;
 import com.twilio.twiml.voice.Parameter;
 import com.twilio.twiml.voice.Say;
+import com.twilio.twiml.voice.Start;
+import com.twilio.twiml.voice.Stream;
 import java.util.Map;
 
 /**
@@ -32,6 +34,8 @@ public final class TwimlFactory {
     private final String relayUrl;
     private final String actionUrl;
     private final CallTokens tokens;
+    /** Where {@code <Start><Stream>} points when {@link Settings#listenToCalls} is on; null: never. */
+    private final String mediaUrl;
 
     public TwimlFactory(Settings settings, String relayUrl, String actionUrl) {
         this(settings, relayUrl, actionUrl, null);
@@ -39,10 +43,16 @@ public final class TwimlFactory {
 
     /** @param tokens issues each call's {@link CallTokens#PARAMETER}; null: none (a relay that checks none) */
     public TwimlFactory(Settings settings, String relayUrl, String actionUrl, CallTokens tokens) {
+        this(settings, relayUrl, actionUrl, tokens, null);
+    }
+
+    /** @param mediaUrl the relay's {@code wss://…/media}, streamed to when listening is on; null: no stream */
+    public TwimlFactory(Settings settings, String relayUrl, String actionUrl, CallTokens tokens, String mediaUrl) {
         this.settings = settings;
         this.tokens = tokens;
         this.relayUrl = xml(relayUrl);
         this.actionUrl = xml(actionUrl);
+        this.mediaUrl = xml(mediaUrl);
     }
 
     /**
@@ -83,8 +93,40 @@ public final class TwimlFactory {
         return out == null ? text : out.toString();
     }
 
-    /** The voice webhook's answer; the caller's number travels as a {@code <Parameter>}. */
+    /**
+     * The voice webhook's answer; the caller's number travels as a {@code <Parameter>}. With
+     * {@link Settings#listenToCalls}, a {@code <Start><Stream>} of both tracks comes first: a
+     * {@code <Start>} runs alongside what follows it, while nothing after {@code <Connect>} runs
+     * until the relay session ends.
+     */
     public String connect(Map<String, String> callParams) {
+        VoiceResponse.Builder response = new VoiceResponse.Builder();
+        Start stream = mediaStream(callParams);
+        if (stream != null) {
+            response.start(stream);
+        }
+        return response.connect(connectElement(callParams)).build().toXml();
+    }
+
+    /**
+     * The live-audio stream (docs/live-audio.md), or null when listening is off or the call has
+     * no callSid. Twilio does not allow a query string in a stream URL (error 31920), so the
+     * call's token travels as a {@code <Parameter>} and comes back in {@code start.customParameters}.
+     */
+    Start mediaStream(Map<String, String> callParams) {
+        String callSid = callParams.get("CallSid");
+        if (!settings.listenToCalls || mediaUrl == null || callSid == null || callSid.isBlank()) {
+            return null;
+        }
+        Stream.Builder stream = new Stream.Builder().url(mediaUrl).track(Stream.Track.BOTH_TRACKS);
+        if (tokens != null) {
+            stream.parameter(new Parameter.Builder().name(CallTokens.PARAMETER).value(tokens.token(callSid)).build());
+        }
+        return new Start.Builder().stream(stream.build()).build();
+    }
+
+    /** A reconnected relay session: the call's stream, if any, still runs, so no second one is started. */
+    private String reconnect(Map<String, String> callParams) {
         return new VoiceResponse.Builder().connect(connectElement(callParams)).build().toXml();
     }
 
@@ -158,7 +200,7 @@ public final class TwimlFactory {
         }
         if ("failed".equals(status)) {
             if ("64105".equals(form.get("ErrorCode")) && "in-progress".equals(callStatus)) {
-                return new ActionAnswer(ActionOutcome.RECONNECT, connect(form));
+                return new ActionAnswer(ActionOutcome.RECONNECT, reconnect(form));
             }
             return goodbye("Sorry, we are having technical difficulties. Please call again later.");
         }
