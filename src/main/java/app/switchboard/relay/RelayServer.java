@@ -1,7 +1,10 @@
 package app.switchboard.relay;
 
 import app.switchboard.call.CallRegistry;
+import app.switchboard.call.CallSession;
+import app.switchboard.call.CallState;
 import app.switchboard.call.RelayStatus;
+import app.switchboard.media.LiveAudio;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -70,6 +73,23 @@ public final class RelayServer implements AutoCloseable {
     }
     private final SocketsWithoutCall waiting;
     private final Map<String, WebSocketCreator> extraSockets = new LinkedHashMap<>();
+    private final LiveAudio liveAudio = new LiveAudio();
+    private volatile MediaEndpoint.Limits mediaLimits = MediaEndpoint.Limits.defaults();
+
+    /** The live audio of the calls that stream it ({@code /media}, docs/live-audio.md): what consoles listen to. */
+    public LiveAudio liveAudio() {
+        return liveAudio;
+    }
+
+    /** Limits of the {@code /media} sockets; before {@link #start()}. */
+    void mediaLimits(MediaEndpoint.Limits limits) {
+        this.mediaLimits = limits;
+    }
+
+    private boolean isLive(String callSid) {
+        CallSession call = registry.find(callSid);
+        return call != null && call.state() != CallState.ENDED;
+    }
 
     /**
      * Another WebSocket endpoint on the relay's TLS port (the supervisor API's {@code /console});
@@ -141,6 +161,19 @@ public final class RelayServer implements AutoCloseable {
                 return new RelayEndpoint(registry, maxFrame, signatures.enabled() ? config.callTokens() : null,
                         config.limits(), server.getScheduler(), waiting);
             });
+            container.addMapping(MEDIA_PATH, (request, response, callback) -> {
+                // Twilio signs the stream's upgrade like the relay's (docs/live-audio.md).
+                String signed = mediaUrl() + query(request);
+                String signature = request.getHeaders().get(TwilioSignatures.HEADER);
+                if (!signatures.validUpgrade(signed, signature)) {
+                    LOG.warn("Refused media upgrade from {}: {} signature", Request.getRemoteAddr(request),
+                            signature == null ? "missing" : "invalid");
+                    Response.writeError(request, response, callback, HttpStatus.FORBIDDEN_403, "Invalid Twilio signature");
+                    return null;
+                }
+                return new MediaEndpoint(liveAudio, this::isLive, signatures.enabled() ? config.callTokens() : null,
+                        mediaLimits, server.getScheduler(), maxFrame);
+            });
             extraSockets.forEach(container::addMapping);
         });
         upgrades.setHandler(new HttpRoutes());
@@ -192,6 +225,11 @@ public final class RelayServer implements AutoCloseable {
     /** The socket URL on this machine. */
     public String localRelayUrl() {
         return "wss://" + displayHost() + ":" + port() + RELAY_PATH;
+    }
+
+    /** The live-audio socket URL on this machine. */
+    public String localMediaUrl() {
+        return "wss://" + displayHost() + ":" + port() + MEDIA_PATH;
     }
 
     public String localBaseUrl() {
@@ -264,7 +302,7 @@ public final class RelayServer implements AutoCloseable {
                     }
                     webhook(path, request, response, callback);
                 }
-                case RELAY_PATH -> Response.writeError(request, response, callback, HttpStatus.BAD_REQUEST_400,
+                case RELAY_PATH, MEDIA_PATH -> Response.writeError(request, response, callback, HttpStatus.BAD_REQUEST_400,
                         "WebSocket upgrade required");
                 default -> Response.writeError(request, response, callback, HttpStatus.NOT_FOUND_404);
             }
