@@ -68,6 +68,10 @@ public final class CallDetailView extends FxmlView<StackPane> {
     @FXML private javafx.scene.layout.HBox heldByBar;
     @FXML private Label heldByLabel;
     @FXML private Button askButton;
+    @FXML private javafx.scene.control.ToggleButton listenToggle;
+    @FXML private ChoiceBox<app.switchboard.media.Mix> listenMixChoice;
+    @FXML private javafx.scene.control.Slider listenVolumeSlider;
+    @FXML private Label listenMessage;
 
     private final CallDetailViewModel viewModel;
     private final LatencyChart latencyChart;
@@ -131,6 +135,7 @@ public final class CallDetailView extends FxmlView<StackPane> {
         heldByBar.visibleProperty().bind(viewModel.heldByOtherProperty().isNotEmpty());
         heldByBar.managedProperty().bind(heldByBar.visibleProperty());
         askButton.disableProperty().bind(off.or(viewModel.askStatusProperty().isNotEmpty()));
+        bindListen(viewModel.listen());
         askButton.setVisible(viewModel.canAsk());
         askButton.setManaged(viewModel.canAsk());
         tooltip(askButton, "Ask the supervisor holding this call to release it to you");
@@ -180,6 +185,21 @@ public final class CallDetailView extends FxmlView<StackPane> {
     }
 
     // ---- actions (from FXML) ----
+
+    private void bindListen(ListenViewModel listen) {
+        listenToggle.selectedProperty().bindBidirectional(listen.listeningProperty());
+        listenToggle.disableProperty().bind(listen.availableProperty().not());
+        listenToggle.setTooltip(new javafx.scene.control.Tooltip("Hear the selected call (nothing is recorded)"));
+        listenMixChoice.getItems().setAll(app.switchboard.media.Mix.values());
+        listenMixChoice.valueProperty().bindBidirectional(listen.mixProperty());
+        listenVolumeSlider.valueProperty().bindBidirectional(listen.volumeProperty());
+        listenMessage.textProperty().bind(listen.messageProperty());
+        listenMessage.visibleProperty().bind(listen.messageProperty().isNotEmpty());
+        listenMessage.managedProperty().bind(listenMessage.visibleProperty());
+        if (!listen.availableProperty().get()) {
+            listenToggle.setTooltip(new javafx.scene.control.Tooltip(listen.whyUnavailable()));
+        }
+    }
 
     @FXML
     private void say() {

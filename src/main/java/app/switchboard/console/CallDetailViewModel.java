@@ -2,6 +2,7 @@ package app.switchboard.console;
 
 import app.switchboard.call.CallControl;
 import app.switchboard.call.CallState;
+import app.switchboard.media.CallAudio;
 import javafx.beans.binding.BooleanBinding;
 import javafx.beans.property.BooleanProperty;
 import javafx.beans.property.ObjectProperty;
@@ -47,8 +48,20 @@ public final class CallDetailViewModel {
     /** What became of "Ask for it" (asked, or why it could not be asked); "" before asking. */
     private final ReadOnlyStringWrapper askStatus = new ReadOnlyStringWrapper(this, "askStatus", "");
 
+    /** The Listen toggle (docs/live-audio.md). */
+    private final ListenViewModel listen;
+
     public CallDetailViewModel(CallControl control) {
+        this(control, CallAudio.NONE);
+    }
+
+    public CallDetailViewModel(CallControl control, CallAudio audio) {
+        this(control, new ListenViewModel(audio));
+    }
+
+    CallDetailViewModel(CallControl control, ListenViewModel listen) {
         this.control = control;
+        this.listen = listen;
         this.languages = FXCollections.unmodifiableObservableList(FXCollections.observableArrayList(control.languages()));
         call.addListener((obs, old, now) -> follow(old, now));
         actionsDisabled = call.isNull().or(ended).or(connected.not());
@@ -60,6 +73,7 @@ public final class CallDetailViewModel {
     }
 
     private void follow(LiveCall old, LiveCall now) {
+        listen.follow(now == null ? null : now.callId());
         holds.unbind();
         ended.unbind();
         state.unbind();
@@ -283,5 +297,9 @@ public final class CallDetailViewModel {
     private LiveCall live() {
         LiveCall c = call.get();
         return c == null || c.isEnded() ? null : c;
+    }
+
+    public ListenViewModel listen() {
+        return listen;
     }
 }
