@@ -187,7 +187,14 @@ public final class CallDetailView extends FxmlView<StackPane> {
     // ---- actions (from FXML) ----
 
     private void bindListen(ListenViewModel listen) {
-        listenToggle.selectedProperty().bindBidirectional(listen.listeningProperty());
+        // Not a bidirectional binding: the view model may turn listening straight back off (no audio
+        // device) while the click's change is still being handed on, and a binding would not pass
+        // that nested change back to the toggle. The toggle always shows the view model's current value.
+        listenToggle.setOnAction(e -> {
+            listen.listeningProperty().set(listenToggle.isSelected());
+            listenToggle.setSelected(listen.listeningProperty().get());
+        });
+        listen.listeningProperty().addListener((obs, was, now) -> listenToggle.setSelected(listen.listeningProperty().get()));
         listenToggle.disableProperty().bind(listen.availableProperty().not());
         listenToggle.setTooltip(new javafx.scene.control.Tooltip("Hear the selected call (nothing is recorded)"));
         listenMixChoice.getItems().setAll(app.switchboard.media.Mix.values());
