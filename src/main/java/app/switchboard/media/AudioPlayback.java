@@ -30,7 +30,7 @@ public final class AudioPlayback implements AutoCloseable {
     private volatile Mix mix;
     private volatile double volume;
     private volatile boolean running = true;
-    private volatile long dropped;
+    private final java.util.concurrent.atomic.AtomicLong dropped = new java.util.concurrent.atomic.AtomicLong();
 
     /**
      * @param onFailure told, on the playback thread, why playing stopped (the sink failed)
@@ -50,7 +50,7 @@ public final class AudioPlayback implements AutoCloseable {
     /** A frame of the call; dropped (and counted) when the playback thread is far behind. */
     public void offer(AudioFrame frame) {
         if (running && !inbox.offer(frame)) {
-            dropped++;
+            dropped.incrementAndGet();
         }
     }
 
@@ -63,7 +63,7 @@ public final class AudioPlayback implements AutoCloseable {
     }
 
     public long dropped() {
-        return dropped;
+        return dropped.get();
     }
 
     public JitterBuffer jitter() {
