@@ -28,7 +28,7 @@ public final class MediaEndpoint implements Session.Listener.AutoDemanding {
 
     /**
      * What one media socket may cost. Twilio sends a frame per 20 ms per track (100 a second
-     * with both tracks, each about 350 bytes of JSON): the defaults leave it three times that.
+     * with both tracks, each about 380 bytes of JSON): the defaults leave it three times that.
      *
      * @param startDeadline         no {@code start} after this long: closed 1008
      * @param callWait              how long a {@code start} may wait for its call to appear: the
