@@ -311,7 +311,8 @@ final class SwitchboardApp implements AutoCloseable {
     void runConsole() {
         ConsoleApp.launch(new ConsoleContext(control, saved, dirs, secrets, demo == null ? null : "demo", () -> { })
                 .withHistory(new StoreCallHistory(store)).withAccount(account)
-                .withConnector(new RemoteRelays(saved.languageCodes())));
+                .withConnector(new RemoteRelays(saved.languageCodes()))
+                .withAudio(relay.liveAudio()));
     }
 
     /**

@@ -92,6 +92,14 @@ public final class Settings {
     public int reconnectWaitSeconds = 30;
 
     /**
+     * Live audio (docs/live-audio.md): the voice webhook's TwiML also starts a Media Stream of
+     * both tracks to the relay's {@code /media}, so a supervisor can listen to the call. Off by
+     * default: Twilio's documentation does not confirm {@code <Start><Stream>} together with
+     * ConversationRelay on one call, and it is untested live.
+     */
+    public boolean listenToCalls;
+
+    /**
      * The name the embedded console's commands are recorded under in the audit trail, and
      * shown to remote supervisors as the holder of a call it took over; unset: the OS user.
      */

@@ -78,6 +78,10 @@ public final class CallDetailView extends FxmlView<StackPane> {
     @FXML private javafx.scene.layout.HBox heldByBar;
     @FXML private Label heldByLabel;
     @FXML private Button askButton;
+    @FXML private javafx.scene.control.ToggleButton listenToggle;
+    @FXML private ChoiceBox<app.switchboard.media.Mix> listenMixChoice;
+    @FXML private javafx.scene.control.Slider listenVolumeSlider;
+    @FXML private Label listenMessage;
 
     private final CallDetailViewModel viewModel;
     private final LatencyChart latencyChart;
@@ -152,6 +156,7 @@ public final class CallDetailView extends FxmlView<StackPane> {
         heldByBar.visibleProperty().bind(viewModel.heldByOtherProperty().isNotEmpty());
         heldByBar.managedProperty().bind(heldByBar.visibleProperty());
         askButton.disableProperty().bind(off.or(viewModel.askStatusProperty().isNotEmpty()));
+        bindListen(viewModel.listen());
         askButton.setVisible(viewModel.canAsk());
         askButton.setManaged(viewModel.canAsk());
         tooltip(askButton, "Ask the supervisor holding this call to release it to you");
@@ -201,6 +206,28 @@ public final class CallDetailView extends FxmlView<StackPane> {
     }
 
     // ---- actions (from FXML) ----
+
+    private void bindListen(ListenViewModel listen) {
+        // Not a bidirectional binding: the view model may turn listening straight back off (no audio
+        // device) while the click's change is still being handed on, and a binding would not pass
+        // that nested change back to the toggle. The toggle always shows the view model's current value.
+        listenToggle.setOnAction(e -> {
+            listen.listeningProperty().set(listenToggle.isSelected());
+            listenToggle.setSelected(listen.listeningProperty().get());
+        });
+        listen.listeningProperty().addListener((obs, was, now) -> listenToggle.setSelected(listen.listeningProperty().get()));
+        listenToggle.disableProperty().bind(listen.availableProperty().not());
+        listenToggle.setTooltip(new javafx.scene.control.Tooltip("Hear the selected call (nothing is recorded)"));
+        listenMixChoice.getItems().setAll(app.switchboard.media.Mix.values());
+        listenMixChoice.valueProperty().bindBidirectional(listen.mixProperty());
+        listenVolumeSlider.valueProperty().bindBidirectional(listen.volumeProperty());
+        listenMessage.textProperty().bind(listen.messageProperty());
+        listenMessage.visibleProperty().bind(listen.messageProperty().isNotEmpty());
+        listenMessage.managedProperty().bind(listenMessage.visibleProperty());
+        if (!listen.availableProperty().get()) {
+            listenToggle.setTooltip(new javafx.scene.control.Tooltip(listen.whyUnavailable()));
+        }
+    }
 
     @FXML
     private void say() {

@@ -3,6 +3,7 @@ package app.switchboard.console;
 import app.switchboard.call.CallControl;
 import app.switchboard.call.CallState;
 import app.switchboard.history.CallHistory;
+import app.switchboard.media.CallAudio;
 import javafx.beans.binding.BooleanBinding;
 import javafx.beans.property.BooleanProperty;
 import javafx.beans.property.ObjectProperty;
@@ -51,13 +52,24 @@ public final class CallDetailViewModel {
     /** What became of "Ask for it" (asked, or why it could not be asked); "" before asking. */
     private final ReadOnlyStringWrapper askStatus = new ReadOnlyStringWrapper(this, "askStatus", "");
 
+    /** The Listen toggle (docs/live-audio.md). */
+    private final ListenViewModel listen;
+
     public CallDetailViewModel(CallControl control) {
-        this(control, null);
+        this(control, null, CallAudio.NONE);
     }
 
-    /** With {@code history} (may be null) the supervisor can read a long call's older part back. */
-    public CallDetailViewModel(CallControl control, CallHistory history) {
+    /**
+     * With {@code history} (may be null) the supervisor can read a long call's older part back;
+     * {@code audio} is what the Listen toggle plays.
+     */
+    public CallDetailViewModel(CallControl control, CallHistory history, CallAudio audio) {
+        this(control, history, new ListenViewModel(audio));
+    }
+
+    CallDetailViewModel(CallControl control, CallHistory history, ListenViewModel listen) {
         this.control = control;
+        this.listen = listen;
         this.paging = new ConversationPaging(history, call);
         this.languages = FXCollections.unmodifiableObservableList(FXCollections.observableArrayList(control.languages()));
         call.addListener((obs, old, now) -> follow(old, now));
@@ -70,6 +82,7 @@ public final class CallDetailViewModel {
     }
 
     private void follow(LiveCall old, LiveCall now) {
+        listen.follow(now == null ? null : now.callId());
         holds.unbind();
         ended.unbind();
         state.unbind();
@@ -334,5 +347,9 @@ public final class CallDetailViewModel {
     private LiveCall live() {
         LiveCall c = call.get();
         return c == null || c.isEnded() ? null : c;
+    }
+
+    public ListenViewModel listen() {
+        return listen;
     }
 }

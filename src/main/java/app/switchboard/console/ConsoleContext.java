@@ -6,6 +6,7 @@ import app.switchboard.call.CallControl;
 import app.switchboard.config.AppDirectories;
 import app.switchboard.config.Secrets;
 import app.switchboard.config.Settings;
+import app.switchboard.media.CallAudio;
 import java.util.Objects;
 
 /**
@@ -22,10 +23,17 @@ import java.util.Objects;
  *                    the console runs without a store (History is then unavailable)
  * @param account     the Twilio account (numbers, outbound calls), or why it is unavailable
  * @param connector   how File › Connect to relay… reaches a remote relay; null hides the menu item
+ * @param audio       live calls' audio for the Listen toggle (docs/live-audio.md); null: none here
  */
 public record ConsoleContext(CallControl calls, Settings settings, AppDirectories directories, Secrets secrets,
                              String titleSuffix, Runnable onClose, CallHistory history, AccountAccess account,
-                             RelayConnector connector) {
+                             RelayConnector connector, CallAudio audio) {
+
+    public ConsoleContext(CallControl calls, Settings settings, AppDirectories directories, Secrets secrets,
+                          String titleSuffix, Runnable onClose, CallHistory history, AccountAccess account,
+                          RelayConnector connector) {
+        this(calls, settings, directories, secrets, titleSuffix, onClose, history, account, connector, CallAudio.NONE);
+    }
 
     public ConsoleContext(CallControl calls, Settings settings, AppDirectories directories, Secrets secrets,
                           String titleSuffix, Runnable onClose, CallHistory history, AccountAccess account) {
@@ -40,17 +48,22 @@ public record ConsoleContext(CallControl calls, Settings settings, AppDirectorie
 
     /** The same console reading past calls from {@code source}. */
     public ConsoleContext withHistory(CallHistory source) {
-        return new ConsoleContext(calls, settings, directories, secrets, titleSuffix, onClose, source, account, connector);
+        return new ConsoleContext(calls, settings, directories, secrets, titleSuffix, onClose, source, account, connector, audio);
     }
 
     /** The same console with the Twilio account side. */
     public ConsoleContext withAccount(AccountAccess access) {
-        return new ConsoleContext(calls, settings, directories, secrets, titleSuffix, onClose, history, access, connector);
+        return new ConsoleContext(calls, settings, directories, secrets, titleSuffix, onClose, history, access, connector, audio);
     }
 
     /** The same console able to connect to remote relays through {@code relays}. */
     public ConsoleContext withConnector(RelayConnector relays) {
-        return new ConsoleContext(calls, settings, directories, secrets, titleSuffix, onClose, history, account, relays);
+        return new ConsoleContext(calls, settings, directories, secrets, titleSuffix, onClose, history, account, relays, audio);
+    }
+
+    /** The same console able to listen to live calls through {@code calls}' audio. */
+    public ConsoleContext withAudio(CallAudio callAudio) {
+        return new ConsoleContext(calls, settings, directories, secrets, titleSuffix, onClose, history, account, connector, callAudio);
     }
 
     /**
@@ -60,7 +73,8 @@ public record ConsoleContext(CallControl calls, Settings settings, AppDirectorie
      */
     public ConsoleContext overRemote(RelayConnector.Remote remote, String relayName, Settings current) {
         return new ConsoleContext(remote.calls(), current, directories, secrets, "relay " + relayName, remote.close(),
-                remote.history(), new AccountAccess.Unavailable("the Twilio account is the relay's, not this console's"), connector);
+                remote.history(), new AccountAccess.Unavailable("the Twilio account is the relay's, not this console's"), connector,
+                CallAudio.NONE);
     }
 
     public ConsoleContext {
@@ -69,5 +83,6 @@ public record ConsoleContext(CallControl calls, Settings settings, AppDirectorie
         secrets = secrets == null ? Secrets.from(java.util.Map.of()) : secrets;
         onClose = onClose == null ? () -> { } : onClose;
         account = account == null ? new AccountAccess.Unavailable("not configured in this console") : account;
+        audio = audio == null ? CallAudio.NONE : audio;
     }
 }

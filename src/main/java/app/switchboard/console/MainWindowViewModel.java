@@ -83,7 +83,7 @@ public final class MainWindowViewModel {
         this.context = context;
         this.board = board;
         this.list = new CallListViewModel(board, context.calls());
-        this.detail = new CallDetailViewModel(context.calls(), context.history());
+        this.detail = new CallDetailViewModel(context.calls(), context.history(), context.audio());
         detail.callProperty().bind(list.selectedProperty());
         this.floor = FloorViewModel.over(new FloorFeed(context.calls(), context.history()));
         // The other supervisors see who has which call open (a remote relay's presence).
@@ -209,6 +209,7 @@ public final class MainWindowViewModel {
 
     /** Stops listening to the store and the connection. */
     public void close() {
+        detail.listen().close();
         list.close();
         detail.close();
         floor.close();

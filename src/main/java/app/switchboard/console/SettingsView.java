@@ -40,6 +40,7 @@ public final class SettingsView extends FxmlView<BorderPane> {
     @FXML private CheckBox partialPromptsCheck;
     @FXML private CheckBox applicationReconnectCheck;
     @FXML private CheckBox recordCallsCheck;
+    @FXML private CheckBox listenToCallsCheck;
     @FXML private Label openAiKeyLabel;
     @FXML private Label twilioTokenLabel;
     @FXML private Label keystorePasswordLabel;
@@ -84,6 +85,7 @@ public final class SettingsView extends FxmlView<BorderPane> {
         partialPromptsCheck.selectedProperty().bindBidirectional(viewModel.partialPromptsProperty());
         applicationReconnectCheck.selectedProperty().bindBidirectional(viewModel.applicationReconnectProperty());
         recordCallsCheck.selectedProperty().bindBidirectional(viewModel.recordCallsProperty());
+        listenToCallsCheck.selectedProperty().bindBidirectional(viewModel.listenToCallsProperty());
         openAiKeyLabel.setText(viewModel.openAiKeyPresence());
         twilioTokenLabel.setText(viewModel.twilioTokenPresence());
         keystorePasswordLabel.setText(viewModel.keystorePasswordPresence());

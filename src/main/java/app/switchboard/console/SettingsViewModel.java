@@ -71,6 +71,7 @@ public final class SettingsViewModel {
     private final BooleanProperty partialPrompts = new SimpleBooleanProperty(this, "partialPrompts");
     private final BooleanProperty applicationReconnect = new SimpleBooleanProperty(this, "applicationReconnect");
     private final BooleanProperty recordCalls = new SimpleBooleanProperty(this, "recordCalls");
+    private final BooleanProperty listenToCalls = new SimpleBooleanProperty(this, "listenToCalls");
     private final StringProperty languages = new SimpleStringProperty(this, "languages");
     private final StringProperty fallbackSentence = new SimpleStringProperty(this, "fallbackSentence");
     private final StringProperty handoffNumber = new SimpleStringProperty(this, "handoffNumber");
@@ -112,6 +113,7 @@ public final class SettingsViewModel {
         partialPrompts.set(Boolean.TRUE.equals(t.partialPrompts));
         applicationReconnect.set(s.applicationReconnect);
         recordCalls.set(s.recordCalls);
+        listenToCalls.set(s.listenToCalls);
         languages.set(String.join(", ", s.languageCodes()));
     }
 
@@ -216,6 +218,7 @@ public final class SettingsViewModel {
         t.partialPrompts = partialPrompts.get();
         s.applicationReconnect = applicationReconnect.get();
         s.recordCalls = recordCalls.get();
+        s.listenToCalls = listenToCalls.get();
         t.languages = languageOptions(errors);
         if (!errors.isEmpty()) {
             message.set(String.join("\n", errors));
@@ -370,6 +373,11 @@ public final class SettingsViewModel {
     /** Twilio records each call, both sides; the audio stays in the Twilio account (README, "Recording"). */
     public BooleanProperty recordCallsProperty() {
         return recordCalls;
+    }
+
+    /** Twilio streams each call's audio to the relay so a supervisor can listen (docs/live-audio.md). */
+    public BooleanProperty listenToCallsProperty() {
+        return listenToCalls;
     }
 
     public StringProperty languagesProperty() {

@@ -2,7 +2,9 @@ package app.switchboard.relay;
 
 import app.switchboard.call.CallRegistry;
 import app.switchboard.call.CallSession;
+import app.switchboard.call.CallState;
 import app.switchboard.call.RelayStatus;
+import app.switchboard.media.LiveAudio;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -51,6 +53,7 @@ public final class RelayServer implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(RelayServer.class);
     public static final String RELAY_PATH = "/relay";
+    public static final String MEDIA_PATH = "/media";
 
     private final RelayConfig config;
     private final CallRegistry registry;
@@ -70,6 +73,23 @@ public final class RelayServer implements AutoCloseable {
     }
     private final SocketsWithoutCall waiting;
     private final Map<String, WebSocketCreator> extraSockets = new LinkedHashMap<>();
+    private final LiveAudio liveAudio = new LiveAudio();
+    private volatile MediaEndpoint.Limits mediaLimits = MediaEndpoint.Limits.defaults();
+
+    /** The live audio of the calls that stream it ({@code /media}, docs/live-audio.md): what consoles listen to. */
+    public LiveAudio liveAudio() {
+        return liveAudio;
+    }
+
+    /** Limits of the {@code /media} sockets; before {@link #start()}. */
+    void mediaLimits(MediaEndpoint.Limits limits) {
+        this.mediaLimits = limits;
+    }
+
+    private boolean isLive(String callSid) {
+        CallSession call = registry.find(callSid);
+        return call != null && call.state() != CallState.ENDED;
+    }
 
     /**
      * Another WebSocket endpoint on the relay's TLS port (the supervisor API's {@code /console});
@@ -141,6 +161,19 @@ public final class RelayServer implements AutoCloseable {
                 return new RelayEndpoint(registry, maxFrame, signatures.enabled() ? config.callTokens() : null,
                         config.limits(), server.getScheduler(), waiting);
             });
+            container.addMapping(MEDIA_PATH, (request, response, callback) -> {
+                // Twilio signs the stream's upgrade like the relay's (docs/live-audio.md).
+                String signed = mediaUrl() + query(request);
+                String signature = request.getHeaders().get(TwilioSignatures.HEADER);
+                if (!signatures.validUpgrade(signed, signature)) {
+                    LOG.warn("Refused media upgrade from {}: {} signature", Request.getRemoteAddr(request),
+                            signature == null ? "missing" : "invalid");
+                    Response.writeError(request, response, callback, HttpStatus.FORBIDDEN_403, "Invalid Twilio signature");
+                    return null;
+                }
+                return new MediaEndpoint(liveAudio, this::isLive, signatures.enabled() ? config.callTokens() : null,
+                        mediaLimits, server.getScheduler(), maxFrame);
+            });
             extraSockets.forEach(container::addMapping);
         });
         upgrades.setHandler(new HttpRoutes());
@@ -151,7 +184,7 @@ public final class RelayServer implements AutoCloseable {
 
         publicBase = publicBase();
         twiml = new TwimlFactory(config.settings(), relayUrl(), actionUrl(),
-                signatures.enabled() ? config.callTokens() : null, recordingStatusUrl());
+                signatures.enabled() ? config.callTokens() : null, recordingStatusUrl(), mediaUrl());
         registry.statusSource(this::status);
     }
 
@@ -184,9 +217,19 @@ public final class RelayServer implements AutoCloseable {
         return "wss://" + publicBase.substring(publicBase.indexOf("://") + 3) + RELAY_PATH;
     }
 
+    /** The live-audio socket URL Twilio is given for {@code <Start><Stream>} and signs. */
+    public String mediaUrl() {
+        return "wss://" + publicBase.substring(publicBase.indexOf("://") + 3) + MEDIA_PATH;
+    }
+
     /** The socket URL on this machine. */
     public String localRelayUrl() {
         return "wss://" + displayHost() + ":" + port() + RELAY_PATH;
+    }
+
+    /** The live-audio socket URL on this machine. */
+    public String localMediaUrl() {
+        return "wss://" + displayHost() + ":" + port() + MEDIA_PATH;
     }
 
     public String localBaseUrl() {
@@ -264,7 +307,7 @@ public final class RelayServer implements AutoCloseable {
                     }
                     webhook(path, request, response, callback);
                 }
-                case RELAY_PATH -> Response.writeError(request, response, callback, HttpStatus.BAD_REQUEST_400,
+                case RELAY_PATH, MEDIA_PATH -> Response.writeError(request, response, callback, HttpStatus.BAD_REQUEST_400,
                         "WebSocket upgrade required");
                 default -> Response.writeError(request, response, callback, HttpStatus.NOT_FOUND_404);
             }

@@ -15,6 +15,7 @@ import com.twilio.twiml.voice.Recording;
 import com.twilio.twiml.voice.Say;
 import com.twilio.twiml.voice.Start;
 import java.util.List;
+import com.twilio.twiml.voice.Stream;
 import java.util.Map;
 
 /**
@@ -36,6 +37,8 @@ public final class TwimlFactory {
     private final String actionUrl;
     private final CallTokens tokens;
     private final String recordingStatusUrl;
+    /** Where {@code <Start><Stream>} points when {@link Settings#listenToCalls} is on; null: never. */
+    private final String mediaUrl;
 
     public TwimlFactory(Settings settings, String relayUrl, String actionUrl) {
         this(settings, relayUrl, actionUrl, null);
@@ -43,20 +46,23 @@ public final class TwimlFactory {
 
     /** @param tokens issues each call's {@link CallTokens#PARAMETER}; null: none (a relay that checks none) */
     public TwimlFactory(Settings settings, String relayUrl, String actionUrl, CallTokens tokens) {
-        this(settings, relayUrl, actionUrl, tokens, null);
+        this(settings, relayUrl, actionUrl, tokens, null, null);
     }
 
     /**
      * @param recordingStatusUrl where Twilio posts a recording's status ({@code /recording-status});
      *                           null: calls are never recorded, whatever the settings say, since a
      *                           recording nobody hears about could not be found from the call
+     * @param mediaUrl the relay's {@code wss://…/media}, streamed to when listening is on; null: no stream
      */
-    public TwimlFactory(Settings settings, String relayUrl, String actionUrl, CallTokens tokens, String recordingStatusUrl) {
+    public TwimlFactory(Settings settings, String relayUrl, String actionUrl, CallTokens tokens, String recordingStatusUrl,
+                        String mediaUrl) {
         this.settings = settings;
         this.tokens = tokens;
         this.relayUrl = xml(relayUrl);
         this.actionUrl = xml(actionUrl);
         this.recordingStatusUrl = xml(recordingStatusUrl);
+        this.mediaUrl = xml(mediaUrl);
     }
 
     /**
@@ -100,12 +106,19 @@ public final class TwimlFactory {
     /**
      * The voice webhook's answer; the caller's number travels as a {@code <Parameter>}. With
      * {@link Settings#recordCalls} a {@code <Start><Recording>} comes first, in a {@code <Start>}
-     * of its own: Twilio starts recording, then goes on to {@code <Connect>}.
+     * of its own: Twilio starts recording, then goes on. With {@link Settings#listenToCalls}, a
+     * {@code <Start><Stream>} of both tracks follows, also in its own {@code <Start>}: a
+     * {@code <Start>} runs alongside what follows it, while nothing after {@code <Connect>} runs
+     * until the relay session ends.
      */
     public String connect(Map<String, String> callParams) {
         VoiceResponse.Builder twiml = new VoiceResponse.Builder();
         if (settings.recordCalls && recordingStatusUrl != null) {
             twiml.start(new Start.Builder().recording(recording()).build());
+        }
+        Start stream = mediaStream(callParams);
+        if (stream != null) {
+            twiml.start(stream);
         }
         return twiml.connect(connectElement(callParams)).build().toXml();
     }
@@ -128,9 +141,26 @@ public final class TwimlFactory {
     }
 
     /**
+     * The live-audio stream (docs/live-audio.md), or null when listening is off or the call has
+     * no callSid. Twilio does not allow a query string in a stream URL (error 31920), so the
+     * call's token travels as a {@code <Parameter>} and comes back in {@code start.customParameters}.
+     */
+    Start mediaStream(Map<String, String> callParams) {
+        String callSid = callParams.get("CallSid");
+        if (!settings.listenToCalls || mediaUrl == null || callSid == null || callSid.isBlank()) {
+            return null;
+        }
+        Stream.Builder stream = new Stream.Builder().url(mediaUrl).track(Stream.Track.BOTH_TRACKS);
+        if (tokens != null) {
+            stream.parameter(new Parameter.Builder().name(CallTokens.PARAMETER).value(tokens.token(callSid)).build());
+        }
+        return new Start.Builder().stream(stream.build()).build();
+    }
+
+    /**
      * A new relay session on a call that is already up (the {@code /action} reconnect after
-     * 64105): {@code <Connect>} only. The recording started by the first answer runs until the
-     * call ends; starting another would record the rest of the call twice.
+     * 64105): {@code <Connect>} only. The recording and the live-audio stream started by the first
+     * answer run until the call ends; starting them again would record or stream the rest twice.
      */
     String reconnect(Map<String, String> callParams) {
         return new VoiceResponse.Builder().connect(connectElement(callParams)).build().toXml();

@@ -44,13 +44,55 @@ final class CallWebhooks {
 
     /** Posts the voice webhook for this setup; completes with the TwiML's parameters. */
     CompletableFuture<Map<String, String>> voiceParameters(InboundMessage.Setup setup) {
+        return voiceAnswer(setup).thenApply(CallWebhooks::twimlParameters);
+    }
+
+    /** Posts the voice webhook for this setup; completes with the TwiML answer. */
+    CompletableFuture<String> voiceAnswer(InboundMessage.Setup setup) {
         return Webhook.post(client, voicePostUrl, voiceSignedUrl, authToken, voiceForm(setup)).thenCompose(result -> {
             if (result.status() != 200) {
                 return CompletableFuture.failedFuture(new SimulationException(
                         "voice webhook answered " + result.status() + ": " + result.body(), null));
             }
-            return CompletableFuture.completedFuture(twimlParameters(result.body()));
+            return CompletableFuture.completedFuture(result.body());
         });
+    }
+
+    /**
+     * The {@code <Start><Stream>} of a TwiML answer (live audio, docs/live-audio.md): its url and
+     * its {@code <Parameter>}s, as Twilio would hand them to the stream's {@code start}; null when none.
+     */
+    static MediaStreamer.Request twimlStream(String twiml) {
+        org.w3c.dom.NodeList streams = parse(twiml).getElementsByTagName("Stream");
+        for (int i = 0; i < streams.getLength(); i++) {
+            org.w3c.dom.Element stream = (org.w3c.dom.Element) streams.item(i);
+            if (!"Start".equals(stream.getParentNode().getNodeName())) {
+                continue;
+            }
+            return new MediaStreamer.Request(stream.getAttribute("url"), stream.getAttribute("track"), children(stream));
+        }
+        return null;
+    }
+
+    private static org.w3c.dom.Document parse(String twiml) {
+        try {
+            javax.xml.parsers.DocumentBuilderFactory f = javax.xml.parsers.DocumentBuilderFactory.newInstance();
+            f.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
+            return f.newDocumentBuilder()
+                    .parse(new java.io.ByteArrayInputStream(twiml.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        } catch (Exception e) {
+            throw new SimulationException("TwiML answer is not XML: " + e.getMessage(), e);
+        }
+    }
+
+    private static Map<String, String> children(org.w3c.dom.Element parent) {
+        Map<String, String> params = new java.util.LinkedHashMap<>();
+        org.w3c.dom.NodeList nodes = parent.getElementsByTagName("Parameter");
+        for (int i = 0; i < nodes.getLength(); i++) {
+            org.w3c.dom.Element p = (org.w3c.dom.Element) nodes.item(i);
+            params.put(p.getAttribute("name"), p.getAttribute("value"));
+        }
+        return params;
     }
 
     private static Map<String, String> voiceForm(InboundMessage.Setup setup) {
@@ -67,23 +109,22 @@ final class CallWebhooks {
         return form;
     }
 
-    /** The {@code <Parameter name value>} children of a TwiML answer's {@code <ConversationRelay>}. */
+    /**
+     * The {@code <Parameter name value>} children of a TwiML answer's {@code <ConversationRelay>}
+     * (a {@code <Stream>}'s parameters go to the stream, not to {@code setup}).
+     */
     static Map<String, String> twimlParameters(String twiml) {
-        try {
-            javax.xml.parsers.DocumentBuilderFactory f = javax.xml.parsers.DocumentBuilderFactory.newInstance();
-            f.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
-            org.w3c.dom.NodeList nodes = f.newDocumentBuilder()
-                    .parse(new java.io.ByteArrayInputStream(twiml.getBytes(java.nio.charset.StandardCharsets.UTF_8)))
-                    .getElementsByTagName("Parameter");
-            Map<String, String> params = new java.util.LinkedHashMap<>();
-            for (int i = 0; i < nodes.getLength(); i++) {
-                org.w3c.dom.Element p = (org.w3c.dom.Element) nodes.item(i);
-                params.put(p.getAttribute("name"), p.getAttribute("value"));
+        org.w3c.dom.Document doc = parse(twiml);
+        Map<String, String> params = new java.util.LinkedHashMap<>();
+        org.w3c.dom.NodeList nodes = doc.getElementsByTagName("Parameter");
+        for (int i = 0; i < nodes.getLength(); i++) {
+            org.w3c.dom.Element p = (org.w3c.dom.Element) nodes.item(i);
+            if ("Stream".equals(p.getParentNode().getNodeName())) {
+                continue;
             }
-            return params;
-        } catch (Exception e) {
-            throw new SimulationException("TwiML answer is not XML: " + e.getMessage(), e);
+            params.put(p.getAttribute("name"), p.getAttribute("value"));
         }
+        return params;
     }
 
     /** Posts the action webhook, once per call, if the call has an action URL. */

@@ -66,6 +66,8 @@ public final class DemoCallers implements AutoCloseable {
     private final AtomicLong started = new AtomicLong();
     private final AtomicLong finished = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
+    /** The live-audio stream of each caller whose TwiML asked for one (docs/live-audio.md). */
+    private final Map<SimulatedCall, MediaStreamer> streams = new ConcurrentHashMap<>();
     /** Each caller in progress and its script; stop cancels the scripts, so nothing waits on a stopped timer. */
     private final Map<SimulatedCall, CompletableFuture<?>> open = new ConcurrentHashMap<>();
 
@@ -152,6 +154,7 @@ public final class DemoCallers implements AutoCloseable {
         active.incrementAndGet();
         LOG.info("Demo caller '{}' calling as {} ({})", script.name(), call.callSid(), script.from());
         CompletableFuture<List<CallerScript.TurnRecord>> running = call.connect()
+                .thenApply(this::streamAudio)
                 .thenCompose(c -> script.run(c, timer, options.pacing(), stopped));
         open.put(call, running);
         if (stopped.get()) {
@@ -167,6 +170,11 @@ public final class DemoCallers implements AutoCloseable {
                 finished.incrementAndGet();
             }
             call.close();
+            // After the call closes: a stream that opens later sees the call closed and closes itself.
+            MediaStreamer audio = streams.remove(call);
+            if (audio != null) {
+                audio.close();
+            }
             open.remove(call);
             active.decrementAndGet();
             if (!stopped.get()) {
@@ -179,6 +187,46 @@ public final class DemoCallers implements AutoCloseable {
                 }
             }
         });
+    }
+
+    /**
+     * When the relay's TwiML started a stream ({@code listenToCalls}), opens it as Twilio would,
+     * so the demo can be heard. A stream that fails to open leaves the call as it is.
+     */
+    private SimulatedCall streamAudio(SimulatedCall call) {
+        call.mediaStream().ifPresent(request -> MediaStreamer.open(client, options.connectUrl().resolve("media"), request,
+                        options.authToken(), call.callSid(), call.setup().accountSid(), timer,
+                        () -> callerSpeaking(call), call::agentSpeaking)
+                .whenComplete((streamer, failure) -> {
+                    if (failure != null) {
+                        LOG.warn("Demo caller {}: the live-audio stream did not open: {}", call.callSid(), failure.toString());
+                    } else {
+                        streams.put(call, streamer);
+                        // Checked after the put: a call that ended meanwhile has already looked for its stream.
+                        if (stopped.get() || !call.isOpen()) {
+                            streams.remove(call, streamer);
+                            streamer.close();
+                        }
+                    }
+                }));
+        return call;
+    }
+
+    /** The caller "speaks" for a second after each prompt it sends (there is no real speech here). */
+    static boolean callerSpeaking(SimulatedCall call) {
+        List<SimulatedCall.Sent> sent = call.sent();
+        for (int i = sent.size() - 1; i >= 0; i--) {
+            SimulatedCall.Sent s = sent.get(i);
+            if (s.message() instanceof app.switchboard.protocol.InboundMessage.Prompt) {
+                return System.nanoTime() - s.nanos() < TimeUnit.SECONDS.toNanos(1);
+            }
+        }
+        return false;
+    }
+
+    /** Live-audio streams open now. */
+    public int audioStreams() {
+        return streams.size();
     }
 
     /** Calls placed so far. */
@@ -204,6 +252,8 @@ public final class DemoCallers implements AutoCloseable {
         if (!stopped.compareAndSet(false, true)) {
             return;
         }
+        streams.values().forEach(MediaStreamer::close);
+        streams.clear();
         open.forEach((call, script) -> {
             call.close();
             script.cancel(false);

@@ -107,6 +107,8 @@ public final class SimulatedCall implements AutoCloseable {
     private final CallWebhooks webhooks;
     private final CallSocket socket;
     private final CompletableFuture<Close> closed = new CompletableFuture<>();
+    /** The voice webhook's {@code <Start><Stream>}, when it asked for one (live audio). */
+    private volatile MediaStreamer.Request mediaStream;
 
     /** How this call was placed: a reconnect opens its new socket the same way. */
     private final Builder origin;
@@ -160,9 +162,10 @@ public final class SimulatedCall implements AutoCloseable {
             return upgrade();
         }
         // As Twilio does: the voice webhook first; its <ConversationRelay> <Parameter>s come back in setup.
-        return webhooks.voiceParameters(setup).thenCompose(twiml -> {
+        return webhooks.voiceAnswer(setup).thenCompose(answer -> {
+            mediaStream = CallWebhooks.twimlStream(answer);
             Map<String, String> params = new java.util.LinkedHashMap<>(setup.customParameters());
-            params.putAll(twiml);
+            params.putAll(CallWebhooks.twimlParameters(answer));
             InboundMessage.Setup s = setup;
             setup = new InboundMessage.Setup(s.sessionId(), s.accountSid(), s.callSid(), s.parentCallSid(), s.from(),
                     s.to(), s.forwardedFrom(), s.callerName(), s.direction(), s.callType(), s.callStatus(), params);
@@ -372,6 +375,11 @@ public final class SimulatedCall implements AutoCloseable {
 
     public List<Sent> sent() {
         return log.sent();
+    }
+
+    /** The live-audio stream the voice webhook's TwiML started ({@code <Start><Stream>}), if it did. */
+    public Optional<MediaStreamer.Request> mediaStream() {
+        return Optional.ofNullable(mediaStream);
     }
 
     /** Frames that failed Twilio's validation, in order. */

@@ -136,6 +136,15 @@ class ArchitectureTest {
     }
 
     @Test
+    void liveAudioIsFreeOfTransportUiAndCalls() {
+        // The relay (its /media endpoint), the console (Listen) and the simulator all use it; it uses none of them.
+        classes().that().resideInAPackage(pkg("media"))
+                .should().onlyDependOnClassesThat().resideInAnyPackage(pkg("media"), pkg("concurrent"), "java..", "javax.sound..",
+                        "com.fasterxml.jackson..", "org.slf4j..")
+                .check(product);
+    }
+
+    @Test
     void configurationDependsOnNoFeature() {
         noClasses().that().resideInAPackage(pkg("config"))
                 .should().dependOnClassesThat().resideInAnyPackage(pkg("agent"), pkg("call"), pkg("relay"),

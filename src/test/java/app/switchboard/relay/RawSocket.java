@@ -48,6 +48,27 @@ public final class RawSocket {
             return socket;
         }
 
+        /** Opens a live-audio socket ({@code /media}), signed over the public media URL as Twilio would. */
+        RawSocket openMedia(RelayServer relay, String authToken) throws Exception {
+            RawSocket socket = new RawSocket();
+            ClientUpgradeRequest upgrade = new ClientUpgradeRequest(URI.create(relay.localMediaUrl()));
+            if (authToken != null) {
+                upgrade.setHeader(TwilioSignature.HEADER, TwilioSignature.sign(authToken, relay.mediaUrl()));
+            }
+            ws.connect(socket.listener, upgrade).get(10, TimeUnit.SECONDS);
+            return socket;
+        }
+
+        /** The HTTP status of a refused {@code /media} upgrade, or empty if it was accepted. */
+        java.util.Optional<Integer> mediaRefusal(RelayServer relay, String authToken) {
+            try {
+                openMedia(relay, authToken);
+                return java.util.Optional.empty();
+            } catch (Exception e) {
+                return SimulatedCall.upgradeStatus(e);
+            }
+        }
+
         /** The HTTP status of a refused upgrade, or empty if it was accepted. */
         java.util.Optional<Integer> refusal(RelayServer relay, String authToken) {
             try {

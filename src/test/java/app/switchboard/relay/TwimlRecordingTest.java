@@ -48,13 +48,13 @@ class TwimlRecordingTest {
     private static TwimlFactory factory(boolean recordCalls) {
         Settings settings = new Settings();
         settings.recordCalls = recordCalls;
-        return new TwimlFactory(settings, RELAY, ACTION, null, RECORDING_STATUS);
+        return new TwimlFactory(settings, RELAY, ACTION, null, RECORDING_STATUS, null);
     }
 
     @Test
     void recordingIsOffByDefault() throws Exception {
         Settings settings = new Settings();
-        Element response = parse(new TwimlFactory(settings, RELAY, ACTION, null, RECORDING_STATUS).connect(CALL));
+        Element response = parse(new TwimlFactory(settings, RELAY, ACTION, null, RECORDING_STATUS, null).connect(CALL));
         assertEquals(List.of("Connect"), names(children(response)));
     }
 
