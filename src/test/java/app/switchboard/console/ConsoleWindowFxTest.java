@@ -63,7 +63,8 @@ class ConsoleWindowFxTest {
         Settings settings = new Settings();
         Settings relaySettings = new Settings();
         relaySettings.handoffNumber = "+15550109999"; // the relay can hand calls to a human
-        responder = new OfflineResponder(25);
+        // Slow enough that a click lands while an answer still streams, also on a loaded machine.
+        responder = new OfflineResponder(8);
         registry = new CallRegistry(ConversationAgent.factory(responder, AgentSettings.defaults()),
                 settings.languageCodes(), "en-US");
         relay = new RelayServer(new RelayConfig("127.0.0.1", 0, null,
