@@ -72,5 +72,9 @@ public enum EventKind {
      */
     SESSION_RECONNECTED,
     /** The post-call summary and disposition, written after CALL_ENDED (never delaying it). */
-    SUMMARY
+    SUMMARY,
+    /** An attention rule the supervisor set in Settings fired (rule id, kind, severity, reason). */
+    ALERT,
+    /** A supervisor acknowledged an ALERT (its seq), recorded with their name: part of the audit trail. */
+    ALERT_ACKNOWLEDGED
 }

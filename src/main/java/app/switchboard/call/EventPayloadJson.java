@@ -69,6 +69,8 @@ public final class EventPayloadJson {
             case GUARD_TRIPPED -> EventPayload.GuardTripped.class;
             case SESSION_RECONNECTED -> EventPayload.SessionReconnected.class;
             case SUMMARY -> EventPayload.Summary.class;
+            case ALERT -> EventPayload.Alert.class;
+            case ALERT_ACKNOWLEDGED -> EventPayload.AlertAcknowledged.class;
         };
     }
 
