@@ -22,6 +22,8 @@ public final class MainWindowViewModel {
     private final CallListViewModel list;
     private final CallDetailViewModel detail;
     private final FloorViewModel floor;
+    private final AlertsViewModel alerts;
+    private final AlertAnnouncer announcer;
     private final ReadOnlyStringWrapper title = new ReadOnlyStringWrapper(this, "title", "Switchboard");
     private final ReadOnlyStringWrapper relay = new ReadOnlyStringWrapper(this, "relay", "");
     private final ReadOnlyStringWrapper tls = new ReadOnlyStringWrapper(this, "tls", "");
@@ -86,6 +88,11 @@ public final class MainWindowViewModel {
         this.detail = new CallDetailViewModel(context.calls());
         detail.callProperty().bind(list.selectedProperty());
         this.floor = FloorViewModel.over(new FloorFeed(context.calls(), context.history()));
+        this.alerts = new AlertsViewModel(context.calls(), board);
+        board.onBatch(alerts::apply);
+        this.announcer = AlertAnnouncer.standard();
+        alerts.announcer(announcer);
+        alerts.opener(list.selectedProperty()::set);
         // The other supervisors see who has which call open (a remote relay's presence).
         list.selectedProperty().addListener((obs, old, now) -> context.calls().watch(now == null ? null : now.callId()));
         holdRequestSubscription = context.calls().subscribeHoldRequests(r -> Platform.runLater(() -> showHoldRequest(r)));
@@ -211,6 +218,7 @@ public final class MainWindowViewModel {
     public void close() {
         list.close();
         floor.close();
+        announcer.close();
         for (AutoCloseable s : new AutoCloseable[] {connectionSubscription, outcomeSubscription, holdRequestSubscription}) {
             if (s != null) {
                 try {
@@ -290,6 +298,11 @@ public final class MainWindowViewModel {
 
     public CallDetailViewModel detail() {
         return detail;
+    }
+
+    /** The unacknowledged alerts, for the alert banner. */
+    public AlertsViewModel alerts() {
+        return alerts;
     }
 
     /** The floor band's figures; refreshed once per console tick. */
