@@ -233,6 +233,7 @@ public final class MainWindowView extends FxmlView<BorderPane> {
         view.onDone(() -> {
             if (editor.saved() != null) {
                 settings = editor.saved();
+                viewModel.settingsSaved(settings);
             }
             dialog.close();
         });

@@ -300,6 +300,18 @@ public final class MainWindowViewModel {
         return detail;
     }
 
+    /**
+     * The settings dialog saved: what applies without a restart is applied (the attention rules,
+     * on every live call). A remote relay keeps its own rules; the notice says so.
+     */
+    public void settingsSaved(app.switchboard.config.Settings saved) {
+        if (!context.calls().alertRules(AlertRuleSettings.toRules(saved.attentionRules))) {
+            notice.set("\u26a0 The attention rules were saved here, but the relay this console is connected to keeps its own.");
+            noticeShown.set(true);
+            noticeUntil = java.time.Instant.now().plus(NOTICE_SHOWN_FOR);
+        }
+    }
+
     /** The unacknowledged alerts, for the alert banner. */
     public AlertsViewModel alerts() {
         return alerts;
