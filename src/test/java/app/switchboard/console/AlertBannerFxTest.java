@@ -119,4 +119,27 @@ class AlertBannerFxTest {
             return selected != null && selected.callId().equals("CA-fx-second");
         });
     }
+
+    private static Button button(FxRobot robot, String text) {
+        return robot.lookup((Node n) -> n instanceof Button b && text.equals(b.getText())).queryAs(Button.class);
+    }
+
+    @Test
+    void rulesSavedInTheSettingsDialogApplyToLiveCallsAtOnce(FxRobot robot) {
+        robot.interact(() -> window.view().openSettings());
+        javafx.scene.control.TableView<?> table = robot.lookup("#rulesTable").queryAs(javafx.scene.control.TableView.class);
+        assertEquals(6, table.getItems().size(), "the default rules");
+        @SuppressWarnings("unchecked")
+        javafx.scene.control.ChoiceBox<AlertRule.Kind> kind = robot.lookup((Node n) -> n instanceof javafx.scene.control.ChoiceBox<?>
+                && "Kind of rule to add".equals(n.getAccessibleText())).queryAs(javafx.scene.control.ChoiceBox.class);
+        robot.interact(() -> kind.setValue(AlertRule.Kind.DURATION));
+        robot.interact(() -> button(robot, "Add rule").fire());
+        assertEquals(7, table.getItems().size());
+
+        robot.interact(() -> button(robot, "Save").fire());
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> registry.alertRules().size() == 7);
+        assertEquals(2, registry.alertRules().stream().filter(r -> r.kind() == AlertRule.Kind.DURATION).count(),
+                "the registry now has the saved rules (the default and the added one) instead of the test's one");
+    }
 }
