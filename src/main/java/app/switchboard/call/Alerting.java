@@ -116,9 +116,9 @@ final class Alerting {
                 if (mood >= 0) {
                     fired.remove(rule.id()); // back to neutral: a new turn for the worse alerts again
                 } else if (mood < rule.parameter() && fired.add(rule.id())) {
-                    alerts.add(alert(rule, String.format(Locale.ROOT,
-                            "caller sentiment turned negative (%.2f over the last %d opinionated prompts)",
-                            mood, recentMood.size()), seq));
+                    alerts.add(alert(rule, String.format(Locale.ROOT, "caller sentiment turned negative (%.2f %s)",
+                            mood, recentMood.size() == 1 ? "on their first opinionated prompt"
+                                    : "over the last " + recentMood.size() + " opinionated prompts"), seq));
                 }
             }
         }

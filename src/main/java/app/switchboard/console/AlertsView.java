@@ -31,7 +31,7 @@ public final class AlertsView extends FxmlView<VBox> {
 
     public AlertsView(AlertsViewModel viewModel) {
         this.viewModel = viewModel;
-        summaryLabel.textProperty().bind(Bindings.concat("\uD83D\uDD14 ", viewModel.summaryProperty()));
+        summaryLabel.textProperty().bind(viewModel.summaryProperty());
         messageLabel.textProperty().bind(viewModel.messageProperty());
         root().visibleProperty().bind(Bindings.isNotEmpty(viewModel.open()));
         root().managedProperty().bind(root().visibleProperty());

@@ -129,7 +129,7 @@ public final class CallListView extends FxmlView<VBox> {
     private static final class AttentionCell extends TableCell<LiveCall, LiveCall> {
         private final Label badge = new Label("!");
         private final Label alertBadge = new Label();
-        private final javafx.scene.layout.HBox box = new javafx.scene.layout.HBox(4);
+        private final javafx.scene.layout.HBox box = new javafx.scene.layout.HBox(3);
         private final Tooltip tip = new Tooltip();
         private final Tooltip alertTip = new Tooltip();
         private final ChangeListener<Object> refresh = (obs, old, now) -> show();
