@@ -80,6 +80,28 @@ public interface CallControl {
         throw new UnsupportedOperationException("this CallControl cannot name another operator");
     }
 
+    // ---- attention rules and alerts ----
+
+    /**
+     * Acknowledges the {@link EventPayload.Alert} recorded at {@code alertSeq} of the call, as this
+     * control's operator: the call records {@link EventKind#ALERT_ACKNOWLEDGED} (its events, the
+     * store, the audit trail). Asynchronous like every command.
+     *
+     * @return false when this control cannot acknowledge alerts (the console then says so)
+     */
+    default boolean acknowledgeAlert(String callId, long alertSeq) {
+        return false;
+    }
+
+    /**
+     * The attention rules every call applies from now on, live calls included.
+     *
+     * @return false when this control cannot change them (a remote relay keeps its own rules)
+     */
+    default boolean alertRules(List<AlertRule> rules) {
+        return false;
+    }
+
     // ---- several supervisors: exclusive holds and presence ----
 
     /**

@@ -84,6 +84,10 @@ public final class CallRegistry implements CallControl, AutoCloseable {
     private volatile Supplier<String> embeddedOperator = () -> System.getProperty("user.name", "unknown");
     private volatile Supplier<RelayStatus> status = () -> new RelayStatus("", "", 0, "", false, "", 0, false);
     private volatile Reconnects reconnects = Reconnects.OFF;
+    /** The supervisor's attention rules; every call reads the current list at each event and tick. */
+    private volatile List<AlertRule> alertRules = List.of();
+    /** How often the timed rules (silence, duration) are checked: one timer for all calls. */
+    static final Duration ALERT_TICK = Duration.ofSeconds(1);
 
     public CallRegistry(CallAgent.Factory agentFactory, List<String> languages, String defaultLanguage,
                         Duration endGrace, Clock clock) {
@@ -105,6 +109,45 @@ public final class CallRegistry implements CallControl, AutoCloseable {
         // Calls end without any new call arriving (a quiet night after a busy hour): prune on a timer.
         long every = endedCalls.pruneEvery().toMillis();
         timers.scheduleWithFixedDelay(this::pruneEndedCalls, every, every, TimeUnit.MILLISECONDS);
+        timers.scheduleWithFixedDelay(this::checkAlertTimers, ALERT_TICK.toMillis(), ALERT_TICK.toMillis(),
+                TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * The timed attention rules of every live call, on each call's executor (one timer for all
+     * calls, no thread per call). Nothing is queued while no timed rule is on.
+     */
+    void checkAlertTimers() {
+        try {
+            boolean timed = alertRules.stream().anyMatch(r -> r.enabled()
+                    && (r.kind() == AlertRule.Kind.SILENCE || r.kind() == AlertRule.Kind.DURATION));
+            if (!timed) {
+                return;
+            }
+            for (CallSession s : calls.values()) {
+                if (!s.ended()) {
+                    s.checkAlertTimers();
+                }
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("Checking the timed attention rules failed; trying again at the next tick", e);
+        }
+    }
+
+    @Override
+    public boolean alertRules(List<AlertRule> rules) {
+        this.alertRules = rules == null ? List.of() : List.copyOf(rules);
+        return true;
+    }
+
+    /** The attention rules in force. */
+    public List<AlertRule> alertRules() {
+        return alertRules;
+    }
+
+    @Override
+    public boolean acknowledgeAlert(String callId, long alertSeq) {
+        return embedded().acknowledgeAlert(callId, alertSeq);
     }
 
     public CallRegistry(CallAgent.Factory agentFactory, List<String> languages, String defaultLanguage) {
@@ -190,14 +233,18 @@ public final class CallRegistry implements CallControl, AutoCloseable {
     }
 
     private CallSession newSession(String callId) {
-        return new CallSession(callId, new SerialExecutor(pool), clock, this::publish,
+        CallSession session = new CallSession(callId, new SerialExecutor(pool), clock, this::publish,
                 languages, defaultLanguage, agentFactory);
+        session.alertRules(this::alertRules);
+        return session;
     }
 
     private CallSession restoredSession(String callId, CallResumption.StoredCall stored) {
         LOG.info("Call {} resumes from its record after seq {}", callId, stored.lastSeq());
-        return new CallSession(callId, new SerialExecutor(pool), clock, this::publish,
+        CallSession session = new CallSession(callId, new SerialExecutor(pool), clock, this::publish,
                 languages, defaultLanguage, agentFactory, stored);
+        session.alertRules(this::alertRules);
+        return session;
     }
 
     /**
@@ -600,6 +647,22 @@ public final class CallRegistry implements CallControl, AutoCloseable {
         @Override
         public CallControl operatedBy(String other) {
             return CallRegistry.this.operatedBy(other);
+        }
+
+        @Override
+        public boolean acknowledgeAlert(String callId, long alertSeq) {
+            CallSession session = calls.get(callId);
+            if (session == null) {
+                LOG.info("Acknowledgement for unknown call {} ignored", callId);
+                return false;
+            }
+            session.acknowledgeAlert(alertSeq, operator);
+            return true;
+        }
+
+        @Override
+        public boolean alertRules(List<AlertRule> rules) {
+            return CallRegistry.this.alertRules(rules);
         }
     }
 

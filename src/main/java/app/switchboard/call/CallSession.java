@@ -16,6 +16,7 @@ import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.function.Consumer;
 import java.util.function.IntConsumer;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,6 +44,10 @@ public final class CallSession implements AgentPort {
     private final Queue<CallEvent> events = new ConcurrentLinkedQueue<>();
     static final int EVENT_WINDOW = 2_000;
     private final Attention attention = new Attention();
+    /** The supervisor's attention rules on this call (confined to the executor). */
+    private final Alerting alerting;
+    /** The rules as they are now: read at each event and tick, so a change applies to live calls. */
+    private volatile Supplier<List<AlertRule>> alertRules = List::of;
 
     // Confined to the executor.
     /** The event window was cut to its tail after the call ended. */
@@ -101,6 +106,7 @@ public final class CallSession implements AgentPort {
         this.language = defaultLanguage;
         this.startedAt = stored == null ? clock.instant() : stored.events().get(0).time();
         this.agent = agentFactory.create(this);
+        this.alerting = new Alerting(Sentiment.shipped(), startedAt);
         this.restoredFrom = stored;
         if (stored != null) {
             nextSeq = stored.lastSeq() + 1;
@@ -579,7 +585,54 @@ public final class CallSession implements AgentPort {
         if (reason != null) {
             record(new EventPayload.AttentionRaised(reason.name(), reason.label, event.seq()));
         }
+        for (EventPayload.Alert alert : alerting.observe(event, currentRules())) {
+            record(alert);
+        }
         return event;
+    }
+
+    // ---- attention rules (any thread; evaluated on the executor) ----
+
+    /** Where this call reads the supervisor's rules from (the registry's current list). */
+    void alertRules(Supplier<List<AlertRule>> rules) {
+        this.alertRules = rules == null ? List::of : rules;
+    }
+
+    private List<AlertRule> currentRules() {
+        try {
+            List<AlertRule> rules = alertRules.get();
+            return rules == null ? List.of() : rules;
+        } catch (RuntimeException e) {
+            LOG.warn("Reading the attention rules failed; none apply to this event", e);
+            return List.of();
+        }
+    }
+
+    /** The registry's timer tick: the timed rules (silence, duration) are checked on the executor. */
+    void checkAlertTimers() {
+        executor.execute(() -> {
+            for (EventPayload.Alert alert : alerting.tick(clock.instant(), live(), currentRules())) {
+                record(alert);
+            }
+        });
+    }
+
+    /**
+     * A supervisor acknowledged the alert recorded at {@code alertSeq}: recorded once, with their
+     * name (the audit trail). An unknown or already acknowledged alert is ignored.
+     */
+    void acknowledgeAlert(long alertSeq, String operator) {
+        executor.execute(() -> {
+            String ruleId = alerting.openAlert(alertSeq);
+            if (ruleId != null) {
+                record(new EventPayload.AlertAcknowledged(alertSeq, ruleId, operator));
+            }
+        });
+    }
+
+    /** The caller's rolling sentiment (executor only; for tests). */
+    double mood() {
+        return alerting.mood();
     }
 
     @Override

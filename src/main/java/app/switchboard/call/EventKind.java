@@ -84,5 +84,9 @@ public enum EventKind {
      * Twilio's recording status callback ({@code <Start><Recording>}): the recording's SID,
      * status, URL and length. The audio stays in the Twilio account; often arrives after CALL_ENDED.
      */
-    RECORDING
+    RECORDING,
+    /** An attention rule the supervisor set in Settings fired (rule id, kind, severity, reason). */
+    ALERT,
+    /** A supervisor acknowledged an ALERT (its seq), recorded with their name: part of the audit trail. */
+    ALERT_ACKNOWLEDGED
 }

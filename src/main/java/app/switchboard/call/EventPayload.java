@@ -407,6 +407,29 @@ public sealed interface EventPayload {
     }
 
     /**
+     * An attention rule fired ({@link AlertRule}): {@code ruleId} names the rule in the settings,
+     * {@code ruleKind} its {@link AlertRule.Kind} name, {@code severity} its {@link AlertRule.Severity}
+     * name, {@code reason} what happened in words, {@code cause} the seq of the event that made it
+     * fire (null for the timed rules: silence, duration). Acknowledged by an {@link AlertAcknowledged}
+     * naming this event's seq.
+     */
+    record Alert(String ruleId, String ruleKind, String severity, String reason, Long cause) implements EventPayload {
+        public EventKind kind() {
+            return EventKind.ALERT;
+        }
+    }
+
+    /**
+     * A supervisor acknowledged the {@link Alert} recorded at {@code alertSeq}. A supervisor action:
+     * it is in the audit trail with its {@code operator}.
+     */
+    record AlertAcknowledged(long alertSeq, String ruleId, String operator) implements SupervisorAction {
+        public EventKind kind() {
+            return EventKind.ALERT_ACKNOWLEDGED;
+        }
+    }
+
+    /**
      * A stored event whose JSON could not be read as its kind's record (a damaged row, or one
      * written by a newer version with incompatible fields). Kept whole so exports lose nothing.
      */

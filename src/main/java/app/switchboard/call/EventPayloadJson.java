@@ -72,6 +72,8 @@ public final class EventPayloadJson {
             case SUPERVISOR_INTERRUPTIBLE -> EventPayload.SupervisorInterruptible.class;
             case CONFIG_UPDATED -> EventPayload.ConfigUpdated.class;
             case RECORDING -> EventPayload.Recording.class;
+            case ALERT -> EventPayload.Alert.class;
+            case ALERT_ACKNOWLEDGED -> EventPayload.AlertAcknowledged.class;
         };
     }
 

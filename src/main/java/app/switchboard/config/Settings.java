@@ -116,6 +116,42 @@ public final class Settings {
                 ? System.getProperty("user.name", "unknown") : supervisorName.strip();
     }
 
+    /**
+     * The supervisor's attention rules (docs/alerts.md): each fires an alert with its severity.
+     * Kinds: {@code phrase} (the caller says one of {@code phrases}, whole words, any case),
+     * {@code silence} (no caller prompt and no agent speech for {@code parameter} seconds),
+     * {@code barge-ins} ({@code parameter} interruptions), {@code fault} ({@code parameter} model
+     * faults the caller heard), {@code duration} (a call longer than {@code parameter} minutes),
+     * {@code sentiment} (the caller's rolling sentiment below {@code parameter}, from -1 to 1).
+     * Severities: {@code info}, {@code warning}, {@code critical}. Applied to live calls when saved.
+     */
+    public List<AttentionRule> attentionRules = defaultAttentionRules();
+
+    /** One attention rule as stored; the call model checks it (a rule it cannot read is left out). */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record AttentionRule(String id, String kind, String severity, boolean enabled, Double parameter,
+                                List<String> phrases) {
+        public AttentionRule {
+            phrases = phrases == null ? List.of() : List.copyOf(phrases);
+        }
+    }
+
+    /** Words of the built-in "asks for a person" flag, so the default rule fires where it does. */
+    public static final List<String> ASKS_FOR_PERSON = List.of("human", "real person", "a person", "someone",
+            "manager", "supervisor", "representative", "operator", "agent",
+            "humano", "persona", "gerente", "supervisora", "agente");
+
+    /** The defaults match the built-in attention flags (person, barge-ins, faults) plus the timed and mood rules. */
+    public static List<AttentionRule> defaultAttentionRules() {
+        return new ArrayList<>(List.of(
+                new AttentionRule("asks-for-person", "phrase", "warning", true, null, ASKS_FOR_PERSON),
+                new AttentionRule("silence", "silence", "info", true, 30.0, List.of()),
+                new AttentionRule("barge-ins", "barge-ins", "warning", true, 3.0, List.of()),
+                new AttentionRule("model-fault", "fault", "critical", true, 1.0, List.of()),
+                new AttentionRule("long-call", "duration", "info", true, 15.0, List.of()),
+                new AttentionRule("negative-caller", "sentiment", "warning", true, -0.3, List.of())));
+    }
+
     public TwimlSettings twiml = new TwimlSettings();
 
     /** Attributes of {@code <ConversationRelay>} and its {@code <Language>} children. */

@@ -41,6 +41,8 @@ public final class CallBoard {
             c -> new Observable[] {c.attentionProperty(), c.endedProperty()});
     private final SortedList<LiveCall> sorted = new SortedList<>(calls, ORDER);
     private final ReadOnlyIntegerWrapper liveCount = new ReadOnlyIntegerWrapper(this, "liveCount", 0);
+    /** Told each batch after the calls applied it (the alert banner); FX thread. */
+    private final List<java.util.function.Consumer<List<CallEvent>>> batchListeners = new ArrayList<>();
 
     public CallBoard(CallControl control) {
         this.control = control;
@@ -83,6 +85,14 @@ public final class CallBoard {
         }
         updateLiveCount();
         forgetOldEndedCalls();
+        for (java.util.function.Consumer<List<CallEvent>> listener : batchListeners) {
+            listener.accept(batch);
+        }
+    }
+
+    /** Also hands each applied batch (history at load, then one per pulse) to {@code listener}. */
+    public void onBatch(java.util.function.Consumer<List<CallEvent>> listener) {
+        batchListeners.add(listener);
     }
 
     private void forgetOldEndedCalls() {

@@ -23,7 +23,7 @@ public final class CallListView extends FxmlView<VBox> {
 
     @FXML private Label summaryLabel;
     @FXML private TableView<LiveCall> table;
-    @FXML private TableColumn<LiveCall, Boolean> attentionColumn;
+    @FXML private TableColumn<LiveCall, LiveCall> attentionColumn;
     @FXML private TableColumn<LiveCall, String> callerColumn;
     @FXML private TableColumn<LiveCall, String> durationColumn;
     @FXML private TableColumn<LiveCall, String> stateColumn;
@@ -49,7 +49,7 @@ public final class CallListView extends FxmlView<VBox> {
         supervisorsColumn.setCellValueFactory(c -> c.getValue().presenceTextProperty());
         outcomeColumn.setCellValueFactory(c -> c.getValue().dispositionProperty());
         outcomeColumn.setCellFactory(column -> new OutcomeCell());
-        attentionColumn.setCellValueFactory(c -> c.getValue().attentionProperty());
+        attentionColumn.setCellValueFactory(c -> new javafx.beans.property.ReadOnlyObjectWrapper<>(c.getValue()));
         attentionColumn.setCellFactory(column -> new AttentionCell());
         stateColumn.setCellFactory(column -> new StateCell());
         callerColumn.setCellFactory(column -> new CallerCell());
@@ -69,6 +69,13 @@ public final class CallListView extends FxmlView<VBox> {
             // Re-sorting briefly clears the table's selection; keep the supervisor's call.
             if (now != null) {
                 viewModel.selectedProperty().set(now);
+            }
+        });
+        // A call chosen elsewhere (an alert's "Open call") is shown selected, in view.
+        viewModel.selectedProperty().addListener((obs, old, now) -> {
+            if (now != null && table.getSelectionModel().getSelectedItem() != now) {
+                table.getSelectionModel().select(now);
+                table.scrollTo(now);
             }
         });
         viewModel.calls().addListener((javafx.collections.ListChangeListener<LiveCall>) change -> {
@@ -114,30 +121,63 @@ public final class CallListView extends FxmlView<VBox> {
         }
     }
 
-    private static final class AttentionCell extends TableCell<LiveCall, Boolean> {
+    /**
+     * The flags column: "!" while the call model's attention flags are raised, and the alert
+     * marker ("⚠ 2": the most urgent open alert's symbol and how many wait) until they are
+     * acknowledged; each with its reasons in a tooltip. Symbols and text, never colour alone.
+     */
+    private static final class AttentionCell extends TableCell<LiveCall, LiveCall> {
         private final Label badge = new Label("!");
+        private final Label alertBadge = new Label();
+        private final javafx.scene.layout.HBox box = new javafx.scene.layout.HBox(3);
         private final Tooltip tip = new Tooltip();
+        private final Tooltip alertTip = new Tooltip();
+        private final ChangeListener<Object> refresh = (obs, old, now) -> show();
+        private LiveCall shown;
 
         AttentionCell() {
             badge.getStyleClass().add("attention-badge");
             badge.setTooltip(tip);
+            alertBadge.getStyleClass().add("alert-badge");
+            alertBadge.setTooltip(alertTip);
             // Reasons can be added while the flag stays on: read them when the tip shows.
-            tip.setOnShowing(e -> {
-                LiveCall call = getTableRow() == null ? null : getTableRow().getItem();
-                tip.setText(call == null ? "" : String.join("\n", call.attentionReasons()));
-            });
+            tip.setOnShowing(e -> tip.setText(shown == null ? "" : String.join("\n", shown.attentionReasons())));
+            alertTip.setOnShowing(e -> alertTip.setText(shown == null ? "" : String.join("\n", shown.openAlerts())));
         }
 
         @Override
-        protected void updateItem(Boolean flagged, boolean empty) {
-            super.updateItem(flagged, empty);
-            LiveCall call = getTableRow() == null ? null : getTableRow().getItem();
-            if (empty || flagged == null || !flagged || call == null) {
+        protected void updateItem(LiveCall call, boolean empty) {
+            super.updateItem(call, empty);
+            if (shown != null) {
+                shown.attentionProperty().removeListener(refresh);
+                shown.alertMarkerProperty().removeListener(refresh);
+            }
+            shown = empty ? null : call;
+            if (shown != null) {
+                shown.attentionProperty().addListener(refresh);
+                shown.alertMarkerProperty().addListener(refresh);
+            }
+            show();
+        }
+
+        private void show() {
+            if (shown == null) {
                 setGraphic(null);
                 return;
             }
-            tip.setText(String.join("\n", call.attentionReasons()));
-            setGraphic(badge);
+            box.getChildren().clear();
+            if (shown.needsAttention()) {
+                tip.setText(String.join("\n", shown.attentionReasons()));
+                box.getChildren().add(badge);
+            }
+            String marker = shown.alertMarkerProperty().get();
+            if (!marker.isEmpty()) {
+                alertBadge.setText(marker);
+                alertBadge.setAccessibleText(shown.openAlerts().size() + " open alerts: " + String.join("; ", shown.openAlerts()));
+                alertTip.setText(String.join("\n", shown.openAlerts()));
+                box.getChildren().add(alertBadge);
+            }
+            setGraphic(box.getChildren().isEmpty() ? null : box);
         }
     }
 

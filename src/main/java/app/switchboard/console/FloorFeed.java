@@ -33,7 +33,7 @@ final class FloorFeed implements AutoCloseable {
     static final Set<EventKind> STORED_KINDS = EnumSet.of(EventKind.SESSION_STARTED, EventKind.SUPERVISOR_TAKEOVER,
             EventKind.SUPERVISOR_RELEASE, EventKind.SUPERVISOR_END, EventKind.TOOL_CALL, EventKind.FAULT,
             EventKind.FRAME_TOO_LARGE, EventKind.SESSION_CLOSED, EventKind.ATTENTION, EventKind.LATENCY,
-            EventKind.CALL_ENDED);
+            EventKind.CALL_ENDED, EventKind.ALERT, EventKind.ALERT_ACKNOWLEDGED);
 
     private final CallControl control;
     private final CallHistory history;

@@ -19,10 +19,19 @@ import java.util.List;
  * @param firstTokenP95   95th percentile of the same; null when none
  * @param faultsToday     model faults today the caller noticed (not the retries that worked)
  * @param buckets         the last hour in 5-minute slices, oldest first
+ * @param openAlerts      alerts of live calls no supervisor has acknowledged yet
  */
 public record FloorSnapshot(Instant at, int live, int waitingForHuman, int flagged, int endedToday, int containedToday,
                             int handoffsToday, Duration averageHandle, Double firstTokenP50, Double firstTokenP95,
-                            int faultsToday, List<Bucket> buckets) {
+                            int faultsToday, List<Bucket> buckets, int openAlerts) {
+
+    /** Without alerts (figures computed before alerts existed, and tests of the other tiles). */
+    public FloorSnapshot(Instant at, int live, int waitingForHuman, int flagged, int endedToday, int containedToday,
+                         int handoffsToday, Duration averageHandle, Double firstTokenP50, Double firstTokenP95,
+                         int faultsToday, List<Bucket> buckets) {
+        this(at, live, waitingForHuman, flagged, endedToday, containedToday, handoffsToday, averageHandle,
+                firstTokenP50, firstTokenP95, faultsToday, buckets, 0);
+    }
 
     /** One 5-minute slice: calls started in it, and its first-token p95 (null without answered turns). */
     public record Bucket(Instant start, int callsStarted, Double firstTokenP95) {

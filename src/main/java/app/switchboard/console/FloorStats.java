@@ -55,6 +55,8 @@ public final class FloorStats {
         boolean ended;
         boolean held;
         boolean flagged;
+        /** Seqs of this call's alerts not yet acknowledged. */
+        java.util.Set<Long> openAlerts;
     }
 
     public FloorStats(ZoneId zone) {
@@ -89,6 +91,13 @@ public final class FloorStats {
             call.held = false;
         } else if (p instanceof EventPayload.AttentionRaised) {
             call.flagged = true;
+        } else if (p instanceof EventPayload.Alert) {
+            if (call.openAlerts == null) {
+                call.openAlerts = new java.util.HashSet<>();
+            }
+            call.openAlerts.add(event.seq());
+        } else if (p instanceof EventPayload.AlertAcknowledged ack && call.openAlerts != null) {
+            call.openAlerts.remove(ack.alertSeq());
         } else if (p instanceof EventPayload.Latency latency && latency.firstTokenMs() != null && today) {
             addFirstToken(event.time(), latency.firstTokenMs());
         } else if (p instanceof EventPayload.Fault fault && !Boolean.TRUE.equals(fault.retry()) && today) {
@@ -122,9 +131,13 @@ public final class FloorStats {
         int live = 0;
         int waiting = 0;
         int flagged = 0;
+        int openAlerts = 0;
         for (CallFacts call : calls.values()) {
             if (call.ended) {
                 continue;
+            }
+            if (call.openAlerts != null) {
+                openAlerts += call.openAlerts.size();
             }
             live++;
             if (call.held || call.outcome.handedToHuman()) {
@@ -138,7 +151,7 @@ public final class FloorStats {
         Arrays.sort(sorted);
         return new FloorSnapshot(now, live, waiting, flagged, endedToday, containedToday, handoffsToday,
                 endedToday == 0 ? null : Duration.ofMillis(handleMillisToday / endedToday),
-                percentile(sorted, 50), percentile(sorted, 95), faultsToday, buckets(hourAgo));
+                percentile(sorted, 50), percentile(sorted, 95), faultsToday, buckets(hourAgo), openAlerts);
     }
 
     private List<FloorSnapshot.Bucket> buckets(Instant first) {

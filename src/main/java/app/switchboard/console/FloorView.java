@@ -31,6 +31,7 @@ public final class FloorView {
     @FXML private Label faultsValue;
     @FXML private VBox waitingTile;
     @FXML private VBox flaggedTile;
+    @FXML private Label openAlertsDetail;
     @FXML private VBox faultsTile;
     @FXML private VBox callsChartBox;
     @FXML private VBox latencyChartBox;
@@ -45,6 +46,9 @@ public final class FloorView {
         value(liveValue, "Live calls", model.liveProperty());
         value(waitingValue, "Calls waiting for a human", model.waitingProperty());
         value(flaggedValue, "Flagged live calls", model.flaggedProperty());
+        openAlertsDetail.textProperty().bind(model.openAlertsProperty());
+        openAlertsDetail.accessibleTextProperty().bind(javafx.beans.binding.Bindings.concat("Unacknowledged alerts: ",
+                model.openAlertsProperty()));
         value(containmentValue, "AI containment today", model.containmentProperty());
         containmentDetail.textProperty().bind(model.containmentDetailProperty());
         value(handoffsValue, "Handoffs today", model.handoffsProperty());

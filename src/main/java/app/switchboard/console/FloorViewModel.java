@@ -25,6 +25,8 @@ public final class FloorViewModel implements AutoCloseable {
     private final ReadOnlyStringWrapper live = new ReadOnlyStringWrapper(this, "live", "0");
     private final ReadOnlyStringWrapper waiting = new ReadOnlyStringWrapper(this, "waiting", "0");
     private final ReadOnlyStringWrapper flagged = new ReadOnlyStringWrapper(this, "flagged", "0");
+    /** "2 open alerts" under the flagged figure; "no open alert" when none. */
+    private final ReadOnlyStringWrapper openAlerts = new ReadOnlyStringWrapper(this, "openAlerts", "no open alert");
     private final ReadOnlyStringWrapper containment = new ReadOnlyStringWrapper(this, "containment", "\u2014");
     private final ReadOnlyStringWrapper containmentDetail = new ReadOnlyStringWrapper(this, "containmentDetail", "no call ended today");
     private final ReadOnlyStringWrapper handoffs = new ReadOnlyStringWrapper(this, "handoffs", "0");
@@ -62,7 +64,9 @@ public final class FloorViewModel implements AutoCloseable {
         waiting.set(Integer.toString(next.waitingForHuman()));
         someoneWaiting.set(next.waitingForHuman() > 0);
         flagged.set(Integer.toString(next.flagged()));
-        anyFlagged.set(next.flagged() > 0);
+        anyFlagged.set(next.flagged() > 0 || next.openAlerts() > 0);
+        openAlerts.set(next.openAlerts() == 0 ? "no open alert"
+                : next.openAlerts() == 1 ? "1 open alert" : next.openAlerts() + " open alerts");
         Double share = next.containment();
         containment.set(share == null ? "\u2014" : Math.round(share * 100) + "%");
         containmentDetail.set(share == null ? "no call ended today"
@@ -109,6 +113,10 @@ public final class FloorViewModel implements AutoCloseable {
 
     public ReadOnlyStringProperty waitingProperty() {
         return waiting.getReadOnlyProperty();
+    }
+
+    public ReadOnlyStringProperty openAlertsProperty() {
+        return openAlerts.getReadOnlyProperty();
     }
 
     public ReadOnlyStringProperty flaggedProperty() {

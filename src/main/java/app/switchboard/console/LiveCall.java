@@ -54,6 +54,8 @@ public final class LiveCall {
     private final ReadOnlyBooleanWrapper attention = new ReadOnlyBooleanWrapper(this, "attention", false);
     private final ReadOnlyStringWrapper attentionText = new ReadOnlyStringWrapper(this, "attentionText", "");
     private final ReadOnlyBooleanWrapper ended = new ReadOnlyBooleanWrapper(this, "ended", false);
+    /** The call list's alert marker: "⚠ 2" (the most urgent open alert's symbol and how many are open); empty when none. */
+    private final ReadOnlyStringWrapper alertMarker = new ReadOnlyStringWrapper(this, "alertMarker", "");
     private final ReadOnlyBooleanWrapper supervisorHolds = new ReadOnlyBooleanWrapper(this, "supervisorHolds", false);
     /** The supervisor's barge-in choice; null while the TwiML's own setting applies. */
     private final ReadOnlyObjectWrapper<Boolean> interruptible = new ReadOnlyObjectWrapper<>(this, "interruptible");
@@ -171,6 +173,15 @@ public final class LiveCall {
 
     public List<String> attentionReasons() {
         return reducer.attentionReasons();
+    }
+
+    public ReadOnlyStringProperty alertMarkerProperty() {
+        return alertMarker.getReadOnlyProperty();
+    }
+
+    /** The unacknowledged alerts in words, for the marker's tooltip. */
+    public List<String> openAlerts() {
+        return reducer.openAlerts();
     }
 
     public ReadOnlyBooleanProperty endedProperty() {
@@ -359,6 +370,8 @@ public final class LiveCall {
             disposition.set(reducer.disposition());
             attentionText.set(String.join("; ", reducer.attentionReasons()));
             attention.set(reducer.needsAttention());
+            app.switchboard.call.AlertRule.Severity worst = reducer.openAlertSeverity();
+            alertMarker.set(worst == null ? "" : worst.icon() + " " + reducer.openAlerts().size());
             if (reducer.endedAt() != null) {
                 tick(reducer.endedAt());
             }

@@ -40,6 +40,7 @@ public final class MainWindowView extends FxmlView<BorderPane> {
     private final javafx.scene.layout.HBox holdRequestBar = new javafx.scene.layout.HBox(8);
     private final CallListView list;
     private final CallDetailView detail;
+    private final AlertsView alerts;
     private Runnable onQuit = () -> { };
     private Stage historyStage;
     private HistoryView history;
@@ -89,6 +90,14 @@ public final class MainWindowView extends FxmlView<BorderPane> {
             connectItem.setVisible(false);
         }
         buildHoldRequestBar();
+        // The alert banner goes under the other banners: they say the console is degraded, it says a call needs someone.
+        alerts = new AlertsView(viewModel.alerts());
+        javafx.scene.layout.Pane banners = (javafx.scene.layout.Pane) noticeBanner.getParent();
+        banners.getChildren().add(alerts.root());
+    }
+
+    AlertsView alerts() {
+        return alerts;
     }
 
     private void buildHoldRequestBar() {
@@ -224,6 +233,7 @@ public final class MainWindowView extends FxmlView<BorderPane> {
         view.onDone(() -> {
             if (editor.saved() != null) {
                 settings = editor.saved();
+                viewModel.settingsSaved(settings);
             }
             dialog.close();
         });

@@ -22,6 +22,8 @@ public final class MainWindowViewModel {
     private final CallListViewModel list;
     private final CallDetailViewModel detail;
     private final FloorViewModel floor;
+    private final AlertsViewModel alerts;
+    private final AlertAnnouncer announcer;
     private final ReadOnlyStringWrapper title = new ReadOnlyStringWrapper(this, "title", "Switchboard");
     private final ReadOnlyStringWrapper relay = new ReadOnlyStringWrapper(this, "relay", "");
     private final ReadOnlyStringWrapper tls = new ReadOnlyStringWrapper(this, "tls", "");
@@ -86,6 +88,11 @@ public final class MainWindowViewModel {
         this.detail = new CallDetailViewModel(context.calls(), context.history(), context.audio());
         detail.callProperty().bind(list.selectedProperty());
         this.floor = FloorViewModel.over(new FloorFeed(context.calls(), context.history()));
+        this.alerts = new AlertsViewModel(context.calls(), board);
+        board.onBatch(alerts::apply);
+        this.announcer = AlertAnnouncer.standard();
+        alerts.announcer(announcer);
+        alerts.opener(list.selectedProperty()::set);
         // The other supervisors see who has which call open (a remote relay's presence).
         list.selectedProperty().addListener((obs, old, now) -> context.calls().watch(now == null ? null : now.callId()));
         holdRequestSubscription = context.calls().subscribeHoldRequests(r -> Platform.runLater(() -> showHoldRequest(r)));
@@ -213,6 +220,7 @@ public final class MainWindowViewModel {
         list.close();
         detail.close();
         floor.close();
+        announcer.close();
         for (AutoCloseable s : new AutoCloseable[] {connectionSubscription, outcomeSubscription, holdRequestSubscription}) {
             if (s != null) {
                 try {
@@ -292,6 +300,23 @@ public final class MainWindowViewModel {
 
     public CallDetailViewModel detail() {
         return detail;
+    }
+
+    /**
+     * The settings dialog saved: what applies without a restart is applied (the attention rules,
+     * on every live call). A remote relay keeps its own rules; the notice says so.
+     */
+    public void settingsSaved(app.switchboard.config.Settings saved) {
+        if (!context.calls().alertRules(AlertRuleSettings.toRules(saved.attentionRules))) {
+            notice.set("\u26a0 The attention rules were saved here, but the relay this console is connected to keeps its own.");
+            noticeShown.set(true);
+            noticeUntil = java.time.Instant.now().plus(NOTICE_SHOWN_FOR);
+        }
+    }
+
+    /** The unacknowledged alerts, for the alert banner. */
+    public AlertsViewModel alerts() {
+        return alerts;
     }
 
     /** The floor band's figures; refreshed once per console tick. */

@@ -49,6 +49,13 @@ public final class SettingsView extends FxmlView<BorderPane> {
     @FXML private Button saveButton;
     @FXML private Button cancelButton;
     @FXML private VBox accountSection;
+    @FXML private javafx.scene.control.TableView<AttentionRuleRow> rulesTable;
+    @FXML private javafx.scene.control.TableColumn<AttentionRuleRow, Boolean> ruleEnabledColumn;
+    @FXML private javafx.scene.control.TableColumn<AttentionRuleRow, app.switchboard.call.AlertRule.Kind> ruleKindColumn;
+    @FXML private javafx.scene.control.TableColumn<AttentionRuleRow, String> ruleParameterColumn;
+    @FXML private javafx.scene.control.TableColumn<AttentionRuleRow, app.switchboard.call.AlertRule.Severity> ruleSeverityColumn;
+    @FXML private ChoiceBox<app.switchboard.call.AlertRule.Kind> newRuleKindChoice;
+    @FXML private Button removeRuleButton;
 
     private final SettingsViewModel viewModel;
     private Runnable onDone = () -> { };
@@ -91,6 +98,55 @@ public final class SettingsView extends FxmlView<BorderPane> {
         keystorePasswordLabel.setText(viewModel.keystorePasswordPresence());
         messageLabel.textProperty().bind(viewModel.messageProperty());
         fileLabel.setText(viewModel.configFile());
+        bindAttentionRules();
+    }
+
+    private void bindAttentionRules() {
+        rulesTable.setItems(viewModel.attentionRules());
+        ruleEnabledColumn.setCellValueFactory(c -> c.getValue().enabledProperty());
+        ruleEnabledColumn.setCellFactory(javafx.scene.control.cell.CheckBoxTableCell.forTableColumn(ruleEnabledColumn));
+        ruleKindColumn.setCellValueFactory(c -> c.getValue().kindProperty());
+        ruleKindColumn.setCellFactory(javafx.scene.control.cell.ChoiceBoxTableCell.forTableColumn(
+                app.switchboard.call.AlertRule.Kind.values()));
+        ruleParameterColumn.setCellValueFactory(c -> c.getValue().parameterProperty());
+        ruleParameterColumn.setCellFactory(javafx.scene.control.cell.TextFieldTableCell.forTableColumn());
+        ruleSeverityColumn.setCellValueFactory(c -> c.getValue().severityProperty());
+        // The symbol beside the word, as in the alert banner.
+        ruleSeverityColumn.setCellFactory(javafx.scene.control.cell.ChoiceBoxTableCell.forTableColumn(
+                new javafx.util.StringConverter<>() {
+                    @Override
+                    public String toString(app.switchboard.call.AlertRule.Severity s) {
+                        return s == null ? "" : s.icon() + " " + s.key();
+                    }
+
+                    @Override
+                    public app.switchboard.call.AlertRule.Severity fromString(String text) {
+                        return app.switchboard.call.AlertRule.Severity.of(text.replaceAll("^\\P{L}+", ""));
+                    }
+                }, app.switchboard.call.AlertRule.Severity.values()));
+        newRuleKindChoice.getItems().setAll(app.switchboard.call.AlertRule.Kind.values());
+        newRuleKindChoice.setValue(app.switchboard.call.AlertRule.Kind.PHRASE);
+        removeRuleButton.disableProperty().bind(rulesTable.getSelectionModel().selectedItemProperty().isNull());
+    }
+
+    @FXML
+    private void addRule() {
+        AttentionRuleRow row = viewModel.addAttentionRule(newRuleKindChoice.getValue() == null
+                ? app.switchboard.call.AlertRule.Kind.PHRASE : newRuleKindChoice.getValue());
+        rulesTable.getSelectionModel().select(row);
+        rulesTable.scrollTo(row);
+    }
+
+    @FXML
+    private void removeRule() {
+        AttentionRuleRow row = rulesTable.getSelectionModel().getSelectedItem();
+        if (row != null) {
+            viewModel.removeAttentionRule(row);
+        }
+    }
+
+    javafx.scene.control.TableView<AttentionRuleRow> rulesTable() {
+        return rulesTable;
     }
 
     /** Shows the Twilio phone-number section (it acts at once; Save and Cancel do not affect it). */

@@ -79,6 +79,10 @@ public final class SettingsViewModel {
     private final StringProperty holdGraceSeconds = new SimpleStringProperty(this, "holdGraceSeconds");
     private final StringProperty retentionDays = new SimpleStringProperty(this, "retentionDays");
     private final ReadOnlyStringWrapper message = new ReadOnlyStringWrapper(this, "message", "");
+    private final javafx.collections.ObservableList<AttentionRuleRow> attentionRules =
+            javafx.collections.FXCollections.observableArrayList();
+    /** Stored rules of a kind this version does not know: kept as they are, not shown. */
+    private final List<Settings.AttentionRule> unknownRules = new ArrayList<>();
     private Settings saved;
 
     public SettingsViewModel(Settings settings, AppDirectories directories, Secrets secrets) {
@@ -115,6 +119,39 @@ public final class SettingsViewModel {
         recordCalls.set(s.recordCalls);
         listenToCalls.set(s.listenToCalls);
         languages.set(String.join(", ", s.languageCodes()));
+        if (s.attentionRules != null) {
+            for (Settings.AttentionRule rule : s.attentionRules) {
+                AttentionRuleRow row = rule == null ? null : AttentionRuleRow.of(rule);
+                if (row != null) {
+                    attentionRules.add(row);
+                } else if (rule != null) {
+                    unknownRules.add(rule);
+                }
+            }
+        }
+    }
+
+    /** The "Attention rules" table's rows (docs/alerts.md). */
+    public javafx.collections.ObservableList<AttentionRuleRow> attentionRules() {
+        return attentionRules;
+    }
+
+    /** Adds an enabled rule of {@code kind} with its default parameter; returns it for editing. */
+    public AttentionRuleRow addAttentionRule(app.switchboard.call.AlertRule.Kind kind) {
+        java.util.Set<String> ids = new java.util.HashSet<>();
+        attentionRules.forEach(r -> ids.add(r.id()));
+        unknownRules.forEach(r -> ids.add(r.id()));
+        int n = 1;
+        while (ids.contains(kind.key() + "-" + n)) {
+            n++;
+        }
+        AttentionRuleRow row = AttentionRuleRow.fresh(kind.key() + "-" + n, kind);
+        attentionRules.add(row);
+        return row;
+    }
+
+    public void removeAttentionRule(AttentionRuleRow row) {
+        attentionRules.remove(row);
     }
 
     /**
@@ -220,6 +257,15 @@ public final class SettingsViewModel {
         s.recordCalls = recordCalls.get();
         s.listenToCalls = listenToCalls.get();
         t.languages = languageOptions(errors);
+        List<Settings.AttentionRule> rules = new ArrayList<>();
+        for (AttentionRuleRow row : attentionRules) {
+            Settings.AttentionRule rule = row.toSetting(errors);
+            if (rule != null) {
+                rules.add(rule);
+            }
+        }
+        rules.addAll(unknownRules);
+        s.attentionRules = rules;
         if (!errors.isEmpty()) {
             message.set(String.join("\n", errors));
             return false;
@@ -236,7 +282,7 @@ public final class SettingsViewModel {
         }
         saved = s;
         message.set("Saved to " + directories.config().resolve(Settings.FILE_NAME)
-                + ". Port, URL and TLS changes apply at the next start.");
+                + ". Attention rules apply to live calls now; port, URL and TLS changes at the next start.");
         return true;
     }
 

@@ -62,6 +62,9 @@ public final class TranscriptReducer {
     private final List<TurnLatency> latencies = new ArrayList<>();
     /** Attention reasons raised by the call model (ATTENTION events), in order, once each. */
     private final Map<String, String> attentionReasons = new LinkedHashMap<>();
+    /** Unacknowledged ALERT events: seq → "⚠ warning: reason". */
+    private final Map<Long, String> openAlerts = new LinkedHashMap<>();
+    private final Map<Long, app.switchboard.call.AlertRule.Severity> openSeverities = new HashMap<>();
     private final Map<Long, TranscriptEntry> answers = new HashMap<>();
     /** Lines the current event changed, reported at its end. */
     private final Set<TranscriptEntry> touched = new LinkedHashSet<>();
@@ -182,6 +185,16 @@ public final class TranscriptReducer {
 
     public List<String> attentionReasons() {
         return List.copyOf(attentionReasons.values());
+    }
+
+    /** The call's unacknowledged alerts in words ("⚠ warning: caller said “manager”"), oldest first. */
+    public List<String> openAlerts() {
+        return List.copyOf(openAlerts.values());
+    }
+
+    /** The most urgent severity among the open alerts, or null when none is open. */
+    public app.switchboard.call.AlertRule.Severity openAlertSeverity() {
+        return openSeverities.values().stream().max(java.util.Comparator.naturalOrder()).orElse(null);
     }
 
     /** The post-call summary, empty until it is written (after the end). */
@@ -388,6 +401,20 @@ public final class TranscriptReducer {
                 factsChanged = true;
             }
             add(ConversationEntry.Kind.ATTENTION, event, "Attention", label);
+        } else if (p instanceof EventPayload.Alert alert) {
+            app.switchboard.call.AlertRule.Severity severity = AlertsViewModel.severity(alert.severity());
+            String text = severity.icon() + " " + severity.key() + ": " + orEmpty(alert.reason());
+            openAlerts.put(event.seq(), text);
+            openSeverities.put(event.seq(), severity);
+            factsChanged = true;
+            add(ConversationEntry.Kind.ATTENTION, event, "Alert", text);
+        } else if (p instanceof EventPayload.AlertAcknowledged ack) {
+            if (openAlerts.remove(ack.alertSeq()) != null) {
+                openSeverities.remove(ack.alertSeq());
+                factsChanged = true;
+            }
+            add(ConversationEntry.Kind.SUPERVISOR, event, "Supervisor", "acknowledged the alert"
+                    + (ack.operator() == null ? "" : " (" + ack.operator() + ")"));
         } else if (p instanceof EventPayload.ActionCallback action) {
             String errorCode = action.field("ErrorCode");
             add(ConversationEntry.Kind.NOTE, event, "Twilio", "session " + orEmpty(action.field("SessionStatus"))

@@ -1,6 +1,8 @@
 package app.switchboard.history;
 
+import app.switchboard.call.EventKind;
 import java.time.Instant;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -9,4 +11,19 @@ import java.util.Map;
  * language chosen, the end reason).
  */
 public record AuditEntry(Instant time, String action, String operator, long seq, Map<String, Object> details) {
+
+    /** Whether events of this kind are supervisor actions: the SUPERVISOR_* commands and alert acknowledgements. */
+    public static boolean isAudited(EventKind kind) {
+        return kind.name().startsWith("SUPERVISOR_") || kind == EventKind.ALERT_ACKNOWLEDGED;
+    }
+
+    /** The action's name for a stored kind: "say", "takeover", …, "acknowledge alert". */
+    public static String action(String storedKind) {
+        if (EventKind.ALERT_ACKNOWLEDGED.name().equals(storedKind)) {
+            return "acknowledge alert";
+        }
+        return storedKind.startsWith("SUPERVISOR_")
+                ? storedKind.substring("SUPERVISOR_".length()).toLowerCase(Locale.ROOT)
+                : storedKind.toLowerCase(Locale.ROOT);
+    }
 }

@@ -22,7 +22,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -161,8 +160,8 @@ final class HistoryReader {
         return read(db -> {
             List<AuditEntry> entries = new ArrayList<>();
             try (PreparedStatement s = db.prepareStatement(
-                    "SELECT seq, time_ns, kind, fields FROM events WHERE call_id = ? AND kind LIKE 'SUPERVISOR\\_%' ESCAPE '\\'"
-                            + " ORDER BY id")) {
+                    "SELECT seq, time_ns, kind, fields FROM events WHERE call_id = ?"
+                            + " AND (kind LIKE 'SUPERVISOR\\_%' ESCAPE '\\' OR kind = 'ALERT_ACKNOWLEDGED') ORDER BY id")) {
                 s.setString(1, callId);
                 try (ResultSet r = s.executeQuery()) {
                     while (r.next()) {
@@ -174,7 +173,7 @@ final class HistoryReader {
                         Object operator = payload instanceof EventPayload.SupervisorAction a ? a.operator()
                                 : details.get("operator");
                         details.remove("operator");
-                        String action = r.getString(3).substring("SUPERVISOR_".length()).toLowerCase(Locale.ROOT);
+                        String action = AuditEntry.action(r.getString(3));
                         entries.add(new AuditEntry(EventStore.instant(r.getLong(2)), action,
                                 operator == null ? null : operator.toString(), r.getLong(1), details));
                     }

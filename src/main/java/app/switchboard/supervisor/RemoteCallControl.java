@@ -669,6 +669,13 @@ public final class RemoteCallControl implements CallControl, AutoCloseable {
         command(callId, "whisper", c -> c.whisper(callId, guidance));
     }
 
+    /** Sent to the relay, which records it as this console's account; a refusal comes back as an outcome. */
+    @Override
+    public boolean acknowledgeAlert(String callId, long alertSeq) {
+        command(callId, "acknowledge alert", c -> c.acknowledgeAlert(callId, alertSeq));
+        return true;
+    }
+
     private void command(String callId, String what, Function<SupervisorClient, CompletableFuture<Reply>> send) {
         SupervisorClient c = client;
         if (c == null || !c.isOpen() || state.phase() != Phase.CONNECTED) {

@@ -22,7 +22,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
@@ -122,13 +121,13 @@ public final class RemoteCallHistory implements CallHistory {
         List<AuditEntry> entries = new ArrayList<>();
         for (CallEvent e : events(callId)) {
             String kind = e.kind().name();
-            if (!kind.startsWith("SUPERVISOR_")) {
+            if (!AuditEntry.isAudited(e.kind())) {
                 continue;
             }
             Map<String, Object> details = EventPayloadJson.toMap(e.payload());
             Object operator = e.payload() instanceof EventPayload.SupervisorAction a ? a.operator() : details.get("operator");
             details.remove("operator");
-            entries.add(new AuditEntry(e.time(), kind.substring("SUPERVISOR_".length()).toLowerCase(Locale.ROOT),
+            entries.add(new AuditEntry(e.time(), AuditEntry.action(kind),
                     operator == null ? null : operator.toString(), e.seq(), details));
         }
         return entries;

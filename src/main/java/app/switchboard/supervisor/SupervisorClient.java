@@ -222,6 +222,10 @@ public final class SupervisorClient implements AutoCloseable {
         return send(new SupervisorMessage.SendDraft(newCommandId(), callId, text));
     }
 
+    public CompletableFuture<Reply> acknowledgeAlert(String callId, long alertSeq) {
+        return send(new SupervisorMessage.AcknowledgeAlert(newCommandId(), callId, alertSeq));
+    }
+
     public CompletableFuture<Reply> whisper(String callId, String text) {
         return send(new SupervisorMessage.Whisper(newCommandId(), callId, text));
     }

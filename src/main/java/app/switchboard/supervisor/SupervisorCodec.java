@@ -133,6 +133,8 @@ public final class SupervisorCodec {
                 optional(g, "text", s.text());
             } else if (c instanceof SupervisorMessage.Whisper w) {
                 optional(g, "text", w.text());
+            } else if (c instanceof SupervisorMessage.AcknowledgeAlert a) {
+                g.writeNumberField("alertSeq", a.alertSeq());
             } else if (c instanceof SupervisorMessage.Language l) {
                 optional(g, "ttsLanguage", l.ttsLanguage());
                 optional(g, "transcriptionLanguage", l.transcriptionLanguage());
@@ -441,6 +443,8 @@ public final class SupervisorCodec {
                 case "sendDraft" -> new SupervisorMessage.SendDraft(commandId, callId, text(node, "text", null));
                 case "whisper" -> new SupervisorMessage.Whisper(commandId, callId, text(node, "text", null));
                 case "interrupt" -> new SupervisorMessage.Interrupt(commandId, callId);
+                case "acknowledgeAlert" -> new SupervisorMessage.AcknowledgeAlert(commandId, callId,
+                        node.path("alertSeq").asLong(0));
                 case "takeOver" -> new SupervisorMessage.TakeOver(commandId, callId);
                 case "release" -> new SupervisorMessage.Release(commandId, callId);
                 case "language" -> new SupervisorMessage.Language(commandId, callId, text(node, "ttsLanguage", null),

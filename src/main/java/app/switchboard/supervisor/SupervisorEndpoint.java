@@ -360,7 +360,8 @@ public final class SupervisorEndpoint implements Session.Listener.AutoDemanding 
         // Checked against the state now; the call may still change before the command runs, and
         // then the command does nothing (its SUPERVISOR_* event is what shows it took effect).
         boolean noSession = call.state() == CallState.ENDED;
-        if (noSession && !(command instanceof SupervisorMessage.Release || command instanceof SupervisorMessage.Whisper)) {
+        if (noSession && !(command instanceof SupervisorMessage.Release || command instanceof SupervisorMessage.Whisper
+                || command instanceof SupervisorMessage.AcknowledgeAlert)) {
             return Reply.refused(id, "the call has no live relay session");
         }
         String holder = call.heldBy();
@@ -390,6 +391,11 @@ public final class SupervisorEndpoint implements Session.Listener.AutoDemanding 
                 return Reply.refused(id, "text is required");
             }
             control.whisper(cid, w.text());
+        } else if (command instanceof SupervisorMessage.AcknowledgeAlert a) {
+            if (a.alertSeq() <= 0) {
+                return Reply.refused(id, "alertSeq is required");
+            }
+            control.acknowledgeAlert(cid, a.alertSeq());
         } else if (command instanceof SupervisorMessage.Interrupt) {
             control.interrupt(cid);
         } else if (command instanceof SupervisorMessage.TakeOver) {

@@ -250,6 +250,17 @@ public sealed interface SupervisorMessage {
         }
     }
 
+    /** Acknowledges the call's ALERT event recorded at {@code alertSeq}; the call records ALERT_ACKNOWLEDGED with the account. */
+    record AcknowledgeAlert(String commandId, String callId, long alertSeq) implements Command {
+        public AcknowledgeAlert {
+            require(commandId, callId);
+        }
+
+        public String type() {
+            return "acknowledgeAlert";
+        }
+    }
+
     record Whisper(String commandId, String callId, String text) implements Command {
         public Whisper {
             require(commandId, callId);

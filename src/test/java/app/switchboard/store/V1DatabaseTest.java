@@ -33,7 +33,8 @@ class V1DatabaseTest {
 
     /** Kinds the first release could not write; each has its own stored round-trip test. */
     private static final EnumSet<EventKind> ADDED_SINCE_V1 = EnumSet.of(EventKind.SUMMARY, EventKind.SESSION_RECONNECTED,
-            EventKind.RECORDING, EventKind.SUPERVISOR_INTERRUPTIBLE, EventKind.CONFIG_UPDATED);
+            EventKind.RECORDING, EventKind.SUPERVISOR_INTERRUPTIBLE, EventKind.CONFIG_UPDATED,
+            EventKind.ALERT, EventKind.ALERT_ACKNOWLEDGED);
 
     private EventStore openCopy() throws Exception {
         try (InputStream in = getClass().getResourceAsStream("/store/v1/v1-history.db")) {
