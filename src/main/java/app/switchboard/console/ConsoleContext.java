@@ -7,6 +7,7 @@ import app.switchboard.config.AppDirectories;
 import app.switchboard.config.Secrets;
 import app.switchboard.config.Settings;
 import java.util.Objects;
+import java.util.function.Consumer;
 
 /**
  * Everything the console needs from the launcher.
@@ -22,10 +23,18 @@ import java.util.Objects;
  *                    the console runs without a store (History is then unavailable)
  * @param account     the Twilio account (numbers, outbound calls), or why it is unavailable
  * @param connector   how File › Connect to relay… reaches a remote relay; null hides the menu item
+ * @param settingsSaved told on the FX thread each time the settings dialog saved, with what it
+ *                    saved: the app applies what it can without a restart
  */
 public record ConsoleContext(CallControl calls, Settings settings, AppDirectories directories, Secrets secrets,
                              String titleSuffix, Runnable onClose, CallHistory history, AccountAccess account,
-                             RelayConnector connector) {
+                             RelayConnector connector, Consumer<Settings> settingsSaved) {
+
+    public ConsoleContext(CallControl calls, Settings settings, AppDirectories directories, Secrets secrets,
+                          String titleSuffix, Runnable onClose, CallHistory history, AccountAccess account,
+                          RelayConnector connector) {
+        this(calls, settings, directories, secrets, titleSuffix, onClose, history, account, connector, null);
+    }
 
     public ConsoleContext(CallControl calls, Settings settings, AppDirectories directories, Secrets secrets,
                           String titleSuffix, Runnable onClose, CallHistory history, AccountAccess account) {
@@ -40,17 +49,26 @@ public record ConsoleContext(CallControl calls, Settings settings, AppDirectorie
 
     /** The same console reading past calls from {@code source}. */
     public ConsoleContext withHistory(CallHistory source) {
-        return new ConsoleContext(calls, settings, directories, secrets, titleSuffix, onClose, source, account, connector);
+        return new ConsoleContext(calls, settings, directories, secrets, titleSuffix, onClose, source, account, connector,
+                settingsSaved);
     }
 
     /** The same console with the Twilio account side. */
     public ConsoleContext withAccount(AccountAccess access) {
-        return new ConsoleContext(calls, settings, directories, secrets, titleSuffix, onClose, history, access, connector);
+        return new ConsoleContext(calls, settings, directories, secrets, titleSuffix, onClose, history, access, connector,
+                settingsSaved);
     }
 
     /** The same console able to connect to remote relays through {@code relays}. */
     public ConsoleContext withConnector(RelayConnector relays) {
-        return new ConsoleContext(calls, settings, directories, secrets, titleSuffix, onClose, history, account, relays);
+        return new ConsoleContext(calls, settings, directories, secrets, titleSuffix, onClose, history, account, relays,
+                settingsSaved);
+    }
+
+    /** The same console telling {@code listener} about each save of the settings dialog. */
+    public ConsoleContext withSettingsListener(Consumer<Settings> listener) {
+        return new ConsoleContext(calls, settings, directories, secrets, titleSuffix, onClose, history, account, connector,
+                listener);
     }
 
     /**
@@ -69,5 +87,6 @@ public record ConsoleContext(CallControl calls, Settings settings, AppDirectorie
         secrets = secrets == null ? Secrets.from(java.util.Map.of()) : secrets;
         onClose = onClose == null ? () -> { } : onClose;
         account = account == null ? new AccountAccess.Unavailable("not configured in this console") : account;
+        settingsSaved = settingsSaved == null ? saved -> { } : settingsSaved;
     }
 }

@@ -224,6 +224,7 @@ public final class MainWindowView extends FxmlView<BorderPane> {
         view.onDone(() -> {
             if (editor.saved() != null) {
                 settings = editor.saved();
+                viewModel.context().settingsSaved().accept(settings.copy());
             }
             dialog.close();
         });

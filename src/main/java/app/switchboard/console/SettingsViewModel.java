@@ -229,9 +229,45 @@ public final class SettingsViewModel {
             return false;
         }
         saved = s;
-        message.set("Saved to " + directories.config().resolve(Settings.FILE_NAME)
-                + ". Port, URL and TLS changes apply at the next start.");
+        List<String> restart = needRestart(original, s);
+        message.set("Saved to " + directories.config().resolve(Settings.FILE_NAME) + ". "
+                + (restart.isEmpty() ? "Everything applies now (to new calls, and to the next answer of live ones)."
+                : "Applied now, except " + String.join(", ", restart) + ": restart Switchboard for "
+                + (restart.size() == 1 ? "that." : "those.")));
         return true;
+    }
+
+    /**
+     * The settings only read when the relay starts (it listens, loads its certificate and sets up
+     * its languages and supervisor API once); everything else applies without a restart.
+     */
+    public static final List<String> RESTART_SETTINGS = List.of("port", "public URL", "TLS certificate",
+            "switchable languages", "application reconnect", "hold grace");
+
+    /** Which of {@link #RESTART_SETTINGS} differ between {@code before} and {@code after}. */
+    static List<String> needRestart(Settings before, Settings after) {
+        List<String> changed = new ArrayList<>();
+        if (before.port != after.port) {
+            changed.add("port");
+        }
+        if (!java.util.Objects.equals(before.publicUrl, after.publicUrl)) {
+            changed.add("public URL");
+        }
+        if (!java.util.Objects.equals(before.keystore, after.keystore)
+                || !java.util.Objects.equals(before.certificate, after.certificate)
+                || !java.util.Objects.equals(before.privateKey, after.privateKey)) {
+            changed.add("TLS certificate");
+        }
+        if (!before.languageCodes().equals(after.languageCodes())) {
+            changed.add("switchable languages");
+        }
+        if (before.applicationReconnect != after.applicationReconnect) {
+            changed.add("application reconnect");
+        }
+        if (before.holdGraceSeconds != after.holdGraceSeconds) {
+            changed.add("hold grace");
+        }
+        return changed;
     }
 
     /** Keeps each listed code's existing provider choices; new codes start with none. */
