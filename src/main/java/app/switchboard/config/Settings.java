@@ -102,6 +102,11 @@ public final class Settings {
                 ? System.getProperty("user.name", "unknown") : supervisorName.strip();
     }
 
+    /** The console's colours: "light" or "dark" (View › Dark theme). */
+    public String theme = "light";
+    /** The console's text size in percent of the theme's (View › Text size), 90 to 150. */
+    public int textSizePercent = 100;
+
     public TwimlSettings twiml = new TwimlSettings();
 
     /** Attributes of {@code <ConversationRelay>} and its {@code <Language>} children. */
