@@ -140,7 +140,7 @@ public final class OfflineResponder implements LlmClient {
             Topic.of("hours", W + "(hours|open|opening|close|closing|weekend|saturday|sunday)",
                     "We are open Monday to Friday from eight in the morning to six in the evening, "
                             + "and on Saturdays from nine to one."),
-            Topic.of("due date", W + "(due|due date|deadline|when .*pay)",
+            Topic.of("due date", W + "(due|due date|deadline|late|later|when .*pay)",
                     "Your payment is due on the fifteenth of this month. Paying a few days late adds no fee the first time."),
             Topic.of("charge", W + "(charge|charges|charged|extra|fee|fees|more than usual)",
                     "The extra charge this month is one international call to Spain, four dollars and twenty cents. "

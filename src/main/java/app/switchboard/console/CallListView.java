@@ -137,6 +137,8 @@ public final class CallListView extends FxmlView<VBox> {
                 return;
             }
             tip.setText(String.join("\n", call.attentionReasons()));
+            // The row's colour is not the only sign: the badge is text, and says why to a screen reader.
+            badge.setAccessibleText("Needs attention: " + String.join(", ", call.attentionReasons()));
             setGraphic(badge);
         }
     }
