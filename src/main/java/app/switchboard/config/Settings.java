@@ -109,10 +109,19 @@ public final class Settings {
 
     public TwimlSettings twiml = new TwimlSettings();
 
+    /** The first words of every call until the user writes their own: it says an AI answers. */
+    public static final String DEFAULT_WELCOME_GREETING = "Hello, thanks for calling Acme Telecom. You are speaking with "
+            + "an AI assistant, and a person can join the call if you need one. How can I help you today?";
+
     /** Attributes of {@code <ConversationRelay>} and its {@code <Language>} children. */
     @JsonIgnoreProperties(ignoreUnknown = true)
     public static final class TwimlSettings {
-        public String welcomeGreeting = "Hello, thanks for calling Acme Telecom. How can I help you today?";
+        /**
+         * Said first on every call. It tells callers they are talking to an AI assistant (many
+         * jurisdictions require that disclosure, and callers deserve it); edit it in Settings, and
+         * keep the disclosure.
+         */
+        public String welcomeGreeting = DEFAULT_WELCOME_GREETING;
         public String welcomeGreetingInterruptible = "any";
         public String language = "en-US";
         public String ttsLanguage;
