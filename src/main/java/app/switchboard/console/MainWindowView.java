@@ -234,6 +234,8 @@ public final class MainWindowView extends FxmlView<BorderPane> {
             if (editor.saved() != null) {
                 settings = editor.saved();
                 viewModel.context().settingsSaved().accept(settings.copy());
+                // Theme and text size as chosen in the dialog, on every window at once (saved already).
+                applyAppearance(Appearance.of(settings));
             }
             dialog.close();
         });
@@ -311,6 +313,20 @@ public final class MainWindowView extends FxmlView<BorderPane> {
 
     /** Applies the look to this console's windows at once and saves it with the settings. */
     void setAppearance(Appearance next) {
+        applyAppearance(next);
+        settings = next.into(settings);
+        app.switchboard.config.AppDirectories dirs = viewModel.context().directories();
+        if (dirs != null) {
+            try {
+                settings.save(dirs.config());
+            } catch (app.switchboard.config.Settings.SettingsException e) {
+                org.slf4j.LoggerFactory.getLogger(MainWindowView.class).warn("The theme and text size were not saved: {}",
+                        e.getMessage());
+            }
+        }
+    }
+
+    private void applyAppearance(Appearance next) {
         appearance = next;
         darkThemeItem.setSelected(next.dark());
         Window main = root().getScene() == null ? null : root().getScene().getWindow();
@@ -322,16 +338,6 @@ public final class MainWindowView extends FxmlView<BorderPane> {
         }
         if (root().getScene() != null && main == null) {
             next.applyTo(root().getScene());
-        }
-        settings = next.into(settings);
-        app.switchboard.config.AppDirectories dirs = viewModel.context().directories();
-        if (dirs != null) {
-            try {
-                settings.save(dirs.config());
-            } catch (app.switchboard.config.Settings.SettingsException e) {
-                org.slf4j.LoggerFactory.getLogger(MainWindowView.class).warn("The theme and text size were not saved: {}",
-                        e.getMessage());
-            }
         }
     }
 

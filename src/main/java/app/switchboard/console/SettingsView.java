@@ -39,6 +39,8 @@ public final class SettingsView extends FxmlView<BorderPane> {
     @FXML private CheckBox dtmfCheck;
     @FXML private CheckBox partialPromptsCheck;
     @FXML private CheckBox applicationReconnectCheck;
+    @FXML private CheckBox darkThemeCheck;
+    @FXML private ChoiceBox<Integer> textSizeChoice;
     @FXML private Label openAiKeyLabel;
     @FXML private Label twilioTokenLabel;
     @FXML private Label keystorePasswordLabel;
@@ -82,6 +84,9 @@ public final class SettingsView extends FxmlView<BorderPane> {
         dtmfCheck.selectedProperty().bindBidirectional(viewModel.dtmfDetectionProperty());
         partialPromptsCheck.selectedProperty().bindBidirectional(viewModel.partialPromptsProperty());
         applicationReconnectCheck.selectedProperty().bindBidirectional(viewModel.applicationReconnectProperty());
+        darkThemeCheck.selectedProperty().bindBidirectional(viewModel.darkThemeProperty());
+        textSizeChoice.getItems().setAll(SettingsViewModel.textSizes());
+        textSizeChoice.valueProperty().bindBidirectional(viewModel.textSizePercentProperty());
         openAiKeyLabel.setText(viewModel.openAiKeyPresence());
         twilioTokenLabel.setText(viewModel.twilioTokenPresence());
         keystorePasswordLabel.setText(viewModel.keystorePasswordPresence());

@@ -76,6 +76,8 @@ public final class SettingsViewModel {
     private final StringProperty supervisorName = new SimpleStringProperty(this, "supervisorName");
     private final StringProperty holdGraceSeconds = new SimpleStringProperty(this, "holdGraceSeconds");
     private final StringProperty retentionDays = new SimpleStringProperty(this, "retentionDays");
+    private final BooleanProperty darkTheme = new SimpleBooleanProperty(this, "darkTheme");
+    private final ObjectProperty<Integer> textSizePercent = new SimpleObjectProperty<>(this, "textSizePercent");
     private final ReadOnlyStringWrapper message = new ReadOnlyStringWrapper(this, "message", "");
     private Settings saved;
 
@@ -99,6 +101,9 @@ public final class SettingsViewModel {
         supervisorName.set(orEmpty(s.supervisorName));
         holdGraceSeconds.set(Integer.toString(s.holdGraceSeconds));
         retentionDays.set(Integer.toString(s.retentionDays));
+        Appearance look = Appearance.of(s);
+        darkTheme.set(look.dark());
+        textSizePercent.set(look.textPercent());
         Settings.TwimlSettings t = s.twiml;
         welcomeGreeting.set(orEmpty(t.welcomeGreeting));
         language.set(orEmpty(t.language));
@@ -196,6 +201,8 @@ public final class SettingsViewModel {
         } catch (NumberFormatException e) {
             errors.add("Keep call history: a number of days, 0 or more (0 keeps everything).");
         }
+        s.theme = darkTheme.get() ? "dark" : "light";
+        s.textSizePercent = new Appearance(false, textSizePercent.get() == null ? 100 : textSizePercent.get()).textPercent();
         Settings.TwimlSettings t = s.twiml;
         t.welcomeGreeting = blankToNull(welcomeGreeting.get());
         t.language = blankToNull(language.get());
@@ -406,6 +413,25 @@ public final class SettingsViewModel {
 
     public StringProperty fallbackSentenceProperty() {
         return fallbackSentence;
+    }
+
+    /** The dark theme (applied to the console's windows when saved). */
+    public BooleanProperty darkThemeProperty() {
+        return darkTheme;
+    }
+
+    /** Text size in percent, {@link Appearance#MIN_PERCENT} to {@link Appearance#MAX_PERCENT}. */
+    public ObjectProperty<Integer> textSizePercentProperty() {
+        return textSizePercent;
+    }
+
+    /** The sizes the dialog offers. */
+    public static List<Integer> textSizes() {
+        List<Integer> sizes = new ArrayList<>();
+        for (int p = Appearance.MIN_PERCENT; p <= Appearance.MAX_PERCENT; p += Appearance.STEP_PERCENT) {
+            sizes.add(p);
+        }
+        return sizes;
     }
 
     /** Days of call history to keep; 0 keeps everything. */

@@ -131,6 +131,27 @@ class DesktopConventionsFxTest {
     }
 
     @Test
+    void themeAndTextSizeChosenInTheSettingsDialogApplyWhenSaved(FxRobot robot) throws Exception {
+        robot.interact(() -> window.view().openSettings());
+        javafx.stage.Window dialog = javafx.stage.Window.getWindows().stream()
+                .filter(w -> w instanceof Stage s && "Switchboard settings".equals(s.getTitle())).findFirst().orElseThrow();
+        robot.interact(() -> {
+            ((javafx.scene.control.CheckBox) dialog.getScene().lookup("#darkThemeCheck")).setSelected(true);
+            @SuppressWarnings("unchecked")
+            javafx.scene.control.ChoiceBox<Integer> size =
+                    (javafx.scene.control.ChoiceBox<Integer>) dialog.getScene().lookup("#textSizeChoice");
+            size.setValue(130);
+            ((javafx.scene.control.Button) dialog.getScene().lookup("#saveButton")).fire();
+        });
+
+        String dark = ConsoleWindow.class.getResource(ConsoleWindow.DARK_THEME).toExternalForm();
+        await().until(() -> stage.getScene().getStylesheets().contains(dark));
+        assertThat(stage.getScene().getRoot().getStyle()).contains("-fx-font-size: 16.90px");
+        assertThat(saved(Settings.FILE_NAME).get("textSizePercent").asInt()).isEqualTo(130);
+        assertThat(dialog.isShowing()).isFalse();
+    }
+
+    @Test
     void theSavedLayoutIsRestoredAndTheClosingOneSaved(FxRobot robot) throws Exception {
         assertThat(stage.getWidth()).isEqualTo(1100.0);
         await().until(() -> Math.abs(window.view().split().getDividerPositions()[0] - 0.55) < 0.01);
