@@ -22,7 +22,8 @@ import javax.imageio.ImageIO;
 /**
  * Draws Switchboard's icon (an operator's headset on a rounded tile) and writes every file the
  * installers use: PNGs for Linux, a multi-size .ico for Windows, an .icns for macOS.
- * Run from the project root: {@code java -Djava.awt.headless=true installer/icon/DrawIcon.java installer}
+ * Run from the project root: {@code java -Djava.awt.headless=true installer/icon/DrawIcon.java installer src/main/resources/icons}
+ * (the second folder gets the window icons the console sets on its stages: 16, 32, 64 and 256 px).
  * The shapes are drawn at each size rather than scaled from one bitmap, so small sizes stay sharp.
  */
 public final class DrawIcon {
@@ -46,6 +47,13 @@ public final class DrawIcon {
         Files.write(out.resolve("switchboard.png"), png.get(256));
         Files.write(out.resolve("switchboard.ico"), ico(png, 16, 32, 48, 64, 128, 256));
         Files.write(out.resolve("switchboard.icns"), icns(png));
+        if (args.length > 1) {
+            Path window = Path.of(args[1]);
+            Files.createDirectories(window);
+            for (int size : new int[] {16, 32, 64, 256}) {
+                Files.write(window.resolve("switchboard-" + size + ".png"), png.get(size));
+            }
+        }
     }
 
     static BufferedImage draw(int size) {

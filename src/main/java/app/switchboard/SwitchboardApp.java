@@ -4,6 +4,7 @@ import app.switchboard.account.AccountAccess;
 import app.switchboard.account.TwilioAccount;
 import app.switchboard.agent.AgentSettings;
 import app.switchboard.agent.ConversationAgent;
+import app.switchboard.agent.LiveLlmClient;
 import app.switchboard.agent.LlmClient;
 import app.switchboard.agent.OpenAiChatClient;
 import app.switchboard.call.CallControl;
@@ -44,7 +45,9 @@ final class SwitchboardApp implements AutoCloseable {
     private final Settings settings;
     private final Secrets secrets;
     private final AppDirectories dirs;
-    private final LlmClient llm;
+    private final LiveLlmClient llm;
+    /** What every call's agent reads at each answer; replaced when the console saves settings. */
+    private final java.util.concurrent.atomic.AtomicReference<AgentSettings> agentSettings;
     private final CallRegistry registry;
     private PostCallSummaries summaries;
     private final RelayServer relay;
@@ -60,8 +63,8 @@ final class SwitchboardApp implements AutoCloseable {
     private volatile DemoCallers demo;
     private volatile AccountAccess account = new AccountAccess.Unavailable("the relay has not started");
 
-    private SwitchboardApp(Settings settings, Secrets secrets, AppDirectories dirs, LlmClient llm,
-                           CallRegistry registry, RelayServer relay, EventStore store, Settings saved,
+    private SwitchboardApp(Settings settings, Secrets secrets, AppDirectories dirs, LiveLlmClient llm,
+                           java.util.concurrent.atomic.AtomicReference<AgentSettings> agentSettings, CallRegistry registry, RelayServer relay, EventStore store, Settings saved,
                            SupervisorHub consoles, ClusterNode cluster, CallControl control) {
         this.consoles = consoles;
         this.cluster = cluster;
@@ -70,6 +73,7 @@ final class SwitchboardApp implements AutoCloseable {
         this.secrets = secrets;
         this.dirs = dirs;
         this.llm = llm;
+        this.agentSettings = agentSettings;
         this.registry = registry;
         this.relay = relay;
         this.store = store;
@@ -98,9 +102,10 @@ final class SwitchboardApp implements AutoCloseable {
 
     static SwitchboardApp start(Settings settings, Settings saved, Secrets secrets, AppDirectories dirs,
                                 RelayConfig.TlsSource tls, int demoCallers, ClusterSetup clusterSetup) throws IOException {
-        LlmClient llm = createLlm(settings, secrets);
-        AgentSettings agentSettings = AgentSettings.from(settings, secrets);
-        CallRegistry registry = new CallRegistry(ConversationAgent.factory(llm, agentSettings),
+        LiveLlmClient llm = new LiveLlmClient(createLlm(settings, secrets));
+        java.util.concurrent.atomic.AtomicReference<AgentSettings> agentSettings =
+                new java.util.concurrent.atomic.AtomicReference<>(AgentSettings.from(settings, secrets));
+        CallRegistry registry = new CallRegistry(ConversationAgent.factory(llm, agentSettings::get),
                 settings.languageCodes(), settings.twiml.language);
         // The embedded console's name in the audit trail and on its holds (a changed one applies at the next start).
         registry.embeddedOperator(settings::supervisorDisplayName);
@@ -171,7 +176,7 @@ final class SwitchboardApp implements AutoCloseable {
             llm.close();
             throw new IOException(e.getMessage(), e);
         }
-        SwitchboardApp app = new SwitchboardApp(settings, secrets, dirs, llm, registry, relay, store, saved, consoles,
+        SwitchboardApp app = new SwitchboardApp(settings, secrets, dirs, llm, agentSettings, registry, relay, store, saved, consoles,
                 cluster, control);
         if (cluster != null) {
             LOG.info("Cluster node {}: consoles on this node see and steer every node's calls", cluster.nodeId());
@@ -191,6 +196,82 @@ final class SwitchboardApp implements AutoCloseable {
             }
         }
         return app;
+    }
+
+    /**
+     * Settings saved in the console's dialog, applied to the running app where they can be: the
+     * prompt, fallback sentence and first-token timeout from the next answer of every call; model
+     * and base URL from the next model request (unless OPENAI_MODEL / OPENAI_BASE_URL fix them);
+     * greeting, voice options, handoff number and goodbye for the next call's TwiML; retention at
+     * once (old calls are pruned now, then daily); the supervisor name for the next command.
+     * What the relay was started with (port, host, public URL, TLS, switchable languages,
+     * application reconnect, hold grace, limits) waits for the next start; the dialog says so.
+     *
+     * <p>The relay's threads read these fields of {@link #settings} for each request; a field is
+     * replaced as a whole (a string, a number, or a new TwiML block), never edited in pieces, so a
+     * request sees the old value or the new one.
+     *
+     * @return what was applied, for the log
+     */
+    synchronized java.util.List<String> applySettings(Settings changed) {
+        java.util.List<String> applied = new java.util.ArrayList<>();
+        if (closed || changed == null) {
+            return applied;
+        }
+        if (!java.util.Objects.equals(settings.systemPrompt, changed.systemPrompt)
+                || !java.util.Objects.equals(settings.fallbackSentence, changed.fallbackSentence)
+                || settings.firstTokenTimeoutMs != changed.firstTokenTimeoutMs) {
+            settings.systemPrompt = changed.systemPrompt;
+            settings.fallbackSentence = changed.fallbackSentence;
+            settings.firstTokenTimeoutMs = changed.firstTokenTimeoutMs;
+            agentSettings.set(AgentSettings.from(settings, secrets));
+            applied.add("prompt and fallback sentence");
+        }
+        String modelBefore = effectiveModel(settings, secrets);
+        settings.model = changed.model;
+        settings.baseUrl = changed.baseUrl;
+        if (secrets.hasOpenAiKey() && !modelBefore.equals(effectiveModel(settings, secrets))) {
+            llm.replace(createLlm(settings, secrets));
+            applied.add("model " + llm.describe());
+        }
+        if (!java.util.Objects.equals(settings.handoffNumber, changed.handoffNumber)) {
+            settings.handoffNumber = changed.handoffNumber;
+            applied.add("handoff number");
+        }
+        settings.goodbyeMessage = changed.goodbyeMessage;
+        Settings.TwimlSettings twiml = changed.copy().twiml;
+        // The switchable languages are the registry's, fixed at start: the TwiML keeps offering those.
+        twiml.languages = settings.twiml.languages;
+        if (!java.util.Objects.equals(twiml.welcomeGreeting, settings.twiml.welcomeGreeting)) {
+            applied.add("welcome greeting");
+        }
+        settings.twiml = twiml;
+        settings.supervisorName = changed.supervisorName;
+        if (settings.retentionDays != changed.retentionDays) {
+            settings.retentionDays = changed.retentionDays;
+            applied.add("retention " + changed.retentionDays + " days");
+            if (changed.retentionDays > 0) {
+                int days = changed.retentionDays;
+                store.applyRetention(days).whenComplete((deleted, failure) -> {
+                    if (failure != null) {
+                        LOG.warn("Retention of {} days did not run: {}", days, failure.getMessage());
+                    } else if (deleted > 0) {
+                        LOG.info("Retention: deleted {} calls that ended more than {} days ago", deleted, days);
+                    }
+                });
+            }
+        }
+        if (!applied.isEmpty()) {
+            LOG.info("Settings applied without a restart: {}", String.join(", ", applied));
+        }
+        return applied;
+    }
+
+    /** The model and server requests go to: the environment's choice first, as at start. */
+    private static String effectiveModel(Settings settings, Secrets secrets) {
+        String base = secrets.openAiBaseUrl() != null ? secrets.openAiBaseUrl() : settings.baseUrl;
+        String name = secrets.openAiModel() != null ? secrets.openAiModel() : settings.model;
+        return name + " at " + base;
     }
 
     /** What consoles on this node use (tests look through it as a console would). */
@@ -314,7 +395,8 @@ final class SwitchboardApp implements AutoCloseable {
         ConsoleApp.launch(new ConsoleContext(control, saved, dirs, secrets, demo == null ? null : "demo", () -> { })
                 .withHistory(new StoreCallHistory(store)).withAccount(account)
                 .withConnector(new RemoteRelays(saved.languageCodes()))
-                .withAudio(relay.liveAudio()));
+                .withAudio(relay.liveAudio())
+                .withSettingsListener(this::applySettings));
     }
 
     /**

@@ -23,7 +23,7 @@ import java.util.List;
 public final class ConversationAgent implements CallAgent {
 
     private final AgentPort port;
-    private final AgentSettings settings;
+    private final java.util.function.Supplier<AgentSettings> settings;
     private final ConversationHistory history = new ConversationHistory();
     private final TurnLifecycle turns;
     private final DtmfCollector dtmf;
@@ -34,10 +34,14 @@ public final class ConversationAgent implements CallAgent {
     }
 
     ConversationAgent(AgentPort port, LlmClient llm, AgentSettings settings, AgentTimers timers) {
+        this(port, llm, () -> settings, timers);
+    }
+
+    ConversationAgent(AgentPort port, LlmClient llm, java.util.function.Supplier<AgentSettings> settings, AgentTimers timers) {
         this.port = port;
         this.settings = settings;
         this.turns = new TurnLifecycle(port, llm, settings, timers, history);
-        this.dtmf = new DtmfCollector(port, timers, settings.dtmfIdle(), entry -> onCallerTurn(entry, null));
+        this.dtmf = new DtmfCollector(port, timers, settings.get().dtmfIdle(), entry -> onCallerTurn(entry, null));
     }
 
     /**
@@ -45,16 +49,24 @@ public final class ConversationAgent implements CallAgent {
      * {@link AutoCloseable}: closing it cancels every pending timer and stops the thread.
      */
     public static CallAgent.Factory factory(LlmClient llm, AgentSettings settings) {
+        return factory(llm, () -> settings);
+    }
+
+    /**
+     * As above, with settings read again for each answer: a prompt or fallback sentence saved in
+     * the console reaches the next model request of every call, live or new.
+     */
+    public static CallAgent.Factory factory(LlmClient llm, java.util.function.Supplier<AgentSettings> settings) {
         return new Agents(llm, settings, new AgentTimers());
     }
 
     /** The factory {@link #factory} returns: the owner of its agents' timers. */
     static final class Agents implements CallAgent.Factory, AutoCloseable {
         private final LlmClient llm;
-        private final AgentSettings settings;
+        private final java.util.function.Supplier<AgentSettings> settings;
         final AgentTimers timers;
 
-        Agents(LlmClient llm, AgentSettings settings, AgentTimers timers) {
+        Agents(LlmClient llm, java.util.function.Supplier<AgentSettings> settings, AgentTimers timers) {
             this.llm = llm;
             this.settings = settings;
             this.timers = timers;
@@ -171,7 +183,7 @@ public final class ConversationAgent implements CallAgent {
 
     /** The messages the model sees for the next answer: system prompt, supervisor notes, history. */
     List<ChatMessage> requestMessages() {
-        return history.requestMessages(settings.systemPrompt());
+        return history.requestMessages(settings.get().systemPrompt());
     }
 
     /** For tests: the history the next request will carry (without system messages). */

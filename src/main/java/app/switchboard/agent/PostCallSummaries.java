@@ -69,7 +69,10 @@ public final class PostCallSummaries implements AutoCloseable {
      */
     private PostCallSummaries(CallRegistry registry, LlmClient model, Duration timeout, Limits limits) {
         this.registry = registry;
-        this.model = model instanceof OfflineResponder ? null : model;
+        // The app's client may be replaceable (LiveLlmClient); without a key it is the responder for good.
+        boolean offline = model instanceof OfflineResponder
+                || model instanceof LiveLlmClient live && live.current() instanceof OfflineResponder;
+        this.model = offline ? null : model;
         this.timeout = timeout;
         this.limits = limits;
         this.subscription = registry.subscribe(this::onEvent);

@@ -25,7 +25,10 @@ final class TurnLifecycle {
 
     private final AgentPort port;
     private final LlmClient llm;
-    private final AgentSettings settings;
+    /** Where the settings come from: read again at each turn, so a saved change reaches the next answer. */
+    private final java.util.function.Supplier<AgentSettings> currentSettings;
+    /** This turn's settings: one answer is built with one prompt and one fallback, whatever is saved meanwhile. */
+    private AgentSettings settings;
     private final AgentTimers timers;
     private final List<LlmClient.ToolSpec> tools;
     private final ConversationHistory history;
@@ -36,11 +39,12 @@ final class TurnLifecycle {
     private Turn lastSpoken;
     private int turnCount;
 
-    TurnLifecycle(AgentPort port, LlmClient llm, AgentSettings settings, AgentTimers timers,
+    TurnLifecycle(AgentPort port, LlmClient llm, java.util.function.Supplier<AgentSettings> settings, AgentTimers timers,
                   ConversationHistory history) {
         this.port = port;
         this.llm = llm;
-        this.settings = settings;
+        this.currentSettings = settings;
+        this.settings = settings.get();
         this.timers = timers;
         this.tools = AgentTools.specs(port.languages());
         this.history = history;
@@ -79,6 +83,7 @@ final class TurnLifecycle {
     }
 
     void start(boolean draft) {
+        settings = currentSettings.get();
         Turn turn = new Turn(++turnCount, draft, new OutputGuard(settings.systemPrompt(),
                 settings.protectedSecrets(), settings.guardQuoteWords(), 8));
         current = turn;

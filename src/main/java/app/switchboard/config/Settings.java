@@ -152,12 +152,26 @@ public final class Settings {
                 new AttentionRule("negative-caller", "sentiment", "warning", true, -0.3, List.of())));
     }
 
+    /** The console's colours: "light" or "dark" (View › Dark theme). */
+    public String theme = "light";
+    /** The console's text size in percent of the theme's (View › Text size), 90 to 150. */
+    public int textSizePercent = 100;
+
     public TwimlSettings twiml = new TwimlSettings();
+
+    /** The first words of every call until the user writes their own: it says an AI answers. */
+    public static final String DEFAULT_WELCOME_GREETING = "Hello, thanks for calling Acme Telecom. You are speaking with "
+            + "an AI assistant, and a person can join the call if you need one. How can I help you today?";
 
     /** Attributes of {@code <ConversationRelay>} and its {@code <Language>} children. */
     @JsonIgnoreProperties(ignoreUnknown = true)
     public static final class TwimlSettings {
-        public String welcomeGreeting = "Hello, thanks for calling Acme Telecom. How can I help you today?";
+        /**
+         * Said first on every call. It tells callers they are talking to an AI assistant (many
+         * jurisdictions require that disclosure, and callers deserve it); edit it in Settings, and
+         * keep the disclosure.
+         */
+        public String welcomeGreeting = DEFAULT_WELCOME_GREETING;
         public String welcomeGreetingInterruptible = "any";
         public String language = "en-US";
         public String ttsLanguage;

@@ -168,6 +168,8 @@ public final class CallListView extends FxmlView<VBox> {
             box.getChildren().clear();
             if (shown.needsAttention()) {
                 tip.setText(String.join("\n", shown.attentionReasons()));
+                // The row's colour is not the only sign: the badge is text, and says why to a screen reader.
+                badge.setAccessibleText("Needs attention: " + String.join(", ", shown.attentionReasons()));
                 box.getChildren().add(badge);
             }
             String marker = shown.alertMarkerProperty().get();

@@ -8,6 +8,7 @@ import app.switchboard.config.Secrets;
 import app.switchboard.config.Settings;
 import app.switchboard.media.CallAudio;
 import java.util.Objects;
+import java.util.function.Consumer;
 
 /**
  * Everything the console needs from the launcher.
@@ -24,15 +25,18 @@ import java.util.Objects;
  * @param account     the Twilio account (numbers, outbound calls), or why it is unavailable
  * @param connector   how File › Connect to relay… reaches a remote relay; null hides the menu item
  * @param audio       live calls' audio for the Listen toggle (docs/live-audio.md); null: none here
+ * @param settingsSaved told on the FX thread each time the settings dialog saved, with what it
+ *                    saved: the app applies what it can without a restart
  */
 public record ConsoleContext(CallControl calls, Settings settings, AppDirectories directories, Secrets secrets,
                              String titleSuffix, Runnable onClose, CallHistory history, AccountAccess account,
-                             RelayConnector connector, CallAudio audio) {
+                             RelayConnector connector, CallAudio audio,
+                             Consumer<Settings> settingsSaved) {
 
     public ConsoleContext(CallControl calls, Settings settings, AppDirectories directories, Secrets secrets,
                           String titleSuffix, Runnable onClose, CallHistory history, AccountAccess account,
                           RelayConnector connector) {
-        this(calls, settings, directories, secrets, titleSuffix, onClose, history, account, connector, CallAudio.NONE);
+        this(calls, settings, directories, secrets, titleSuffix, onClose, history, account, connector, CallAudio.NONE, null);
     }
 
     public ConsoleContext(CallControl calls, Settings settings, AppDirectories directories, Secrets secrets,
@@ -48,22 +52,32 @@ public record ConsoleContext(CallControl calls, Settings settings, AppDirectorie
 
     /** The same console reading past calls from {@code source}. */
     public ConsoleContext withHistory(CallHistory source) {
-        return new ConsoleContext(calls, settings, directories, secrets, titleSuffix, onClose, source, account, connector, audio);
+        return new ConsoleContext(calls, settings, directories, secrets, titleSuffix, onClose, source, account, connector, audio,
+                settingsSaved);
     }
 
     /** The same console with the Twilio account side. */
     public ConsoleContext withAccount(AccountAccess access) {
-        return new ConsoleContext(calls, settings, directories, secrets, titleSuffix, onClose, history, access, connector, audio);
+        return new ConsoleContext(calls, settings, directories, secrets, titleSuffix, onClose, history, access, connector, audio,
+                settingsSaved);
     }
 
     /** The same console able to connect to remote relays through {@code relays}. */
     public ConsoleContext withConnector(RelayConnector relays) {
-        return new ConsoleContext(calls, settings, directories, secrets, titleSuffix, onClose, history, account, relays, audio);
+        return new ConsoleContext(calls, settings, directories, secrets, titleSuffix, onClose, history, account, relays, audio,
+                settingsSaved);
     }
 
     /** The same console able to listen to live calls through {@code calls}' audio. */
     public ConsoleContext withAudio(CallAudio callAudio) {
-        return new ConsoleContext(calls, settings, directories, secrets, titleSuffix, onClose, history, account, connector, callAudio);
+        return new ConsoleContext(calls, settings, directories, secrets, titleSuffix, onClose, history, account, connector,
+                callAudio, settingsSaved);
+    }
+
+    /** The same console telling {@code listener} about each save of the settings dialog. */
+    public ConsoleContext withSettingsListener(Consumer<Settings> listener) {
+        return new ConsoleContext(calls, settings, directories, secrets, titleSuffix, onClose, history, account, connector,
+                audio, listener);
     }
 
     /**
@@ -74,7 +88,7 @@ public record ConsoleContext(CallControl calls, Settings settings, AppDirectorie
     public ConsoleContext overRemote(RelayConnector.Remote remote, String relayName, Settings current) {
         return new ConsoleContext(remote.calls(), current, directories, secrets, "relay " + relayName, remote.close(),
                 remote.history(), new AccountAccess.Unavailable("the Twilio account is the relay's, not this console's"), connector,
-                CallAudio.NONE);
+                CallAudio.NONE, null);
     }
 
     public ConsoleContext {
@@ -84,5 +98,6 @@ public record ConsoleContext(CallControl calls, Settings settings, AppDirectorie
         onClose = onClose == null ? () -> { } : onClose;
         account = account == null ? new AccountAccess.Unavailable("not configured in this console") : account;
         audio = audio == null ? CallAudio.NONE : audio;
+        settingsSaved = settingsSaved == null ? saved -> { } : settingsSaved;
     }
 }

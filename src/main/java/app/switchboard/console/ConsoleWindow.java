@@ -2,6 +2,7 @@ package app.switchboard.console;
 
 import java.net.URL;
 import javafx.scene.Scene;
+import javafx.scene.image.Image;
 import javafx.stage.Stage;
 
 /**
@@ -40,12 +41,32 @@ public final class ConsoleWindow {
         return window;
     }
 
+    /** The window icon in the sizes platforms pick from (title bar, task switcher, dock). */
+    static final java.util.List<String> ICON_SIZES = java.util.List.of("16", "32", "64", "256");
+    private static java.util.List<Image> icons;
+
+    /** Switchboard's icon (drawn by installer/icon/DrawIcon.java), loaded once. FX thread. */
+    static java.util.List<Image> icons() {
+        if (icons == null) {
+            java.util.List<Image> loaded = new java.util.ArrayList<>();
+            for (String size : ICON_SIZES) {
+                URL url = ConsoleWindow.class.getResource("/icons/switchboard-" + size + ".png");
+                if (url != null) {
+                    loaded.add(new Image(url.toExternalForm()));
+                }
+            }
+            icons = java.util.List.copyOf(loaded);
+        }
+        return icons;
+    }
+
     private void open() {
         Scene scene = new Scene(view.root(), 1280, 800);
-        URL theme = ConsoleWindow.class.getResource(THEME);
-        if (theme != null) {
-            scene.getStylesheets().add(theme.toExternalForm());
-        }
+        view.appearance().applyTo(scene);
+        stage.getIcons().setAll(icons());
+        WindowLayout layout = WindowLayout.load(configDir());
+        layout.placeMainWindow(stage);
+        view.useLayout(layout);
         view.installShortcuts(scene);
         view.onQuit(this::requestClose);
         stage.setOnCloseRequest(e -> {
@@ -80,12 +101,17 @@ public final class ConsoleWindow {
         return closeChoice == CloseGuard.Choice.KEEP_RUNNING;
     }
 
+    private java.nio.file.Path configDir() {
+        return context.directories() == null ? null : context.directories().config();
+    }
+
     /** Stops the pump and runs the context's onClose, once. */
     public void close() {
         if (closed) {
             return;
         }
         closed = true;
+        view.currentLayout(stage).save(configDir());
         pump.stop();
         view.closeHistory();
         viewModel.close();

@@ -50,10 +50,16 @@ public final class MainWindowView extends FxmlView<BorderPane> {
     private ConnectDialog connectDialog;
     /** What the settings dialog edits: the launcher's settings, then whatever it last saved. */
     private app.switchboard.config.Settings settings;
+    /** Light or dark and the text size, on every window of this console; saved in the settings. */
+    private Appearance appearance;
+    /** Where the supervisor left the window, its split and columns (ConsoleWindow loads and saves it). */
+    private WindowLayout layout = WindowLayout.NONE;
+    private javafx.scene.control.Dialog<Void> about;
 
     public MainWindowView(MainWindowViewModel viewModel) {
         this.viewModel = viewModel;
         this.settings = viewModel.context().settings();
+        this.appearance = Appearance.of(settings);
         this.list = new CallListView(viewModel.list());
         this.detail = new CallDetailView(viewModel.detail());
         split.getItems().setAll(list.root(), detail.root());
@@ -90,6 +96,7 @@ public final class MainWindowView extends FxmlView<BorderPane> {
             connectItem.setVisible(false);
         }
         buildHoldRequestBar();
+        darkThemeItem.setSelected(appearance.dark());
         // The alert banner goes under the other banners: they say the console is degraded, it says a call needs someone.
         alerts = new AlertsView(viewModel.alerts());
         javafx.scene.layout.Pane banners = (javafx.scene.layout.Pane) noticeBanner.getParent();
@@ -154,7 +161,6 @@ public final class MainWindowView extends FxmlView<BorderPane> {
     /** Scene-wide shortcuts; call once the root is in its scene. */
     void installShortcuts(Scene scene) {
         detail.installShortcuts(scene);
-        scene.getAccelerators().put(KeyCombination.keyCombination("Shortcut+Comma"), this::openSettings);
         scene.getAccelerators().put(HISTORY_KEY, this::openHistory);
     }
 
@@ -178,9 +184,12 @@ public final class MainWindowView extends FxmlView<BorderPane> {
             stage.initOwner(owner);
         }
         Scene scene = new Scene(history.root(), 1240, 780);
-        scene.getStylesheets().addAll(root().getScene() == null ? java.util.List.of() : root().getScene().getStylesheets());
+        dress(stage, scene);
         stage.setScene(scene);
+        WindowLayout.applyColumns(history.callTable(), layout.historyColumns());
+        HistoryView shown = history;
         stage.setOnHidden(e -> {
+            layout = layout.withHistoryColumns(shown.callTable());
             model.close();
             historyStage = null;
             history = null;
@@ -228,12 +237,15 @@ public final class MainWindowView extends FxmlView<BorderPane> {
             dialog.initModality(Modality.WINDOW_MODAL);
         }
         Scene scene = new Scene(view.root(), 720, 760);
-        scene.getStylesheets().addAll(root().getScene() == null ? java.util.List.of() : root().getScene().getStylesheets());
+        dress(dialog, scene);
         dialog.setScene(scene);
         view.onDone(() -> {
             if (editor.saved() != null) {
                 settings = editor.saved();
                 viewModel.settingsSaved(settings);
+                viewModel.context().settingsSaved().accept(settings.copy());
+                // Theme and text size as chosen in the dialog, on every window at once (saved already).
+                applyAppearance(Appearance.of(settings));
             }
             dialog.close();
         });
@@ -260,7 +272,7 @@ public final class MainWindowView extends FxmlView<BorderPane> {
             stage.initOwner(owner);
         }
         Scene scene = new Scene(view.root(), 560, 460);
-        scene.getStylesheets().addAll(root().getScene() == null ? java.util.List.of() : root().getScene().getStylesheets());
+        dress(stage, scene);
         stage.setScene(scene);
         stage.setOnHidden(e -> {
             view.stop();
@@ -285,18 +297,121 @@ public final class MainWindowView extends FxmlView<BorderPane> {
         toggleDarkTheme();
     }
 
-    /** The dark variant only redefines the theme's colour variables, on top of the light theme. */
     @FXML
     private void toggleDarkTheme() {
-        Scene scene = root().getScene();
-        java.net.URL dark = MainWindowView.class.getResource(ConsoleWindow.DARK_THEME);
-        if (scene == null || dark == null) {
+        setAppearance(appearance.withDark(darkThemeItem.isSelected()));
+    }
+
+    @FXML
+    void largerText() {
+        setAppearance(appearance.larger());
+    }
+
+    @FXML
+    void smallerText() {
+        setAppearance(appearance.smaller());
+    }
+
+    @FXML
+    void actualTextSize() {
+        setAppearance(appearance.actualSize());
+    }
+
+    Appearance appearance() {
+        return appearance;
+    }
+
+    /** Applies the look to this console's windows at once and saves it with the settings. */
+    void setAppearance(Appearance next) {
+        applyAppearance(next);
+        settings = next.into(settings);
+        app.switchboard.config.AppDirectories dirs = viewModel.context().directories();
+        if (dirs != null) {
+            try {
+                settings.save(dirs.config());
+            } catch (app.switchboard.config.Settings.SettingsException e) {
+                org.slf4j.LoggerFactory.getLogger(MainWindowView.class).warn("The theme and text size were not saved: {}",
+                        e.getMessage());
+            }
+        }
+    }
+
+    private void applyAppearance(Appearance next) {
+        appearance = next;
+        darkThemeItem.setSelected(next.dark());
+        Window main = root().getScene() == null ? null : root().getScene().getWindow();
+        for (Window w : java.util.List.copyOf(Window.getWindows())) {
+            boolean ours = w == main || w instanceof Stage s && s.getOwner() != null && s.getOwner() == main;
+            if (ours && w.getScene() != null) {
+                next.applyTo(w.getScene());
+            }
+        }
+        if (root().getScene() != null && main == null) {
+            next.applyTo(root().getScene());
+        }
+    }
+
+    /** A window of this console: its icon, the chosen look. */
+    void dress(Stage stage, Scene scene) {
+        stage.getIcons().setAll(ConsoleWindow.icons());
+        appearance.applyTo(scene);
+    }
+
+    void useLayout(WindowLayout saved) {
+        layout = saved;
+        // After the first layout pass: before it the split has no width and its minimum sizes move the divider.
+        javafx.application.Platform.runLater(() -> saved.applyDividers(split));
+        WindowLayout.applyColumns(list.table(), saved.callColumns());
+    }
+
+    /** The layout as it is now, to save when the console closes. */
+    WindowLayout currentLayout(Stage stage) {
+        WindowLayout now = layout.withMainWindow(stage, split, list.table());
+        return history == null ? now : now.withHistoryColumns(history.callTable());
+    }
+
+    SplitPane split() {
+        return split;
+    }
+
+    /** Help › About: the version and the bundled software with its licences, in a scrollable list. */
+    @FXML
+    void showAbout() {
+        if (about != null && about.isShowing()) {
             return;
         }
-        scene.getStylesheets().remove(dark.toExternalForm());
-        if (darkThemeItem.isSelected()) {
-            scene.getStylesheets().add(dark.toExternalForm());
+        javafx.scene.control.Dialog<Void> dialog = new javafx.scene.control.Dialog<>();
+        dialog.setTitle("About Switchboard");
+        dialog.setHeaderText("Switchboard " + AboutInfo.version());
+        java.util.List<AboutInfo.Component> components = AboutInfo.components();
+        Label intro = new Label("Operator console for AI voice agents on Twilio ConversationRelay.\n"
+                + "It bundles the following software (" + components.size() + " libraries), each under its own licence:");
+        intro.setWrapText(true);
+        javafx.scene.control.TextArea licences = new javafx.scene.control.TextArea(AboutInfo.licenceText(components));
+        licences.setId("aboutLicences");
+        licences.setEditable(false);
+        licences.setWrapText(false);
+        licences.setPrefRowCount(16);
+        licences.setPrefColumnCount(70);
+        licences.setAccessibleText("Bundled software and licences");
+        javafx.scene.layout.VBox content = new javafx.scene.layout.VBox(8, intro, licences);
+        javafx.scene.layout.VBox.setVgrow(licences, javafx.scene.layout.Priority.ALWAYS);
+        dialog.getDialogPane().setContent(content);
+        dialog.getDialogPane().getButtonTypes().setAll(javafx.scene.control.ButtonType.CLOSE);
+        dialog.getDialogPane().setId("aboutPane");
+        dialog.setResizable(true);
+        if (root().getScene() != null) {
+            dialog.initOwner(root().getScene().getWindow());
         }
+        if (dialog.getDialogPane().getScene().getWindow() instanceof Stage stage) {
+            dress(stage, dialog.getDialogPane().getScene());
+        }
+        about = dialog;
+        dialog.show();
+    }
+
+    javafx.scene.control.Dialog<Void> about() {
+        return about;
     }
 
     @FXML

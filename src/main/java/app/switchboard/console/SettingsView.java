@@ -41,6 +41,8 @@ public final class SettingsView extends FxmlView<BorderPane> {
     @FXML private CheckBox applicationReconnectCheck;
     @FXML private CheckBox recordCallsCheck;
     @FXML private CheckBox listenToCallsCheck;
+    @FXML private CheckBox darkThemeCheck;
+    @FXML private ChoiceBox<Integer> textSizeChoice;
     @FXML private Label openAiKeyLabel;
     @FXML private Label twilioTokenLabel;
     @FXML private Label keystorePasswordLabel;
@@ -93,6 +95,9 @@ public final class SettingsView extends FxmlView<BorderPane> {
         applicationReconnectCheck.selectedProperty().bindBidirectional(viewModel.applicationReconnectProperty());
         recordCallsCheck.selectedProperty().bindBidirectional(viewModel.recordCallsProperty());
         listenToCallsCheck.selectedProperty().bindBidirectional(viewModel.listenToCallsProperty());
+        darkThemeCheck.selectedProperty().bindBidirectional(viewModel.darkThemeProperty());
+        textSizeChoice.getItems().setAll(SettingsViewModel.textSizes());
+        textSizeChoice.valueProperty().bindBidirectional(viewModel.textSizePercentProperty());
         openAiKeyLabel.setText(viewModel.openAiKeyPresence());
         twilioTokenLabel.setText(viewModel.twilioTokenPresence());
         keystorePasswordLabel.setText(viewModel.keystorePasswordPresence());

@@ -78,6 +78,8 @@ public final class SettingsViewModel {
     private final StringProperty supervisorName = new SimpleStringProperty(this, "supervisorName");
     private final StringProperty holdGraceSeconds = new SimpleStringProperty(this, "holdGraceSeconds");
     private final StringProperty retentionDays = new SimpleStringProperty(this, "retentionDays");
+    private final BooleanProperty darkTheme = new SimpleBooleanProperty(this, "darkTheme");
+    private final ObjectProperty<Integer> textSizePercent = new SimpleObjectProperty<>(this, "textSizePercent");
     private final ReadOnlyStringWrapper message = new ReadOnlyStringWrapper(this, "message", "");
     private final javafx.collections.ObservableList<AttentionRuleRow> attentionRules =
             javafx.collections.FXCollections.observableArrayList();
@@ -105,6 +107,9 @@ public final class SettingsViewModel {
         supervisorName.set(orEmpty(s.supervisorName));
         holdGraceSeconds.set(Integer.toString(s.holdGraceSeconds));
         retentionDays.set(Integer.toString(s.retentionDays));
+        Appearance look = Appearance.of(s);
+        darkTheme.set(look.dark());
+        textSizePercent.set(look.textPercent());
         Settings.TwimlSettings t = s.twiml;
         welcomeGreeting.set(orEmpty(t.welcomeGreeting));
         language.set(orEmpty(t.language));
@@ -237,6 +242,8 @@ public final class SettingsViewModel {
         } catch (NumberFormatException e) {
             errors.add("Keep call history: a number of days, 0 or more (0 keeps everything).");
         }
+        s.theme = darkTheme.get() ? "dark" : "light";
+        s.textSizePercent = new Appearance(false, textSizePercent.get() == null ? 100 : textSizePercent.get()).textPercent();
         Settings.TwimlSettings t = s.twiml;
         t.welcomeGreeting = blankToNull(welcomeGreeting.get());
         t.language = blankToNull(language.get());
@@ -281,9 +288,45 @@ public final class SettingsViewModel {
             return false;
         }
         saved = s;
-        message.set("Saved to " + directories.config().resolve(Settings.FILE_NAME)
-                + ". Attention rules apply to live calls now; port, URL and TLS changes at the next start.");
+        List<String> restart = needRestart(original, s);
+        message.set("Saved to " + directories.config().resolve(Settings.FILE_NAME) + ". "
+                + (restart.isEmpty() ? "Everything applies now (to new calls, and to the next answer of live ones)."
+                : "Applied now, except " + String.join(", ", restart) + ": restart Switchboard for "
+                + (restart.size() == 1 ? "that." : "those.")));
         return true;
+    }
+
+    /**
+     * The settings only read when the relay starts (it listens, loads its certificate and sets up
+     * its languages and supervisor API once); everything else applies without a restart.
+     */
+    public static final List<String> RESTART_SETTINGS = List.of("port", "public URL", "TLS certificate",
+            "switchable languages", "application reconnect", "hold grace");
+
+    /** Which of {@link #RESTART_SETTINGS} differ between {@code before} and {@code after}. */
+    static List<String> needRestart(Settings before, Settings after) {
+        List<String> changed = new ArrayList<>();
+        if (before.port != after.port) {
+            changed.add("port");
+        }
+        if (!java.util.Objects.equals(before.publicUrl, after.publicUrl)) {
+            changed.add("public URL");
+        }
+        if (!java.util.Objects.equals(before.keystore, after.keystore)
+                || !java.util.Objects.equals(before.certificate, after.certificate)
+                || !java.util.Objects.equals(before.privateKey, after.privateKey)) {
+            changed.add("TLS certificate");
+        }
+        if (!before.languageCodes().equals(after.languageCodes())) {
+            changed.add("switchable languages");
+        }
+        if (before.applicationReconnect != after.applicationReconnect) {
+            changed.add("application reconnect");
+        }
+        if (before.holdGraceSeconds != after.holdGraceSeconds) {
+            changed.add("hold grace");
+        }
+        return changed;
     }
 
     /** Keeps each listed code's existing provider choices; new codes start with none. */
@@ -432,6 +475,25 @@ public final class SettingsViewModel {
 
     public StringProperty fallbackSentenceProperty() {
         return fallbackSentence;
+    }
+
+    /** The dark theme (applied to the console's windows when saved). */
+    public BooleanProperty darkThemeProperty() {
+        return darkTheme;
+    }
+
+    /** Text size in percent, {@link Appearance#MIN_PERCENT} to {@link Appearance#MAX_PERCENT}. */
+    public ObjectProperty<Integer> textSizePercentProperty() {
+        return textSizePercent;
+    }
+
+    /** The sizes the dialog offers. */
+    public static List<Integer> textSizes() {
+        List<Integer> sizes = new ArrayList<>();
+        for (int p = Appearance.MIN_PERCENT; p <= Appearance.MAX_PERCENT; p += Appearance.STEP_PERCENT) {
+            sizes.add(p);
+        }
+        return sizes;
     }
 
     /** Days of call history to keep; 0 keeps everything. */

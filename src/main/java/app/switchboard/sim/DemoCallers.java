@@ -110,6 +110,11 @@ public final class DemoCallers implements AutoCloseable {
                         .say("Why is there an extra charge this month")
                         .say("Okay, that makes sense. Thanks, bye")
                         .hangUp(),
+                CallerScript.named("lost parcel").from("+15550100106")
+                        .say("Hello, my parcel never arrived")
+                        .say("It was supposed to be delivered yesterday, where is my package")
+                        .say("Alright, thanks, bye")
+                        .hangUp(),
                 CallerScript.named("talks over the agent").from("+15550100102")
                         .sayThenInterrupt("Can you explain the charges on my invoice", Duration.ofMillis(1500))
                         .say("Sorry, just tell me when the payment is due")
@@ -125,6 +130,16 @@ public final class DemoCallers implements AutoCloseable {
                         .say("I want to talk to a human")
                         .say("Please, I want to speak to a manager")
                         .say("I said I want a real person, a manager")
+                        .hangUp(),
+                CallerScript.named("password reset").from("+15550100107")
+                        .say("I am locked out of my account, I forgot my password")
+                        .say("How do I reset it")
+                        .say("Got it, thank you")
+                        .hangUp(),
+                CallerScript.named("opening hours").from("+15550100108")
+                        .say("What are your opening hours")
+                        .say("Are you open on Sunday")
+                        .say("Thanks, that's all")
                         .hangUp(),
                 CallerScript.named("Spanish speaker").from("+34910000105").speaking("es-ES")
                         .parameters(Map.of("language", "es-ES"))

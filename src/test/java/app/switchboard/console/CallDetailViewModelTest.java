@@ -139,7 +139,7 @@ class CallDetailViewModelTest {
         await().until(() -> callers.registry.events("CA1").stream().anyMatch(e -> e.kind() == EventKind.DRAFT_READY));
         pump();
         assertTrue(detail.holdsProperty().get());
-        assertTrue(detail.draftProperty().get().startsWith("Your last bill"), detail.draftProperty().get());
+        assertTrue(detail.draftProperty().get().startsWith("Your payment is due"), detail.draftProperty().get());
         assertTrue(caller.raw.isEmpty(), "nothing is spoken while the supervisor holds the call");
 
         detail.draftProperty().set("Yes, you can pay by the twentieth.");

@@ -204,7 +204,7 @@ class ConsoleWindowFxTest {
         caller.say("when is my payment due", "en-US");
         awaitEvent(caller, EventKind.DRAFT_READY);
         TextArea draft = robot.lookup("#draftArea").queryAs(TextArea.class);
-        await().until(() -> draft.getText().startsWith("Your last bill") && !draft.isDisabled());
+        await().until(() -> draft.getText().startsWith("Your payment is due") && !draft.isDisabled());
         assertFalse(caller.received().stream().skip(held).anyMatch(f -> f.isText()),
                 "while held, the AI's draft is not spoken");
 
@@ -213,7 +213,7 @@ class ConsoleWindowFxTest {
         String edited = draft.getText();
         robot.clickOn("#sendDraftButton");
 
-        assertTrue(edited.endsWith("due date? Anything else?"), edited);
+        assertTrue(edited.endsWith("the first time. Anything else?"), edited);
         awaitMessage(caller, held, new OutboundMessage.Text(edited, true, null, null, false));
     }
 

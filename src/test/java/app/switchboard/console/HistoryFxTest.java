@@ -94,7 +94,7 @@ class HistoryFxTest {
         await().atMost(Duration.ofSeconds(20)).until(() -> onFx(() -> texts(conversation, ".entry-text")).equals(expected));
 
         List<String> said = onFx(() -> texts(conversation, ".entry-text"));
-        assertTrue(said.stream().anyMatch(t -> t.startsWith("Thanks for calling.")), "the AI's answer: " + said);
+        assertTrue(said.stream().anyMatch(t -> t.startsWith("I am sorry your parcel has not arrived.")), "the AI's answer: " + said);
         assertTrue(said.contains(RecordedCalls.SUPERVISOR_WORDS), "the supervisor's words: " + said);
         List<Text> unheard = conversation.lookupAll(".entry-unheard").stream()
                 .map(n -> (Text) n).filter(t -> !t.getText().isEmpty()).toList();
