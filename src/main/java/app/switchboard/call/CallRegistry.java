@@ -207,7 +207,7 @@ public final class CallRegistry implements CallControl, AutoCloseable {
                 LOG.warn("Taking over call {} was not confirmed where it was found; the call goes on here", callId, e);
             }
         }
-        session.attach(setup, socket);
+        session.attach(setup, socket, reconnects.enabled());
         return session;
     }
 

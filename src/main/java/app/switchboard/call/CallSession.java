@@ -134,8 +134,16 @@ public final class CallSession implements AgentPort {
     // ---- relay side (any thread) ----
 
     /** A relay socket delivered this call's setup frame. */
-    void attach(InboundMessage.Setup frame, RelayConnection socket) {
+    void attach(InboundMessage.Setup frame, RelayConnection socket, boolean reconnectsEnabled) {
         executor.execute(() -> {
+            if (connection != null && connection != socket && !connection.isOpen()) {
+                // The old socket dropped, but the relay's report of it has not reached the call:
+                // Twilio's reconnect can overtake it. The drop is handled now, as that report would
+                // (the report itself then finds a superseded socket), so the reconnect is recorded
+                // as one and the old session's close is in the record.
+                closeSocket(connection, 1006, "dropped before its close was seen; a new session came", null,
+                        reconnectsEnabled);
+            }
             if (connection != null && connection.isOpen() && connection != socket) {
                 if (!reconnectExpected) {
                     // Twilio has one socket per session and opens another only after the first

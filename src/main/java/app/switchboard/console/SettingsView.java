@@ -109,7 +109,17 @@ public final class SettingsView extends FxmlView<BorderPane> {
     private void bindAttentionRules() {
         rulesTable.setItems(viewModel.attentionRules());
         ruleEnabledColumn.setCellValueFactory(c -> c.getValue().enabledProperty());
-        ruleEnabledColumn.setCellFactory(javafx.scene.control.cell.CheckBoxTableCell.forTableColumn(ruleEnabledColumn));
+        var checkBoxes = javafx.scene.control.cell.CheckBoxTableCell.forTableColumn(ruleEnabledColumn);
+        ruleEnabledColumn.setCellFactory(column -> {
+            javafx.scene.control.TableCell<AttentionRuleRow, Boolean> cell = checkBoxes.call(column);
+            // The cell's check box is a control of its own: a screen reader needs its name too.
+            cell.graphicProperty().addListener((obs, old, box) -> {
+                if (box != null) {
+                    box.setAccessibleText("Rule enabled");
+                }
+            });
+            return cell;
+        });
         ruleKindColumn.setCellValueFactory(c -> c.getValue().kindProperty());
         ruleKindColumn.setCellFactory(javafx.scene.control.cell.ChoiceBoxTableCell.forTableColumn(
                 app.switchboard.call.AlertRule.Kind.values()));

@@ -290,7 +290,7 @@ public final class SettingsViewModel {
         saved = s;
         List<String> restart = needRestart(original, s);
         message.set("Saved to " + directories.config().resolve(Settings.FILE_NAME) + ". "
-                + (restart.isEmpty() ? "Everything applies now (to new calls, and to the next answer of live ones)."
+                + (restart.isEmpty() ? "Everything applies now: to new calls, and to live calls from their next answer (attention rules at once)."
                 : "Applied now, except " + String.join(", ", restart) + ": restart Switchboard for "
                 + (restart.size() == 1 ? "that." : "those.")));
         return true;

@@ -155,6 +155,34 @@ class CallSessionTest {
     }
 
     @Test
+    void aReconnectThatOvertakesTheOldSocketsCloseIsStillRecordedAsOne() {
+        registry.reconnects(new CallRegistry.Reconnects(true, Duration.ofSeconds(30), CallResumption.NONE));
+        RecordingConnection first = new RecordingConnection();
+        CallSession call = registry.attach(setup("CA7", "VX7a", "RINGING"), first);
+        registry.inbound(call, new InboundMessage.Prompt("What is my bill?", "en-US", true));
+        await().until(() -> !eventsOf("CA7", EventKind.TURN_COMPLETED).isEmpty());
+        first.close(1006, "dropped"); // gone, but the relay has not reported it yet
+
+        RecordingConnection second = new RecordingConnection();
+        CallSession resumed = registry.attach(setup("CA7", "VX7a", "IN_PROGRESS"), second);
+        await().until(() -> !eventsOf("CA7", EventKind.SESSION_RECONNECTED).isEmpty());
+        assertTrue(resumed == call);
+        assertEquals(1006, eventsOf("CA7", EventKind.SESSION_CLOSED).get(0).as(EventPayload.SessionClosed.class).code());
+        List<CallEvent> all = registry.events("CA7");
+        assertTrue(all.indexOf(eventsOf("CA7", EventKind.SESSION_CLOSED).get(0))
+                < all.indexOf(eventsOf("CA7", EventKind.SESSION_RECONNECTED).get(0)), "closed, then reconnected");
+
+        // The relay's late report of the first socket changes nothing: the call goes on on the second.
+        registry.socketClosed(call, first, 1006, "dropped");
+        registry.inbound(resumed, new InboundMessage.Prompt("And when is it due?", "en-US", true));
+        await().until(() -> eventsOf("CA7", EventKind.TURN_COMPLETED).size() == 2);
+        assertEquals(1, eventsOf("CA7", EventKind.SESSION_CLOSED).size());
+        assertTrue(eventsOf("CA7", EventKind.CALL_ENDED).isEmpty());
+        assertEquals(CallState.LISTENING, registry.calls().stream().filter(c -> c.callId().equals("CA7"))
+                .findFirst().orElseThrow().state());
+    }
+
+    @Test
     void callWithoutAnActionCallbackEndsAfterTheGracePeriod() {
         RecordingConnection socket = new RecordingConnection();
         CallSession call = registry.attach(setup("CA5", "VX5", "RINGING"), socket);

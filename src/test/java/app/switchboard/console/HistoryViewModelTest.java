@@ -230,9 +230,10 @@ class HistoryViewModelTest {
         recorded.record("CA005", "+15550000005", "please update my address");
         recorded.record("CA006", "+15550000006", "can I pay by card");
         recorded.record("CA007", "+15550000007", "what are your opening hours");
+        recorded.record("CA008", "+15550000008", "my parcel never arrived");
         recorded.flushed();
         long events = 0;
-        for (String id : List.of("CA001", "CA002", "CA003", "CA004", "CA005", "CA006", "CA007")) {
+        for (String id : List.of("CA001", "CA002", "CA003", "CA004", "CA005", "CA006", "CA007", "CA008")) {
             events += recorded.store.call(id).orElseThrow().eventCount();
         }
         assertTrue(events > 600, "enough events for the store to look at the interrupt twice: " + events);
@@ -267,7 +268,7 @@ class HistoryViewModelTest {
         viewModel.close();
         viewModel = fx(() -> new HistoryViewModel(gated, ZONE, 2));
         fx(viewModel::search);
-        await().atMost(Duration.ofSeconds(20)).until(() -> fx(() -> viewModel.totalProperty().get()) == 7L);
+        await().atMost(Duration.ofSeconds(20)).until(() -> fx(() -> viewModel.totalProperty().get()) == 8L);
 
         Path out = Files.createDirectories(dir.resolve("cancelled"));
         Path target = out.resolve("all.csv");
