@@ -64,13 +64,14 @@ public final class RemoteCallControl implements CallControl, AutoCloseable {
     /**
      * @param languages what the console offers in its language list (the relay checks and refuses what it does not offer)
      */
-    public record Options(Backoff backoff, int window, List<String> languages) {
+    public record Options(Backoff backoff, int window, List<String> languages, PingTiming pings) {
         public static Options defaults(List<String> languages) {
-            return new Options(Backoff.DEFAULT, DEFAULT_WINDOW, languages);
+            return new Options(Backoff.DEFAULT, DEFAULT_WINDOW, languages, PingTiming.DEFAULT);
         }
 
         public Options {
             Objects.requireNonNull(backoff, "backoff");
+            Objects.requireNonNull(pings, "pings");
             if (window < 1) {
                 throw new IllegalArgumentException("window >= 1");
             }
@@ -78,7 +79,12 @@ public final class RemoteCallControl implements CallControl, AutoCloseable {
         }
 
         public Options withBackoff(Backoff b) {
-            return new Options(b, window, languages);
+            return new Options(b, window, languages, pings);
+        }
+
+        /** How {@link #overTls} pings the relay and how long a silent relay is waited for. */
+        public Options withPings(PingTiming timing) {
+            return new Options(backoff, window, languages, timing);
         }
     }
 
@@ -132,7 +138,7 @@ public final class RemoteCallControl implements CallControl, AutoCloseable {
     /** Over Jetty's WebSocket client, trusting only the certificate with {@code fingerprint}. */
     public static RemoteCallControl overTls(URI relayUrl, String fingerprint, String token, Options options) {
         PinnedCertificate pin = PinnedCertificate.of(fingerprint);
-        return new RemoteCallControl(new JettySupervisorTransport(pin.sslContext()), true, relayUrl, token, pin, options);
+        return new RemoteCallControl(new JettySupervisorTransport(pin.sslContext(), options.pings()), true, relayUrl, token, pin, options);
     }
 
     /** {@code wss://host:port[/prefix]/console} for the relay at {@code https://host:port[/prefix]}. */
@@ -267,7 +273,8 @@ public final class RemoteCallControl implements CallControl, AutoCloseable {
         setPresence(SupervisorPresence.NOBODY);
         int code = c.closed().getNow(new int[] {0})[0];
         LOG.warn("Connection to relay {} lost ({}); reconnecting", relay, code);
-        retryLater("connection lost" + (code > 0 ? " (close code " + code + ")" : ""));
+        retryLater(code == SupervisorTransport.PEER_SILENT ? "the relay stopped answering pings"
+                : "connection lost" + (code > 0 ? " (close code " + code + ")" : ""));
     }
 
     private void retryLater(String problem) {

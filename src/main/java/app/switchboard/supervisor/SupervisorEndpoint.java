@@ -57,6 +57,7 @@ public final class SupervisorEndpoint implements Session.Listener.AutoDemanding 
     // Touched only by the one writer in flight.
     private final Map<String, Long> sent = new HashMap<>();
     private volatile Session session;
+    private volatile KeepAlive keepAlive;
     /** The console reads {@code events} messages: what queued during a write goes out as one. */
     private final boolean batches;
     /** A batch stops at this many events or characters, so one frame never holds a console's whole queue. */
@@ -79,6 +80,7 @@ public final class SupervisorEndpoint implements Session.Listener.AutoDemanding 
     public void onWebSocketOpen(Session s) {
         this.session = s;
         LOG.info("Console connected: {} from {}", account, s.getRemoteSocketAddress());
+        keepAlive = KeepAlive.start(s, hub.pingTiming(), hub.pings(), this::silent);
         synchronized (lock) {
             front.add(SupervisorCodec.encode(new SupervisorMessage.Hello(hub.relayName(), account,
                     SupervisorMessage.VERSION)));
@@ -320,7 +322,34 @@ public final class SupervisorEndpoint implements Session.Listener.AutoDemanding 
     // ---- inbound (Jetty's thread) ----
 
     @Override
+    public void onWebSocketPong(java.nio.ByteBuffer payload) {
+        heard();
+    }
+
+    private void heard() {
+        KeepAlive k = keepAlive;
+        if (k != null) {
+            k.heard();
+        }
+    }
+
+    /**
+     * The console answered no ping for {@code silence}: a half-open connection (a laptop that
+     * slept, a dropped VPN). Its queue is released now and the socket dropped without a close
+     * handshake, which it would never answer.
+     */
+    private void silent(java.time.Duration silence) {
+        LOG.warn("Console {} answered no ping for {} ms: disconnecting it", account, silence.toMillis());
+        release();
+        Session s = session;
+        if (s != null) {
+            s.disconnect();
+        }
+    }
+
+    @Override
     public void onWebSocketText(String text) {
+        heard();
         SupervisorMessage.ClientMessage message = SupervisorCodec.decodeClient(text);
         if (message instanceof SupervisorMessage.Resume r) {
             synchronized (lock) {
@@ -499,13 +528,7 @@ public final class SupervisorEndpoint implements Session.Listener.AutoDemanding 
     }
 
     void close(int code, String reason) {
-        synchronized (lock) {
-            closed = true;
-            live.clear();
-            replies.clear();
-        }
-        dropExport();
-        hub.closed(this);
+        release();
         Session s = session;
         if (s != null && s.isOpen()) {
             s.close(code, reason, Callback.NOOP);
@@ -514,15 +537,24 @@ public final class SupervisorEndpoint implements Session.Listener.AutoDemanding 
 
     @Override
     public void onWebSocketClose(int statusCode, String reason, Callback callback) {
+        release();
+        LOG.info("Console disconnected: {} ({})", account, statusCode);
+        callback.succeed();
+    }
+
+    /** This connection is over: its queues, its export and its keep-alive go, and the hub forgets it. */
+    private void release() {
         synchronized (lock) {
             closed = true;
             live.clear();
             replies.clear();
         }
+        KeepAlive k = keepAlive;
+        if (k != null) {
+            k.close();
+        }
         dropExport();
         hub.closed(this);
-        LOG.info("Console disconnected: {} ({})", account, statusCode);
-        callback.succeed();
     }
 
     private void dropExport() {

@@ -73,6 +73,9 @@ public final class SupervisorHub implements AutoCloseable {
     private final Duration holdGrace;
     private final ScheduledExecutorService graceTimer;
     private final ExecutorService historyWork;
+    /** Pings every console ({@link KeepAlive}). */
+    private final ScheduledExecutorService pings;
+    private volatile PingTiming pingTiming = PingTiming.DEFAULT;
     private final AutoCloseable presenceSubscription;
     private volatile CallHistory history;
 
@@ -90,6 +93,7 @@ public final class SupervisorHub implements AutoCloseable {
         this.graceTimer = Executors.newSingleThreadScheduledExecutor(Threads.named("supervisor-hold-grace"));
         // Store reads may block on the disk: never on a socket's or a sender's thread.
         this.historyWork = Executors.newSingleThreadExecutor(Threads.named("supervisor-history"));
+        this.pings = Executors.newSingleThreadScheduledExecutor(Threads.named("supervisor-pings"));
         this.calls = calls;
         this.accounts = accounts;
         this.relayName = relayName;
@@ -108,6 +112,20 @@ public final class SupervisorHub implements AutoCloseable {
 
     CallHistory history() {
         return history;
+    }
+
+    /** How consoles are pinged, and how long one may stay silent before it is closed; for consoles connecting from now on. */
+    public SupervisorHub keepAlive(PingTiming timing) {
+        this.pingTiming = java.util.Objects.requireNonNull(timing, "timing");
+        return this;
+    }
+
+    PingTiming pingTiming() {
+        return pingTiming;
+    }
+
+    ScheduledExecutorService pings() {
+        return pings;
     }
 
     /** Bytes of an export file per {@code exportChunk} message (base64 makes each a third larger on the wire). */
@@ -328,6 +346,7 @@ public final class SupervisorHub implements AutoCloseable {
         }
         graceTimer.shutdownNow();
         historyWork.shutdownNow();
+        pings.shutdownNow();
         flushBeforeClosing(SHUTDOWN_FLUSH);
         for (SupervisorEndpoint c : connections) {
             c.close(1001, "Relay stopping");
