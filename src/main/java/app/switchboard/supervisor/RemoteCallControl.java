@@ -5,6 +5,7 @@ import app.switchboard.call.CallControl;
 import app.switchboard.call.CallEvent;
 import app.switchboard.call.CallState;
 import app.switchboard.call.CallSummary;
+import app.switchboard.call.ClusterStatus;
 import app.switchboard.call.CommandOutcome;
 import app.switchboard.call.ConnectionState;
 import app.switchboard.call.ConnectionState.Phase;
@@ -105,6 +106,8 @@ public final class RemoteCallControl implements CallControl, AutoCloseable {
     private final List<Consumer<HoldRequest>> holdRequestListeners = new CopyOnWriteArrayList<>();
     /** The relay's latest presence; nobody while disconnected (it is the relay's to tell). */
     private volatile SupervisorPresence presence = SupervisorPresence.NOBODY;
+    /** The relay's latest cluster state; a single node until it says otherwise, and again while disconnected. */
+    private volatile ClusterStatus cluster = ClusterStatus.SINGLE_NODE;
     /** The call the console has open, told again to the relay after each reconnect. */
     private volatile String watching;
     private final CompletableFuture<ConnectionState> firstAttempt = new CompletableFuture<>();
@@ -271,6 +274,7 @@ public final class RemoteCallControl implements CallControl, AutoCloseable {
             return;
         }
         setPresence(SupervisorPresence.NOBODY);
+        cluster = ClusterStatus.SINGLE_NODE; // the connection banner says more now
         int code = c.closed().getNow(new int[] {0})[0];
         LOG.warn("Connection to relay {} lost ({}); reconnecting", relay, code);
         retryLater(code == SupervisorTransport.PEER_SILENT ? "the relay stopped answering pings"
@@ -352,6 +356,8 @@ public final class RemoteCallControl implements CallControl, AutoCloseable {
             onEvent(e.event());
         } else if (message instanceof SupervisorMessage.Presence p) {
             setPresence(p.asPresence());
+        } else if (message instanceof SupervisorMessage.Cluster c) {
+            cluster = c.asStatus();
         } else if (message instanceof SupervisorMessage.HoldRequested h) {
             LOG.info("Supervisor {} asks for call {}", h.requestedBy(), h.callId());
             HoldRequest request = new HoldRequest(h.callId(), h.requestedBy());
@@ -551,6 +557,12 @@ public final class RemoteCallControl implements CallControl, AutoCloseable {
     public AutoCloseable subscribeOutcomes(Consumer<CommandOutcome> listener) {
         outcomeListeners.add(listener);
         return () -> outcomeListeners.remove(listener);
+    }
+
+    /** The cluster the relay is a node of, as it last said: the console's cluster banner reads it. */
+    @Override
+    public ClusterStatus clusterStatus() {
+        return cluster;
     }
 
     @Override

@@ -48,6 +48,8 @@ public final class SupervisorEndpoint implements Session.Listener.AutoDemanding 
     private boolean closed;
     /** The newest presence not yet sent: presence is whole, so only the latest matters. */
     private String pendingPresence;
+    /** The newest cluster state not yet sent; whole, like presence. */
+    private String pendingCluster;
     /** The export being streamed, a chunk per write, taking turns with live events. */
     private ExportStream export;
     private boolean exportTurn;
@@ -86,6 +88,7 @@ public final class SupervisorEndpoint implements Session.Listener.AutoDemanding 
                     SupervisorMessage.VERSION)));
             pendingSnapshot = SnapshotReason.CONNECT;
             pendingPresence = hub.presenceJson();
+            pendingCluster = hub.clusterJson();
         }
         // Registered before the snapshot is taken: no event falls between the two.
         hub.opened(this);
@@ -145,6 +148,17 @@ public final class SupervisorEndpoint implements Session.Listener.AutoDemanding 
                 return;
             }
             pendingPresence = json;
+        }
+        kick();
+    }
+
+    /** A newer cluster state for this console; replaces one not yet sent. */
+    void cluster(String json) {
+        synchronized (lock) {
+            if (closed) {
+                return;
+            }
+            pendingCluster = json;
         }
         kick();
     }
@@ -215,6 +229,11 @@ public final class SupervisorEndpoint implements Session.Listener.AutoDemanding 
                     String p = pendingPresence;
                     pendingPresence = null;
                     return p;
+                }
+                if (pendingCluster != null) {
+                    String c = pendingCluster;
+                    pendingCluster = null;
+                    return c;
                 }
                 stream = export != null && (exportTurn || live.isEmpty()) ? export : null;
                 exportTurn = !exportTurn;
@@ -355,6 +374,7 @@ public final class SupervisorEndpoint implements Session.Listener.AutoDemanding 
             synchronized (lock) {
                 pendingSnapshot = SnapshotReason.RESUME;
                 pendingResume = r.calls();
+                pendingCluster = hub.clusterJson();
             }
             kick();
         } else if (message instanceof SupervisorMessage.Watch w) {
