@@ -1,7 +1,13 @@
 package app.switchboard.supervisor;
 
+import app.switchboard.concurrent.Threads;
 import java.net.URI;
+import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.atomic.AtomicBoolean;
 import javax.net.ssl.SSLContext;
 import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
@@ -20,8 +26,17 @@ public final class JettySupervisorTransport implements SupervisorTransport {
 
     private final HttpClient http;
     private final WebSocketClient webSocket;
+    private final PingTiming pingTiming;
+    private final ScheduledExecutorService pings;
 
     public JettySupervisorTransport(SSLContext tls) {
+        this(tls, PingTiming.DEFAULT);
+    }
+
+    /** Pinging the relay on {@code pingTiming}: a relay silent past its timeout counts as gone. */
+    public JettySupervisorTransport(SSLContext tls, PingTiming pingTiming) {
+        this.pingTiming = java.util.Objects.requireNonNull(pingTiming, "pingTiming");
+        this.pings = Executors.newSingleThreadScheduledExecutor(Threads.named("supervisor-client-pings"));
         SslContextFactory.Client ssl = new SslContextFactory.Client();
         ssl.setSslContext(tls);
         ssl.setEndpointIdentificationAlgorithm(null);
@@ -51,7 +66,7 @@ public final class JettySupervisorTransport implements SupervisorTransport {
         if (bearerToken != null) {
             upgrade.setHeader("Authorization", "Bearer " + bearerToken);
         }
-        Listener listener = new Listener(receiver);
+        Listener listener = new Listener(receiver, pingTiming, pings);
         CompletableFuture<Connection> opened = new CompletableFuture<>();
         try {
             webSocket.connect(listener, uri, upgrade).whenComplete((session, failure) -> {
@@ -84,6 +99,7 @@ public final class JettySupervisorTransport implements SupervisorTransport {
 
     @Override
     public void close() {
+        pings.shutdownNow();
         try {
             webSocket.stop();
             http.stop();
@@ -95,26 +111,64 @@ public final class JettySupervisorTransport implements SupervisorTransport {
     /** Jetty's view of one console socket; public because Jetty invokes it through method handles. */
     public static final class Listener implements Session.Listener.AutoDemanding, Connection {
         private final Receiver receiver;
+        private final PingTiming pingTiming;
+        private final ScheduledExecutorService pings;
         private volatile Session session;
+        private volatile KeepAlive keepAlive;
+        /** The receiver hears of the close once: from Jetty, or first from the keep-alive giving up. */
+        private final AtomicBoolean closeReported = new AtomicBoolean();
 
-        Listener(Receiver receiver) {
+        Listener(Receiver receiver, PingTiming pingTiming, ScheduledExecutorService pings) {
             this.receiver = receiver;
+            this.pingTiming = pingTiming;
+            this.pings = pings;
         }
 
         @Override
         public void onWebSocketOpen(Session s) {
             session = s;
+            keepAlive = KeepAlive.start(s, pingTiming, pings, this::silent);
         }
 
         @Override
         public void onWebSocketText(String message) {
+            heard();
             receiver.onText(message);
+        }
+
+        @Override
+        public void onWebSocketPong(ByteBuffer payload) {
+            heard();
+        }
+
+        private void heard() {
+            KeepAlive k = keepAlive;
+            if (k != null) {
+                k.heard();
+            }
+        }
+
+        /** The relay answered no ping in time: gone as far as the console is concerned, reconnect. */
+        private void silent(Duration silence) {
+            if (closeReported.compareAndSet(false, true)) {
+                receiver.onClose(PEER_SILENT, "the relay answered no ping for " + silence.toSeconds() + " s");
+            }
+            Session s = session;
+            if (s != null) {
+                s.disconnect(); // no close handshake: a silent relay would not answer it
+            }
         }
 
         @Override
         public void onWebSocketClose(int statusCode, String reason, Callback callback) {
             callback.succeed();
-            receiver.onClose(statusCode, reason);
+            KeepAlive k = keepAlive;
+            if (k != null) {
+                k.close();
+            }
+            if (closeReported.compareAndSet(false, true)) {
+                receiver.onClose(statusCode, reason);
+            }
         }
 
         @Override

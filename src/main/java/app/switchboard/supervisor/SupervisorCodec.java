@@ -185,6 +185,14 @@ public final class SupervisorCodec {
                 g.writeEndObject();
             }
             g.writeEndArray();
+        } else if (message instanceof SupervisorMessage.Cluster c) {
+            g.writeBooleanField("clustered", c.clustered());
+            g.writeStringField("node", c.node());
+            g.writeStringField("bus", c.bus());
+            g.writeBooleanField("busReachable", c.busReachable());
+            g.writeNumberField("eventsWaiting", c.eventsWaiting());
+            g.writeNumberField("eventsDropped", c.eventsDropped());
+            strings(g, "lostNodes", c.lostNodes());
         } else if (message instanceof SupervisorMessage.HoldRequested h) {
             g.writeStringField("callId", h.callId());
             g.writeStringField("requestedBy", h.requestedBy());
@@ -310,6 +318,10 @@ public final class SupervisorCodec {
                 }
                 yield new SupervisorMessage.Presence(supervisors, holds);
             }
+            // Tolerant: a missing busReachable reads as reachable, so an incomplete message raises no banner.
+            case "cluster" -> new SupervisorMessage.Cluster(node.path("clustered").asBoolean(false),
+                    text(node, "node", ""), text(node, "bus", ""), node.path("busReachable").asBoolean(true),
+                    node.path("eventsWaiting").asLong(0), node.path("eventsDropped").asLong(0), strings(node, "lostNodes"));
             case "holdRequested" -> new SupervisorMessage.HoldRequested(text(node, "callId", null),
                     text(node, "requestedBy", null), text(node, "heldBy", null));
             case "historyPage" -> {

@@ -73,6 +73,9 @@ public final class SupervisorHub implements AutoCloseable {
     private final Duration holdGrace;
     private final ScheduledExecutorService graceTimer;
     private final ExecutorService historyWork;
+    /** Pings every console ({@link KeepAlive}). */
+    private final ScheduledExecutorService pings;
+    private volatile PingTiming pingTiming = PingTiming.DEFAULT;
     private final AutoCloseable presenceSubscription;
     private volatile CallHistory history;
 
@@ -90,6 +93,7 @@ public final class SupervisorHub implements AutoCloseable {
         this.graceTimer = Executors.newSingleThreadScheduledExecutor(Threads.named("supervisor-hold-grace"));
         // Store reads may block on the disk: never on a socket's or a sender's thread.
         this.historyWork = Executors.newSingleThreadExecutor(Threads.named("supervisor-history"));
+        this.pings = Executors.newSingleThreadScheduledExecutor(Threads.named("supervisor-pings"));
         this.calls = calls;
         this.accounts = accounts;
         this.relayName = relayName;
@@ -98,6 +102,10 @@ public final class SupervisorHub implements AutoCloseable {
         this.senders = Executors.newFixedThreadPool(2, Threads.numbered("supervisor-send-"));
         this.subscription = calls.subscribe(this::onEvent);
         this.presenceSubscription = calls.subscribePresence(this::onPresence);
+        // The state now is what consoles get with their snapshot; the poll sends only what changes after it.
+        lastCluster = calls.clusterStatus();
+        clusterSent = lastCluster.clustered();
+        clusterPolling(DEFAULT_CLUSTER_POLL);
     }
 
     /** The call history consoles may search, open and export over {@code /console}; without one they are refused. */
@@ -108,6 +116,66 @@ public final class SupervisorHub implements AutoCloseable {
 
     CallHistory history() {
         return history;
+    }
+
+    /** How consoles are pinged, and how long one may stay silent before it is closed; for consoles connecting from now on. */
+    public SupervisorHub keepAlive(PingTiming timing) {
+        this.pingTiming = java.util.Objects.requireNonNull(timing, "timing");
+        return this;
+    }
+
+    PingTiming pingTiming() {
+        return pingTiming;
+    }
+
+    ScheduledExecutorService pings() {
+        return pings;
+    }
+
+    // ---- the cluster's state, for remote consoles' banner ----
+
+    /** How often the cluster's state is read for changes (it is a few fields in memory). */
+    public static final Duration DEFAULT_CLUSTER_POLL = Duration.ofSeconds(1);
+
+    /** Touched only on the {@code pings} thread. */
+    private app.switchboard.call.ClusterStatus lastCluster;
+    private boolean clusterSent;
+    private java.util.concurrent.ScheduledFuture<?> clusterPoll;
+
+    /** Reads the cluster's state every {@code every} and tells each console when it changed. */
+    public synchronized SupervisorHub clusterPolling(Duration every) {
+        if (clusterPoll != null) {
+            clusterPoll.cancel(false);
+        }
+        clusterPoll = pings.scheduleWithFixedDelay(this::pollCluster, 0, every.toMillis(), TimeUnit.MILLISECONDS);
+        return this;
+    }
+
+    private void pollCluster() {
+        try {
+            app.switchboard.call.ClusterStatus now = calls.clusterStatus();
+            if (now.equals(lastCluster)) {
+                return;
+            }
+            lastCluster = now;
+            // A single node never says anything; one that was clustered says so once more, so consoles clear it.
+            if (!now.clustered() && !clusterSent) {
+                return;
+            }
+            clusterSent = true;
+            String json = SupervisorCodec.encode(SupervisorMessage.Cluster.of(now));
+            for (SupervisorEndpoint c : connections) {
+                c.cluster(json);
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("Reading the cluster's state for the consoles failed", e);
+        }
+    }
+
+    /** The cluster message as it stands now (sent to a console after its snapshot), or null on a single node. */
+    String clusterJson() {
+        app.switchboard.call.ClusterStatus now = calls.clusterStatus();
+        return now.clustered() ? SupervisorCodec.encode(SupervisorMessage.Cluster.of(now)) : null;
     }
 
     /** Bytes of an export file per {@code exportChunk} message (base64 makes each a third larger on the wire). */
@@ -328,6 +396,7 @@ public final class SupervisorHub implements AutoCloseable {
         }
         graceTimer.shutdownNow();
         historyWork.shutdownNow();
+        pings.shutdownNow();
         flushBeforeClosing(SHUTDOWN_FLUSH);
         for (SupervisorEndpoint c : connections) {
             c.close(1001, "Relay stopping");

@@ -353,6 +353,36 @@ public sealed interface SupervisorMessage {
         }
     }
 
+    /**
+     * The cluster behind the relay the console is attached to, whole: sent after each snapshot
+     * and whenever it changes (the bus becomes unreachable or returns, events wait or are
+     * dropped, a node is lost). Only a clustered relay sends it; a console that never got one
+     * reads {@code ClusterStatus.SINGLE_NODE}.
+     */
+    record Cluster(boolean clustered, String node, String bus, boolean busReachable, long eventsWaiting,
+                   long eventsDropped, List<String> lostNodes) implements ServerMessage {
+        public Cluster {
+            node = node == null ? "" : node;
+            bus = bus == null ? "" : bus;
+            lostNodes = List.copyOf(lostNodes);
+        }
+
+        public static Cluster of(app.switchboard.call.ClusterStatus status) {
+            return new Cluster(status.clustered(), status.nodeId(), status.bus(), status.busReachable(),
+                    status.eventsWaiting(), status.eventsDropped(), status.lostNodes());
+        }
+
+        /** As {@code CallControl.clusterStatus()} gives it, for the remote console's banner. */
+        public app.switchboard.call.ClusterStatus asStatus() {
+            return new app.switchboard.call.ClusterStatus(clustered, node, bus, busReachable, eventsWaiting, eventsDropped,
+                    lostNodes);
+        }
+
+        public String type() {
+            return "cluster";
+        }
+    }
+
     /** To the holder's consoles: {@code requestedBy} asks to take the call over. */
     record HoldRequested(String callId, String requestedBy, String heldBy) implements ServerMessage {
         public HoldRequested {

@@ -13,6 +13,12 @@ public interface SupervisorTransport extends AutoCloseable {
     /** Opens {@code uri} ({@code wss://host:port/console}); fails with {@link Refused} when the upgrade is answered with an HTTP error. */
     CompletableFuture<Connection> open(URI uri, String bearerToken, Receiver receiver);
 
+    /**
+     * The close code a transport reports when it gave the connection up because the relay
+     * answered no ping ({@link PingTiming}); in the private range, never sent on the wire.
+     */
+    int PEER_SILENT = 4408;
+
     interface Connection {
         void send(String text);
 

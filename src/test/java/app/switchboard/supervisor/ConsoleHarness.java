@@ -3,6 +3,7 @@ package app.switchboard.supervisor;
 import app.switchboard.agent.AgentSettings;
 import app.switchboard.agent.ConversationAgent;
 import app.switchboard.agent.OfflineResponder;
+import app.switchboard.call.CallControl;
 import app.switchboard.call.CallEvent;
 import app.switchboard.call.CallRegistry;
 import app.switchboard.config.Settings;
@@ -22,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.X509TrustManager;
@@ -57,6 +59,12 @@ final class ConsoleHarness implements AutoCloseable {
     /** With {@code holdGrace} for holders who disconnect, and with the call history (a real SQLite store) when {@code withStore}. */
     ConsoleHarness(Path dir, SupervisorHub.Limits limits, double tokensPerSecond, Duration holdGrace,
                    boolean withStore) throws Exception {
+        this(dir, limits, tokensPerSecond, holdGrace, withStore, UnaryOperator.identity());
+    }
+
+    /** With the supervisor API served from {@code served(registry)}: the registry as the hub sees it. */
+    ConsoleHarness(Path dir, SupervisorHub.Limits limits, double tokensPerSecond, Duration holdGrace,
+                   boolean withStore, UnaryOperator<CallControl> served) throws Exception {
         Settings settings = new Settings();
         accounts = SupervisorAccounts.in(dir.resolve("data"));
         responder = new OfflineResponder(tokensPerSecond);
@@ -64,7 +72,7 @@ final class ConsoleHarness implements AutoCloseable {
                 settings.languageCodes(), "en-US");
         registry.subscribe(recorded::add);
         store = withStore ? EventStore.open(dir.resolve("store")).attach(registry) : null;
-        hub = new SupervisorHub(registry, accounts, "test-relay", limits, holdGrace);
+        hub = new SupervisorHub(served.apply(registry), accounts, "test-relay", limits, holdGrace);
         if (store != null) {
             hub.history(new StoreCallHistory(store));
         }

@@ -121,6 +121,20 @@ class SupervisorCodecTest {
     }
 
     @Test
+    void theClusterMessageReadsBackAsWrittenAndToleratesMissingFields() {
+        SupervisorMessage.Cluster away = new SupervisorMessage.Cluster(true, "node-a",
+                "rediss://redis.internal:6380 (authenticated)", false, 1_234, 5, List.of("node-c"));
+        String json = SupervisorCodec.encode(away);
+        assertThat(json).contains("\"type\":\"cluster\"", "\"v\":1", "\"busReachable\":false", "\"lostNodes\":[\"node-c\"]");
+        assertThat(SupervisorCodec.decodeServer(json)).isEqualTo(away);
+        assertThat(((SupervisorMessage.Cluster) SupervisorCodec.decodeServer(json)).asStatus().degraded()).isTrue();
+        // An incomplete message raises no banner: reachable unless it says otherwise.
+        SupervisorMessage.ServerMessage sparse = SupervisorCodec.decodeServer(
+                "{\"v\":1,\"type\":\"cluster\",\"clustered\":true,\"extra\":1}");
+        assertThat(((SupervisorMessage.Cluster) sparse).asStatus().degraded()).isFalse();
+    }
+
+    @Test
     void aHistoryRequestThatCannotBeReadIsMalformedWithItsRequestId() {
         // An unreadable bound would widen the search: refused, not ignored.
         SupervisorMessage.ClientMessage badDate = SupervisorCodec.decodeClient(

@@ -57,24 +57,56 @@ final class TcpProxy implements AutoCloseable {
                 out.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), targetPort), 5000);
                 sockets.add(in);
                 sockets.add(out);
-                pump(in, out);
-                pump(out, in);
+                Flow flow = new Flow();
+                flows.add(flow);
+                pump(in, out, flow);
+                pump(out, in, flow);
             } catch (IOException e) {
                 quietly(in);
             }
         }
     }
 
-    private void pump(Socket from, Socket to) {
+    /**
+     * One forwarded connection. Frozen, it passes nothing either way, not even a close: to both
+     * ends it looks like a half-open TCP connection (a peer that vanished without a FIN).
+     */
+    private static final class Flow {
+        private boolean frozen;
+
+        synchronized void freeze() {
+            frozen = true;
+        }
+
+        synchronized void awaitFlowing() throws InterruptedException {
+            while (frozen) {
+                wait();
+            }
+        }
+    }
+
+    private final List<Flow> flows = new CopyOnWriteArrayList<>();
+
+    /** Every connection open now stops passing bytes (and closes) for good; new connections flow. */
+    void freezeOpen() {
+        for (Flow f : flows) {
+            f.freeze();
+        }
+        flows.clear();
+    }
+
+    private void pump(Socket from, Socket to, Flow flow) {
         Thread t = new Thread(() -> {
             byte[] buffer = new byte[16 * 1024];
             try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
                 int n;
                 while ((n = in.read(buffer)) >= 0) {
+                    flow.awaitFlowing();
                     out.write(buffer, 0, n);
                     out.flush();
                 }
-            } catch (IOException e) {
+                flow.awaitFlowing();
+            } catch (IOException | InterruptedException e) {
                 // The other side or the test cut the connection.
             } finally {
                 quietly(from);
@@ -93,6 +125,7 @@ final class TcpProxy implements AutoCloseable {
 
     /** Cuts every open connection; new ones are accepted. */
     void dropAll() {
+        flows.clear();
         for (Socket s : sockets) {
             quietly(s);
         }
