@@ -37,7 +37,13 @@ import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The running app: model client, calls, relay; and, unless headless, the console. */
+/**
+ * The running app: model client, calls, relay; and, unless headless, the console. The
+ * composition root: the one class that knows every part, builds them in order, applies saved
+ * settings to the parts that can take them live, and closes them in the reverse order. Over 400
+ * lines because each part it wires (store, cluster, relay, supervisor API, live audio, summaries,
+ * demo) adds its few lines here and nowhere else.
+ */
 final class SwitchboardApp implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(SwitchboardApp.class);
