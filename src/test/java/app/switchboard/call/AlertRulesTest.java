@@ -10,11 +10,8 @@ import app.switchboard.agent.AgentSettings;
 import app.switchboard.agent.ConversationAgent;
 import app.switchboard.agent.OfflineResponder;
 import app.switchboard.protocol.InboundMessage;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -28,30 +25,8 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(30)
 class AlertRulesTest {
 
-    private static final class SteppedClock extends Clock {
-        private volatile Instant now = Instant.parse("2026-03-02T09:00:00Z");
 
-        void advance(Duration d) {
-            now = now.plus(d);
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    }
-
-    private final SteppedClock clock = new SteppedClock();
+    private final SteppedClock clock = new SteppedClock(Instant.parse("2026-03-02T09:00:00Z"));
     private final OfflineResponder responder = new OfflineResponder(0);
     private final CallRegistry registry = new CallRegistry(
             ConversationAgent.factory(responder, AgentSettings.defaults()), List.of("en-US", "es-ES"), "en-US",
