@@ -116,7 +116,7 @@ final class SwitchboardApp implements AutoCloseable {
         // The embedded console's name in the audit trail and on its holds (a changed one applies at the next start).
         registry.embeddedOperator(settings::supervisorDisplayName);
         // The supervisor's attention rules; the settings dialog replaces them on live calls when it saves.
-        registry.alertRules(app.switchboard.console.AlertRuleSettings.toRules(settings.attentionRules));
+        registry.alertRules(app.switchboard.console.settings.AlertRuleSettings.toRules(settings.attentionRules));
         // Subscribed before the relay listens, so no call's first event is missed.
         // Demo calls are kept apart from the real call history.
         EventStore store = EventStore.open(demoCallers > 0 ? dirs.data().resolve("demo") : dirs.data(),

@@ -1,5 +1,6 @@
 package app.switchboard.console;
 
+import app.switchboard.console.shared.Browser;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicReference;
 import javafx.application.Application;

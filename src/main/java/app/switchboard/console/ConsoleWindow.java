@@ -1,5 +1,6 @@
 package app.switchboard.console;
 
+import app.switchboard.console.calls.CallBoard;
 import java.net.URL;
 import javafx.scene.Scene;
 import javafx.scene.image.Image;
@@ -10,9 +11,6 @@ import javafx.stage.Stage;
  * the real application; tests and benchmarks put it in the stage they were given.
  */
 public final class ConsoleWindow {
-
-    public static final String THEME = "/styles/switchboard.css";
-    public static final String DARK_THEME = "/styles/switchboard-dark.css";
 
     private final ConsoleContext context;
     private final CallBoard board;
@@ -134,7 +132,7 @@ public final class ConsoleWindow {
         return pump;
     }
 
-    MainWindowView view() {
+    public MainWindowView view() {
         return view;
     }
 }

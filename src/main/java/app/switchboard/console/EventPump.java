@@ -2,6 +2,7 @@ package app.switchboard.console;
 
 import app.switchboard.call.CallControl;
 import app.switchboard.call.CallEvent;
+import app.switchboard.console.calls.CallBoard;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.time.Instant;

@@ -1,5 +1,19 @@
 package app.switchboard.console;
 
+import app.switchboard.console.account.OutboundCallView;
+import app.switchboard.console.account.OutboundCallViewModel;
+import app.switchboard.console.account.PhoneNumbersView;
+import app.switchboard.console.account.PhoneNumbersViewModel;
+import app.switchboard.console.calls.CallListView;
+import app.switchboard.console.detail.CallDetailView;
+import app.switchboard.console.floor.AlertsView;
+import app.switchboard.console.floor.FloorView;
+import app.switchboard.console.history.HistoryView;
+import app.switchboard.console.history.HistoryViewModel;
+import app.switchboard.console.settings.SettingsView;
+import app.switchboard.console.settings.SettingsViewModel;
+import app.switchboard.console.shared.Appearance;
+import app.switchboard.console.shared.FxmlView;
 import javafx.css.PseudoClass;
 import javafx.fxml.FXML;
 import javafx.scene.Scene;
@@ -166,7 +180,7 @@ public final class MainWindowView extends FxmlView<BorderPane> {
 
     /** Opens the History window, or brings it to the front if it is open. */
     @FXML
-    void openHistory() {
+    public void openHistory() {
         if (!viewModel.hasHistory()) {
             return;
         }
@@ -175,7 +189,8 @@ public final class MainWindowView extends FxmlView<BorderPane> {
             historyStage.requestFocus();
             return;
         }
-        HistoryViewModel model = HistoryViewModel.forConsole(viewModel.context());
+        ConsoleContext context = viewModel.context();
+        HistoryViewModel model = HistoryViewModel.forConsole(context.history(), context.directories(), context.secrets());
         history = new HistoryView(model);
         Stage stage = new Stage();
         stage.setTitle("Switchboard \u2014 call history");
@@ -205,7 +220,7 @@ public final class MainWindowView extends FxmlView<BorderPane> {
         }
     }
 
-    HistoryView history() {
+    public HistoryView history() {
         return history;
     }
 
@@ -222,7 +237,7 @@ public final class MainWindowView extends FxmlView<BorderPane> {
     }
 
     @FXML
-    void openSettings() {
+    public void openSettings() {
         SettingsViewModel editor = new SettingsViewModel(settings,
                 viewModel.context().directories(), viewModel.context().secrets());
         SettingsView view = new SettingsView(editor);
@@ -258,7 +273,7 @@ public final class MainWindowView extends FxmlView<BorderPane> {
 
     /** The "Call a number…" dialog; one at a time. */
     @FXML
-    void openOutboundCall() {
+    public void openOutboundCall() {
         if (outboundStage != null) {
             outboundStage.toFront();
             return;
@@ -284,11 +299,11 @@ public final class MainWindowView extends FxmlView<BorderPane> {
         stage.show();
     }
 
-    OutboundCallView outboundCall() {
+    public OutboundCallView outboundCall() {
         return outboundCall;
     }
 
-    PhoneNumbersView phoneNumbers() {
+    public PhoneNumbersView phoneNumbers() {
         return phoneNumbers;
     }
 

@@ -85,6 +85,51 @@ class ArchitectureTest {
                 .check(product);
     }
 
+    /** The console's feature packages (one folder per screen part), beside the shell and {@code console.shared}. */
+    private static final java.util.List<String> CONSOLE_FEATURES =
+            java.util.List.of("calls", "detail", "history", "floor", "settings", "account");
+
+    @Test
+    void consoleFeaturesUseOneAnotherOnlyThroughTheCallModel() {
+        // Every feature shows live calls, so the call model in console.calls (LiveCall, CallBoard,
+        // TranscriptReducer and its entries) is open to all; the call list itself is not. History shows
+        // an opened past call with the detail's header and conversation rows: the one other exception.
+        for (String feature : CONSOLE_FEATURES) {
+            java.util.List<String> others = new java.util.ArrayList<>();
+            for (String other : CONSOLE_FEATURES) {
+                boolean open = other.equals(feature) || other.equals("calls")
+                        || (feature.equals("history") && other.equals("detail"));
+                if (!open) {
+                    others.add(pkg("console." + other));
+                }
+            }
+            String callList = feature.equals("calls") ? "$^"
+                    : APP.replace(".", "\\.") + "\\.console\\.calls\\.CallList(View|ViewModel)(\\$.*)?";
+            noClasses().that().resideInAPackage(pkg("console." + feature))
+                    .should().dependOnClassesThat().resideInAnyPackage(others.toArray(String[]::new))
+                    .orShould().dependOnClassesThat().haveNameMatching(callList)
+                    .as("console." + feature + " uses other console features only through the call model")
+                    .check(product);
+        }
+    }
+
+    @Test
+    void consoleFeaturesAndSharedWidgetsNeverReachTheShell() {
+        // The shell (console itself: the window, its menus, the context) puts the features together;
+        // they get what they need from it as arguments, so no package cycle runs through the shell.
+        noClasses().that().resideOutsideOfPackage(APP + ".console").and().resideInAPackage(pkg("console"))
+                .should().dependOnClassesThat().resideInAPackage(APP + ".console")
+                .check(product);
+    }
+
+    @Test
+    void sharedConsoleWidgetsKnowNoFeature() {
+        String[] features = CONSOLE_FEATURES.stream().map(f -> pkg("console." + f)).toArray(String[]::new);
+        noClasses().that().resideInAPackage(pkg("console.shared"))
+                .should().dependOnClassesThat().resideInAnyPackage(features)
+                .check(product);
+    }
+
     @Test
     void theSimulatorSpeaksOnlyTheProtocol() {
         noClasses().that().resideInAPackage(pkg("sim"))

@@ -16,6 +16,7 @@ import app.switchboard.call.RecordingConnection;
 import app.switchboard.config.AppDirectories;
 import app.switchboard.config.Secrets;
 import app.switchboard.config.Settings;
+import app.switchboard.console.calls.LiveCall;
 import app.switchboard.protocol.InboundMessage;
 import java.nio.file.Files;
 import java.time.Duration;

@@ -7,6 +7,7 @@ import app.switchboard.call.ConnectionState;
 import app.switchboard.call.ConnectionState.Phase;
 import app.switchboard.config.AppDirectories;
 import app.switchboard.config.Settings;
+import app.switchboard.console.calls.CallBoard;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import app.switchboard.call.EventKind;
 import app.switchboard.config.AppDirectories;
 import app.switchboard.config.Settings;
+import app.switchboard.console.shared.Appearance;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
@@ -106,7 +107,7 @@ class DesktopConventionsFxTest {
 
     @Test
     void theDarkThemeAppliesAtOnceAndIsSaved(FxRobot robot) throws Exception {
-        String dark = ConsoleWindow.class.getResource(ConsoleWindow.DARK_THEME).toExternalForm();
+        String dark = Appearance.class.getResource(Appearance.DARK_THEME).toExternalForm();
         assertThat(stage.getScene().getStylesheets()).doesNotContain(dark);
 
         robot.press(KeyCode.CONTROL, KeyCode.SHIFT, KeyCode.D).release(KeyCode.D, KeyCode.SHIFT, KeyCode.CONTROL);
@@ -144,7 +145,7 @@ class DesktopConventionsFxTest {
             ((javafx.scene.control.Button) dialog.getScene().lookup("#saveButton")).fire();
         });
 
-        String dark = ConsoleWindow.class.getResource(ConsoleWindow.DARK_THEME).toExternalForm();
+        String dark = Appearance.class.getResource(Appearance.DARK_THEME).toExternalForm();
         await().until(() -> stage.getScene().getStylesheets().contains(dark));
         assertThat(stage.getScene().getRoot().getStyle()).contains("-fx-font-size: 16.90px");
         assertThat(saved(Settings.FILE_NAME).get("textSizePercent").asInt()).isEqualTo(130);

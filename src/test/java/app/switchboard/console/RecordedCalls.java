@@ -18,26 +18,26 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * offline responder over in-memory connections) attached to an {@link EventStore} in a folder.
  * For the History view's tests.
  */
-final class RecordedCalls implements AutoCloseable {
+public final class RecordedCalls implements AutoCloseable {
 
-    static final String SUPERVISOR_WORDS = "A colleague will call you back tomorrow.";
+    public static final String SUPERVISOR_WORDS = "A colleague will call you back tomorrow.";
 
-    final ScriptedCallers callers;
-    final EventStore store;
+    public final ScriptedCallers callers;
+    public final EventStore store;
     /** Every event as published to listeners (what the console's pump receives). */
     private final List<CallEvent> published = new CopyOnWriteArrayList<>();
 
-    RecordedCalls(Path dir) {
+    public RecordedCalls(Path dir) {
         this(dir, EventStore.Options.defaults());
     }
 
-    RecordedCalls(Path dir, EventStore.Options options) {
+    public RecordedCalls(Path dir, EventStore.Options options) {
         callers = new ScriptedCallers(0);
         callers.registry.subscribe(published::add);
         store = EventStore.open(dir, options).attach(callers.registry);
     }
 
-    CallHistory history() {
+    public CallHistory history() {
         return new StoreCallHistory(store);
     }
 
@@ -45,7 +45,7 @@ final class RecordedCalls implements AutoCloseable {
      * One whole call: the caller asks, the AI answers, the caller barges into a second answer
      * (its rest unheard), the supervisor takes over, says a line, hands back and ends the call.
      */
-    void record(String callSid, String from, String question) {
+    public void record(String callSid, String from, String question) {
         callers.connect(callSid, from);
         callers.send(callSid, new InboundMessage.Prompt(question, "en-US", true));
         awaitEvent(callSid, EventKind.TURN_COMPLETED, 1);
@@ -66,12 +66,12 @@ final class RecordedCalls implements AutoCloseable {
         awaitEvent(callSid, EventKind.CALL_ENDED, 1);
     }
 
-    List<CallEvent> liveEvents(String callSid) {
+    public List<CallEvent> liveEvents(String callSid) {
         return published.stream().filter(e -> e.callId().equals(callSid)).toList();
     }
 
     /** Everything recorded so far is in the file. */
-    void flushed() throws InterruptedException {
+    public void flushed() throws InterruptedException {
         if (!store.flush(Duration.ofSeconds(30))) {
             throw new AssertionError("store not flushed in time");
         }

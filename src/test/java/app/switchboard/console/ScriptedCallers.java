@@ -19,9 +19,9 @@ import java.util.concurrent.TimeUnit;
  * in-memory connections: the dev console and the frame benchmark run on it until the relay and
  * simulator are used instead.
  */
-final class ScriptedCallers implements AutoCloseable {
+public final class ScriptedCallers implements AutoCloseable {
 
-    final CallRegistry registry;
+    public final CallRegistry registry;
     private final OfflineResponder responder;
     private final ScheduledExecutorService clock = Executors.newScheduledThreadPool(2, r -> {
         Thread t = new Thread(r, "scripted-callers");
@@ -31,18 +31,18 @@ final class ScriptedCallers implements AutoCloseable {
     private final Map<String, RecordingConnection> connections = new ConcurrentHashMap<>();
     private final Map<String, CallSession> sessions = new ConcurrentHashMap<>();
 
-    ScriptedCallers(double tokensPerSecond) {
+    public ScriptedCallers(double tokensPerSecond) {
         responder = new OfflineResponder(tokensPerSecond);
         registry = new CallRegistry(ConversationAgent.factory(responder, AgentSettings.defaults()),
                 List.of("en-US", "es-ES"), "en-US");
     }
 
-    RecordingConnection connection(String callSid) {
+    public RecordingConnection connection(String callSid) {
         return connections.get(callSid);
     }
 
     /** A caller connects: Twilio's setup frame on a new session. */
-    RecordingConnection connect(String callSid, String from) {
+    public RecordingConnection connect(String callSid, String from) {
         RecordingConnection connection = new RecordingConnection();
         connections.put(callSid, connection);
         InboundMessage.Setup setup = new InboundMessage.Setup("VX" + callSid.substring(2), "AC0000000000000000000000000000test",
@@ -51,12 +51,12 @@ final class ScriptedCallers implements AutoCloseable {
         return connection;
     }
 
-    void send(String callSid, InboundMessage message) {
+    public void send(String callSid, InboundMessage message) {
         registry.inbound(sessions.get(callSid), message);
     }
 
     /** Partial prompts word by word, then the final one, as Twilio sends them. */
-    void say(String callSid, String sentence, long partialGapMs, long startDelayMs) {
+    public void say(String callSid, String sentence, long partialGapMs, long startDelayMs) {
         String[] words = sentence.split(" ");
         StringBuilder so = new StringBuilder();
         long at = startDelayMs;
@@ -70,12 +70,12 @@ final class ScriptedCallers implements AutoCloseable {
         clock.schedule(() -> send(callSid, new InboundMessage.Prompt(sentence, "en-US", true)), at, TimeUnit.MILLISECONDS);
     }
 
-    void later(long delayMs, Runnable step) {
+    public void later(long delayMs, Runnable step) {
         clock.schedule(step, delayMs, TimeUnit.MILLISECONDS);
     }
 
     /** The caller barges in after hearing roughly the first part of what was spoken since frame {@code from}. */
-    void bargeIn(String callSid, int fromFrame) {
+    public void bargeIn(String callSid, int fromFrame) {
         String spoken = connections.get(callSid).spokenSince(fromFrame);
         String heard = spoken.substring(0, Math.min(spoken.length(), Math.max(0, spoken.length() / 2)));
         int cut = heard.lastIndexOf(' ');
@@ -83,7 +83,7 @@ final class ScriptedCallers implements AutoCloseable {
         send(callSid, new InboundMessage.Interrupt(heard, 900L + heard.length() * 40L));
     }
 
-    void hangUp(String callSid) {
+    public void hangUp(String callSid) {
         RecordingConnection connection = connections.get(callSid);
         connection.close(1000, "caller hung up");
         registry.socketClosed(sessions.get(callSid), connection, 1000, "Closing websocket session");
@@ -91,7 +91,7 @@ final class ScriptedCallers implements AutoCloseable {
                 "CallStatus", "completed"), "hangup");
     }
 
-    ScheduledExecutorService clock() {
+    public ScheduledExecutorService clock() {
         return clock;
     }
 

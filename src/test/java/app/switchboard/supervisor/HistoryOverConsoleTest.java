@@ -6,7 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import app.switchboard.call.CallEvent;
 import app.switchboard.call.EventKind;
-import app.switchboard.console.HistoryViewModel;
+import app.switchboard.console.history.HistoryViewModel;
 import app.switchboard.history.AuditEntry;
 import app.switchboard.history.CallHistory;
 import app.switchboard.history.CallPage;

@@ -178,7 +178,7 @@ class RemoteSupervisorsTest {
             assertThat(a.calls()).noneMatch(c -> c.callId().equals(id) && c.endedAt() == null);
             assertThat(a.status().liveCalls()).isZero();
             // The console's call board, fed what the console received, shows the call ended.
-            app.switchboard.console.CallBoard board = new app.switchboard.console.CallBoard(a);
+            app.switchboard.console.calls.CallBoard board = new app.switchboard.console.calls.CallBoard(a);
             board.apply(List.copyOf(received));
             assertThat(board.find(id).isEnded()).isTrue();
             assertThat(board.liveCountProperty().get()).isZero();
