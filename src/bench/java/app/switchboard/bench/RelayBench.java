@@ -312,6 +312,7 @@ public final class RelayBench implements Callable<Integer> {
                 JsonNode warmed = fetchSends(modelBase);
                 report.warmupModelRequests = warmed.path("requests").asLong();
                 report.warmupSummaryRequests = warmed.path("summaries").asLong();
+                report.warmupModelFailures = warmed.path("failed").asLong();
             }
             if (attached != null) {
                 awaitConsolesDrained(attached);
@@ -732,7 +733,7 @@ public final class RelayBench implements Callable<Integer> {
     private static void matchTokens(Report report, JsonNode sends) {
         report.modelRequests = sends.path("requests").asLong() - report.warmupModelRequests;
         report.summaryRequests = sends.path("summaries").asLong() - report.warmupSummaryRequests;
-        report.modelFailures = sends.path("failed").asLong();
+        report.modelFailures = sends.path("failed").asLong() - report.warmupModelFailures;
         Map<Long, List<TokenClock.Stamp>> byTurn = stampsByTurn(sends);
         for (Map.Entry<Long, List<TokenClock.Stamp>> e : report.arrivals.entrySet()) {
             List<TokenClock.Stamp> sent = byTurn.get(e.getKey());

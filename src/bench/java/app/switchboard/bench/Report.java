@@ -77,6 +77,8 @@ final class Report {
     long modelRequests;
     long warmupModelRequests;
     long warmupSummaryRequests;
+    /** Model streams the relays abandoned during the warm-up (reported, not counted as the scenario's errors). */
+    long warmupModelFailures;
     /** Post-call summaries the relay asked the model for (one per ended call): its work, not a turn. */
     long summaryRequests;
     long modelFailures;
@@ -214,14 +216,14 @@ final class Report {
                         + "prompt→first frame p50 of turns 1–20 %s ms, of the last 20 turns %s ms; "
                         + "relay's request sent→first frame p50 (LATENCY events) of turns 1–20 %s ms, of the last 20 turns %s ms; "
                         + "model requests %d (and %d post-call summaries); errors: connect %d, script %d, unanswered %d, invalid frames %d, "
-                        + "unexpected closes %d, hang-up %d, webhooks %d, model %d, relay ERROR lines %d, timed out %s; "
+                        + "unexpected closes %d, hang-up %d, webhooks %d, model %d (warm-up: %d), relay ERROR lines %d, timed out %s; "
                         + "relay WARN lines %d, turns without a model record %d, text differing from the model's %d%s -->",
                 scenario.label(), wallNanos / 1e9, relayCpuNanos / 1e9, relayJitCpuNanos / 1e9, textFrames, perToken.count(), sharedClock,
                 LatencyStats.fmt(firstFrameEarly.percentileMs(50)), LatencyStats.fmt(firstFrameLate.percentileMs(50)),
                 LatencyStats.fmt(relaySentToFirstFrameEarly.percentileMs(50)),
                 LatencyStats.fmt(relaySentToFirstFrameLate.percentileMs(50)),
                 modelRequests, summaryRequests, connectFailures.get(), scriptFailures.get(), unanswered, invalidFrames.get(),
-                unexpectedCloses.get(), hangupProblems.get(), webhookErrors.get(), modelFailures, relayErrorLines,
+                unexpectedCloses.get(), hangupProblems.get(), webhookErrors.get(), modelFailures, warmupModelFailures, relayErrorLines,
                 timedOut, relayWarningLines, unpairedTurns, textMismatches,
                 (consoleSummary == null ? "" : "; " + consoleSummary + String.format(Locale.ROOT,
                         "; consoles had every event %.1f s after the start, relay CPU until then %.2f s; consoles' nice %d",
