@@ -163,6 +163,12 @@ final class ChildProcess implements AutoCloseable {
         return ticks * 1_000_000_000L / CLOCK_TICKS;
     }
 
+    /** The process's nice value now (field 19 of {@code /proc/PID/stat}). */
+    int niceness() throws IOException {
+        String stat = Files.readString(Path.of("/proc", Long.toString(process.pid()), "stat"));
+        return Integer.parseInt(stat.substring(stat.lastIndexOf(')') + 2).split(" ")[16]);
+    }
+
     /**
      * User plus system CPU time so far of the process's JIT compiler threads ({@code C1/C2
      * CompilerThread*}, long-lived, so a reading at both ends of a window is exact). A relay a

@@ -1,5 +1,6 @@
 package app.switchboard.bench;
 
+import app.switchboard.cluster.ClusterEventCounter;
 import app.switchboard.sim.CallerScript;
 import app.switchboard.sim.SimClient;
 import app.switchboard.sim.SimulatedCall;
@@ -135,6 +136,17 @@ public final class RelayBench implements Callable<Integer> {
             + "(redis://127.0.0.1:PORT): every event also goes through Redis; default: a single node.")
     String cluster;
 
+    @Option(names = "--nodes", defaultValue = "1", paramLabel = "N",
+            description = "Relay processes, each with its own data directory and port, the callers spread over them "
+                    + "round-robin as a load balancer would; with --cluster each is a cluster node (its own --node-id), "
+                    + "without it N independent relays (default: ${DEFAULT-VALUE}).")
+    int nodes;
+
+    @Option(names = "--console-nice", defaultValue = "0", paramLabel = "N",
+            description = "Run the consoles' process under nice -n N (0-19), so it takes CPU only when the relays, the "
+                    + "model server and the callers leave it, as consoles on other machines would (default: ${DEFAULT-VALUE}).")
+    int consoleNice;
+
     @Option(names = "--client-threads", defaultValue = "32", description = "Socket client threads of the callers (default: ${DEFAULT-VALUE}).")
     int clientThreads;
 
@@ -151,22 +163,32 @@ public final class RelayBench implements Callable<Integer> {
         return reports.stream().allMatch(r -> r.errors() == 0) ? 0 : 1;
     }
 
-    /** One scenario run: its shape. */
+    /** One scenario run: its shape. {@code nodes}: relay processes the callers are spread over. */
     record Scenario(String name, int calls, int turns, int concurrency, double tokensPerSecond, int promptKb,
-                    double rampSeconds, boolean holdOpen, int consoles) {
+                    double rampSeconds, boolean holdOpen, int consoles, int nodes) {
         Scenario(String name, int calls, int turns, int concurrency, double tokensPerSecond, int promptKb,
                  double rampSeconds, boolean holdOpen) {
-            this(name, calls, turns, concurrency, tokensPerSecond, promptKb, rampSeconds, holdOpen, 0);
+            this(name, calls, turns, concurrency, tokensPerSecond, promptKb, rampSeconds, holdOpen, 0, 1);
         }
 
         String label() {
             return String.format(Locale.ROOT, "%s %d×%d", name, calls, turns)
+                    + (nodes > 1 ? String.format(Locale.ROOT, ", %d nodes", nodes) : "")
                     + (consoles > 0 ? String.format(Locale.ROOT, ", %d console%s", consoles, consoles == 1 ? "" : "s") : "");
         }
 
         Scenario withConsoles(int n) {
-            return new Scenario(name, calls, turns, concurrency, tokensPerSecond, promptKb, rampSeconds, holdOpen, n);
+            return new Scenario(name, calls, turns, concurrency, tokensPerSecond, promptKb, rampSeconds, holdOpen, n, nodes);
         }
+
+        Scenario withNodes(int n) {
+            return new Scenario(name, calls, turns, concurrency, tokensPerSecond, promptKb, rampSeconds, holdOpen, consoles, n);
+        }
+    }
+
+    /** The relay (0-based) that call {@code index} dials: round-robin, as a load balancer spreads new connections. */
+    static int nodeOf(int index, int nodes) {
+        return Math.floorMod(index, nodes);
     }
 
     List<Scenario> plan() {
@@ -183,31 +205,50 @@ public final class RelayBench implements Callable<Integer> {
                 default -> throw new CommandLine.ParameterException(new CommandLine(this), "unknown scenario " + s);
             }
         }
+        if (nodes < 1) {
+            throw new CommandLine.ParameterException(new CommandLine(this), "--nodes must be at least 1");
+        }
+        if (consoleNice < 0 || consoleNice > 19) {
+            throw new CommandLine.ParameterException(new CommandLine(this), "--console-nice must be 0 to 19");
+        }
         List<Scenario> withConsoles = new ArrayList<>();
         for (Scenario s : plan) {
-            consoles.forEach(n -> withConsoles.add(s.withConsoles(n)));
+            consoles.forEach(n -> withConsoles.add(s.withConsoles(n).withNodes(nodes)));
         }
         return withConsoles;
     }
 
     List<Report> execute(PrintStream out) throws Exception {
+        List<Scenario> plan = plan();
         out.printf(Locale.ROOT, "# Switchboard production-shape benchmark: %d cores, Java %s, relay JVM %s, model: "
-                        + "first token %d ms, %d tokens a reply%n", Runtime.getRuntime().availableProcessors(),
-                System.getProperty("java.version"), String.join(" ", relayJvm), firstTokenMillis, tokensPerReply);
+                        + "first token %d ms, %d tokens a reply; %s%s%n", Runtime.getRuntime().availableProcessors(),
+                System.getProperty("java.version"), String.join(" ", relayJvm), firstTokenMillis, tokensPerReply,
+                nodes == 1 ? "one relay" : nodes + " relays, callers round-robin",
+                cluster == null ? ", no cluster" : ", cluster nodes on " + cluster);
         out.println(Report.HEADER);
         out.flush();
         List<Report> reports = new ArrayList<>();
-        for (Scenario s : plan()) {
+        for (Scenario s : plan) {
             Report r = run(s);
             reports.add(r);
             out.println(r.row());
             out.println(r.details());
             out.flush();
         }
+        if (nodes > 1 || cluster != null) {
+            out.println();
+            out.println(Report.NODE_HEADER);
+            reports.forEach(r -> r.nodeRows().forEach(out::println));
+            out.flush();
+        }
         return reports;
     }
 
     // ---------------------------------------------------------------- one scenario
+
+    /** One relay process of a scenario: its cluster node id (or a plain name), data directory, process, and where callers dial it. */
+    record Node(String id, Path dir, ChildProcess process, Target target) {
+    }
 
     Report run(Scenario s) throws Exception {
         Path dir = Files.createTempDirectory("switchboard-bench");
@@ -219,87 +260,190 @@ public final class RelayBench implements Callable<Integer> {
             return t;
         });
         String token = randomToken();
-        String consoleToken = s.consoles() > 0 ? ConsoleLoad.addAccount(Files.createDirectories(dir.resolve("data"))) : null;
+        List<Path> nodeDirs = new ArrayList<>();
+        for (int k = 0; k < s.nodes(); k++) {
+            nodeDirs.add(s.nodes() == 1 ? dir : Files.createDirectories(dir.resolve("node-" + (k + 1))));
+        }
+        if (s.nodes() > 1) {
+            shareCertificate(nodeDirs);
+        }
+        // Consoles sign in on the first relay (a cluster node shows them every node's calls).
+        String consoleToken = s.consoles() > 0
+                ? ConsoleLoad.addAccount(Files.createDirectories(nodeDirs.get(0).resolve("data"))) : null;
+        List<Node> relays = new ArrayList<>();
         try (ChildProcess model = startModel(s);
-             ChildProcess relay = startRelay(dir, s, ChildProcess.match(MODEL_READY,
-                     model.awaitLine(MODEL_READY, 60)).group(1), token)) {
-            Target target = target(relay, token);
-            String modelBase = ChildProcess.match(MODEL_READY, model.awaitLine(MODEL_READY, 1)).group(1);
-            report.sharedClock = sharesClock(modelBase);
-            ChildProcess attached = null;
-            try (SimClient client = SimClient.create(target.fingerprint(), clientThreads)) {
-                if (s.consoles() > 0) {
-                    // Attached before the warm-up, so the consoles' own JVM is warm when the scenario starts.
-                    attached = startConsoles(s.consoles(), target, consoleToken);
-                }
-                if (warmupCalls > 0) {
-                    Scenario warm = new Scenario("warm-up", warmupCalls, 3, Math.min(warmupCalls, 10), 0, 0, 0, false);
-                    drive(client, timer, target, warm, new Report(warm), 1_000_000);
-                    fetchSends(modelBase);
-                }
-                if (attached != null) {
-                    awaitConsolesDrained(attached);
-                    attached.send("reset");
-                    attached.awaitLine(Pattern.compile("^consoles reset$"), 30);
-                }
-                report.heapBeforeBytes = relay.heapAfterFullGc();
-                if (relayJfr != null) {
-                    Files.createDirectories(relayJfr);
-                    relay.startRecording(relayJfr.resolve(s.name() + ".jfr"));
-                }
-                long cpuBefore = relay.cpuNanos();
-                long jitBefore = relay.jitCpuNanos();
-                long start = System.nanoTime();
-                List<SimulatedCall> open = drive(client, timer, target, s, report, 0);
-                report.wallNanos = System.nanoTime() - start;
-                report.relayCpuNanos = relay.cpuNanos() - cpuBefore;
-                report.relayJitCpuNanos = relay.jitCpuNanos() - jitBefore;
-                if (relayJfr != null) {
-                    relay.stopRecording();
-                }
-                if (attached != null) {
-                    // The consoles may still be receiving after the callers' last turn: the relay's
-                    // CPU until they have everything is what consoles cost it.
-                    long drained = awaitConsolesDrained(attached);
-                    report.consolesDrainedNanos = drained - start;
-                    report.relayCpuUntilConsolesDrainedNanos = relay.cpuNanos() - cpuBefore;
-                }
-                if (s.holdOpen()) {
-                    report.heapOpenBytes = relay.heapAfterFullGc();
-                    hangUp(open, report);
-                }
-                // "Retained with zero live calls" is the steady state: a call whose socket closed
-                // waits up to the relay's end grace (10 s) for Twilio's action webhook, and ended
-                // calls leave the list on the next pruning tick (5 s). A benchmark may wait.
-                Thread.sleep(SETTLE.toMillis());
-                report.heapAfterBytes = relay.heapAfterFullGc();
-                matchTokens(report, fetchSends(modelBase));
-                if (s.turns() > 40) {
-                    relayLatencyByTurn(dir.resolve("data").resolve("switchboard.db"), report);
-                }
-                if (attached != null) {
-                    attached.send("report");
-                    Matcher m = ChildProcess.match(ConsoleLoad.REPORT, attached.awaitLine(ConsoleLoad.REPORT, 60));
-                    report.consoleEvents = Long.parseLong(m.group(1));
-                    report.consoleDeliveries = Long.parseLong(m.group(2));
-                    report.consoleResyncs = Long.parseLong(m.group(3));
-                    report.consolesConnected = Integer.parseInt(m.group(4));
-                    report.consoleSummary = m.group(5);
-                }
+             ClusterEventCounter redis = cluster == null ? null : ClusterEventCounter.connect(cluster)) {
+            try {
+                String modelBase = ChildProcess.match(MODEL_READY, model.awaitLine(MODEL_READY, 60)).group(1);
+                startRelays(s, nodeDirs, modelBase, token, relays);
+                runOn(s, report, relays, modelBase, redis, timer, consoleToken);
             } finally {
-                if (attached != null) {
-                    attached.close();
+                for (int k = relays.size() - 1; k >= 0; k--) {
+                    relays.get(k).process().close();
                 }
             }
-            report.relayErrorLines = relay.errorLines();
-            report.relayWarningLines = relay.warningLines();
-            report.relayProblems = relay.problems();
         } finally {
             timer.shutdownNow();
             report.loadAfter = loadAverage();
             deleteTree(dir);
         }
         return report;
+    }
+
+    private void runOn(Scenario s, Report report, List<Node> relays, String modelBase, ClusterEventCounter redis,
+                       ScheduledExecutorService timer, String consoleToken) throws Exception {
+        List<Target> targets = relays.stream().map(Node::target).toList();
+        report.sharedClock = sharesClock(modelBase);
+        relays.forEach(n -> report.nodes.add(new Report.NodeFigures(n.id())));
+        ChildProcess attached = null;
+        // One certificate for every relay (shareCertificate), as nodes behind one load balancer name.
+        try (SimClient client = SimClient.create(targets.get(0).fingerprint(), clientThreads)) {
+            if (s.consoles() > 0) {
+                // Attached before the warm-up, so the consoles' own JVM is warm when the scenario starts.
+                attached = startConsoles(s.consoles(), targets.get(0), consoleToken, consoleNice);
+                report.consoleNiceness = attached.niceness();
+            }
+            if (warmupCalls > 0) {
+                // Per relay: each JVM as warm as a single relay's would be.
+                Scenario warm = new Scenario("warm-up", warmupCalls * s.nodes(), 3, Math.min(warmupCalls, 10) * s.nodes(),
+                        0, 0, 0, false).withNodes(s.nodes());
+                drive(client, timer, targets, warm, new Report(warm), 1_000_000);
+                // The model server counts from its start: the scenario's requests are those after this.
+                JsonNode warmed = fetchSends(modelBase);
+                report.warmupModelRequests = warmed.path("requests").asLong();
+                report.warmupSummaryRequests = warmed.path("summaries").asLong();
+                report.warmupModelFailures = warmed.path("failed").asLong();
+            }
+            if (attached != null) {
+                awaitConsolesDrained(attached);
+                attached.send("reset");
+                attached.awaitLine(Pattern.compile("^consoles reset$"), 30);
+            }
+            for (int k = 0; k < relays.size(); k++) {
+                report.nodes.get(k).heapBeforeBytes = relays.get(k).process().heapAfterFullGc();
+            }
+            if (relayJfr != null) {
+                Files.createDirectories(relayJfr);
+                for (Node n : relays) {
+                    n.process().startRecording(relayJfr.resolve(s.name() + (relays.size() == 1 ? "" : "-" + n.id()) + ".jfr"));
+                }
+            }
+            long[] cpuBefore = new long[relays.size()];
+            long[] jitBefore = new long[relays.size()];
+            for (int k = 0; k < relays.size(); k++) {
+                cpuBefore[k] = relays.get(k).process().cpuNanos();
+                jitBefore[k] = relays.get(k).process().jitCpuNanos();
+            }
+            ClusterEventCounter.Mark redisBefore = redis == null ? null : redis.mark();
+            long start = System.nanoTime();
+            List<SimulatedCall> open = drive(client, timer, targets, s, report, 0);
+            report.wallNanos = System.nanoTime() - start;
+            ClusterEventCounter.Mark redisAfter = redis == null ? null : redis.mark();
+            for (int k = 0; k < relays.size(); k++) {
+                Report.NodeFigures f = report.nodes.get(k);
+                f.cpuNanos = relays.get(k).process().cpuNanos() - cpuBefore[k];
+                f.jitCpuNanos = relays.get(k).process().jitCpuNanos() - jitBefore[k];
+            }
+            if (relayJfr != null) {
+                for (Node n : relays) {
+                    n.process().stopRecording();
+                }
+            }
+            if (attached != null) {
+                // The consoles may still be receiving after the callers' last turn: the relays' CPU
+                // until they have everything is what consoles cost them.
+                long drained = awaitConsolesDrained(attached);
+                report.consolesDrainedNanos = drained - start;
+                long cpu = 0;
+                for (int k = 0; k < relays.size(); k++) {
+                    cpu += relays.get(k).process().cpuNanos() - cpuBefore[k];
+                }
+                report.relayCpuUntilConsolesDrainedNanos = cpu;
+            }
+            if (s.holdOpen()) {
+                for (int k = 0; k < relays.size(); k++) {
+                    report.nodes.get(k).heapOpenBytes = relays.get(k).process().heapAfterFullGc();
+                }
+                hangUp(open, report);
+            }
+            // "Retained with zero live calls" is the steady state: a call whose socket closed
+            // waits up to the relay's end grace (10 s) for Twilio's action webhook, and ended
+            // calls leave the list on the next pruning tick (5 s). A benchmark may wait.
+            Thread.sleep(SETTLE.toMillis());
+            for (int k = 0; k < relays.size(); k++) {
+                report.nodes.get(k).heapAfterBytes = relays.get(k).process().heapAfterFullGc();
+            }
+            report.sumNodes();
+            matchTokens(report, fetchSends(modelBase));
+            if (s.turns() > 40) {
+                for (Node n : relays) {
+                    relayLatencyByTurn(n.dir().resolve("data").resolve("switchboard.db"), report);
+                }
+            }
+            if (redis != null) {
+                report.cluster = redis.between(redisBefore, redisAfter);
+                for (Report.NodeFigures f : report.nodes) {
+                    f.eventsPublished = report.cluster.byNode().getOrDefault(f.id, 0L);
+                }
+            }
+            if (attached != null) {
+                attached.send("report");
+                Matcher m = ChildProcess.match(ConsoleLoad.REPORT, attached.awaitLine(ConsoleLoad.REPORT, 60));
+                report.consoleEvents = Long.parseLong(m.group(1));
+                report.consoleDeliveries = Long.parseLong(m.group(2));
+                report.consoleResyncs = Long.parseLong(m.group(3));
+                report.consolesConnected = Integer.parseInt(m.group(4));
+                report.consoleSummary = m.group(5);
+            }
+        } finally {
+            if (attached != null) {
+                attached.close();
+            }
+        }
+        List<String> problems = new ArrayList<>();
+        for (Node n : relays) {
+            report.relayErrorLines += n.process().errorLines();
+            report.relayWarningLines += n.process().warningLines();
+            n.process().problems().forEach(p -> problems.add(relays.size() == 1 ? p : n.id() + ": " + p));
+        }
+        report.relayProblems = problems;
+    }
+
+    /**
+     * Starts the scenario's relays (in parallel: their start-ups overlap) and waits until each
+     * listens. Cluster nodes get ids unique to this run, so a Redis shared with earlier runs
+     * holds nothing of theirs under the same name.
+     */
+    private void startRelays(Scenario s, List<Path> dirs, String modelBase, String token, List<Node> started)
+            throws Exception {
+        String run = randomToken().substring(0, 6);
+        for (int k = 0; k < dirs.size(); k++) {
+            String id = cluster == null ? "relay-" + (k + 1) : "bench-" + run + "-" + (k + 1);
+            // In the list before it listens, so run() stops it whatever happens next.
+            started.add(new Node(id, dirs.get(k), startRelay(dirs.get(k), s, modelBase, token, cluster == null ? null : id),
+                    null));
+        }
+        for (int k = 0; k < started.size(); k++) {
+            Node n = started.get(k);
+            started.set(k, new Node(n.id(), n.dir(), n.process(), target(n.process(), token)));
+        }
+    }
+
+    /**
+     * One self-signed certificate for every relay, generated into the first relay's data
+     * directory and copied to the others' (where each relay looks for it at start), as the nodes
+     * behind one load-balanced name would share one. The callers pin it once.
+     */
+    static void shareCertificate(List<Path> nodeDirs) throws java.io.IOException {
+        Path first = Files.createDirectories(nodeDirs.get(0).resolve("data"));
+        app.switchboard.relay.TlsMaterial.selfSigned(first);
+        try (var files = Files.list(first)) {
+            for (Path f : (Iterable<Path>) files::iterator) {
+                for (Path other : nodeDirs.subList(1, nodeDirs.size())) {
+                    Files.copy(f, Files.createDirectories(other.resolve("data")).resolve(f.getFileName()));
+                }
+            }
+        }
     }
 
     private static final java.util.concurrent.atomic.AtomicInteger COUNT_QUERIES = new java.util.concurrent.atomic.AtomicInteger();
@@ -326,10 +470,18 @@ public final class RelayBench implements Callable<Integer> {
         }
     }
 
-    /** The consoles in a process of their own, attached and signed in when this returns. */
-    private static ChildProcess startConsoles(int n, Target target, String token) throws Exception {
-        List<String> cmd = List.of(ChildProcess.java(), "-Xmx512m", "-cp", System.getProperty("java.class.path"),
-                ConsoleLoad.class.getName(), Integer.toString(n), target.connectUrl().toString(), target.fingerprint());
+    /**
+     * The consoles in a process of their own, attached and signed in when this returns; under
+     * {@code nice -n niceness} when above 0. (With Linux's autogroups, nice ranks processes of one
+     * session: the bench's children, whose session this is, not other users' work.)
+     */
+    private static ChildProcess startConsoles(int n, Target target, String token, int niceness) throws Exception {
+        List<String> cmd = new ArrayList<>();
+        if (niceness > 0) {
+            cmd.addAll(List.of("nice", "-n", Integer.toString(niceness)));
+        }
+        cmd.addAll(List.of(ChildProcess.java(), "-Xmx512m", "-cp", System.getProperty("java.class.path"),
+                ConsoleLoad.class.getName(), Integer.toString(n), target.connectUrl().toString(), target.fingerprint()));
         ChildProcess consoles = ChildProcess.start("consoles", cmd, Map.of("SWITCHBOARD_BENCH_CONSOLE_TOKEN", token));
         try {
             consoles.awaitLine(ConsoleLoad.READY, 120);
@@ -354,7 +506,7 @@ public final class RelayBench implements Callable<Integer> {
         return ChildProcess.start("model", cmd, Map.of());
     }
 
-    private ChildProcess startRelay(Path dir, Scenario s, String modelBase, String token) throws Exception {
+    private ChildProcess startRelay(Path dir, Scenario s, String modelBase, String token, String nodeId) throws Exception {
         // The system prompt comes from the settings file in the data directory, as a user sets it.
         Map<String, Object> settings = new HashMap<>();
         if (s.promptKb() > 0) {
@@ -365,7 +517,7 @@ public final class RelayBench implements Callable<Integer> {
         // flood; the relay under test gets a frame rate no real caller reaches.
         settings.put("socketFramesPerSecond", 100_000.0);
         settings.put("socketFrameBurst", 100_000);
-        return startRelay(dir, settings, modelBase, token, relayJvm, relayJar, cluster);
+        return startRelay(dir, settings, modelBase, token, relayJvm, relayJar, cluster, nodeId);
     }
 
     /**
@@ -376,6 +528,12 @@ public final class RelayBench implements Callable<Integer> {
      */
     static ChildProcess startRelay(Path dir, Map<String, Object> settings, String modelBase, String token,
                                    List<String> relayJvm, Path relayJar, String cluster) throws Exception {
+        return startRelay(dir, settings, modelBase, token, relayJvm, relayJar, cluster, "bench-relay");
+    }
+
+    /** As above, a cluster node named {@code nodeId}. */
+    static ChildProcess startRelay(Path dir, Map<String, Object> settings, String modelBase, String token,
+                                   List<String> relayJvm, Path relayJar, String cluster, String nodeId) throws Exception {
         Path config = Files.createDirectories(dir.resolve("config"));
         JSON.writeValue(config.resolve("settings.json").toFile(), settings);
         List<String> cmd = new ArrayList<>();
@@ -388,7 +546,7 @@ public final class RelayBench implements Callable<Integer> {
         }
         cmd.addAll(List.of("--headless", "--port", "0", "--data-dir", dir.toString()));
         if (cluster != null) {
-            cmd.addAll(List.of("--cluster", cluster, "--node-id", "bench-relay"));
+            cmd.addAll(List.of("--cluster", cluster, "--node-id", nodeId));
         }
         Map<String, String> env = new HashMap<>();
         env.put("OPENAI_BASE_URL", modelBase);
@@ -431,9 +589,9 @@ public final class RelayBench implements Callable<Integer> {
     /**
      * Runs the scenario's calls, at most {@code concurrency} at once (one lane per call in
      * flight), lane starts spread over the ramp. Calls the scenario holds open are returned
-     * open; the others hang up after their turns.
+     * open; the others hang up after their turns. Call {@code i} dials relay {@link #nodeOf}.
      */
-    private List<SimulatedCall> drive(SimClient client, ScheduledExecutorService timer, Target target, Scenario s,
+    private List<SimulatedCall> drive(SimClient client, ScheduledExecutorService timer, List<Target> targets, Scenario s,
                                       Report report, int firstIndex) throws Exception {
         CallerScript.Pacing pacing = CallerScript.Pacing.immediate();
         AtomicBoolean stop = new AtomicBoolean();
@@ -454,7 +612,8 @@ public final class RelayBench implements Callable<Integer> {
                 TimeUnit.NANOSECONDS.sleep(rampNanos);
                 for (int i; (i = next.getAndIncrement()) < s.calls() && !stop.get(); ) {
                     long left = deadline - System.nanoTime();
-                    oneCall(client, timer, target, s, report, firstIndex + i, pacing, stop, open)
+                    int index = firstIndex + i;
+                    oneCall(client, timer, targets.get(nodeOf(index, targets.size())), s, report, index, pacing, stop, open)
                             .get(Math.max(1, left), TimeUnit.NANOSECONDS);
                 }
                 return null;
@@ -572,9 +731,9 @@ public final class RelayBench implements Callable<Integer> {
      * position per turn, as the agent may send several tokens in one frame.
      */
     private static void matchTokens(Report report, JsonNode sends) {
-        report.modelRequests = sends.path("requests").asLong();
-        report.summaryRequests = sends.path("summaries").asLong();
-        report.modelFailures = sends.path("failed").asLong();
+        report.modelRequests = sends.path("requests").asLong() - report.warmupModelRequests;
+        report.summaryRequests = sends.path("summaries").asLong() - report.warmupSummaryRequests;
+        report.modelFailures = sends.path("failed").asLong() - report.warmupModelFailures;
         Map<Long, List<TokenClock.Stamp>> byTurn = stampsByTurn(sends);
         for (Map.Entry<Long, List<TokenClock.Stamp>> e : report.arrivals.entrySet()) {
             List<TokenClock.Stamp> sent = byTurn.get(e.getKey());

@@ -2,6 +2,8 @@ package app.switchboard.bench;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -68,7 +70,8 @@ class RelayBenchSmokeTest {
     void consolesAttachedThroughTheSupervisorApiReceiveEveryCallsEvents() throws Exception {
         RelayBench bench = new RelayBench();
         new CommandLine(bench).parseArgs("--scenarios", "back-to-back", "--b2b-calls", "3", "--b2b-turns", "3",
-                "--consoles", "2", "--tokens", Integer.toString(TOKENS), "--warmup-calls", "0", "--ramp-seconds", "0.2",
+                "--consoles", "2", "--console-nice", "5",
+                "--tokens", Integer.toString(TOKENS), "--warmup-calls", "0", "--ramp-seconds", "0.2",
                 "--relay-jvm", "-Xmx512m -XX:TieredStopAtLevel=1");
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         List<Report> reports = bench.execute(new PrintStream(out, true, StandardCharsets.UTF_8));
@@ -85,5 +88,78 @@ class RelayBenchSmokeTest {
         assertEquals(0, r.consoleResyncs, printed);
         assertEquals(2, r.consolesConnected, printed);
         assertTrue(printed.contains("2 consoles (2 still connected)"), printed);
+        assertEquals(5, r.consoleNiceness, "the consoles' process runs under nice -n 5: " + printed);
+    }
+
+    @Test
+    @Timeout(value = 180, unit = TimeUnit.SECONDS)
+    void twoIndependentRelaysShareTheCallersRoundRobin() throws Exception {
+        Report r = twoNodes();
+        assertTrue(r.cluster == null, "no cluster, no Redis figures");
+        r.nodes.forEach(n -> assertEquals(-1, n.eventsPublished));
+    }
+
+    @Test
+    @Timeout(value = 180, unit = TimeUnit.SECONDS)
+    void twoClusterNodesPublishTheirCallsEventsThroughRedis() throws Exception {
+        Report r = twoNodes("--cluster", redis());
+        assertTrue(r.cluster != null && !r.cluster.trimmed(), String.valueOf(r.cluster));
+        for (int k = 0; k < 2; k++) {
+            Report.NodeFigures n = r.nodes.get(k);
+            assertTrue(n.id.startsWith("bench-") && n.id.endsWith("-" + (k + 1)), n.id);
+            // Every token the node's callers received is an event the node published, besides prompts and states.
+            assertTrue(n.eventsPublished >= (long) r.answeredByNode[k] * TOKENS,
+                    n.id + " published " + n.eventsPublished + " events: " + r.cluster);
+        }
+        assertTrue(r.cluster.entriesAdded() >= r.cluster.counted(), String.valueOf(r.cluster));
+        assertTrue(r.nodeRows().stream().anyMatch(row -> row.contains("| Redis |")), String.join("\n", r.nodeRows()));
+    }
+
+    /** Four calls of two turns over two relays (a second or two of calls): counts per relay, never timing. */
+    private static Report twoNodes(String... extra) throws Exception {
+        RelayBench bench = new RelayBench();
+        List<String> args = new java.util.ArrayList<>(List.of("--scenarios", "back-to-back", "--b2b-calls", "4",
+                "--b2b-turns", "2", "--nodes", "2", "--tokens", Integer.toString(TOKENS), "--warmup-calls", "1",
+                "--ramp-seconds", "0.2", "--relay-jvm", "-Xmx512m -XX:TieredStopAtLevel=1"));
+        args.addAll(List.of(extra));
+        new CommandLine(bench).parseArgs(args.toArray(String[]::new));
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        List<Report> reports = bench.execute(new PrintStream(out, true, StandardCharsets.UTF_8));
+        String printed = out.toString(StandardCharsets.UTF_8);
+
+        assertEquals(1, reports.size(), printed);
+        Report r = reports.get(0);
+        assertEquals("back-to-back 4×2, 2 nodes", r.scenario.label(), printed);
+        assertEquals(0, r.errors(), printed);
+        assertEquals(8, r.answered, printed);
+        assertEquals(8, r.modelRequests, "one model request per turn: " + printed);
+        assertEquals(8 * TOKENS, r.perToken.count(), "every token paired with its arrival: " + printed);
+        // Round-robin: calls 0 and 2 on the first relay, 1 and 3 on the second.
+        assertEquals(List.of(4, 4), java.util.Arrays.stream(r.answeredByNode).boxed().toList(), printed);
+        assertEquals(2, r.nodes.size(), printed);
+        for (Report.NodeFigures n : r.nodes) {
+            assertTrue(n.cpuNanos > 0, "each relay's CPU read from /proc: " + printed);
+            assertTrue(n.heapBeforeBytes > 0 && n.heapOpenBytes > 0 && n.heapAfterBytes > 0, "each relay's heap: " + printed);
+        }
+        assertEquals(r.nodes.get(0).cpuNanos + r.nodes.get(1).cpuNanos, r.relayCpuNanos, "the main row sums the relays");
+        for (Report.NodeFigures n : r.nodes) {
+            assertTrue(printed.contains("| back-to-back 4×2, 2 nodes | " + n.id + " | 4 | "), printed);
+        }
+        return r;
+    }
+
+    /**
+     * The Redis the cluster tests use ({@code SWITCHBOARD_TEST_REDIS}, which {@code .ci/run}
+     * starts); as they do, fail in CI without it and skip elsewhere.
+     */
+    private static String redis() {
+        String redis = System.getenv("SWITCHBOARD_TEST_REDIS");
+        if (redis == null || redis.isBlank()) {
+            if ("true".equalsIgnoreCase(System.getenv("CI"))) {
+                fail("The cluster smoke run needs Redis in CI: SWITCHBOARD_TEST_REDIS is not set");
+            }
+            assumeTrue(false, "Skipping the cluster smoke run: SWITCHBOARD_TEST_REDIS is not set");
+        }
+        return redis;
     }
 }
