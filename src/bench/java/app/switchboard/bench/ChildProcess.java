@@ -268,9 +268,14 @@ final class ChildProcess implements AutoCloseable {
         return counts;
     }
 
-    /** Starts a JFR recording (the {@code profile} settings) of this process: the measured window only. */
+    /**
+     * Starts a JFR recording of this process: the measured window only. The {@code profile} settings
+     * sample every 10 ms, too coarse for a few seconds' window; {@code -Dbench.jfr.settings=FILE.jfc}
+     * names finer ones.
+     */
     void startRecording(Path file) throws Exception {
-        jcmd("JFR.start", "name=bench", "settings=profile", "filename=" + file.toAbsolutePath());
+        jcmd("JFR.start", "name=bench", "settings=" + System.getProperty("bench.jfr.settings", "profile"),
+                "filename=" + file.toAbsolutePath());
     }
 
     /** Stops the recording {@link #startRecording} started and writes it to its file. */

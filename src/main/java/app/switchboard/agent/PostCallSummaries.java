@@ -248,8 +248,25 @@ public final class PostCallSummaries implements AutoCloseable {
     }
 
     static String shorten(String text, int max) {
-        String t = text.strip().replaceAll("\\s+", " ");
+        String t = collapseWhitespace(text.strip());
         return t.length() <= max ? t : t.substring(0, max - 1) + "\u2026";
+    }
+
+    /** Each run of whitespace as one space (the regex {@code \s+}: ASCII whitespace), without a regex per line. */
+    private static String collapseWhitespace(String text) {
+        StringBuilder b = new StringBuilder(text.length());
+        boolean inSpace = false;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            boolean space = c == ' ' || c == '\t' || c == '\n' || c == 0x0B || c == '\f' || c == '\r';
+            if (!space) {
+                b.append(c);
+            } else if (!inSpace) {
+                b.append(' ');
+            }
+            inSpace = space;
+        }
+        return b.toString();
     }
 
     @Override

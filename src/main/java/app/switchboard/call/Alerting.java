@@ -106,7 +106,7 @@ final class Alerting {
             }
             if (rule.kind() == AlertRule.Kind.PHRASE && text != null && !fired.contains(rule.id())) {
                 for (String phrase : rule.phrases()) {
-                    if (phrase(phrase).matcher(text).find()) {
+                    if (mayContain(text, phrase) && phrase(phrase).matcher(text).find()) {
                         fired.add(rule.id());
                         alerts.add(alert(rule, "caller said \u201c" + phrase + "\u201d", seq));
                         break;
@@ -176,6 +176,38 @@ final class Alerting {
 
     private static EventPayload.Alert alert(AlertRule rule, String reason, Long cause) {
         return new EventPayload.Alert(rule.id(), rule.kind().name(), rule.severity().name(), reason, cause);
+    }
+
+    /**
+     * False only when {@code text} cannot contain {@code phrase}: an ASCII text without the phrase's
+     * first word, any case. The phrase patterns (case-insensitive Unicode, look-behind) cost a tenth of
+     * a turn's CPU when every rule's phrases were matched against every prompt; most prompts fail
+     * this check. Outside ASCII, Unicode case folding ({@code ſ} matches {@code s}) makes a
+     * lower-cased substring test unsafe, so the pattern decides.
+     */
+    static boolean mayContain(String text, String phrase) {
+        String lower = phrase.toLowerCase(Locale.ROOT).strip();
+        int space = lower.indexOf(' ');
+        String firstWord = space < 0 ? lower : lower.substring(0, space);
+        if (!ascii(text) || !ascii(firstWord)) {
+            return true;
+        }
+        int n = firstWord.length();
+        for (int i = 0; i + n <= text.length(); i++) {
+            if (text.regionMatches(true, i, firstWord, 0, n)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean ascii(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            if (s.charAt(i) >= 0x80) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** A phrase as whole words, any case: "agent" matches "Agent!" but not "agents" or "reagent". */

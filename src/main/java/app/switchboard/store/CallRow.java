@@ -175,8 +175,14 @@ final class CallRow {
         if (number == null) {
             return null;
         }
-        String d = number.replaceAll("[^0-9]", "");
-        return d.isEmpty() ? null : d;
+        StringBuilder d = new StringBuilder(number.length());
+        for (int i = 0; i < number.length(); i++) {
+            char c = number.charAt(i);
+            if (c >= '0' && c <= '9') {
+                d.append(c);
+            }
+        }
+        return d.length() == 0 ? null : d.toString();
     }
 
     /** Lists are stored as JSON arrays: flags may hold spaces. */

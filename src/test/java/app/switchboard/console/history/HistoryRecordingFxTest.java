@@ -80,8 +80,10 @@ class HistoryRecordingFxTest {
         Node recordedCell = robot.lookup(".table-cell").match((Labeled cell) -> "recorded".equals(cell.getText())).query();
 
         robot.clickOn(recordedCell);
-        await().atMost(Duration.ofSeconds(20)).until(() -> showing(view.openRecordingButton()));
-        assertEquals("Recording " + HistoryRecordingTest.SID + " \u00b7 completed \u00b7 0:42", view.recordingLabel().getText());
+        // The button shows before the opened call's details arrive from the store: wait for both.
+        String expected = "Recording " + HistoryRecordingTest.SID + " \u00b7 completed \u00b7 0:42";
+        await().atMost(Duration.ofSeconds(20)).until(() -> onFx(() -> showing(view.openRecordingButton())
+                && expected.equals(view.recordingLabel().getText())));
         assertFalse(view.openRecordingButton().isDisabled());
 
         robot.clickOn(view.openRecordingButton());
