@@ -570,27 +570,27 @@ public final class CallRegistry implements CallControl, AutoCloseable {
 
         @Override
         public void say(String callId, String text) {
-            with(callId, s -> s.say(text, operator));
+            with(callId, s -> s.commands().say(text, operator));
         }
 
         @Override
         public void interrupt(String callId) {
-            with(callId, s -> s.interrupt(operator));
+            with(callId, s -> s.commands().interrupt(operator));
         }
 
         @Override
         public void switchLanguage(String callId, String ttsLanguage, String transcriptionLanguage) {
-            with(callId, s -> s.switchLanguage(ttsLanguage, transcriptionLanguage, operator));
+            with(callId, s -> s.commands().switchLanguage(ttsLanguage, transcriptionLanguage, operator));
         }
 
         @Override
         public void setInterruptible(String callId, boolean interruptible) {
-            with(callId, s -> s.setInterruptible(interruptible, operator));
+            with(callId, s -> s.commands().setInterruptible(interruptible, operator));
         }
 
         @Override
         public void end(String callId, String reason, boolean handToHuman) {
-            with(callId, s -> s.end(reason, handToHuman, operator));
+            with(callId, s -> s.commands().end(reason, handToHuman, operator));
         }
 
         @Override
@@ -641,7 +641,7 @@ public final class CallRegistry implements CallControl, AutoCloseable {
 
         @Override
         public void whisper(String callId, String guidance) {
-            with(callId, s -> s.whisper(guidance, operator));
+            with(callId, s -> s.commands().whisper(guidance, operator));
         }
 
         @Override
