@@ -4,16 +4,11 @@ import app.switchboard.concurrent.Threads;
 import app.switchboard.protocol.InboundMessage;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -24,6 +19,11 @@ import org.slf4j.LoggerFactory;
 /**
  * All calls of this relay, keyed by {@code callSid}: the in-process {@link CallControl}.
  * A relay session that reconnects on the same call continues its {@link CallSession}.
+ *
+ * <p>The façade the relay, the console and the cluster use, owning the threads; its parts:
+ * {@link LiveCalls} (the map, find or start a call), {@link EventFanOut} (listeners, isolated),
+ * {@link EndedCallRetention} (forgetting ended calls), {@link ClosedSockets} (end grace, reconnect
+ * wait, hand-over), {@link OperatorControl} (commands under an operator's name), {@link CallHolds}.
  */
 public final class CallRegistry implements CallControl, AutoCloseable {
 
@@ -46,9 +46,6 @@ public final class CallRegistry implements CallControl, AutoCloseable {
         }
     }
 
-    private record Ended(CallSession session, Instant at) {
-    }
-
     /** Why the relay ended the calls it held when it stopped; a reconnect may still resume them (see {@link CallResumption.StoredCall#resumable}). */
     public static final String RELAY_STOPPED = "relay stopped";
 
@@ -68,19 +65,17 @@ public final class CallRegistry implements CallControl, AutoCloseable {
         }
     }
 
-    private final Map<String, CallSession> calls = new ConcurrentHashMap<>();
-    private final List<Consumer<CallEvent>> listeners = new CopyOnWriteArrayList<>();
+    private final LiveCalls calls;
+    /** Who holds which call: the one place take-over is made exclusive, for embedded and remote consoles alike. */
+    private final CallHolds holds;
+    private final EventFanOut fanOut;
+    private final EndedCallRetention retention;
     private final ExecutorService pool;
     private final ScheduledExecutorService timers;
-    private final Clock clock;
     private final CallAgent.Factory agentFactory;
     private final List<String> languages;
-    private final String defaultLanguage;
-    private final Duration endGrace;
-    private final EndedCalls endedCalls;
+    private final ClosedSockets closedSockets;
     private final OutboundAttempts outbound;
-    /** Who holds which call: the one place take-over is made exclusive, for embedded and remote consoles alike. */
-    private final CallHolds holds = new CallHolds(calls::get);
     private volatile Supplier<String> embeddedOperator = () -> System.getProperty("user.name", "unknown");
     private volatile Supplier<RelayStatus> status = () -> new RelayStatus("", "", 0, "", false, "", 0, false);
     private volatile Reconnects reconnects = Reconnects.OFF;
@@ -98,14 +93,17 @@ public final class CallRegistry implements CallControl, AutoCloseable {
                         Duration endGrace, Clock clock, EndedCalls endedCalls) {
         this.agentFactory = agentFactory;
         this.languages = List.copyOf(languages);
-        this.defaultLanguage = defaultLanguage;
-        this.endGrace = endGrace;
-        this.clock = clock;
-        this.endedCalls = endedCalls;
         this.outbound = new OutboundAttempts(clock);
         int threads = Math.max(4, Runtime.getRuntime().availableProcessors() * 2);
         this.pool = Executors.newFixedThreadPool(threads, Threads.numbered("call-"));
+        this.retention = new EndedCallRetention(endedCalls, clock);
+        this.holds = new CallHolds(this::find);
+        this.fanOut = new EventFanOut(holds);
+        // The sessions publish straight to the fan-out: no hop through the registry per event.
+        this.calls = new LiveCalls(pool, clock, fanOut::publish, languages, defaultLanguage, agentFactory,
+                this::alertRules);
         this.timers = Executors.newSingleThreadScheduledExecutor(Threads.numbered("call-timer-"));
+        this.closedSockets = new ClosedSockets(timers, endGrace, this::reconnects, calls, fanOut);
         // Calls end without any new call arriving (a quiet night after a busy hour): prune on a timer.
         long every = endedCalls.pruneEvery().toMillis();
         timers.scheduleWithFixedDelay(this::pruneEndedCalls, every, every, TimeUnit.MILLISECONDS);
@@ -124,7 +122,7 @@ public final class CallRegistry implements CallControl, AutoCloseable {
             if (!timed) {
                 return;
             }
-            for (CallSession s : calls.values()) {
+            for (CallSession s : calls.all()) {
                 if (!s.ended()) {
                     s.checkAlertTimers();
                 }
@@ -178,103 +176,23 @@ public final class CallRegistry implements CallControl, AutoCloseable {
 
     private CallControl embedded() {
         String name = embeddedOperator.get();
-        return new OperatedBy(name == null || name.isBlank() ? System.getProperty("user.name", "unknown") : name);
+        return new OperatorControl(this, holds,
+                name == null || name.isBlank() ? System.getProperty("user.name", "unknown") : name);
     }
 
     /**
-     * A relay socket received a setup frame: find the call (a reconnect) or start one. With
-     * application reconnect on, a call this relay does not hold is looked up in the stored
-     * record and, if it may still be resumed, goes on from there. The caller (the relay) has
-     * already checked that the socket may have this call.
+     * A relay socket received a setup frame: find the call (a reconnect), resume it from its
+     * record, or start one (see {@link LiveCalls#attach}). The caller (the relay) has already
+     * checked that the socket may have this call.
      */
     public CallSession attach(InboundMessage.Setup setup, RelayConnection socket) {
-        String callId = setup.callSid() == null || setup.callSid().isBlank()
-                ? "unknown-" + setup.sessionId() : setup.callSid();
-        CallResumption.StoredCall stored = storedCall(callId);
-        boolean[] restored = {false};
-        CallSession session = calls.compute(callId, (id, existing) -> {
-            if (existing != null && !existing.ended()) {
-                return existing;
-            }
-            restored[0] = stored != null;
-            return stored != null ? restoredSession(id, stored) : newSession(id);
-        });
-        if (restored[0]) {
-            try {
-                // Outside the map's lock, before the socket is answered: a cluster node becomes the owner here.
-                reconnects.stored().resumed(stored);
-            } catch (RuntimeException e) {
-                LOG.warn("Taking over call {} was not confirmed where it was found; the call goes on here", callId, e);
-            }
-        }
-        session.attach(setup, socket, reconnects.enabled());
-        return session;
+        return calls.attach(setup, socket, reconnects);
     }
 
-    /**
-     * The stored state of a call this relay does not hold, when a reconnect may resume it; else
-     * null. A call this relay holds, even ended, is never looked up: memory knows how it ended,
-     * while the store may not have written that end yet.
-     */
-    private CallResumption.StoredCall storedCall(String callId) {
-        Reconnects policy = reconnects;
-        if (!policy.enabled() || calls.containsKey(callId)) {
-            return null;
-        }
-        try {
-            // Read outside the map's lock: a store read must not hold up other calls' setups.
-            return policy.stored().find(callId)
-                    .filter(c -> c.resumable(clock.instant(), policy.waitFor()))
-                    .orElse(null);
-        } catch (RuntimeException e) {
-            LOG.warn("Reading the stored state of call {} failed; it starts as a new call", callId, e);
-            return null;
-        }
-    }
-
-    private CallSession newSession(String callId) {
-        CallSession session = new CallSession(callId, new SerialExecutor(pool), clock, this::publish,
-                languages, defaultLanguage, agentFactory);
-        session.alertRules(this::alertRules);
-        return session;
-    }
-
-    private CallSession restoredSession(String callId, CallResumption.StoredCall stored) {
-        LOG.info("Call {} resumes from its record after seq {}", callId, stored.lastSeq());
-        CallSession session = new CallSession(callId, new SerialExecutor(pool), clock, this::publish,
-                languages, defaultLanguage, agentFactory, stored);
-        session.alertRules(this::alertRules);
-        return session;
-    }
-
-    /**
-     * Ended calls stay listed for the supervisor, but not forever: the store keeps history,
-     * memory keeps the most recent {@link EndedCalls#keep()} ones, none older than
-     * {@link EndedCalls#keepFor()}. Each end time is read once, so sorting costs O(n log n).
-     */
-    /** Events an ended call keeps in memory; the store has the rest (see {@link CallSession#keepTailAfterEnd}). */
-    static final int ENDED_TAIL = 100;
-
+    /** Ended calls leave memory by {@link EndedCalls}; the registry's timer runs this. */
     void pruneEndedCalls() {
         try {
-            Instant oldest = clock.instant().minus(endedCalls.keepFor());
-            List<Ended> ended = new ArrayList<>();
-            for (CallSession s : calls.values()) {
-                Instant at = s.endedAt();
-                if (at != null) {
-                    ended.add(new Ended(s, at));
-                }
-            }
-            ended.sort(Comparator.comparing(Ended::at));
-            int excess = ended.size() - endedCalls.keep();
-            for (int i = 0; i < ended.size(); i++) {
-                Ended e = ended.get(i);
-                if (i < excess || e.at().isBefore(oldest)) {
-                    calls.remove(e.session().callId(), e.session());
-                } else {
-                    e.session().keepTailAfterEnd(ENDED_TAIL);
-                }
-            }
+            retention.prune(calls.byId());
         } catch (RuntimeException e) {
             LOG.warn("Pruning ended calls failed; trying again at the next tick", e);
         }
@@ -309,27 +227,12 @@ public final class CallRegistry implements CallControl, AutoCloseable {
      * reconnect comes, the call ends as it would have without it.
      */
     public void socketClosed(CallSession session, RelayConnection socket, int code, String reason, String limit) {
-        Reconnects policy = reconnects;
-        boolean awaitReconnect = policy.enabled() && limit == null && code != 1000;
-        Duration wait = awaitReconnect ? policy.waitFor() : endGrace;
-        session.onSocketClosed(socket, code, reason, limit, awaitReconnect, sessionsAtClose -> {
-            try {
-                timers.schedule(() -> {
-                    // A socket that came since (a reconnect) has the call now; only a call still without one ends.
-                    if (!session.ended() && !socket.isOpen() && session.sessionNumber() == sessionsAtClose
-                            && session.summary().state() == CallState.ENDED) {
-                        session.endCall(code == 1000 ? "relay session closed" : "relay session lost (" + code + ")");
-                    }
-                }, wait.toMillis(), TimeUnit.MILLISECONDS);
-            } catch (RejectedExecutionException stopping) {
-                // The registry is closing: it ends every call itself.
-            }
-        });
+        closedSockets.socketClosed(session, socket, code, reason, limit);
     }
 
     /** Records the action webhook on its call; {@code outcome} is what the relay answered. */
     public void actionCallback(String callSid, Map<String, String> form, String outcome) {
-        CallSession session = callSid == null ? null : calls.get(callSid);
+        CallSession session = callSid == null ? null : calls.find(callSid);
         if (session == null) {
             LOG.info("Action callback for unknown call {} ({})", callSid, form.get("SessionStatus"));
             return;
@@ -343,7 +246,7 @@ public final class CallRegistry implements CallControl, AutoCloseable {
     }
 
     public CallSession find(String callId) {
-        return calls.get(callId);
+        return calls.find(callId);
     }
 
     /**
@@ -353,65 +256,30 @@ public final class CallRegistry implements CallControl, AutoCloseable {
      * A call with an open socket here is not given up (Twilio has one socket per call).
      */
     public boolean handOver(String callId) {
-        CallSession session = calls.get(callId);
-        if (session == null || session.hasOpenSocket()) {
-            return false;
-        }
-        handedOver.add(callId);
-        calls.remove(callId, session);
-        try {
-            // Longer than any wait that could still record for it.
-            timers.schedule(() -> handedOver.remove(callId), reconnects.waitFor().plus(endGrace).plusMinutes(1).toMillis(),
-                    TimeUnit.MILLISECONDS);
-        } catch (RejectedExecutionException stopping) {
-            // closing: the set goes with the registry
-        }
-        LOG.info("Call {} handed over to another relay node", callId);
-        return true;
-    }
-
-    private final java.util.Set<String> handedOver = ConcurrentHashMap.newKeySet();
-
-    private void publish(CallEvent event) {
-        if (handedOver.contains(event.callId())) {
-            return;
-        }
-        if (event.payload() instanceof EventPayload.CallEnded) {
-            holds.callEnded(event.callId());
-        }
-        for (Consumer<CallEvent> listener : listeners) {
-            try {
-                listener.accept(event);
-            } catch (RuntimeException | LinkageError e) {
-                // A LinkageError too: a view class that failed to initialise must not take the
-                // call's state change, or the listeners after it, down with it.
-                LOG.warn("Call event listener failed", e);
-            }
-        }
+        return closedSockets.handOver(callId);
     }
 
     public long liveCalls() {
-        return calls.values().stream().filter(s -> !s.ended()).count();
+        return calls.live();
     }
 
     // ---- CallControl ----
 
     @Override
     public List<CallSummary> calls() {
-        return calls.values().stream().map(s -> s.summary().withHeldBy(holds.heldBy(s.callId())))
+        return calls.all().stream().map(s -> s.summary().withHeldBy(holds.heldBy(s.callId())))
                 .sorted(Comparator.comparing(CallSummary::startedAt)).toList();
     }
 
     @Override
     public List<CallEvent> events(String callId) {
-        CallSession session = calls.get(callId);
+        CallSession session = calls.find(callId);
         return session == null ? List.of() : session.events();
     }
 
     @Override
     public AutoCloseable subscribe(Consumer<CallEvent> listener) {
-        listeners.add(listener);
-        return () -> listeners.remove(listener);
+        return fanOut.subscribe(listener);
     }
 
     @Override
@@ -508,7 +376,7 @@ public final class CallRegistry implements CallControl, AutoCloseable {
 
     @Override
     public long firstSeqInWindow(String callId) {
-        CallSession session = calls.get(callId);
+        CallSession session = calls.find(callId);
         return session == null ? 0 : session.firstSeqInWindow();
     }
 
@@ -517,167 +385,12 @@ public final class CallRegistry implements CallControl, AutoCloseable {
         if (operator == null || operator.isBlank()) {
             throw new IllegalArgumentException("an operator name is required");
         }
-        return new OperatedBy(operator);
-    }
-
-    /** The registry, with commands recorded under a named operator. */
-    private final class OperatedBy implements CallControl {
-        private final String operator;
-
-        OperatedBy(String operator) {
-            this.operator = operator;
-        }
-
-        @Override
-        public List<CallSummary> calls() {
-            return CallRegistry.this.calls();
-        }
-
-        @Override
-        public List<CallEvent> events(String callId) {
-            return CallRegistry.this.events(callId);
-        }
-
-        @Override
-        public long firstSeqInWindow(String callId) {
-            return CallRegistry.this.firstSeqInWindow(callId);
-        }
-
-        @Override
-        public AutoCloseable subscribe(Consumer<CallEvent> listener) {
-            return CallRegistry.this.subscribe(listener);
-        }
-
-        @Override
-        public RelayStatus status() {
-            return CallRegistry.this.status();
-        }
-
-        @Override
-        public List<OutboundAttempt> outboundAttempts() {
-            return CallRegistry.this.outboundAttempts();
-        }
-
-        @Override
-        public AutoCloseable subscribeOutbound(Consumer<OutboundAttempt> listener) {
-            return CallRegistry.this.subscribeOutbound(listener);
-        }
-
-        @Override
-        public List<String> languages() {
-            return languages;
-        }
-
-        @Override
-        public void say(String callId, String text) {
-            with(callId, s -> s.say(text, operator));
-        }
-
-        @Override
-        public void interrupt(String callId) {
-            with(callId, s -> s.interrupt(operator));
-        }
-
-        @Override
-        public void switchLanguage(String callId, String ttsLanguage, String transcriptionLanguage) {
-            with(callId, s -> s.switchLanguage(ttsLanguage, transcriptionLanguage, operator));
-        }
-
-        @Override
-        public void setInterruptible(String callId, boolean interruptible) {
-            with(callId, s -> s.setInterruptible(interruptible, operator));
-        }
-
-        @Override
-        public void end(String callId, String reason, boolean handToHuman) {
-            with(callId, s -> s.end(reason, handToHuman, operator));
-        }
-
-        @Override
-        public void takeOver(String callId) {
-            String holder = takeOverUnlessHeld(callId);
-            if (holder != null) {
-                LOG.info("Take-over of call {} by {} refused: held by {}", callId, operator, holder);
-            }
-        }
-
-        @Override
-        public void release(String callId) {
-            String holder = releaseIfHolder(callId);
-            if (holder != null) {
-                LOG.info("Release of call {} by {} refused: held by {}", callId, operator, holder);
-            }
-        }
-
-        @Override
-        public String takeOverUnlessHeld(String callId) {
-            return holds.claim(callId, operator);
-        }
-
-        @Override
-        public String releaseIfHolder(String callId) {
-            return holds.release(callId, operator, null);
-        }
-
-        @Override
-        public void releaseAbandoned(String callId, String holder, String reason) {
-            CallRegistry.this.releaseAbandoned(callId, holder, reason);
-        }
-
-        @Override
-        public SupervisorPresence presence() {
-            return CallRegistry.this.presence();
-        }
-
-        @Override
-        public void supervisorsOnline(List<SupervisorPresence.Supervisor> supervisors) {
-            CallRegistry.this.supervisorsOnline(supervisors);
-        }
-
-        @Override
-        public AutoCloseable subscribePresence(Consumer<SupervisorPresence> listener) {
-            return CallRegistry.this.subscribePresence(listener);
-        }
-
-        @Override
-        public void whisper(String callId, String guidance) {
-            with(callId, s -> s.whisper(guidance, operator));
-        }
-
-        @Override
-        public CallControl operatedBy(String other) {
-            return CallRegistry.this.operatedBy(other);
-        }
-
-        @Override
-        public boolean acknowledgeAlert(String callId, long alertSeq) {
-            CallSession session = calls.get(callId);
-            if (session == null) {
-                LOG.info("Acknowledgement for unknown call {} ignored", callId);
-                return false;
-            }
-            session.acknowledgeAlert(alertSeq, operator);
-            return true;
-        }
-
-        @Override
-        public boolean alertRules(List<AlertRule> rules) {
-            return CallRegistry.this.alertRules(rules);
-        }
-    }
-
-    private void with(String callId, Consumer<CallSession> command) {
-        CallSession session = calls.get(callId);
-        if (session == null) {
-            LOG.info("Command for unknown call {} ignored", callId);
-            return;
-        }
-        command.accept(session);
+        return new OperatorControl(this, holds, operator);
     }
 
     @Override
     public void close() {
-        calls.values().forEach(s -> s.endCall(RELAY_STOPPED));
+        calls.all().forEach(s -> s.endCall(RELAY_STOPPED));
         timers.shutdownNow();
         pool.shutdown();
         try {

@@ -1,19 +1,12 @@
 package app.switchboard.call;
 
 import app.switchboard.protocol.InboundMessage;
-import app.switchboard.protocol.InvalidMessageException;
 import app.switchboard.protocol.OutboundMessage;
 import app.switchboard.protocol.ProtocolCodec;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Queue;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.function.Consumer;
 import java.util.function.IntConsumer;
 import java.util.function.Supplier;
@@ -25,11 +18,17 @@ import org.slf4j.LoggerFactory;
  * the same {@code callSid} after a reconnect). Every state change runs on the call's own
  * {@link SerialExecutor}: the socket's thread, the LLM's thread and the supervisor's clicks all
  * hand their work to it, so a token and an interrupt can never race.
+ *
+ * <p>The façade the relay, the registry and the agent use. It keeps the per-event path (record,
+ * send, the agent's tokens, the attention rules); its parts: {@link SessionSockets} (attach,
+ * reconnect, close, end), {@link InboundFrames} (what Twilio's frames do), {@link SupervisorCommands}
+ * (commands and the hold) and {@link EventWindow} (the newest events, the ended tail).
+ * Over 400 lines: the per-event path (record, the agent's tokens, attention and alert rules) stays
+ * in this one class so that no event or token pays a hop into another.
  */
 public final class CallSession implements AgentPort {
 
     private static final Logger LOG = LoggerFactory.getLogger(CallSession.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final String callId;
     private final SerialExecutor executor;
@@ -37,12 +36,10 @@ public final class CallSession implements AgentPort {
     private final Consumer<CallEvent> publisher;
     private final List<String> languages;
     private final CallAgent agent;
-    /**
-     * The newest events only, for a console that opens the call: the store is the record. A
-     * long call (hours of tokens) keeps the same memory as a short one.
-     */
-    private final Queue<CallEvent> events = new ConcurrentLinkedQueue<>();
-    static final int EVENT_WINDOW = 2_000;
+    private final EventWindow window = new EventWindow();
+    private final SessionSockets sockets;
+    private final InboundFrames inbound = new InboundFrames(this);
+    private final SupervisorCommands commands;
     private final Attention attention = new Attention();
     /** The supervisor's attention rules on this call (confined to the executor). */
     private final Alerting alerting;
@@ -50,25 +47,7 @@ public final class CallSession implements AgentPort {
     private volatile Supplier<List<AlertRule>> alertRules = List::of;
 
     // Confined to the executor.
-    /** The event window was cut to its tail after the call ended. */
-    private boolean tailOnly;
     private long nextSeq = 1;
-    /** Written on the executor; volatile so that {@link #hasOpenSocket()} may read it from any thread. */
-    private volatile RelayConnection connection;
-    private InboundMessage.Setup setup;
-    /** Written on the executor; read by the registry's reconnect timer to see whether a socket came since. */
-    private volatile int sessionCount;
-    /** The socket dropped unexpectedly with application reconnect on: Twilio is expected back with a setup. */
-    private boolean awaitingReconnect;
-    /** Since when the call has had no socket (the drop, or the last stored event); null while it has one. */
-    private Instant disconnectedAt;
-    private String previousSessionId;
-    /** The record this call was resumed from (a relay restart), until its first socket attached; then null. */
-    private CallResumption.StoredCall restoredFrom;
-    private boolean endRequested;
-    private boolean supervisorHolds;
-    /** The action webhook answered a reconnect: Twilio's old socket is gone even if ours has not noticed. */
-    private boolean reconnectExpected;
     /**
      * The supervisor's barge-in choice, stamped on every later text/play frame as Twilio's
      * per-message {@code interruptible}; null until they choose (the TwiML default applies).
@@ -78,12 +57,7 @@ public final class CallSession implements AgentPort {
     // Written on the executor, read by list snapshots on other threads.
     private volatile CallState state = CallState.GREETING;
     private volatile String language;
-    private volatile String from;
-    private volatile String to;
     private volatile Instant startedAt;
-    private volatile Instant endedAt;
-    /** {@code events.size()} without walking the queue (ConcurrentLinkedQueue counts by walking). */
-    private volatile int eventCount;
 
     CallSession(String callId, SerialExecutor executor, Clock clock, Consumer<CallEvent> publisher,
                 List<String> languages, String defaultLanguage, CallAgent.Factory agentFactory) {
@@ -105,27 +79,14 @@ public final class CallSession implements AgentPort {
         this.languages = List.copyOf(languages);
         this.language = defaultLanguage;
         this.startedAt = stored == null ? clock.instant() : stored.events().get(0).time();
+        this.sockets = new SessionSockets(this, clock);
+        this.commands = new SupervisorCommands(this, executor);
         this.agent = agentFactory.create(this);
         this.alerting = new Alerting(Sentiment.shipped(), startedAt);
-        this.restoredFrom = stored;
         if (stored != null) {
             nextSeq = stored.lastSeq() + 1;
-            for (CallEvent e : stored.events()) {
-                if (e.payload() instanceof EventPayload.SessionStarted) {
-                    sessionCount++;
-                } else if (e.payload() instanceof EventPayload.Setup s) {
-                    from = s.from();
-                    to = s.to();
-                }
-            }
-            // The window starts with the record (not published again: every listener has it already, or
-            // reads it from the record), so a console here shows the whole call, one seq from before the gap.
-            List<CallEvent> kept = stored.events().subList(Math.max(0, stored.events().size() - EVENT_WINDOW),
-                    stored.events().size());
-            events.addAll(kept);
-            eventCount = kept.size();
-            previousSessionId = stored.lastSessionId();
-            disconnectedAt = stored.lastEventAt();
+            sockets.restore(stored);
+            window.seed(stored.events());
             List<CallEvent> record = stored.events();
             executor.execute(() -> agent.restore(record));
         }
@@ -135,64 +96,7 @@ public final class CallSession implements AgentPort {
 
     /** A relay socket delivered this call's setup frame. */
     void attach(InboundMessage.Setup frame, RelayConnection socket, boolean reconnectsEnabled) {
-        executor.execute(() -> {
-            if (connection != null && connection != socket && !connection.isOpen()) {
-                // The old socket dropped, but the relay's report of it has not reached the call:
-                // Twilio's reconnect can overtake it. The drop is handled now, as that report would
-                // (the report itself then finds a superseded socket), so the reconnect is recorded
-                // as one and the old session's close is in the record.
-                closeSocket(connection, 1006, "dropped before its close was seen; a new session came", null,
-                        reconnectsEnabled);
-            }
-            if (connection != null && connection.isOpen() && connection != socket) {
-                if (!reconnectExpected) {
-                    // Twilio has one socket per session and opens another only after the first
-                    // ended: a second one for a live call is someone who knows the callSid.
-                    refuseSecondSession(frame, socket);
-                    return;
-                }
-                connection.close(1000, "Superseded by a reconnected relay session");
-            }
-            reconnectExpected = false;
-            boolean reconnected = awaitingReconnect || restoredFrom != null;
-            if (reconnected) {
-                Long gap = disconnectedAt == null ? null
-                        : Math.max(0, Duration.between(disconnectedAt, clock.instant()).toMillis());
-                record(new EventPayload.SessionReconnected(frame.sessionId(), previousSessionId,
-                        restoredFrom != null ? restoredFrom.source() : EventPayload.SessionReconnected.FROM_MEMORY,
-                        nextSeq - 1, gap, socket.remoteAddress()));
-            }
-            awaitingReconnect = false;
-            restoredFrom = null;
-            disconnectedAt = null;
-            connection = socket;
-            setup = frame;
-            sessionCount++;
-            endRequested = false;
-            from = frame.from();
-            to = frame.to();
-            endedAt = null;
-            record(new EventPayload.SessionStarted(frame.sessionId(), sessionCount, sessionCount > 1,
-                    socket.remoteAddress()));
-            record(new EventPayload.Setup(frame.sessionId(), frame.accountSid(), frame.callSid(), frame.parentCallSid(),
-                    frame.from(), frame.to(), frame.forwardedFrom(), frame.callerName(), frame.direction(),
-                    frame.callType(), frame.callStatus(), frame.customParameters()));
-            // A reconnected socket is the same relay session going on: no greeting is played again
-            // (a new session from the action webhook plays it, so it starts in GREETING).
-            CallState next = supervisorHolds ? CallState.SUPERVISOR
-                    : reconnected ? CallState.LISTENING : CallState.GREETING;
-            setState(next);
-        });
-    }
-
-    private void refuseSecondSession(InboundMessage.Setup frame, RelayConnection socket) {
-        LOG.warn("Refused a second relay session for live call {} from {}", callId, socket.remoteAddress());
-        socket.close(1008, "Call already has a live relay session");
-        if (attention.raise(Attention.Reason.SESSION_REFUSED)) {
-            Attention.Reason reason = Attention.Reason.SESSION_REFUSED;
-            record(new EventPayload.AttentionRaised(reason.name(), reason.label, null,
-                    socket.remoteAddress(), frame.sessionId()));
-        }
+        executor.execute(() -> sockets.attach(frame, socket, reconnectsEnabled));
     }
 
     /**
@@ -201,15 +105,15 @@ public final class CallSession implements AgentPort {
      */
     void onInbound(RelayConnection socket, InboundMessage message) {
         executor.execute(() -> {
-            if (socket == null || socket == connection) {
-                handleInbound(message);
+            if (sockets.isCurrent(socket)) {
+                inbound.handle(message);
             }
         });
     }
 
     void onFrameTooLarge(RelayConnection socket, String detail, long limit) {
         executor.execute(() -> {
-            if (socket == null || socket == connection) {
+            if (sockets.isCurrent(socket)) {
                 record(new EventPayload.FrameTooLarge(detail, limit));
             }
         });
@@ -230,273 +134,44 @@ public final class CallSession implements AgentPort {
                         IntConsumer handled) {
         executor.execute(() -> {
             try {
-                closeSocket(socket, code, reason, limit, awaitReconnect);
+                sockets.close(socket, code, reason, limit, awaitReconnect);
             } finally {
-                handled.accept(sessionCount);
+                handled.accept(sockets.sessionCount());
             }
         });
-    }
-
-    private void closeSocket(RelayConnection socket, int code, String reason, String limit, boolean awaitReconnect) {
-        if (socket != connection) {
-            return; // a superseded socket closing says nothing about the call
-        }
-        record(new EventPayload.SessionClosed(code, reason == null ? "" : reason, limit));
-        // A closed socket is never written again; letting go of it lets the TLS engine and
-        // buffers behind it be collected while the ended call stays listed a while.
-        connection = null;
-        agent.close();
-        if (awaitReconnect && !endRequested && endedAt == null) {
-            awaitingReconnect = true;
-            disconnectedAt = clock.instant();
-            previousSessionId = setup == null ? null : setup.sessionId();
-        }
-        setState(CallState.ENDED);
     }
 
     /** Twilio's {@code <Connect action>} webhook for this call. */
     void onActionCallback(Map<String, String> form, String outcome) {
-        executor.execute(() -> {
-            record(new EventPayload.ActionCallback(form, outcome));
-            reconnectExpected = "reconnect".equals(outcome);
-            if (!reconnectExpected) {
-                endCall(form.getOrDefault("SessionStatus", "ended"));
-            }
-        });
+        executor.execute(() -> sockets.actionCallback(form, outcome));
     }
 
     /** Marks the call over (after the action webhook, or when no webhook will come). */
     void endCall(String reason) {
-        executor.execute(() -> {
-            if (endedAt != null) {
-                return;
-            }
-            awaitingReconnect = false;
-            agent.close();
-            if (connection != null && connection.isOpen()) {
-                connection.close(1000, "Call ended");
-            }
-            setState(CallState.ENDED);
-            endedAt = clock.instant();
-            record(new EventPayload.CallEnded(reason));
-        });
-    }
-
-    /**
-     * Frames the protocol does not know are recorded by their start and their length: enough to
-     * see what was sent, and a flood of large ones costs the store and memory no more than small ones.
-     */
-    static final int MAX_RECORDED_FRAME_CHARS = 512;
-    static final int MAX_RECORDED_TYPE_CHARS = 64;
-
-    private static String prefix(String text) {
-        return prefix(text, MAX_RECORDED_FRAME_CHARS);
-    }
-
-    private static String prefix(String text, int max) {
-        if (text == null || text.length() <= max) {
-            return text;
-        }
-        int end = max;
-        if (Character.isHighSurrogate(text.charAt(end - 1))) {
-            end--; // never end on half a character
-        }
-        return text.substring(0, end);
-    }
-
-    private static Integer length(String text) {
-        return text == null ? null : text.length();
-    }
-
-    private void handleInbound(InboundMessage message) {
-        if (message instanceof InboundMessage.Prompt p) {
-            if (!p.last()) {
-                record(new EventPayload.PromptPartial(p.voicePrompt(), p.lang()));
-                if (state != CallState.SUPERVISOR && state != CallState.AI_SPEAKING) {
-                    setState(CallState.CALLER_SPEAKING);
-                }
-                return;
-            }
-            record(new EventPayload.Prompt(p.voicePrompt(), p.lang()));
-            if (p.lang() != null && !p.lang().isBlank()) {
-                language = p.lang();
-            }
-            if (state == CallState.CALLER_SPEAKING || state == CallState.GREETING) {
-                setState(CallState.LISTENING);
-            }
-            agent.onCallerTurn(p.voicePrompt(), p.lang());
-        } else if (message instanceof InboundMessage.Dtmf d) {
-            record(new EventPayload.Dtmf(d.digit()));
-            agent.onDtmf(d.digit());
-        } else if (message instanceof InboundMessage.Interrupt i) {
-            record(new EventPayload.Interrupt(i.utteranceUntilInterrupt(), i.durationUntilInterruptMs()));
-            agent.onCallerInterrupt(i.utteranceUntilInterrupt(), i.durationUntilInterruptMs());
-            if (state == CallState.AI_SPEAKING) {
-                setState(CallState.CALLER_SPEAKING);
-            }
-        } else if (message instanceof InboundMessage.TwilioError e) {
-            record(new EventPayload.TwilioError(e.description()));
-        } else if (message instanceof InboundMessage.Info i) {
-            record(new EventPayload.Info(i.name(), i.value()));
-        } else if (message instanceof InboundMessage.ConfigUpdated c) {
-            record(new EventPayload.ConfigUpdated(prefix(c.raw()), length(c.raw())));
-        } else if (message instanceof InboundMessage.Unknown u) {
-            record(new EventPayload.UnknownMessage(prefix(u.wireType(), MAX_RECORDED_TYPE_CHARS), prefix(u.raw()),
-                    null, length(u.raw())));
-        } else if (message instanceof InboundMessage.Malformed m) {
-            record(new EventPayload.MalformedFrame(prefix(m.raw()), prefix(m.reason()), length(m.raw())));
-        } else if (message instanceof InboundMessage.Setup s) {
-            // A second setup on an open socket is not in the protocol; keep it, change nothing.
-            String raw = ProtocolCodec.encodeInbound(s);
-            record(new EventPayload.UnknownMessage("setup", prefix(raw), "setup repeated on an open session",
-                    raw.length()));
-        }
+        executor.execute(() -> sockets.end(reason));
     }
 
     // ---- supervisor side (any thread) ----
 
-    void say(String text) {
-        say(text, operator());
-    }
-
-    void say(String text, String operator) {
-        executor.execute(() -> {
-            if (!live() || text == null || text.isBlank()) {
-                return;
-            }
-            record(new EventPayload.SupervisorSay(text, operator));
-            // A new text frame cuts the agent's preemptible speech (protocol.md §3.1).
-            send(new OutboundMessage.Text(text, true, null, null, false));
-            agent.onSupervisorSaid(text);
-        });
-    }
-
-    void interrupt() {
-        interrupt(operator());
-    }
-
-    void interrupt(String operator) {
-        executor.execute(() -> {
-            if (!live()) {
-                return;
-            }
-            record(new EventPayload.SupervisorInterrupt(operator));
-            agent.onSupervisorInterrupt();
-            // There is no outbound interrupt; an empty final token cuts preemptible speech.
-            send(new OutboundMessage.Text("", true, null, null, false));
-            if (state == CallState.AI_SPEAKING) {
-                setState(CallState.LISTENING);
-            }
-        });
-    }
-
-    void takeOver() {
-        takeOver(operator());
+    /** The supervisor's commands on this call (say, interrupt, whisper, language, end, …). */
+    SupervisorCommands commands() {
+        return commands;
     }
 
     void takeOver(String operator) {
-        executor.execute(() -> {
-            if (!live() || supervisorHolds) {
-                return;
-            }
-            supervisorHolds = true;
-            record(new EventPayload.SupervisorTakeover(operator));
-            agent.onTakeOver();
-            setState(CallState.SUPERVISOR);
-        });
-    }
-
-    void release() {
-        release(operator());
-    }
-
-    void release(String operator) {
-        release(operator, null);
+        commands.takeOver(operator);
     }
 
     /** {@code reason}: why the hold ends without its holder's click (recorded for the transcript), or null. */
     void release(String operator, String reason) {
-        executor.execute(() -> {
-            if (!supervisorHolds) {
-                return;
-            }
-            supervisorHolds = false;
-            record(new EventPayload.SupervisorRelease(operator, reason));
-            setState(live() ? CallState.LISTENING : CallState.ENDED);
-            agent.onRelease();
-        });
-    }
-
-    void whisper(String guidance) {
-        whisper(guidance, operator());
-    }
-
-    void whisper(String guidance, String operator) {
-        executor.execute(() -> {
-            if (endedAt != null || guidance == null || guidance.isBlank()) {
-                return;
-            }
-            record(new EventPayload.SupervisorWhisper(guidance, operator));
-            agent.onWhisper(guidance);
-        });
-    }
-
-    void switchLanguage(String ttsLanguage, String transcriptionLanguage) {
-        switchLanguage(ttsLanguage, transcriptionLanguage, operator());
-    }
-
-    void switchLanguage(String ttsLanguage, String transcriptionLanguage, String operator) {
-        executor.execute(() -> {
-            if (!live()) {
-                return;
-            }
-            OutboundMessage.Language message;
-            try {
-                message = new OutboundMessage.Language(ttsLanguage, transcriptionLanguage);
-            } catch (InvalidMessageException e) {
-                record(new EventPayload.SendFailed("language", e.getMessage()));
-                return;
-            }
-            record(new EventPayload.SupervisorLanguage(message.ttsLanguage(), message.transcriptionLanguage(), operator));
-            if (send(message) && message.ttsLanguage() != null) {
-                language = message.ttsLanguage();
-            }
-        });
-    }
-
-    void setInterruptible(boolean interruptible, String operator) {
-        executor.execute(() -> {
-            if (!live()) {
-                return;
-            }
-            this.interruptible = interruptible;
-            record(new EventPayload.SupervisorInterruptible(interruptible, operator));
-        });
-    }
-
-    void end(String reason, boolean handToHuman) {
-        end(reason, handToHuman, operator());
-    }
-
-    void end(String reason, boolean handToHuman, String operator) {
-        executor.execute(() -> {
-            if (!live()) {
-                return;
-            }
-            ObjectNode handoff = JSON.createObjectNode();
-            handoff.put("reason", reason == null || reason.isBlank() ? "ended by supervisor" : reason);
-            handoff.put("handToHuman", handToHuman);
-            handoff.put("by", "supervisor");
-            record(new EventPayload.SupervisorEnd(handoff.get("reason").asText(), handToHuman, operator));
-            sendEnd(handoff.toString());
-        });
+        commands.release(operator, reason);
     }
 
     /** Sends {@code end}; the agent's tools use it too. */
     public boolean sendEnd(String handoffData) {
         boolean sent = send(new OutboundMessage.End(handoffData));
         if (sent) {
-            endRequested = true;
+            sockets.endSent();
             agent.close();
         }
         return sent;
@@ -504,12 +179,38 @@ public final class CallSession implements AgentPort {
 
     /** True while a relay socket is open for this call (any thread). */
     boolean hasOpenSocket() {
-        RelayConnection c = connection;
-        return c != null && c.isOpen();
+        return sockets.hasOpenSocket();
     }
 
-    private boolean live() {
-        return endedAt == null && connection != null && connection.isOpen();
+    /** The call has not ended and its socket is open (executor). */
+    boolean live() {
+        return sockets.live();
+    }
+
+    // ---- for the parts (executor only) ----
+
+    CallAgent agent() {
+        return agent;
+    }
+
+    /** The seq of the last event recorded. */
+    long lastSeq() {
+        return nextSeq - 1;
+    }
+
+    void language(String language) {
+        this.language = language;
+    }
+
+    void interruptible(boolean interruptible) {
+        this.interruptible = interruptible;
+    }
+
+    /** Raises {@code reason} once per call (a refused socket: who knocked, which session). */
+    void raiseAttention(Attention.Reason reason, String remoteAddress, String sessionId) {
+        if (attention.raise(reason)) {
+            record(new EventPayload.AttentionRaised(reason.name(), reason.label, null, remoteAddress, sessionId));
+        }
     }
 
     // ---- AgentPort (executor only) ----
@@ -526,6 +227,7 @@ public final class CallSession implements AgentPort {
 
     @Override
     public boolean send(OutboundMessage message) {
+        RelayConnection connection = sockets.connection();
         if (connection == null || !connection.isOpen()) {
             record(new EventPayload.SendFailed(message.type(), "no open relay session"));
             return false;
@@ -533,7 +235,7 @@ public final class CallSession implements AgentPort {
         message = withInterruptible(message);
         String frame = ProtocolCodec.encode(message);
         record(new EventPayload.FrameSent(message.type(), frame));
-        write(message, frame);
+        write(connection, message, frame);
         return true;
     }
 
@@ -542,11 +244,12 @@ public final class CallSession implements AgentPort {
         OutboundMessage.Text message = SentFrames.agentTokenFrame(token, interruptible);
         // One event per token: the AGENT_TOKEN record is also the record of its frame.
         record(new EventPayload.AgentToken(turn, token, interruptible));
+        RelayConnection connection = sockets.connection();
         if (connection == null || !connection.isOpen()) {
             record(new EventPayload.SendFailed(message.type(), "no open relay session"));
             return false;
         }
-        write(message, ProtocolCodec.encode(message));
+        write(connection, message, ProtocolCodec.encode(message));
         return true;
     }
 
@@ -567,7 +270,7 @@ public final class CallSession implements AgentPort {
         return message;
     }
 
-    private void write(OutboundMessage message, String frame) {
+    private void write(RelayConnection connection, OutboundMessage message, String frame) {
         connection.sendText(frame, failure -> {
             if (failure != null) {
                 executor.execute(() -> record(new EventPayload.SendFailed(message.type(),
@@ -579,11 +282,7 @@ public final class CallSession implements AgentPort {
     @Override
     public CallEvent record(EventPayload payload) {
         CallEvent event = new CallEvent(callId, nextSeq++, clock.instant(), payload);
-        events.add(event);
-        eventCount++; // only the executor writes: the volatile write publishes it to snapshots
-        if (eventCount > EVENT_WINDOW) {
-            events.poll();
-        }
+        window.add(event);
         try {
             publisher.accept(event);
         } catch (RuntimeException e) {
@@ -660,12 +359,12 @@ public final class CallSession implements AgentPort {
 
     @Override
     public boolean supervisorHolds() {
-        return supervisorHolds;
+        return commands.holds();
     }
 
     @Override
     public InboundMessage.Setup setup() {
-        return setup;
+        return sockets.setup();
     }
 
     @Override
@@ -680,9 +379,9 @@ public final class CallSession implements AgentPort {
 
     // ---- snapshots (any thread) ----
 
-    /** The call's newest events (at most {@link #EVENT_WINDOW}), oldest first. */
+    /** The call's newest events (at most {@link EventWindow#SIZE}), oldest first. */
     List<CallEvent> events() {
-        return new ArrayList<>(events);
+        return window.snapshot();
     }
 
     /**
@@ -691,46 +390,37 @@ public final class CallSession implements AgentPort {
      */
     void keepTailAfterEnd(int tail) {
         executor.execute(() -> {
-            if (!ended() || tailOnly) {
-                return;
-            }
-            tailOnly = true;
-            for (int drop = events.size() - tail; drop > 0; drop--) {
-                events.poll();
+            if (ended()) {
+                window.cutToTail(tail);
             }
         });
     }
 
     /** The seq of the oldest event still in memory (1 until the window starts dropping). */
     long firstSeqInWindow() {
-        CallEvent first = events.peek();
-        return first == null ? 1 : first.seq();
+        return window.firstSeq();
     }
 
     CallSummary summary() {
-        return new CallSummary(callId, from, to, state, language, startedAt, endedAt, eventCount);
+        return new CallSummary(callId, sockets.from(), sockets.to(), state, language, startedAt, sockets.endedAt(),
+                window.count());
     }
 
     /** When the call ended, or null while it lives. */
     Instant endedAt() {
-        return endedAt;
+        return sockets.endedAt();
     }
 
     boolean ended() {
-        return endedAt != null;
+        return sockets.endedAt() != null;
     }
 
     boolean endRequestedBySupervisorOrAgent() {
-        return endRequested;
+        return sockets.endRequested();
     }
 
     /** How many relay sessions (sockets) this call has had; a reconnect makes it grow. */
     int sessionNumber() {
-        return sessionCount;
-    }
-
-    /** The embedded console's operator: the OS user (API commands name their supervisor account). */
-    private static String operator() {
-        return System.getProperty("user.name", "unknown");
+        return sockets.sessionCount();
     }
 }

@@ -104,11 +104,11 @@ class CallRegistryPruningTest {
         await().until(() -> registry.events(call.callId()).size() > 300 && registry.events(live.callId()).size() > 300);
         end(call);
 
-        await().until(() -> registry.events(call.callId()).size() == CallRegistry.ENDED_TAIL);
+        await().until(() -> registry.events(call.callId()).size() == EndedCallRetention.ENDED_TAIL);
         List<CallEvent> tail = registry.events(call.callId());
         long last = tail.get(tail.size() - 1).seq();
         assertTrue(last > 300, "the newest events stay: " + last);
-        assertEquals(last - CallRegistry.ENDED_TAIL + 1, registry.firstSeqInWindow(call.callId()));
+        assertEquals(last - EndedCallRetention.ENDED_TAIL + 1, registry.firstSeqInWindow(call.callId()));
         assertEquals(EventKind.CALL_ENDED, tail.stream().filter(e -> e.kind() == EventKind.CALL_ENDED)
                 .findFirst().orElseThrow().kind());
         // A live call keeps its whole window.
