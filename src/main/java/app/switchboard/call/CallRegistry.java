@@ -186,11 +186,21 @@ public final class CallRegistry implements CallControl, AutoCloseable {
      * application reconnect on, a call this relay does not hold is looked up in the stored
      * record and, if it may still be resumed, goes on from there. The caller (the relay) has
      * already checked that the socket may have this call.
+     *
+     * @return the call, or null when the socket is refused: the call's session is still open on
+     *         another relay (a cluster node), so this one would be a second session (the relay closes it 1008)
      */
     public CallSession attach(InboundMessage.Setup setup, RelayConnection socket) {
         String callId = setup.callSid() == null || setup.callSid().isBlank()
                 ? "unknown-" + setup.sessionId() : setup.callSid();
         CallResumption.StoredCall stored = storedCall(callId);
+        if (stored != null && stored.openOn() != null) {
+            // Issue 11's rule across relays: Twilio opens one socket per call, and the call's session
+            // is still open on another node (half-open there, until it notices): a second session.
+            LOG.warn("Refused a relay session for call {} from {}: its session is still open on {}", callId,
+                    socket.remoteAddress(), stored.openOn());
+            return null;
+        }
         boolean[] restored = {false};
         CallSession session = calls.compute(callId, (id, existing) -> {
             if (existing != null && !existing.ended()) {
@@ -199,6 +209,12 @@ public final class CallRegistry implements CallControl, AutoCloseable {
             restored[0] = stored != null;
             return stored != null ? restoredSession(id, stored) : newSession(id);
         });
+        if (restored[0] && stored.heldBy() != null) {
+            // The supervisor who held the call where it was goes on holding it here. The session
+            // applies the hold as its socket attaches (before any frame of it reaches the agent);
+            // this lists the holder, so another supervisor's take-over is refused as on one node.
+            holds.claim(callId, stored.heldBy());
+        }
         if (restored[0]) {
             try {
                 // Outside the map's lock, before the socket is answered: a cluster node becomes the owner here.
@@ -223,8 +239,9 @@ public final class CallRegistry implements CallControl, AutoCloseable {
         }
         try {
             // Read outside the map's lock: a store read must not hold up other calls' setups.
+            // A call open on another relay is returned whatever its age: its socket is refused.
             return policy.stored().find(callId)
-                    .filter(c -> c.resumable(clock.instant(), policy.waitFor()))
+                    .filter(c -> c.openOn() != null || c.resumable(clock.instant(), policy.waitFor()))
                     .orElse(null);
         } catch (RuntimeException e) {
             LOG.warn("Reading the stored state of call {} failed; it starts as a new call", callId, e);
@@ -327,11 +344,31 @@ public final class CallRegistry implements CallControl, AutoCloseable {
         });
     }
 
+    /**
+     * Where the action webhook of a call this relay does not hold goes: a cluster node sends it to
+     * the node that owns the call. Returns false when no other relay holds the call either.
+     */
+    @FunctionalInterface
+    public interface ActionsElsewhere {
+        ActionsElsewhere NONE = (callSid, form, outcome) -> false;
+
+        boolean route(String callSid, Map<String, String> form, String outcome);
+    }
+
+    private volatile ActionsElsewhere actionsElsewhere = ActionsElsewhere.NONE;
+
+    /** A cluster node routes the action webhooks of other nodes' calls (the load balancer sends them to any node). */
+    public void actionsElsewhere(ActionsElsewhere routing) {
+        this.actionsElsewhere = routing == null ? ActionsElsewhere.NONE : routing;
+    }
+
     /** Records the action webhook on its call; {@code outcome} is what the relay answered. */
     public void actionCallback(String callSid, Map<String, String> form, String outcome) {
         CallSession session = callSid == null ? null : calls.get(callSid);
         if (session == null) {
-            LOG.info("Action callback for unknown call {} ({})", callSid, form.get("SessionStatus"));
+            if (callSid == null || !actionsElsewhere.route(callSid, form, outcome)) {
+                LOG.info("Action callback for unknown call {} ({})", callSid, form.get("SessionStatus"));
+            }
             return;
         }
         session.onActionCallback(form, outcome);

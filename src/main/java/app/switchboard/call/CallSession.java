@@ -155,6 +155,7 @@ public final class CallSession implements AgentPort {
             }
             reconnectExpected = false;
             boolean reconnected = awaitingReconnect || restoredFrom != null;
+            String carriedHold = restoredFrom == null ? null : restoredFrom.heldBy();
             if (reconnected) {
                 Long gap = disconnectedAt == null ? null
                         : Math.max(0, Duration.between(disconnectedAt, clock.instant()).toMillis());
@@ -177,6 +178,13 @@ public final class CallSession implements AgentPort {
             record(new EventPayload.Setup(frame.sessionId(), frame.accountSid(), frame.callSid(), frame.parentCallSid(),
                     frame.from(), frame.to(), frame.forwardedFrom(), frame.callerName(), frame.direction(),
                     frame.callType(), frame.callStatus(), frame.customParameters()));
+            if (carriedHold != null && !supervisorHolds) {
+                // A supervisor held the call where it was (another cluster node): the hold goes on
+                // here before any frame of this socket reaches the agent, and the record says so.
+                supervisorHolds = true;
+                record(new EventPayload.SupervisorTakeover(carriedHold));
+                agent.onTakeOver();
+            }
             // A reconnected socket is the same relay session going on: no greeting is played again
             // (a new session from the action webhook plays it, so it starts in GREETING).
             CallState next = supervisorHolds ? CallState.SUPERVISOR

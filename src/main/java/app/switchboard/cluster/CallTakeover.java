@@ -67,10 +67,17 @@ final class CallTakeover {
                             RedisReplies.rootMessage(e));
                     return here;
                 }
-                if (here.isPresent() && (there.isEmpty() || here.get().lastSeq() >= there.get().lastSeq())) {
-                    return here;
+                try {
+                    if (here.isPresent() && (there.isEmpty() || here.get().lastSeq() >= there.get().lastSeq())) {
+                        return here.map(c -> withClusterState(c, null));
+                    }
+                    return there.map(c -> withClusterState(c, openOn(c)));
+                } catch (RuntimeException e) {
+                    LOG.warn("Reading call {}'s owner and lease from Redis failed ({}); it goes on here unheld",
+                            callSid, RedisReplies.rootMessage(e));
+                    return here.isPresent() && (there.isEmpty() || here.get().lastSeq() >= there.get().lastSeq())
+                            ? here : there;
                 }
-                return there;
             }
 
             @Override
@@ -82,6 +89,69 @@ final class CallTakeover {
                 takeOwnership(call);
             }
         };
+    }
+
+    /** {@code call} with what the cluster knows of it: who holds it (its lease) and where its session is open. */
+    private CallResumption.StoredCall withClusterState(CallResumption.StoredCall call, String openOn) {
+        return new CallResumption.StoredCall(call.callId(), call.events(), call.source(), leaseHolder(call.callId()),
+                openOn);
+    }
+
+    /**
+     * The supervisor holding the call's take-over lease, when their node is alive (it renews the
+     * lease, and their console is there to release it); null when nobody holds it. A lease held
+     * through a node that died is left to lapse: the call goes on with the AI.
+     */
+    private String leaseHolder(String callId) {
+        String lease = await(shared.async().get(keys.lease(callId)));
+        int at = lease == null ? -1 : lease.lastIndexOf('@');
+        if (at <= 0) {
+            return null;
+        }
+        String node = lease.substring(at + 1);
+        if (!node.equals(options.nodeId()) && !alive(node)) {
+            LOG.info("Call {}'s take-over lease is held through node {}, which is not heart-beating: not carried",
+                    callId, node);
+            return null;
+        }
+        return lease.substring(0, at);
+    }
+
+    /**
+     * The node whose socket for the call is still open, by the call's stream and the index: the
+     * last session started and neither closed, nor ended, nor marked "relay node lost", and the
+     * owner in the index heart-beats. Null when no other node has it open. Issue 11's rule across
+     * nodes: Twilio opens one socket per call, so a reconnect reaching this node while the owner
+     * still has the socket open (half-open there: it has not noticed the drop yet) is a second one.
+     */
+    private String openOn(CallResumption.StoredCall call) {
+        if (!lastSessionOpen(call)) {
+            return null;
+        }
+        String current = await(shared.async().hget(keys.callIndex(), call.callId()));
+        StreamCodec.IndexEntry entry = current == null ? null : StreamCodec.index(call.callId(), current);
+        if (entry == null || entry.lost() || entry.node().isBlank() || entry.node().equals(options.nodeId())) {
+            return null;
+        }
+        return alive(entry.node()) ? entry.node() : null;
+    }
+
+    static boolean lastSessionOpen(CallResumption.StoredCall call) {
+        for (int i = call.events().size() - 1; i >= 0; i--) {
+            EventPayload p = call.events().get(i).payload();
+            if (p instanceof EventPayload.SessionStarted) {
+                return true;
+            }
+            if (p instanceof EventPayload.SessionClosed || p instanceof EventPayload.CallEnded
+                    || (p instanceof EventPayload.AttentionRaised a && Summaries.NODE_LOST.equals(a.reason()))) {
+                return false;
+            }
+        }
+        return false;
+    }
+
+    private boolean alive(String node) {
+        return !membership.lostNodes().contains(node) && await(shared.async().exists(keys.heartbeat(node))) > 0;
     }
 
     /** The call's events as its stream holds them, once per seq, oldest first; empty for a call Redis does not know. */
