@@ -383,6 +383,12 @@ public final class CallRegistry implements CallControl, AutoCloseable {
         return calls.get(callId);
     }
 
+    /** True while this relay holds a socket for the call that it believes open (a cluster node asks before taking a call over). */
+    public boolean hasOpenSocket(String callId) {
+        CallSession session = calls.get(callId);
+        return session != null && session.hasOpenSocket();
+    }
+
     /**
      * Another relay (a cluster node) went on with this call after its socket dropped here: this
      * relay lets go of it without a word. Nothing more it would record for the call (the end its

@@ -15,6 +15,9 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,9 +37,11 @@ final class CallTakeover {
     private final EventPublisher publisher;
     private final ClusterView view;
     private final NodeMembership membership;
+    private final ClusterCommands commands;
 
     CallTakeover(ClusterOptions options, ClusterKeys keys, StatefulRedisConnection<String, String> shared,
-                 EventPublisher publisher, ClusterView view, NodeMembership membership) {
+                 EventPublisher publisher, ClusterView view, NodeMembership membership, ClusterCommands commands) {
+        this.commands = commands;
         this.options = options;
         this.keys = keys;
         this.shared = shared;
@@ -118,11 +123,14 @@ final class CallTakeover {
     }
 
     /**
-     * The node whose socket for the call is still open, by the call's stream and the index: the
-     * last session started and neither closed, nor ended, nor marked "relay node lost", and the
-     * owner in the index heart-beats. Null when no other node has it open. Issue 11's rule across
-     * nodes: Twilio opens one socket per call, so a reconnect reaching this node while the owner
-     * still has the socket open (half-open there: it has not noticed the drop yet) is a second one.
+     * The node whose socket for the call is still open. Issue 11's rule across nodes: Twilio opens
+     * one socket per call, so a reconnect reaching this node while the owner still has the socket
+     * open (half-open there: it has not noticed the drop yet) is a second one. The call's stream
+     * says whether its last session is open (started, and neither closed, nor ended, nor marked
+     * "relay node lost"), the index who owns it; an owner that heart-beats is then asked, and
+     * its answer decides. An owner that does not answer within the command timeout died (its
+     * heartbeat has not lapsed yet): the call is taken over, as from a node known lost.
+     * Null when no other node has the call's socket open.
      */
     private String openOn(CallResumption.StoredCall call) {
         if (!lastSessionOpen(call)) {
@@ -130,10 +138,28 @@ final class CallTakeover {
         }
         String current = await(shared.async().hget(keys.callIndex(), call.callId()));
         StreamCodec.IndexEntry entry = current == null ? null : StreamCodec.index(call.callId(), current);
-        if (entry == null || entry.lost() || entry.node().isBlank() || entry.node().equals(options.nodeId())) {
+        if (entry == null || entry.lost() || entry.node().isBlank() || entry.node().equals(options.nodeId())
+                || !alive(entry.node())) {
             return null;
         }
-        return alive(entry.node()) ? entry.node() : null;
+        CommandOutcome answer;
+        try {
+            answer = commands.socketOpen(entry.node(), call.callId())
+                    .get(options.commandTimeout().toMillis() + ClusterNode.BLOCK_MS, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while asking node " + entry.node() + " about call " + call.callId(), e);
+        } catch (ExecutionException | TimeoutException e) {
+            answer = CommandOutcome.refused(CommandOutcome.OWNER_UNREACHABLE);
+        }
+        if (answer.accepted()) {
+            return entry.node();
+        }
+        if (answer.detail().startsWith(CommandOutcome.OWNER_UNREACHABLE)) {
+            LOG.warn("Call {}: its owner {} still heart-beats but did not say whether its socket is open; taken over"
+                    + " as from a node that died", call.callId(), entry.node());
+        }
+        return null;
     }
 
     static boolean lastSessionOpen(CallResumption.StoredCall call) {

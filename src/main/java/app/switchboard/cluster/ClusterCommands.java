@@ -33,6 +33,8 @@ final class ClusterCommands {
     static final String HANDOVER = "handover";
     /** Twilio's action webhook, landed on another node, for the owner to record (not a supervisor's command). */
     static final String ACTION = "action";
+    /** A node a reconnect reached asks the owner whether it still has the call's socket open (not a supervisor's command). */
+    static final String SOCKET = "socket";
 
     /** What the node's loops share: whether it is stopping, Redis trouble, and the retry back-off. */
     interface Loop {
@@ -128,6 +130,15 @@ final class ClusterCommands {
         fields.put("outcome", outcome == null ? "" : outcome);
         // Twilio is the sender, not a supervisor: the owner records it under nobody's name.
         return sendTo(owner, callId, fields, "twilio");
+    }
+
+    /**
+     * Asks {@code owner} whether its socket for the call is open: accepted when it is, refused when
+     * not, and refused {@value CommandOutcome#OWNER_UNREACHABLE} when no answer came within the
+     * command timeout (the owner died and its heartbeat has not lapsed yet).
+     */
+    CompletableFuture<CommandOutcome> socketOpen(String owner, String callId) {
+        return sendTo(owner, callId, Map.of("cmd", SOCKET), options.nodeId());
     }
 
     private CompletableFuture<CommandOutcome> sendTo(String owner, String callId, Map<String, String> commandFields,
@@ -271,6 +282,9 @@ final class ClusterCommands {
             } else {
                 LOG.warn("Node {} took over call {}, which this node does not hold without a socket", from, callId);
             }
+        } else if (SOCKET.equals(body.get("cmd"))) {
+            ok = registry.hasOpenSocket(callId);
+            detail = ok ? "" : "no open socket for call " + callId + " on node " + options.nodeId();
         } else if (ACTION.equals(body.get("cmd"))) {
             ok = registry.find(callId) != null;
             detail = ok ? "" : "call " + callId + " is not on node " + options.nodeId();

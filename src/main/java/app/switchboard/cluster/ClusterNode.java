@@ -143,7 +143,7 @@ public final class ClusterNode implements AutoCloseable {
                         return ClusterNode.this.pause(backoff);
                     }
                 });
-        this.takeover = new CallTakeover(options, keys, shared, publisher, view, membership);
+        this.takeover = new CallTakeover(options, keys, shared, publisher, view, membership, commands);
         this.subscription = registry.subscribe(publisher::offer);
         this.loops = Executors.newFixedThreadPool(3, Threads.numbered("cluster-"));
         this.timer = Executors.newSingleThreadScheduledExecutor(Threads.numbered("cluster-timer-"));
@@ -459,6 +459,11 @@ public final class ClusterNode implements AutoCloseable {
             windows.addAll(registry.events(s.callId()));
         }
         publisher.republish(windows);
+        if (await(shared.async().xlen(keys.alertRules())) == 0) {
+            // The attention rules went with Redis's memory: the set in force here is the cluster's again.
+            shared.async().xadd(keys.alertRules(), new io.lettuce.core.XAddArgs().maxlen(ALERT_RULE_SETS_KEPT)
+                    .approximateTrimming(), alertRuleEntry(registry.alertRules()));
+        }
         LOG.warn("Redis at {} restarted (new run id): publishing this node's {} calls' recent events again ({} events)",
                 target, registry.calls().size(), windows.size());
     }

@@ -76,7 +76,11 @@ class ClusterLimitsTest {
     }
 
     private ClusterTestNode node(String id, Consumer<Settings> tune) throws Exception {
-        ClusterTestNode node = new ClusterTestNode(id, dir.resolve(id), redis, prefix, ClusterTestNode.fastTimings(), false,
+        return node(id, ClusterTestNode.fastTimings(), tune);
+    }
+
+    private ClusterTestNode node(String id, ClusterOptions timings, Consumer<Settings> tune) throws Exception {
+        ClusterTestNode node = new ClusterTestNode(id, dir.resolve(id), redis, prefix, timings, false,
                 llm, Duration.ofSeconds(30), tune);
         nodes.add(node);
         return node;
@@ -176,6 +180,32 @@ class ClusterLimitsTest {
                 .filter(e -> e.kind() == EventKind.SESSION_RECONNECTED).findFirst().orElseThrow()
                 .as(EventPayload.SessionReconnected.class).source());
         await().atMost(Duration.ofSeconds(10)).until(() -> a.registry.find(call.callSid()) == null);
+    }
+
+    @Test
+    void aReconnectReachingAnotherNodeBeforeADeadOwnersHeartbeatLapsedIsTakenOverWhenTheOwnerDoesNotAnswer()
+            throws Exception {
+        // Heartbeats that outlive the test: node A's death is not noticed, its stream shows the session open.
+        ClusterOptions slowLoss = ClusterOptions.defaults("timings").withTimings(Duration.ofMillis(100),
+                Duration.ofSeconds(60), Duration.ofSeconds(2), Duration.ofSeconds(3));
+        ClusterTestNode a = node("node-a", slowLoss, s -> { });
+        ClusterTestNode b = node("node-b", slowLoss, s -> { });
+        model.script(r -> r.index == 0 ? Reply.tokens("We are open nine to five.") : Reply.tokens("Yes, on Saturdays too."));
+        SimulatedCall call = track(a.call());
+        call.say("When are you open", "en-US");
+        call.awaitTurn(0);
+        await().atMost(Duration.ofSeconds(10)).until(() -> b.node.control().events(call.callSid()).size()
+                == a.registry.events(call.callSid()).size());
+
+        a.kill();
+        call.awaitClosed();
+        assertTrue(b.node.status().lostNodes().isEmpty(), "node A's heartbeat has not lapsed");
+        // Node A cannot say whether its socket is open: after the command timeout B goes on with the call.
+        SimulatedCall again = track(call.reconnectVia(URI.create(b.relay.localRelayUrl()),
+                new InboundMessage.Prompt("Saturdays too", "en-US", true)));
+        assertEquals("Yes, on Saturdays too.", again.awaitTurn(0).text());
+        assertNotNull(b.registry.find(call.callSid()));
+        assertTrue(b.node.status().lostNodes().isEmpty(), "taken over before the loss was noticed");
     }
 
     @Test
