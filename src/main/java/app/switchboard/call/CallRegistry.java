@@ -383,10 +383,19 @@ public final class CallRegistry implements CallControl, AutoCloseable {
         return calls.get(callId);
     }
 
-    /** True while this relay holds a socket for the call that it believes open (a cluster node asks before taking a call over). */
-    public boolean hasOpenSocket(String callId) {
+    /**
+     * A socket for the call reached another relay ({@code where}, a cluster node), which asks
+     * before taking the call over. True while this relay holds a socket for the call that it
+     * believes open: the other relay then refuses its socket, and the call records the refusal
+     * here as for a second socket reaching this relay (issue 11).
+     */
+    public boolean refusesSecondSession(String callId, String where) {
         CallSession session = calls.get(callId);
-        return session != null && session.hasOpenSocket();
+        if (session == null || !session.hasOpenSocket()) {
+            return false;
+        }
+        session.secondSessionRefusedElsewhere(where);
+        return true;
     }
 
     /**

@@ -283,7 +283,7 @@ final class ClusterCommands {
                 LOG.warn("Node {} took over call {}, which this node does not hold without a socket", from, callId);
             }
         } else if (SOCKET.equals(body.get("cmd"))) {
-            ok = registry.hasOpenSocket(callId);
+            ok = registry.refusesSecondSession(callId, "node " + from);
             detail = ok ? "" : "no open socket for call " + callId + " on node " + options.nodeId();
         } else if (ACTION.equals(body.get("cmd"))) {
             ok = registry.find(callId) != null;

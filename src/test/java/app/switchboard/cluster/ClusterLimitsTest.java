@@ -119,6 +119,10 @@ class ClusterLimitsTest {
         assertNotNull(a.registry.find(call.callSid()));
         assertFalse(has(a.registry.events(call.callSid()), EventKind.SESSION_CLOSED), "node A goes on: " +
                 a.registry.events(call.callSid()));
+        // As on one node, the call's record flags the refused session for the supervisor.
+        await().atMost(Duration.ofSeconds(10)).until(() -> a.registry.events(call.callSid()).stream()
+                .anyMatch(e -> e.payload() instanceof EventPayload.AttentionRaised r
+                        && "SESSION_REFUSED".equals(r.reason()) && r.label().contains("node-b")));
     }
 
     @Test
