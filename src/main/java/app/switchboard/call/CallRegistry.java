@@ -184,9 +184,12 @@ public final class CallRegistry implements CallControl, AutoCloseable {
      * A relay socket received a setup frame: find the call (a reconnect), resume it from its
      * record, or start one (see {@link LiveCalls#attach}). The caller (the relay) has already
      * checked that the socket may have this call.
+     *
+     * @return the call, or null when the socket is refused: the call's session is still open on
+     *         another relay (a cluster node), so this one would be a second session (the relay closes it 1008)
      */
     public CallSession attach(InboundMessage.Setup setup, RelayConnection socket) {
-        return calls.attach(setup, socket, reconnects);
+        return calls.attach(setup, socket, reconnects, holds);
     }
 
     /** Ended calls leave memory by {@link EndedCalls}; the registry's timer runs this. */
@@ -230,11 +233,31 @@ public final class CallRegistry implements CallControl, AutoCloseable {
         closedSockets.socketClosed(session, socket, code, reason, limit);
     }
 
+    /**
+     * Where the action webhook of a call this relay does not hold goes: a cluster node sends it to
+     * the node that owns the call. Returns false when no other relay holds the call either.
+     */
+    @FunctionalInterface
+    public interface ActionsElsewhere {
+        ActionsElsewhere NONE = (callSid, form, outcome) -> false;
+
+        boolean route(String callSid, Map<String, String> form, String outcome);
+    }
+
+    private volatile ActionsElsewhere actionsElsewhere = ActionsElsewhere.NONE;
+
+    /** A cluster node routes the action webhooks of other nodes' calls (the load balancer sends them to any node). */
+    public void actionsElsewhere(ActionsElsewhere routing) {
+        this.actionsElsewhere = routing == null ? ActionsElsewhere.NONE : routing;
+    }
+
     /** Records the action webhook on its call; {@code outcome} is what the relay answered. */
     public void actionCallback(String callSid, Map<String, String> form, String outcome) {
         CallSession session = callSid == null ? null : calls.find(callSid);
         if (session == null) {
-            LOG.info("Action callback for unknown call {} ({})", callSid, form.get("SessionStatus"));
+            if (callSid == null || !actionsElsewhere.route(callSid, form, outcome)) {
+                LOG.info("Action callback for unknown call {} ({})", callSid, form.get("SessionStatus"));
+            }
             return;
         }
         session.onActionCallback(form, outcome);
@@ -247,6 +270,21 @@ public final class CallRegistry implements CallControl, AutoCloseable {
 
     public CallSession find(String callId) {
         return calls.find(callId);
+    }
+
+    /**
+     * A socket for the call reached another relay ({@code where}, a cluster node), which asks
+     * before taking the call over. True while this relay holds a socket for the call that it
+     * believes open: the other relay then refuses its socket, and the call records the refusal
+     * here as for a second socket reaching this relay (issue 11).
+     */
+    public boolean refusesSecondSession(String callId, String where) {
+        CallSession session = calls.find(callId);
+        if (session == null || !session.hasOpenSocket()) {
+            return false;
+        }
+        session.secondSessionRefusedElsewhere(where);
+        return true;
     }
 
     /**

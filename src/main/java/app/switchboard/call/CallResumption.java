@@ -32,8 +32,14 @@ public interface CallResumption {
      * (the last one's seq is where the call's seq continues), and how it last stood. {@code source}
      * is where they were read, as {@link EventPayload.SessionReconnected#source()} records it:
      * {@code store} (this relay's own record) or {@code cluster} (another node's call, from Redis).
+     *
+     * @param heldBy   the supervisor who holds the call where it was found (a cluster's take-over
+     *                 lease), so the call goes on held by them; null when nobody does
+     * @param openOn   the relay (a cluster node) where the call's last session is still open: a
+     *                 socket arriving here for it is a second session and is refused; null when
+     *                 no other relay has it open
      */
-    record StoredCall(String callId, List<CallEvent> events, String source) {
+    record StoredCall(String callId, List<CallEvent> events, String source, String heldBy, String openOn) {
 
         public StoredCall {
             if (events == null || events.isEmpty()) {
@@ -41,6 +47,10 @@ public interface CallResumption {
             }
             events = List.copyOf(events);
             source = source == null ? EventPayload.SessionReconnected.FROM_STORE : source;
+        }
+
+        public StoredCall(String callId, List<CallEvent> events, String source) {
+            this(callId, events, source, null, null);
         }
 
         /** From this relay's own record. */

@@ -100,6 +100,21 @@ public final class CallSession implements AgentPort {
     }
 
     /**
+     * Another relay (a cluster node) refuses a socket for this call because this one's is open:
+     * the call records the refusal as it does for a second socket reaching this relay.
+     */
+    void secondSessionRefusedElsewhere(String where) {
+        executor.execute(() -> {
+            if (hasOpenSocket() && attention.raise(Attention.Reason.SESSION_REFUSED)) {
+                LOG.warn("A second relay session for live call {} was refused on {}", callId, where);
+                Attention.Reason reason = Attention.Reason.SESSION_REFUSED;
+                record(new EventPayload.AttentionRaised(reason.name(), reason.label + " (on " + where + ")", null,
+                        null, null));
+            }
+        });
+    }
+
+    /**
      * A frame from Twilio. Never throws; bad frames are recorded. Frames from a socket that is
      * not the call's current one (refused, superseded) are dropped; null means the current one.
      */

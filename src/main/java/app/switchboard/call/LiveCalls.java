@@ -45,11 +45,22 @@ final class LiveCalls {
      * application reconnect on, a call this relay does not hold is looked up in the stored
      * record and, if it may still be resumed, goes on from there. The caller (the relay) has
      * already checked that the socket may have this call.
+     *
+     * @return the call, or null when the socket is refused: the call's session is still open on
+     *         another relay (a cluster node)
      */
-    CallSession attach(InboundMessage.Setup setup, RelayConnection socket, CallRegistry.Reconnects reconnects) {
+    CallSession attach(InboundMessage.Setup setup, RelayConnection socket, CallRegistry.Reconnects reconnects,
+                       CallHolds holds) {
         String callId = setup.callSid() == null || setup.callSid().isBlank()
                 ? "unknown-" + setup.sessionId() : setup.callSid();
         CallResumption.StoredCall stored = storedCall(callId, reconnects);
+        if (stored != null && stored.openOn() != null) {
+            // Issue 11's rule across relays: Twilio opens one socket per call, and the call's session
+            // is still open on another node (half-open there, until it notices): a second session.
+            LOG.warn("Refused a relay session for call {} from {}: its session is still open on {}", callId,
+                    socket.remoteAddress(), stored.openOn());
+            return null;
+        }
         boolean[] restored = {false};
         CallSession session = calls.compute(callId, (id, existing) -> {
             if (existing != null && !existing.ended()) {
@@ -58,6 +69,12 @@ final class LiveCalls {
             restored[0] = stored != null;
             return stored != null ? restoredSession(id, stored) : newSession(id);
         });
+        if (restored[0] && stored.heldBy() != null) {
+            // The supervisor who held the call where it was goes on holding it here. The session
+            // applies the hold as its socket attaches (before any frame of it reaches the agent);
+            // this lists the holder, so another supervisor's take-over is refused as on one node.
+            holds.claim(callId, stored.heldBy());
+        }
         if (restored[0]) {
             try {
                 // Outside the map's lock, before the socket is answered: a cluster node becomes the owner here.
@@ -81,8 +98,9 @@ final class LiveCalls {
         }
         try {
             // Read outside the map's lock: a store read must not hold up other calls' setups.
+            // A call open on another relay is returned whatever its age: its socket is refused.
             return policy.stored().find(callId)
-                    .filter(c -> c.resumable(clock.instant(), policy.waitFor()))
+                    .filter(c -> c.openOn() != null || c.resumable(clock.instant(), policy.waitFor()))
                     .orElse(null);
         } catch (RuntimeException e) {
             LOG.warn("Reading the stored state of call {} failed; it starts as a new call", callId, e);

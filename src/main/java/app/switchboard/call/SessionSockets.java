@@ -84,6 +84,7 @@ final class SessionSockets {
         }
         reconnectExpected = false;
         boolean reconnected = awaitingReconnect || restoredFrom != null;
+        String carriedHold = restoredFrom == null ? null : restoredFrom.heldBy();
         if (reconnected) {
             Long gap = disconnectedAt == null ? null
                     : Math.max(0, Duration.between(disconnectedAt, clock.instant()).toMillis());
@@ -106,6 +107,9 @@ final class SessionSockets {
         call.record(new EventPayload.Setup(frame.sessionId(), frame.accountSid(), frame.callSid(), frame.parentCallSid(),
                 frame.from(), frame.to(), frame.forwardedFrom(), frame.callerName(), frame.direction(),
                 frame.callType(), frame.callStatus(), frame.customParameters()));
+        if (carriedHold != null) {
+            call.commands().applyCarriedHold(carriedHold);
+        }
         // A reconnected socket is the same relay session going on: no greeting is played again
         // (a new session from the action webhook plays it, so it starts in GREETING).
         CallState next = call.supervisorHolds() ? CallState.SUPERVISOR

@@ -68,6 +68,19 @@ final class SupervisorCommands {
         });
     }
 
+    /**
+     * A supervisor held the call where it was (another cluster node), executor: the hold goes on
+     * here before any frame of the new socket reaches the agent, and the record says so.
+     */
+    void applyCarriedHold(String operator) {
+        if (supervisorHolds) {
+            return;
+        }
+        supervisorHolds = true;
+        call.record(new EventPayload.SupervisorTakeover(operator));
+        call.agent().onTakeOver();
+    }
+
     /** {@code reason}: why the hold ends without its holder's click (recorded for the transcript), or null. */
     void release(String operator, String reason) {
         executor.execute(() -> {

@@ -15,6 +15,9 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,9 +37,11 @@ final class CallTakeover {
     private final EventPublisher publisher;
     private final ClusterView view;
     private final NodeMembership membership;
+    private final ClusterCommands commands;
 
     CallTakeover(ClusterOptions options, ClusterKeys keys, StatefulRedisConnection<String, String> shared,
-                 EventPublisher publisher, ClusterView view, NodeMembership membership) {
+                 EventPublisher publisher, ClusterView view, NodeMembership membership, ClusterCommands commands) {
+        this.commands = commands;
         this.options = options;
         this.keys = keys;
         this.shared = shared;
@@ -67,10 +72,17 @@ final class CallTakeover {
                             RedisReplies.rootMessage(e));
                     return here;
                 }
-                if (here.isPresent() && (there.isEmpty() || here.get().lastSeq() >= there.get().lastSeq())) {
-                    return here;
+                try {
+                    if (here.isPresent() && (there.isEmpty() || here.get().lastSeq() >= there.get().lastSeq())) {
+                        return here.map(c -> withClusterState(c, null));
+                    }
+                    return there.map(c -> withClusterState(c, openOn(c)));
+                } catch (RuntimeException e) {
+                    LOG.warn("Reading call {}'s owner and lease from Redis failed ({}); it goes on here unheld",
+                            callSid, RedisReplies.rootMessage(e));
+                    return here.isPresent() && (there.isEmpty() || here.get().lastSeq() >= there.get().lastSeq())
+                            ? here : there;
                 }
-                return there;
             }
 
             @Override
@@ -82,6 +94,90 @@ final class CallTakeover {
                 takeOwnership(call);
             }
         };
+    }
+
+    /** {@code call} with what the cluster knows of it: who holds it (its lease) and where its session is open. */
+    private CallResumption.StoredCall withClusterState(CallResumption.StoredCall call, String openOn) {
+        return new CallResumption.StoredCall(call.callId(), call.events(), call.source(), leaseHolder(call.callId()),
+                openOn);
+    }
+
+    /**
+     * The supervisor holding the call's take-over lease, when their node is alive (it renews the
+     * lease, and their console is there to release it); null when nobody holds it. A lease held
+     * through a node that died is left to lapse: the call goes on with the AI.
+     */
+    private String leaseHolder(String callId) {
+        String lease = await(shared.async().get(keys.lease(callId)));
+        int at = lease == null ? -1 : lease.lastIndexOf('@');
+        if (at <= 0) {
+            return null;
+        }
+        String node = lease.substring(at + 1);
+        if (!node.equals(options.nodeId()) && !alive(node)) {
+            LOG.info("Call {}'s take-over lease is held through node {}, which is not heart-beating: not carried",
+                    callId, node);
+            return null;
+        }
+        return lease.substring(0, at);
+    }
+
+    /**
+     * The node whose socket for the call is still open. Issue 11's rule across nodes: Twilio opens
+     * one socket per call, so a reconnect reaching this node while the owner still has the socket
+     * open (half-open there: it has not noticed the drop yet) is a second one. The call's stream
+     * says whether its last session is open (started, and neither closed, nor ended, nor marked
+     * "relay node lost"), the index who owns it; an owner that heart-beats is then asked, and
+     * its answer decides. An owner that does not answer within the command timeout died (its
+     * heartbeat has not lapsed yet): the call is taken over, as from a node known lost.
+     * Null when no other node has the call's socket open.
+     */
+    private String openOn(CallResumption.StoredCall call) {
+        if (!lastSessionOpen(call)) {
+            return null;
+        }
+        String current = await(shared.async().hget(keys.callIndex(), call.callId()));
+        StreamCodec.IndexEntry entry = current == null ? null : StreamCodec.index(call.callId(), current);
+        if (entry == null || entry.lost() || entry.node().isBlank() || entry.node().equals(options.nodeId())
+                || !alive(entry.node())) {
+            return null;
+        }
+        CommandOutcome answer;
+        try {
+            answer = commands.socketOpen(entry.node(), call.callId())
+                    .get(options.commandTimeout().toMillis() + ClusterNode.BLOCK_MS, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while asking node " + entry.node() + " about call " + call.callId(), e);
+        } catch (ExecutionException | TimeoutException e) {
+            answer = CommandOutcome.refused(CommandOutcome.OWNER_UNREACHABLE);
+        }
+        if (answer.accepted()) {
+            return entry.node();
+        }
+        if (answer.detail().startsWith(CommandOutcome.OWNER_UNREACHABLE)) {
+            LOG.warn("Call {}: its owner {} still heart-beats but did not say whether its socket is open; taken over"
+                    + " as from a node that died", call.callId(), entry.node());
+        }
+        return null;
+    }
+
+    static boolean lastSessionOpen(CallResumption.StoredCall call) {
+        for (int i = call.events().size() - 1; i >= 0; i--) {
+            EventPayload p = call.events().get(i).payload();
+            if (p instanceof EventPayload.SessionStarted) {
+                return true;
+            }
+            if (p instanceof EventPayload.SessionClosed || p instanceof EventPayload.CallEnded
+                    || (p instanceof EventPayload.AttentionRaised a && Summaries.NODE_LOST.equals(a.reason()))) {
+                return false;
+            }
+        }
+        return false;
+    }
+
+    private boolean alive(String node) {
+        return !membership.lostNodes().contains(node) && await(shared.async().exists(keys.heartbeat(node))) > 0;
     }
 
     /** The call's events as its stream holds them, once per seq, oldest first; empty for a call Redis does not know. */

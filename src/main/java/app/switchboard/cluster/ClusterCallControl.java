@@ -1,5 +1,6 @@
 package app.switchboard.cluster;
 
+import app.switchboard.call.AlertRule;
 import app.switchboard.call.CallControl;
 import app.switchboard.call.CallEvent;
 import app.switchboard.call.CallRegistry;
@@ -154,6 +155,22 @@ public final class ClusterCallControl implements CallControl {
     @Override
     public void whisper(String callId, String guidance) {
         fire(callId, new ClusterCommand.Whisper(guidance));
+    }
+
+    /**
+     * Acknowledged where the call is: on its owner (any node), recorded there as
+     * ALERT_ACKNOWLEDGED with this control's operator, and seen by every console from the call's events.
+     */
+    @Override
+    public boolean acknowledgeAlert(String callId, long alertSeq) {
+        fire(callId, new ClusterCommand.AcknowledgeAlert(alertSeq));
+        return true;
+    }
+
+    /** The rules apply on this node at once and on every node of the cluster (published in Redis). */
+    @Override
+    public boolean alertRules(List<AlertRule> rules) {
+        return node.publishAlertRules(rules);
     }
 
     @Override

@@ -26,6 +26,9 @@ public sealed interface ClusterCommand {
 
     record SetInterruptible(boolean interruptible) implements ClusterCommand { }
 
+    /** The alert recorded at {@code alertSeq} of the call is acknowledged (ALERT_ACKNOWLEDGED, with the operator). */
+    record AcknowledgeAlert(long alertSeq) implements ClusterCommand { }
+
     /** Runs the command on the call through the owner's own control. */
     default void applyTo(CallControl calls, String callId) {
         if (this instanceof Say s) {
@@ -44,6 +47,8 @@ public sealed interface ClusterCommand {
             calls.whisper(callId, w.guidance());
         } else if (this instanceof SetInterruptible i) {
             calls.setInterruptible(callId, i.interruptible());
+        } else if (this instanceof AcknowledgeAlert a) {
+            calls.acknowledgeAlert(callId, a.alertSeq());
         }
     }
 
@@ -72,6 +77,9 @@ public sealed interface ClusterCommand {
         } else if (this instanceof SetInterruptible i) {
             f.put("cmd", "interruptible");
             f.put("interruptible", Boolean.toString(i.interruptible()));
+        } else if (this instanceof AcknowledgeAlert a) {
+            f.put("cmd", "acknowledge");
+            f.put("alertSeq", Long.toString(a.alertSeq()));
         }
         f.values().removeIf(v -> v == null);
         return f;
@@ -91,7 +99,16 @@ public sealed interface ClusterCommand {
             // Only an explicit true or false: a damaged entry changes nothing.
             case "interruptible" -> "true".equals(f.get("interruptible")) ? new SetInterruptible(true)
                     : "false".equals(f.get("interruptible")) ? new SetInterruptible(false) : null;
+            case "acknowledge" -> alertSeq(f.get("alertSeq"));
             default -> null;
         };
+    }
+
+    private static ClusterCommand alertSeq(String seq) {
+        try {
+            return new AcknowledgeAlert(Long.parseLong(seq));
+        } catch (RuntimeException e) {
+            return null; // a damaged entry acknowledges nothing
+        }
     }
 }

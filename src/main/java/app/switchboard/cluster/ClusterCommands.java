@@ -31,6 +31,10 @@ final class ClusterCommands {
     private static final Logger LOG = LoggerFactory.getLogger(ClusterCommands.class);
     /** The command a node that took a call over sends its previous owner (not a supervisor's command). */
     static final String HANDOVER = "handover";
+    /** Twilio's action webhook, landed on another node, for the owner to record (not a supervisor's command). */
+    static final String ACTION = "action";
+    /** A node a reconnect reached asks the owner whether it still has the call's socket open (not a supervisor's command). */
+    static final String SOCKET = "socket";
 
     /** What the node's loops share: whether it is stopping, Redis trouble, and the retry back-off. */
     interface Loop {
@@ -106,6 +110,39 @@ final class ClusterCommands {
         if (summary != null && summary.endedAt() != null) {
             return CompletableFuture.completedFuture(CommandOutcome.refused("the call has ended"));
         }
+        return sendTo(owner, callId, command.fields(), operator);
+    }
+
+    /**
+     * Twilio's action webhook for a call another node owns (the load balancer sent it here): it
+     * is recorded on the owner, in the call's record, as if it had landed there. Completes with
+     * the owner's answer, or refused when no live node owns the call.
+     */
+    CompletableFuture<CommandOutcome> actionCallback(String callId, Map<String, String> form, String outcome) {
+        ClusterView.RemoteCall call = view.call(callId);
+        String owner = call == null ? null : call.owner();
+        if (owner == null || owner.equals(options.nodeId())) {
+            return CompletableFuture.completedFuture(CommandOutcome.refused("no such call in the cluster"));
+        }
+        Map<String, String> fields = new LinkedHashMap<>();
+        fields.put("cmd", ACTION);
+        fields.put("form", StreamCodec.form(form));
+        fields.put("outcome", outcome == null ? "" : outcome);
+        // Twilio is the sender, not a supervisor: the owner records it under nobody's name.
+        return sendTo(owner, callId, fields, "twilio");
+    }
+
+    /**
+     * Asks {@code owner} whether its socket for the call is open: accepted when it is, refused when
+     * not, and refused {@value CommandOutcome#OWNER_UNREACHABLE} when no answer came within the
+     * command timeout (the owner died and its heartbeat has not lapsed yet).
+     */
+    CompletableFuture<CommandOutcome> socketOpen(String owner, String callId) {
+        return sendTo(owner, callId, Map.of("cmd", SOCKET), options.nodeId());
+    }
+
+    private CompletableFuture<CommandOutcome> sendTo(String owner, String callId, Map<String, String> commandFields,
+                                                     String operator) {
         if (membership.lostNodes().contains(owner)) {
             return CompletableFuture.completedFuture(CommandOutcome.refused(CommandOutcome.OWNER_UNREACHABLE
                     + " (node " + owner + " stopped heart-beating)"));
@@ -113,7 +150,7 @@ final class ClusterCommands {
         String id = UUID.randomUUID().toString();
         CompletableFuture<CommandOutcome> reply = new CompletableFuture<>();
         awaitingReply.put(id, reply);
-        Map<String, String> fields = new LinkedHashMap<>(command.fields());
+        Map<String, String> fields = new LinkedHashMap<>(commandFields);
         fields.put("id", id);
         fields.put("from", options.nodeId());
         fields.put("call", callId);
@@ -244,6 +281,16 @@ final class ClusterCommands {
                 LOG.info("Call {} went on on node {}; this node let go of it", callId, from);
             } else {
                 LOG.warn("Node {} took over call {}, which this node does not hold without a socket", from, callId);
+            }
+        } else if (SOCKET.equals(body.get("cmd"))) {
+            ok = registry.refusesSecondSession(callId, "node " + from);
+            detail = ok ? "" : "no open socket for call " + callId + " on node " + options.nodeId();
+        } else if (ACTION.equals(body.get("cmd"))) {
+            ok = registry.find(callId) != null;
+            detail = ok ? "" : "call " + callId + " is not on node " + options.nodeId();
+            if (ok) {
+                registry.actionCallback(callId, StreamCodec.form(body.getOrDefault("form", "{}")),
+                        body.getOrDefault("outcome", ""));
             }
         } else if (command == null) {
             ok = false;

@@ -70,4 +70,12 @@ final class ClusterKeys {
     String callTokenKey() {
         return prefix + "call-token-key";
     }
+
+    /**
+     * Stream: the supervisors' attention rules, one entry per saved rule set ({@code node},
+     * {@code rules}); the last entry is the set every node applies, and a node that starts reads it.
+     */
+    String alertRules() {
+        return prefix + "alert-rules";
+    }
 }

@@ -61,6 +61,8 @@ public final class ClusterNode implements AutoCloseable {
     static final long BLOCK_MS = 1_000;
     /** Events of each live remote call kept in memory (a console opening a call reads older ones from Redis). */
     static final int VIEW_WINDOW = 500;
+    /** Rule sets kept in the attention rules' stream: the last one is in force; a few before it show who changed what. */
+    static final long ALERT_RULE_SETS_KEPT = 100;
     /** The whole index is read every this many heartbeats (and whenever Redis comes back). */
     private static final int INDEX_READ_EVERY = 5;
 
@@ -141,7 +143,7 @@ public final class ClusterNode implements AutoCloseable {
                         return ClusterNode.this.pause(backoff);
                     }
                 });
-        this.takeover = new CallTakeover(options, keys, shared, publisher, view, membership);
+        this.takeover = new CallTakeover(options, keys, shared, publisher, view, membership, commands);
         this.subscription = registry.subscribe(publisher::offer);
         this.loops = Executors.newFixedThreadPool(3, Threads.numbered("cluster-"));
         this.timer = Executors.newSingleThreadScheduledExecutor(Threads.numbered("cluster-timer-"));
@@ -188,13 +190,84 @@ public final class ClusterNode implements AutoCloseable {
         }
         String allFrom = lastId(keys.allEvents());
         String repliesFrom = lastId(keys.replies(options.nodeId()));
+        String rulesFrom = joinAlertRules();
         membership.refresh();
+        // The load balancer sends Twilio's webhooks to any node: an action webhook for another node's call goes there.
+        registry.actionsElsewhere(this::routeAction);
         loops.execute(publisher);
-        loops.execute(() -> follow(allFrom, repliesFrom));
+        loops.execute(() -> follow(allFrom, repliesFrom, rulesFrom));
         loops.execute(commands::consume);
         long every = options.heartbeatEvery().toMillis();
         timer.scheduleWithFixedDelay(this::tick, every, every, TimeUnit.MILLISECONDS);
         LOG.info("Cluster node {} joined through Redis at {}", options.nodeId(), target);
+    }
+
+    /**
+     * The cluster's attention rules: the last set saved on any node applies here too; the first
+     * node to start gives the cluster its own. Returns the stream id the follower goes on from.
+     */
+    private String joinAlertRules() {
+        String stream = keys.alertRules();
+        List<StreamMessage<String, String>> last = shared.sync().xrevrange(stream, Range.unbounded(),
+                io.lettuce.core.Limit.from(1));
+        if (last.isEmpty()) {
+            return shared.sync().xadd(stream, new io.lettuce.core.XAddArgs().maxlen(ALERT_RULE_SETS_KEPT)
+                    .approximateTrimming(), alertRuleEntry(registry.alertRules()));
+        }
+        applyAlertRules(last.get(0).getBody());
+        return last.get(0).getId();
+    }
+
+    private Map<String, String> alertRuleEntry(List<app.switchboard.call.AlertRule> rules) {
+        return Map.of("node", options.nodeId(), "rules", StreamCodec.rules(rules));
+    }
+
+    private void applyAlertRules(Map<String, String> entry) {
+        List<app.switchboard.call.AlertRule> rules = StreamCodec.rules(entry.getOrDefault("rules", ""));
+        if (rules == null) {
+            LOG.warn("Attention rules from node {} could not be read; the rules in force stay", entry.get("node"));
+            return;
+        }
+        registry.alertRules(rules);
+        LOG.info("Attention rules from node {} apply here: {} rule(s)", entry.get("node"), rules.size());
+    }
+
+    /**
+     * Saved in Settings on this node: applied here at once, and published for every node (each
+     * applies the set when its follower reads it). Redis away: they apply on this node only, said in the log.
+     */
+    boolean publishAlertRules(List<app.switchboard.call.AlertRule> rules) {
+        List<app.switchboard.call.AlertRule> set = rules == null ? List.of() : List.copyOf(rules);
+        registry.alertRules(set);
+        try {
+            shared.async().xadd(keys.alertRules(), new io.lettuce.core.XAddArgs().maxlen(ALERT_RULE_SETS_KEPT)
+                    .approximateTrimming(), alertRuleEntry(set)).whenComplete((id, error) -> {
+                        if (error != null) {
+                            LOG.warn("Attention rules apply on this node only: publishing them failed ({})",
+                                    RedisReplies.rootMessage(error));
+                        }
+                    });
+        } catch (RuntimeException e) {
+            LOG.warn("Attention rules apply on this node only: publishing them failed ({})", RedisReplies.rootMessage(e));
+        }
+        return true;
+    }
+
+    private boolean routeAction(String callSid, Map<String, String> form, String outcome) {
+        ClusterView.RemoteCall call = view.call(callSid);
+        if (call == null || call.owner() == null) {
+            return false;
+        }
+        commands.actionCallback(callSid, form, outcome).thenAccept(o -> {
+            if (o.accepted()) {
+                LOG.info("Action webhook for call {} ({}) recorded on its owner, node {}", callSid,
+                        form.get("SessionStatus"), o.detail());
+            } else {
+                LOG.warn("Action webhook for call {} ({}) could not reach its owner: {}", callSid,
+                        form.get("SessionStatus"), o.detail());
+            }
+        });
+        return true;
     }
 
     private String lastId(String stream) {
@@ -291,17 +364,20 @@ public final class ClusterNode implements AutoCloseable {
 
     // ---- loops ----
 
-    private void follow(String allFrom, String repliesFrom) {
+    private void follow(String allFrom, String repliesFrom, String rulesFrom) {
         String allId = allFrom;
         String replyId = repliesFrom;
+        String rulesId = rulesFrom;
         String all = keys.allEvents();
         String replies = keys.replies(options.nodeId());
+        String rules = keys.alertRules();
         long backoff = 100;
         while (!stopped) {
             try {
                 List<StreamMessage<String, String>> messages = following.sync().xread(
                         XReadArgs.Builder.block(BLOCK_MS).count(1_000),
-                        XReadArgs.StreamOffset.from(all, allId), XReadArgs.StreamOffset.from(replies, replyId));
+                        XReadArgs.StreamOffset.from(all, allId), XReadArgs.StreamOffset.from(replies, replyId),
+                        XReadArgs.StreamOffset.from(rules, rulesId));
                 for (StreamMessage<String, String> m : messages) {
                     Map<String, String> body = m.getBody();
                     if (all.equals(m.getStream())) {
@@ -310,6 +386,9 @@ public final class ClusterNode implements AutoCloseable {
                         if (event != null) {
                             view.onEvent(body.get("node"), event);
                         }
+                    } else if (rules.equals(m.getStream())) {
+                        rulesId = m.getId();
+                        applyAlertRules(body);
                     } else {
                         replyId = m.getId();
                         commands.onReply(body);
@@ -380,6 +459,11 @@ public final class ClusterNode implements AutoCloseable {
             windows.addAll(registry.events(s.callId()));
         }
         publisher.republish(windows);
+        if (await(shared.async().xlen(keys.alertRules())) == 0) {
+            // The attention rules went with Redis's memory: the set in force here is the cluster's again.
+            shared.async().xadd(keys.alertRules(), new io.lettuce.core.XAddArgs().maxlen(ALERT_RULE_SETS_KEPT)
+                    .approximateTrimming(), alertRuleEntry(registry.alertRules()));
+        }
         LOG.warn("Redis at {} restarted (new run id): publishing this node's {} calls' recent events again ({} events)",
                 target, registry.calls().size(), windows.size());
     }
@@ -443,6 +527,7 @@ public final class ClusterNode implements AutoCloseable {
 
     private void stopAll() {
         stopped = true;
+        registry.actionsElsewhere(null);
         try {
             subscription.close();
         } catch (Exception e) {

@@ -1,5 +1,6 @@
 package app.switchboard.cluster;
 
+import app.switchboard.call.AlertRule;
 import app.switchboard.call.CallEvent;
 import app.switchboard.call.CallState;
 import app.switchboard.call.CallSummary;
@@ -10,6 +11,7 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -98,5 +100,76 @@ final class StreamCodec {
 
     private static long number(Object o) {
         return o instanceof Number n ? n.longValue() : 0;
+    }
+
+    /** A webhook's form fields as one JSON object (a command's {@code form} field). */
+    static String form(Map<String, String> form) {
+        try {
+            return JSON.writeValueAsString(form == null ? Map.of() : form);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The form fields of a command's {@code form} field; empty when it is not a JSON object of strings. */
+    static Map<String, String> form(String json) {
+        try {
+            Map<String, String> m = JSON.readValue(json, new TypeReference<LinkedHashMap<String, String>>() { });
+            return m == null ? Map.of() : m;
+        } catch (JsonProcessingException | RuntimeException e) {
+            return Map.of();
+        }
+    }
+
+    /**
+     * The attention rules as the cluster keeps them: a JSON list of the settings file's own strings
+     * (kind and severity by their settings names), so a node reads them back with {@link AlertRule#parse}.
+     */
+    static String rules(List<AlertRule> rules) {
+        List<Map<String, Object>> list = new java.util.ArrayList<>();
+        for (AlertRule r : rules) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("id", r.id());
+            m.put("kind", r.kind().key());
+            m.put("severity", r.severity().key());
+            m.put("enabled", r.enabled());
+            m.put("parameter", r.parameter());
+            m.put("phrases", r.phrases());
+            list.add(m);
+        }
+        try {
+            return JSON.writeValueAsString(list);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The rules in {@code json}; a rule this version cannot read is left out; null when it is not a list at all. */
+    static List<AlertRule> rules(String json) {
+        List<Map<String, Object>> list;
+        try {
+            list = JSON.readValue(json, new TypeReference<List<Map<String, Object>>>() { });
+        } catch (JsonProcessingException | RuntimeException e) {
+            return null;
+        }
+        if (list == null) {
+            return null;
+        }
+        List<AlertRule> rules = new java.util.ArrayList<>();
+        for (Map<String, Object> m : list) {
+            try {
+                List<String> phrases = m.get("phrases") instanceof List<?> l
+                        ? l.stream().map(String::valueOf).toList() : List.of();
+                AlertRule rule = AlertRule.parse(str(m.get("id")), str(m.get("kind")), str(m.get("severity")),
+                        Boolean.TRUE.equals(m.get("enabled")),
+                        m.get("parameter") instanceof Number n ? n.doubleValue() : null, phrases);
+                if (rule != null) {
+                    rules.add(rule);
+                }
+            } catch (RuntimeException e) {
+                // one damaged rule does not cost the others
+            }
+        }
+        return rules;
     }
 }

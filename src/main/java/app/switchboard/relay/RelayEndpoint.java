@@ -175,6 +175,11 @@ public final class RelayEndpoint implements Session.Listener.AutoDemanding, Rela
                     return; // the setup deadline passed while this frame was read: the socket is closing
                 }
                 current = registry.attach(withoutToken(setup), this);
+                if (current == null) {
+                    // The call's session is open on another relay node: this socket is a second one.
+                    refuse(StatusCode.POLICY_VIOLATION, "Call already has a live relay session");
+                    return;
+                }
                 call = current;
                 List<InboundMessage> pending;
                 synchronized (early) {

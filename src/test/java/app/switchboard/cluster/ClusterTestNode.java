@@ -58,8 +58,15 @@ final class ClusterTestNode implements AutoCloseable {
      */
     ClusterTestNode(String id, Path dir, String redis, String prefix, ClusterOptions timings, boolean supervisorApi,
                     LlmClient llm, Duration reconnectWait) throws Exception {
+        this(id, dir, redis, prefix, timings, supervisorApi, llm, reconnectWait, s -> { });
+    }
+
+    /** As above, with {@code tune} changing the node's settings first (a short socket idle timeout, say). */
+    ClusterTestNode(String id, Path dir, String redis, String prefix, ClusterOptions timings, boolean supervisorApi,
+                    LlmClient llm, Duration reconnectWait, java.util.function.Consumer<Settings> tune) throws Exception {
         this.id = id;
         Settings settings = new Settings();
+        tune.accept(settings);
         responder = new OfflineResponder(0);
         registry = new CallRegistry(ConversationAgent.factory(llm == null ? responder : llm, AgentSettings.defaults()),
                 settings.languageCodes(), "en-US");
