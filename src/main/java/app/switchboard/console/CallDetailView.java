@@ -228,7 +228,8 @@ public final class CallDetailView extends FxmlView<StackPane> {
             listenToggle.setSelected(listen.listeningProperty().get());
         });
         listen.listeningProperty().addListener((obs, was, now) -> listenToggle.setSelected(listen.listeningProperty().get()));
-        listenToggle.disableProperty().bind(listen.availableProperty().not());
+        // Listening kept on through a remote console's reconnect can still be turned off.
+        listenToggle.disableProperty().bind(listen.availableProperty().not().and(listen.listeningProperty().not()));
         listenToggle.setTooltip(new javafx.scene.control.Tooltip("Hear the selected call (nothing is recorded)"));
         listenMixChoice.getItems().setAll(app.switchboard.media.Mix.values());
         listenMixChoice.valueProperty().bindBidirectional(listen.mixProperty());
