@@ -86,6 +86,10 @@ public final class SupervisorEndpoint implements Session.Listener.AutoDemanding 
         return audio.listening();
     }
 
+    int audioQueued() {
+        return audio.queued();
+    }
+
     /** Audio frames dropped for this console since it connected. */
     long audioDropped() {
         return audio.dropped();

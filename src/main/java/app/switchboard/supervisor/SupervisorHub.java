@@ -171,6 +171,11 @@ public final class SupervisorHub implements AutoCloseable {
         return audioDropped.sum();
     }
 
+    /** The most audio frames waiting for one console now. */
+    public int mostAudioQueued() {
+        return connections.stream().mapToInt(SupervisorEndpoint::audioQueued).max().orElse(0);
+    }
+
     /** Bytes of an export file per {@code exportChunk} message (base64 makes each a third larger on the wire). */
     private volatile int exportChunkBytes = 48 * 1024;
 
