@@ -192,33 +192,52 @@ class RemoteListenTest {
         await().atMost(WAIT).until(() -> live().listenedCalls() == 1);
         ConsoleHarness.Console reading = console(bob);
 
-        // Long says fill the stuck console's socket (as in SlowConsoleTest): its writer now waits on TCP.
+        // Long says fill the stuck console's socket (as in SlowConsoleTest) until its writer waits on TCP
+        // and its audio queue is full; how much that takes depends on the kernel's buffer autotuning.
         String filler = "x".repeat(30_000);
-        int mark = a.mark();
-        for (int i = 0; i < 120; i++) {
-            harness.registry.say(a.callSid(), i + " " + filler);
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        for (int round = 0; harness.hub.mostAudioQueued() < queue; round++) {
+            assertThat(System.nanoTime()).as("the stuck console's audio queue never filled").isLessThan(deadline);
+            String last = round + "-39 ";
+            int mark = a.mark();
+            for (int i = 0; i < 40; i++) {
+                harness.registry.say(a.callSid(), round + "-" + i + " " + filler);
+            }
+            a.awaitFrame(mark, f -> f.isText() && f.text().token().startsWith(last));
+            streamA.frames(10);
         }
-        a.awaitFrame(mark, f -> f.isText() && f.text().token().startsWith("119 "));
-        await().atMost(WAIT).until(() -> harness.hub.resyncs("alice") >= 1);
-
-        streamA.frames(100); // 200 frames for a console that reads none of them
-        await().atMost(WAIT).until(() -> harness.hub.audioDropped() >= 200 - queue - 10);
+        // The other console has caught up with the fill (a lot of text) before anything is timed.
+        long filled = harness.registry.calls().stream().filter(c -> c.callId().equals(a.callSid()))
+                .mapToLong(app.switchboard.call.CallSummary::eventCount).findFirst().orElseThrow();
+        await().atMost(WAIT).until(() -> reading.events(a.callSid()).stream().anyMatch(e -> e.seq() >= filled));
+        long droppedBefore = harness.hub.audioDropped();
+        streamA.frames(50); // 100 frames more for a console that reads none of them
+        await().atMost(WAIT).until(() -> harness.hub.audioDropped() > droppedBefore);
         assertThat(harness.hub.mostAudioQueued()).isLessThanOrEqualTo(queue);
 
         // While that console's audio piles up and drops, the caller and the other console get a say at once.
+        java.util.concurrent.CompletableFuture<Void> streaming = java.util.concurrent.CompletableFuture.runAsync(() -> {
+            try {
+                streamA.frames(100);
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
         long start = System.nanoTime();
         int before = a.mark();
         harness.registry.say(a.callSid(), "A person is here to help.");
-        streamA.frames(50);
         a.awaitFrame(before, f -> f.isText() && f.text().token().startsWith("A person is here"));
+        long callerMillis = (System.nanoTime() - start) / 1_000_000;
         await().atMost(WAIT).until(() -> reading.events(a.callSid()).stream().map(CallEvent::payload)
                 .anyMatch(p -> p instanceof EventPayload.SupervisorSay s && s.text().startsWith("A person is here")));
-        long millis = (System.nanoTime() - start) / 1_000_000;
-        System.out.printf("with a stuck listening console: say reached the caller and the other console in %d ms; "
-                + "%d audio frames dropped for it, at most %d queued%n", millis, harness.hub.audioDropped(),
-                harness.hub.mostAudioQueued());
+        long consoleMillis = (System.nanoTime() - start) / 1_000_000;
+        streaming.get(30, TimeUnit.SECONDS);
+        System.out.printf("with a stuck listening console and audio streaming: a say reached the caller in %d ms, "
+                + "the other console in %d ms; %d audio frames dropped for the stuck one, at most %d queued%n",
+                callerMillis, consoleMillis, harness.hub.audioDropped(), harness.hub.mostAudioQueued());
         // Generous for a shared 2-core machine: only a stall behind the stuck console's audio would fail it.
-        assertThat(millis).isLessThan(10_000);
+        assertThat(callerMillis).isLessThan(5_000);
+        assertThat(consoleMillis).isLessThan(10_000);
         assertThat(stuck.received.get()).isZero();
         assertThat(harness.hub.mostAudioQueued()).isLessThanOrEqualTo(queue);
         assertThat(reading.messages).noneMatch(m -> m instanceof Audio);
