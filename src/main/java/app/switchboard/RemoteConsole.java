@@ -90,7 +90,7 @@ final class RemoteConsole {
         System.out.flush();
         try {
             ConsoleApp.launch(new ConsoleContext(remote, saved, dirs, Secrets.from(environment), "relay " + hostPort,
-                    remote::close).withHistory(remote.history(HISTORY_TIMEOUT))
+                    remote::close).withHistory(remote.history(HISTORY_TIMEOUT)).withAudio(remote.audio())
                     .withConnector(new RemoteRelays(saved.languageCodes())));
         } finally {
             remote.close();

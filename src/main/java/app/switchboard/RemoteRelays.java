@@ -28,6 +28,6 @@ final class RemoteRelays implements RelayConnector {
     public Remote connect(URI relay, String fingerprint, String token) {
         RemoteCallControl calls = RemoteCallControl.overTls(relay, fingerprint, token,
                 RemoteCallControl.Options.defaults(languages)).start();
-        return new Remote(calls, calls.history(RemoteConsole.HISTORY_TIMEOUT), calls::close);
+        return new Remote(calls, calls.history(RemoteConsole.HISTORY_TIMEOUT), calls::close, calls.audio());
     }
 }

@@ -21,6 +21,7 @@ import app.switchboard.relay.RelayConfig;
 import app.switchboard.relay.RelayServer;
 import app.switchboard.supervisor.ConsoleUpgrade;
 import app.switchboard.supervisor.SupervisorAccounts;
+import app.switchboard.supervisor.RelayAudio;
 import app.switchboard.supervisor.SupervisorHub;
 import app.switchboard.console.ConsoleApp;
 import app.switchboard.history.CallHistory;
@@ -163,7 +164,9 @@ final class SwitchboardApp implements AutoCloseable {
         SupervisorHub consoles = new SupervisorHub(control, supervisors,
                 settings.publicUrl == null || settings.publicUrl.isBlank() ? "switchboard" : settings.publicUrl,
                 SupervisorHub.Limits.DEFAULT, java.time.Duration.ofSeconds(Math.max(0, settings.holdGraceSeconds)))
-                .history(new StoreCallHistory(store));
+                .history(new StoreCallHistory(store))
+                // Audio reaches the node whose /media socket has the call's stream: this node's own calls.
+                .audio(RelayAudio.of(relay.liveAudio(), () -> settings.listenToCalls, id -> registry.find(id) != null));
         relay.addWebSocket(ConsoleUpgrade.PATH, new ConsoleUpgrade(consoles));
         try {
             relay.start();

@@ -88,7 +88,7 @@ public record ConsoleContext(CallControl calls, Settings settings, AppDirectorie
     public ConsoleContext overRemote(RelayConnector.Remote remote, String relayName, Settings current) {
         return new ConsoleContext(remote.calls(), current, directories, secrets, "relay " + relayName, remote.close(),
                 remote.history(), new AccountAccess.Unavailable("the Twilio account is the relay's, not this console's"), connector,
-                CallAudio.NONE, null);
+                remote.audio(), null);
     }
 
     public ConsoleContext {

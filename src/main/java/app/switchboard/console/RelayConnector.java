@@ -2,6 +2,7 @@ package app.switchboard.console;
 
 import app.switchboard.call.CallControl;
 import app.switchboard.history.CallHistory;
+import app.switchboard.media.CallAudio;
 import java.io.IOException;
 import java.net.URI;
 
@@ -22,10 +23,14 @@ public interface RelayConnector {
     Remote connect(URI relay, String fingerprint, String token);
 
     /**
-     * A relay's calls, its call history over the same connection (null: History is unavailable)
-     * and how to let go of them (closing the connection).
+     * A relay's calls, its call history over the same connection (null: History is unavailable),
+     * how to let go of them (closing the connection), and its live audio for Listen (null: none).
      */
-    record Remote(CallControl calls, CallHistory history, Runnable close) {
+    record Remote(CallControl calls, CallHistory history, Runnable close, CallAudio audio) {
+        public Remote(CallControl calls, CallHistory history, Runnable close) {
+            this(calls, history, close, null);
+        }
+
         public Remote(CallControl calls, Runnable close) {
             this(calls, null, close);
         }

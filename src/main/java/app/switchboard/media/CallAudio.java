@@ -14,6 +14,22 @@ public interface CallAudio {
      */
     AutoCloseable listen(String callId, Consumer<AudioFrame> listener);
 
+    /**
+     * The same, and {@code stopped} is told why when the audio stops without the handle being
+     * closed (a remote relay refused, or the call ended); embedded, the audio just stops coming.
+     */
+    default AutoCloseable listen(String callId, Consumer<AudioFrame> listener, Consumer<String> stopped) {
+        return listen(callId, listener);
+    }
+
+    /**
+     * Tells {@code changed} (on any thread) each time {@link #available()} may have changed (a
+     * remote console connected or lost its relay), until the handle is closed.
+     */
+    default AutoCloseable subscribeAvailability(Runnable changed) {
+        return () -> { };
+    }
+
     /** False when this console cannot hear calls at all; {@link #why()} says why. */
     default boolean available() {
         return true;

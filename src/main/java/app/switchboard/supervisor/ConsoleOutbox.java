@@ -2,8 +2,6 @@ package app.switchboard.supervisor;
 
 import app.switchboard.call.CallControl;
 import app.switchboard.call.CallEvent;
-import app.switchboard.call.CallSummary;
-import app.switchboard.supervisor.SupervisorMessage.CallInfo;
 import app.switchboard.supervisor.SupervisorMessage.Position;
 import app.switchboard.supervisor.SupervisorMessage.Reply;
 import app.switchboard.supervisor.SupervisorMessage.SnapshotReason;
@@ -22,7 +20,8 @@ import org.slf4j.LoggerFactory;
 /**
  * What one console is sent, in this order: {@code front} (hello, a snapshot and the events
  * replayed after it), command replies and history answers, presence, the cluster, then live events
- * (taking turns with an export's chunks). Live events wait in a bounded queue: a console that does
+ * (taking turns with an export's chunks), and the audio of the call it listens to ({@link ConsoleAudio},
+ * binary frames) only while no live event waits, before any export chunk. Live events wait in a bounded queue: a console that does
  * not read fills it, and then its backlog is dropped and it gets a {@code resync} snapshot, so a
  * slow console costs a call one queue append per event, never a wait. One write is in flight at a
  * time ({@code writing}); the next starts when it completes, on a {@code supervisor-send} thread.
@@ -47,6 +46,8 @@ final class ConsoleOutbox {
     /** A write failed or the console broke a limit: the connection closes with this code and reason. */
     private final BiConsumer<Integer, String> onBroken;
     private final Runnable onExportEnded;
+    /** The next binary audio frame for this console, or null ({@link ConsoleAudio#poll}). */
+    private final java.util.function.Supplier<java.nio.ByteBuffer> audio;
     private final Object lock = new Object();
     // Guarded by lock.
     private final ArrayDeque<SupervisorHub.SharedEvent> live = new ArrayDeque<>();
@@ -68,13 +69,15 @@ final class ConsoleOutbox {
     private volatile Session session;
 
     ConsoleOutbox(SupervisorHub hub, String account, CallControl control, boolean batches,
-                  BiConsumer<Integer, String> onBroken, Runnable onExportEnded) {
+                  BiConsumer<Integer, String> onBroken, Runnable onExportEnded,
+                  java.util.function.Supplier<java.nio.ByteBuffer> audio) {
         this.hub = hub;
         this.account = account;
         this.control = control;
         this.batches = batches;
         this.onBroken = onBroken;
         this.onExportEnded = onExportEnded;
+        this.audio = audio;
     }
 
     /** The socket is open: hello, the connect snapshot, presence and the cluster go first. */
@@ -82,7 +85,7 @@ final class ConsoleOutbox {
         session = s;
         synchronized (lock) {
             front.add(SupervisorCodec.encode(new SupervisorMessage.Hello(hub.relayName(), account,
-                    SupervisorMessage.VERSION)));
+                    SupervisorMessage.VERSION, hub.audio().on())));
             pendingSnapshot = SnapshotReason.CONNECT;
             pendingPresence = hub.presenceJson();
             pendingCluster = hub.clusterJson();
@@ -194,23 +197,31 @@ final class ConsoleOutbox {
 
     private void pump() {
         try {
-            String text = next();
-            if (text == null) {
+            Object frame = next();
+            if (frame == null) {
                 return;
             }
             Session s = session;
-            s.sendText(text, Callback.from(() -> hub.senders().execute(this::pump), failure -> {
+            Callback written = Callback.from(() -> hub.senders().execute(this::pump), failure -> {
                 LOG.info("Console {} write failed: {}", account, failure.toString());
                 onBroken.accept(StatusCode.SERVER_ERROR, "Write failed");
-            }));
+            });
+            if (frame instanceof java.nio.ByteBuffer binary) {
+                s.sendBinary(binary, written);
+            } else {
+                s.sendText((String) frame, written);
+            }
         } catch (RuntimeException e) {
             LOG.warn("Console {} writer failed", account, e);
             onBroken.accept(StatusCode.SERVER_ERROR, "Internal error");
         }
     }
 
-    /** The next text to write, or null (and {@code writing} cleared) when there is nothing. */
-    private String next() {
+    /**
+     * The next frame to write: a text (String) or a binary audio frame (ByteBuffer); null (and
+     * {@code writing} cleared) when there is nothing.
+     */
+    private Object next() {
         SnapshotReason reason;
         List<Position> resume;
         while (true) {
@@ -243,6 +254,12 @@ final class ConsoleOutbox {
                     String c = pendingCluster;
                     pendingCluster = null;
                     return c;
+                }
+                if (live.isEmpty()) {
+                    java.nio.ByteBuffer frame = audio.get();
+                    if (frame != null) {
+                        return frame;
+                    }
                 }
                 stream = export != null && (exportTurn || live.isEmpty()) ? export : null;
                 exportTurn = !exportTurn;
@@ -308,45 +325,14 @@ final class ConsoleOutbox {
         return true;
     }
 
-    /**
-     * The snapshot, and after a resume the events each listed call missed, from the call's
-     * window. Taken while this connection receives live events, which continue after it.
-     */
+    /** The snapshot (and after a resume the replay) into {@code front}; {@code sent} restarts from it. Writer only. */
     private void snapshot(SnapshotReason reason, List<Position> resume) {
-        Map<String, Long> positions = new HashMap<>();
-        if (resume != null) {
-            resume.forEach(p -> positions.put(p.callId(), p.seq()));
-        }
-        List<CallInfo> infos = new ArrayList<>();
-        List<String> replay = new ArrayList<>();
-        sent.clear();
-        for (CallSummary s : hub.summaries()) {
-            long lastSeq = s.eventCount();
-            // A call the client does not list is one it has never seen (it started while the
-            // client was away, or its start was dropped in a resync): replayed from its start.
-            Long from = resume == null ? null : positions.getOrDefault(s.callId(), 0L);
-            long firstSeq;
-            if (from != null && from < lastSeq) {
-                List<CallEvent> window = control.events(s.callId());
-                firstSeq = window.isEmpty() ? lastSeq + 1 : window.get(0).seq();
-                for (CallEvent e : window) {
-                    if (e.seq() > from && e.seq() <= lastSeq) {
-                        replay.add(SupervisorCodec.encode(new SupervisorMessage.Event(e)));
-                    }
-                }
-            } else {
-                firstSeq = control.firstSeqInWindow(s.callId());
-            }
-            infos.add(CallInfo.of(s, firstSeq));
-            sent.put(s.callId(), lastSeq);
-        }
-        String snapshot = SupervisorCodec.encode(new SupervisorMessage.Snapshot(reason, infos));
+        ConsoleSnapshot taken = ConsoleSnapshot.take(hub.summaries(), control, reason, resume, sent);
         synchronized (lock) {
-            front.add(snapshot);
-            front.addAll(replay);
+            front.add(taken.snapshot());
+            front.addAll(taken.replay());
         }
     }
-
 
     // ---- history answers and exports ----
 

@@ -137,6 +137,16 @@ public final class JettySupervisorTransport implements SupervisorTransport {
         }
 
         @Override
+        public void onWebSocketBinary(ByteBuffer payload, Callback callback) {
+            heard();
+            try {
+                receiver.onBinary(payload);
+            } finally {
+                callback.succeed();
+            }
+        }
+
+        @Override
         public void onWebSocketPong(ByteBuffer payload) {
             heard();
         }

@@ -30,8 +30,9 @@ import org.slf4j.LoggerFactory;
  * Its parts: {@link RelayConnection} keeps the connection up (backoff, refusals, the banner's
  * state); {@link RemoteCalls} keeps the calls and their event windows (every connection resumes
  * from the last seq applied per call, so after a drop the console gets what it missed, in order,
- * once); this class routes the relay's messages, keeps presence and the cluster's state, and sends
- * commands.
+ * once); {@link RemotePresence} keeps who is on the floor and the hold requests; {@link RemoteAudio}
+ * the call this console listens to; this class routes the relay's messages, keeps the cluster's
+ * state, and sends commands.
  *
  * <p>Commands are sent as typed messages; each reply is logged and reported to
  * {@link #subscribeOutcomes} listeners. While disconnected a command is refused at once and
@@ -79,11 +80,9 @@ public final class RemoteCallControl implements CallControl, AutoCloseable {
     private final Options options;
     private final RemoteCalls calls;
     private final RelayConnection connection;
-    private final List<Consumer<CommandOutcome>> outcomeListeners = new CopyOnWriteArrayList<>();
-    private final List<Consumer<SupervisorPresence>> presenceListeners = new CopyOnWriteArrayList<>();
-    private final List<Consumer<HoldRequest>> holdRequestListeners = new CopyOnWriteArrayList<>();
-    /** The relay's latest presence; nobody while disconnected (it is the relay's to tell). */
-    private volatile SupervisorPresence presence = SupervisorPresence.NOBODY;
+    private final RemoteCommands commands;
+    private final RemotePresence presence = new RemotePresence();
+    private final RemoteAudio audio;
     /** The relay's latest cluster state; a single node until it says otherwise, and again while disconnected. */
     private volatile ClusterStatus cluster = ClusterStatus.SINGLE_NODE;
     /** The call the console has open, told again to the relay after each reconnect. */
@@ -103,6 +102,8 @@ public final class RemoteCallControl implements CallControl, AutoCloseable {
         this.pin = pin;
         this.options = Objects.requireNonNull(options, "options");
         this.calls = new RemoteCalls(relay, options.window());
+        this.commands = new RemoteCommands(relay);
+        this.audio = new RemoteAudio(relay, this::connectedClient);
         this.connection = new RelayConnection(transport, ownsTransport, consoleUri, relay, token, pin, options.backoff(),
                 new RelayConnection.Handler() {
                     @Override
@@ -121,14 +122,22 @@ public final class RemoteCallControl implements CallControl, AutoCloseable {
                         if (open != null) {
                             c.watch(open);
                         }
+                        audio.onConnected(c);
                     }
 
                     @Override
                     public void onDropped() {
-                        setPresence(SupervisorPresence.NOBODY);
+                        presence.set(SupervisorPresence.NOBODY);
+                        audio.onDropped();
                         cluster = ClusterStatus.SINGLE_NODE; // the connection's banner says more now
                     }
                 });
+    }
+
+    /** The client of the connection up now, or null (also while this control is being built). */
+    private SupervisorClient connectedClient() {
+        RelayConnection c = connection;
+        return c == null ? null : c.connected();
     }
 
     /** Over Jetty's WebSocket client, trusting only the certificate with {@code fingerprint}. */
@@ -146,8 +155,6 @@ public final class RemoteCallControl implements CallControl, AutoCloseable {
     public static String hostPort(URI relayUrl) {
         return RelayConnection.hostPort(relayUrl);
     }
-
-    /** Starts connecting (and reconnecting) in the background; returns at once. */
 
     /** Starts connecting (and reconnecting) in the background; returns at once. */
     public RemoteCallControl start() {
@@ -172,20 +179,16 @@ public final class RemoteCallControl implements CallControl, AutoCloseable {
             calls.onSnapshot(s);
         } else if (message instanceof SupervisorMessage.Event e) {
             calls.onEvent(e.event());
+        } else if (message instanceof SupervisorMessage.Audio a) {
+            audio.onAudio(a);
+        } else if (message instanceof SupervisorMessage.ListenEnded e) {
+            audio.onEnded(e);
         } else if (message instanceof SupervisorMessage.Presence p) {
-            setPresence(p.asPresence());
+            presence.set(p.asPresence());
         } else if (message instanceof SupervisorMessage.Cluster c) {
             cluster = c.asStatus();
         } else if (message instanceof SupervisorMessage.HoldRequested h) {
-            LOG.info("Supervisor {} asks for call {}", h.requestedBy(), h.callId());
-            HoldRequest request = new HoldRequest(h.callId(), h.requestedBy());
-            for (Consumer<HoldRequest> l : holdRequestListeners) {
-                try {
-                    l.accept(request);
-                } catch (RuntimeException ex) {
-                    LOG.warn("A hold request listener failed", ex);
-                }
-            }
+            presence.holdRequested(h);
         }
         // Replies complete their command's future; hello completes the client's; unknown types are ignored.
     }
@@ -236,8 +239,7 @@ public final class RemoteCallControl implements CallControl, AutoCloseable {
 
     @Override
     public AutoCloseable subscribeOutcomes(Consumer<CommandOutcome> listener) {
-        outcomeListeners.add(listener);
-        return () -> outcomeListeners.remove(listener);
+        return commands.subscribe(listener);
     }
 
     /** The cluster the relay is a node of, as it last said: the console's cluster banner reads it. */
@@ -248,24 +250,17 @@ public final class RemoteCallControl implements CallControl, AutoCloseable {
 
     @Override
     public SupervisorPresence presence() {
-        return presence;
+        return presence.now();
     }
 
     @Override
     public AutoCloseable subscribePresence(Consumer<SupervisorPresence> listener) {
-        presenceListeners.add(listener);
-        return () -> presenceListeners.remove(listener);
+        return presence.subscribe(listener);
     }
 
-    private void setPresence(SupervisorPresence next) {
-        presence = next;
-        for (Consumer<SupervisorPresence> l : presenceListeners) {
-            try {
-                l.accept(next);
-            } catch (RuntimeException e) {
-                LOG.warn("A presence listener failed", e);
-            }
-        }
+    /** The relay's live audio for this console's Listen toggle (the call it listens to, re-asked after a reconnect). */
+    public RemoteAudio audio() {
+        return audio;
     }
 
     @Override
@@ -281,7 +276,7 @@ public final class RemoteCallControl implements CallControl, AutoCloseable {
     public String takeOverUnlessHeld(String callId) {
         // Known held by someone else: refused here, as the relay would. Otherwise the relay
         // decides, and a refusal ("held by NAME") comes back as an outcome.
-        String holder = presence.heldBy(callId);
+        String holder = presence.now().heldBy(callId);
         String me = connection.state().supervisor();
         if (holder != null && !holder.equals(me)) {
             return holder;
@@ -292,7 +287,7 @@ public final class RemoteCallControl implements CallControl, AutoCloseable {
 
     @Override
     public String releaseIfHolder(String callId) {
-        String holder = presence.heldBy(callId);
+        String holder = presence.now().heldBy(callId);
         String me = connection.state().supervisor();
         if (holder != null && me != null && !holder.equals(me)) {
             return holder;
@@ -309,8 +304,7 @@ public final class RemoteCallControl implements CallControl, AutoCloseable {
 
     @Override
     public AutoCloseable subscribeHoldRequests(Consumer<HoldRequest> listener) {
-        holdRequestListeners.add(listener);
-        return () -> holdRequestListeners.remove(listener);
+        return presence.subscribeHoldRequests(listener);
     }
 
     /**
@@ -374,36 +368,7 @@ public final class RemoteCallControl implements CallControl, AutoCloseable {
     }
 
     private void command(String callId, String what, Function<SupervisorClient, CompletableFuture<Reply>> send) {
-        SupervisorClient c = connection.connected();
-        if (c == null) {
-            String why = "not connected to relay " + relay + "; the command was not sent";
-            LOG.warn("{} on call {} refused: {}", what, callId, why);
-            report(CommandOutcome.refused(callId, what, why));
-            return;
-        }
-        send.apply(c).whenComplete((reply, failure) -> {
-            if (failure != null) {
-                String why = "the connection dropped before the relay answered; the command may not have run";
-                LOG.warn("{} on call {}: {}", what, callId, why);
-                report(CommandOutcome.refused(callId, what, why));
-            } else if (reply.isAccepted()) {
-                LOG.info("{} on call {} accepted by relay {}", what, callId, relay);
-                report(CommandOutcome.accepted(callId, what));
-            } else {
-                LOG.warn("{} on call {} refused by relay {}: {}", what, callId, relay, reply.reason());
-                report(CommandOutcome.refused(callId, what, reply.reason()));
-            }
-        });
-    }
-
-    private void report(CommandOutcome outcome) {
-        for (Consumer<CommandOutcome> l : outcomeListeners) {
-            try {
-                l.accept(outcome);
-            } catch (RuntimeException e) {
-                LOG.warn("A command outcome listener failed", e);
-            }
-        }
+        commands.send(connection.connected(), callId, what, send);
     }
 
     @Override

@@ -80,6 +80,12 @@ public final class SupervisorClient implements AutoCloseable {
             }
         }
 
+        @Override
+        public void onBinary(java.nio.ByteBuffer data) {
+            // Audio, apart from the event stream: no position, no resume, delivered as it comes.
+            listener.accept(SupervisorCodec.decodeBinary(data));
+        }
+
         private void receive(ServerMessage message) {
             if (message instanceof SupervisorMessage.Hello h) {
                 if (h.protocol() != SupervisorMessage.VERSION) {
@@ -262,6 +268,14 @@ public final class SupervisorClient implements AutoCloseable {
         if (c != null && c.isOpen()) {
             c.send(SupervisorCodec.encode(new SupervisorMessage.Watch(callId)));
         }
+    }
+
+    /**
+     * Listen to {@code callId}'s audio ({@code on}), replacing the call listened to before, or stop.
+     * Audio then reaches the listener as {@link SupervisorMessage.Audio}, until {@link SupervisorMessage.ListenEnded}.
+     */
+    public CompletableFuture<Reply> listen(String callId, boolean on) {
+        return send(new SupervisorMessage.Listen(newCommandId(), callId, on));
     }
 
     /** Asks the supervisor holding the call for it; refused when nobody else holds it. */

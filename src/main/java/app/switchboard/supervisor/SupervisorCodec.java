@@ -83,6 +83,7 @@ public final class SupervisorCodec {
             g.writeStringField("relay", h.relay());
             g.writeStringField("supervisor", h.supervisor());
             g.writeNumberField("protocol", h.protocol());
+            g.writeBooleanField("listen", h.listen());
         } else if (message instanceof SupervisorMessage.Snapshot s) {
             g.writeStringField("reason", s.reason().name().toLowerCase(Locale.ROOT));
             g.writeArrayFieldStart("calls");
@@ -143,6 +144,8 @@ public final class SupervisorCodec {
             } else if (c instanceof SupervisorMessage.End end) {
                 optional(g, "reason", end.reason());
                 g.writeBooleanField("handToHuman", end.handToHuman());
+            } else if (c instanceof SupervisorMessage.Listen l) {
+                g.writeBooleanField("on", l.on());
             }
         } else {
             throw new IllegalArgumentException("not a message to write: " + message.type());
@@ -193,6 +196,11 @@ public final class SupervisorCodec {
             g.writeNumberField("eventsWaiting", c.eventsWaiting());
             g.writeNumberField("eventsDropped", c.eventsDropped());
             strings(g, "lostNodes", c.lostNodes());
+        } else if (message instanceof SupervisorMessage.ListenEnded e) {
+            g.writeStringField("callId", e.callId());
+            g.writeStringField("reason", e.reason());
+        } else if (message instanceof SupervisorMessage.Audio) {
+            throw new IllegalArgumentException("audio is a binary frame: SupervisorCodec.encodeAudio");
         } else if (message instanceof SupervisorMessage.HoldRequested h) {
             g.writeStringField("callId", h.callId());
             g.writeStringField("requestedBy", h.requestedBy());
@@ -322,6 +330,7 @@ public final class SupervisorCodec {
             case "cluster" -> new SupervisorMessage.Cluster(node.path("clustered").asBoolean(false),
                     text(node, "node", ""), text(node, "bus", ""), node.path("busReachable").asBoolean(true),
                     node.path("eventsWaiting").asLong(0), node.path("eventsDropped").asLong(0), strings(node, "lostNodes"));
+            case "listenEnded" -> new SupervisorMessage.ListenEnded(text(node, "callId", null), text(node, "reason", null));
             case "holdRequested" -> new SupervisorMessage.HoldRequested(text(node, "callId", null),
                     text(node, "requestedBy", null), text(node, "heldBy", null));
             case "historyPage" -> {
@@ -396,7 +405,7 @@ public final class SupervisorCodec {
         try {
             return switch (type) {
                 case "hello" -> new SupervisorMessage.Hello(text(node, "relay", ""), text(node, "supervisor", ""),
-                        node.path("protocol").asInt(0));
+                        node.path("protocol").asInt(0), node.path("listen").asBoolean(false));
                 case "snapshot" -> {
                     List<CallInfo> calls = new ArrayList<>();
                     for (JsonNode c : node.path("calls")) {
@@ -465,6 +474,8 @@ public final class SupervisorCodec {
                         node.path("interruptible").isBoolean() ? node.get("interruptible").asBoolean() : null);
                 case "end" -> new SupervisorMessage.End(commandId, callId, text(node, "reason", null),
                         node.path("handToHuman").asBoolean(false));
+                case "listen" -> new SupervisorMessage.Listen(commandId, callId,
+                        node.path("on").isBoolean() ? node.get("on").asBoolean() : null);
                 default -> {
                     ClientMessage more = decodeSupervisorsAndHistoryRequest(type, node);
                     yield more != null ? more : new SupervisorMessage.Unknown(type, raw);
@@ -474,6 +485,75 @@ public final class SupervisorCodec {
             // A history request's refusal is a reply to its requestId.
             return new SupervisorMessage.Malformed(raw, type + ": " + e.getMessage(),
                     commandId != null ? commandId : text(node, "requestId", null));
+        }
+    }
+
+    // ---- binary frames: live audio ----
+
+    /** Byte 1 of a binary frame: what it carries. Only audio so far. */
+    static final int KIND_AUDIO = 1;
+
+    /**
+     * An {@link SupervisorMessage.Audio} as its binary frame, big-endian: version (u8, 1), kind
+     * (u8, 1 = audio), track (u8, 0 inbound / 1 outbound), callId length n (u8), seq (u32),
+     * timestampMs (u32), callId (n bytes UTF-8), then the μ-law bytes to the end of the frame.
+     */
+    public static byte[] encodeAudio(SupervisorMessage.Audio audio) {
+        byte[] id = audio.callId().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        int length = audio.mulaw().length;
+        java.nio.ByteBuffer out = java.nio.ByteBuffer.allocate(SupervisorMessage.AUDIO_HEADER_BYTES + id.length + length);
+        out.put((byte) SupervisorMessage.AUDIO_FRAME_VERSION).put((byte) KIND_AUDIO)
+                .put((byte) (audio.track() == app.switchboard.media.Track.INBOUND ? 0 : 1)).put((byte) id.length)
+                .putInt((int) audio.seq()).putInt((int) audio.timestampMs()).put(id).put(audio.mulaw());
+        return out.array();
+    }
+
+    /**
+     * Reads a binary frame, tolerantly: a newer layout version or kind is {@link SupervisorMessage.Unknown}
+     * (ignored), one too short or otherwise broken is {@link SupervisorMessage.Malformed} saying what is
+     * wrong. Never throws; {@code frame} is not kept (its bytes are copied).
+     */
+    public static ServerMessage decodeBinary(java.nio.ByteBuffer frame) {
+        java.nio.ByteBuffer in = frame.slice().order(java.nio.ByteOrder.BIG_ENDIAN);
+        int size = in.remaining();
+        String raw = "binary frame of " + size + " bytes";
+        if (size < 2) {
+            return new SupervisorMessage.Malformed(raw, "binary frame: " + size + " bytes, too short for a version and a kind", null);
+        }
+        int version = Byte.toUnsignedInt(in.get(0));
+        int kind = Byte.toUnsignedInt(in.get(1));
+        if (version > SupervisorMessage.AUDIO_FRAME_VERSION || kind != KIND_AUDIO) {
+            return new SupervisorMessage.Unknown("binary/v" + version + "/kind" + kind, raw);
+        }
+        if (version < 1) {
+            return new SupervisorMessage.Malformed(raw, "audio frame: version 0 does not exist", null);
+        }
+        if (size < SupervisorMessage.AUDIO_HEADER_BYTES) {
+            return new SupervisorMessage.Malformed(raw, "audio frame: " + size + " bytes, shorter than its "
+                    + SupervisorMessage.AUDIO_HEADER_BYTES + "-byte header", null);
+        }
+        int track = Byte.toUnsignedInt(in.get(2));
+        int idLength = Byte.toUnsignedInt(in.get(3));
+        long seq = Integer.toUnsignedLong(in.getInt(4));
+        long timestamp = Integer.toUnsignedLong(in.getInt(8));
+        if (track > 1) {
+            // A track this version does not know (a later mixed one, say): not an error, not playable.
+            return new SupervisorMessage.Unknown("binary/v" + version + "/audio/track" + track, raw);
+        }
+        if (size < SupervisorMessage.AUDIO_HEADER_BYTES + idLength) {
+            return new SupervisorMessage.Malformed(raw, "audio frame: " + size + " bytes, too short for its "
+                    + idLength + "-byte callId", null);
+        }
+        byte[] id = new byte[idLength];
+        in.get(SupervisorMessage.AUDIO_HEADER_BYTES, id);
+        byte[] mulaw = new byte[size - SupervisorMessage.AUDIO_HEADER_BYTES - idLength];
+        in.get(SupervisorMessage.AUDIO_HEADER_BYTES + idLength, mulaw);
+        try {
+            return new SupervisorMessage.Audio(new String(id, java.nio.charset.StandardCharsets.UTF_8),
+                    track == 0 ? app.switchboard.media.Track.INBOUND : app.switchboard.media.Track.OUTBOUND, seq, timestamp,
+                    mulaw);
+        } catch (IllegalArgumentException e) {
+            return new SupervisorMessage.Malformed(raw, "audio frame: " + e.getMessage(), null);
         }
     }
 

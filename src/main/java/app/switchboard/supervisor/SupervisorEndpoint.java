@@ -13,7 +13,7 @@ import org.slf4j.LoggerFactory;
  * One console connection, as Jetty sees it: its lifetime (open, keep-alive, close) and what it
  * receives, handed to the part that does it: {@link ConsoleOutbox} sends (queues, snapshots,
  * exactly-once), {@link ConsoleCommands} runs commands, {@link ConsoleHistory} answers history
- * requests. The upgrade before it (authentication) is {@link ConsoleUpgrade}'s.
+ * requests, {@link ConsoleAudio} holds the audio of the call it listens to. The upgrade before it (authentication) is {@link ConsoleUpgrade}'s.
  */
 public final class SupervisorEndpoint implements Session.Listener.AutoDemanding {
 
@@ -24,6 +24,7 @@ public final class SupervisorEndpoint implements Session.Listener.AutoDemanding 
     private final ConsoleOutbox outbox;
     private final ConsoleCommands commands;
     private final ConsoleHistory history;
+    private final ConsoleAudio audio;
     private volatile String watching;
     private volatile Session session;
     private volatile KeepAlive keepAlive;
@@ -37,7 +38,9 @@ public final class SupervisorEndpoint implements Session.Listener.AutoDemanding 
         this.account = account;
         var control = hub.calls().operatedBy(account);
         this.history = new ConsoleHistory(hub, account, this);
-        this.outbox = new ConsoleOutbox(hub, account, control, batches, this::close, history::exportEnded);
+        this.outbox = new ConsoleOutbox(hub, account, control, batches, this::close, history::exportEnded,
+                this::nextAudio);
+        this.audio = new ConsoleAudio(hub, account, outbox::kick, outbox::notice);
         this.commands = new ConsoleCommands(hub, account, control);
     }
 
@@ -68,6 +71,28 @@ public final class SupervisorEndpoint implements Session.Listener.AutoDemanding 
 
     void notice(String json) {
         outbox.notice(json);
+    }
+
+    private java.nio.ByteBuffer nextAudio() {
+        return audio.poll();
+    }
+
+    void callEnded(String callId) {
+        audio.callEnded(callId);
+    }
+
+    /** The call this console listens to, or null. */
+    String listening() {
+        return audio.listening();
+    }
+
+    int audioQueued() {
+        return audio.queued();
+    }
+
+    /** Audio frames dropped for this console since it connected. */
+    long audioDropped() {
+        return audio.dropped();
     }
 
     int queued() {
@@ -138,6 +163,8 @@ public final class SupervisorEndpoint implements Session.Listener.AutoDemanding 
         } else if (message instanceof SupervisorMessage.Watch w) {
             watching = w.callId() == null || w.callId().isBlank() ? null : w.callId();
             hub.reportOnline();
+        } else if (message instanceof SupervisorMessage.Listen l) {
+            reply(audio.listen(l));
         } else if (message instanceof SupervisorMessage.HistoryRequest r) {
             history.handle(r);
         } else if (message instanceof Command c) {
@@ -172,6 +199,7 @@ public final class SupervisorEndpoint implements Session.Listener.AutoDemanding 
 
     /** This connection is over: its queues, its export and its keep-alive go, and the hub forgets it. */
     private void release() {
+        audio.shut();
         ExportStream stream = outbox.shut();
         if (stream != null) {
             stream.close();

@@ -70,8 +70,7 @@ public final class SupervisorHub implements AutoCloseable {
     /** How long a holder's hold outlives their last console by default (Settings.holdGraceSeconds). */
     public static final Duration DEFAULT_HOLD_GRACE = Duration.ofSeconds(30);
 
-    private final Duration holdGrace;
-    private final ScheduledExecutorService graceTimer;
+    private final HoldGrace holdGrace;
     private final ExecutorService historyWork;
     /** Pings every console ({@link KeepAlive}). */
     private final ScheduledExecutorService pings;
@@ -89,8 +88,8 @@ public final class SupervisorHub implements AutoCloseable {
      */
     public SupervisorHub(CallControl calls, SupervisorAccounts accounts, String relayName, Limits limits,
                          Duration holdGrace) {
-        this.holdGrace = holdGrace;
-        this.graceTimer = Executors.newSingleThreadScheduledExecutor(Threads.named("supervisor-hold-grace"));
+        this.holdGrace = new HoldGrace(calls, holdGrace,
+                account -> connections.stream().anyMatch(c -> c.account().equals(account)));
         // Store reads may block on the disk: never on a socket's or a sender's thread.
         this.historyWork = Executors.newSingleThreadExecutor(Threads.named("supervisor-history"));
         this.pings = Executors.newSingleThreadScheduledExecutor(Threads.named("supervisor-pings"));
@@ -102,10 +101,8 @@ public final class SupervisorHub implements AutoCloseable {
         this.senders = Executors.newFixedThreadPool(2, Threads.numbered("supervisor-send-"));
         this.subscription = calls.subscribe(this::onEvent);
         this.presenceSubscription = calls.subscribePresence(this::onPresence);
-        // The state now is what consoles get with their snapshot; the poll sends only what changes after it.
-        lastCluster = calls.clusterStatus();
-        clusterSent = lastCluster.clustered();
-        clusterPolling(DEFAULT_CLUSTER_POLL);
+        this.cluster = new ClusterFeed(calls, pings, connections);
+        cluster.every(DEFAULT_CLUSTER_POLL);
     }
 
     /** The call history consoles may search, open and export over {@code /console}; without one they are refused. */
@@ -132,50 +129,51 @@ public final class SupervisorHub implements AutoCloseable {
         return pings;
     }
 
-    // ---- the cluster's state, for remote consoles' banner ----
+    // ---- the cluster's state, for remote consoles' banner ({@link ClusterFeed}) ----
 
     /** How often the cluster's state is read for changes (it is a few fields in memory). */
     public static final Duration DEFAULT_CLUSTER_POLL = Duration.ofSeconds(1);
 
-    /** Touched only on the {@code pings} thread. */
-    private app.switchboard.call.ClusterStatus lastCluster;
-    private boolean clusterSent;
-    private java.util.concurrent.ScheduledFuture<?> clusterPoll;
+    private final ClusterFeed cluster;
 
     /** Reads the cluster's state every {@code every} and tells each console when it changed. */
-    public synchronized SupervisorHub clusterPolling(Duration every) {
-        if (clusterPoll != null) {
-            clusterPoll.cancel(false);
-        }
-        clusterPoll = pings.scheduleWithFixedDelay(this::pollCluster, 0, every.toMillis(), TimeUnit.MILLISECONDS);
+    public SupervisorHub clusterPolling(Duration every) {
+        cluster.every(every);
         return this;
-    }
-
-    private void pollCluster() {
-        try {
-            app.switchboard.call.ClusterStatus now = calls.clusterStatus();
-            if (now.equals(lastCluster)) {
-                return;
-            }
-            lastCluster = now;
-            // A single node never says anything; one that was clustered says so once more, so consoles clear it.
-            if (!now.clustered() && !clusterSent) {
-                return;
-            }
-            clusterSent = true;
-            String json = SupervisorCodec.encode(SupervisorMessage.Cluster.of(now));
-            for (SupervisorEndpoint c : connections) {
-                c.cluster(json);
-            }
-        } catch (RuntimeException e) {
-            LOG.warn("Reading the cluster's state for the consoles failed", e);
-        }
     }
 
     /** The cluster message as it stands now (sent to a console after its snapshot), or null on a single node. */
     String clusterJson() {
-        app.switchboard.call.ClusterStatus now = calls.clusterStatus();
-        return now.clustered() ? SupervisorCodec.encode(SupervisorMessage.Cluster.of(now)) : null;
+        return cluster.json();
+    }
+
+    // ---- live audio ({@link ConsoleAudio}) ----
+
+    private volatile RelayAudio audio = RelayAudio.NONE;
+    private final java.util.concurrent.atomic.LongAdder audioDropped = new java.util.concurrent.atomic.LongAdder();
+
+    /** Where consoles' {@code listen} gets its audio; without it every {@code listen} is refused. */
+    public SupervisorHub audio(RelayAudio source) {
+        this.audio = java.util.Objects.requireNonNull(source, "source");
+        return this;
+    }
+
+    RelayAudio audio() {
+        return audio;
+    }
+
+    void countAudioDropped() {
+        audioDropped.increment();
+    }
+
+    /** Audio frames dropped because a console did not read them in time, over all consoles since start. */
+    public long audioDropped() {
+        return audioDropped.sum();
+    }
+
+    /** The most audio frames waiting for one console now. */
+    public int mostAudioQueued() {
+        return connections.stream().mapToInt(SupervisorEndpoint::audioQueued).max().orElse(0);
     }
 
     /** Bytes of an export file per {@code exportChunk} message (base64 makes each a third larger on the wire). */
@@ -249,47 +247,17 @@ public final class SupervisorHub implements AutoCloseable {
         return told;
     }
 
-    /** Per account whose last console left, a token of that departure (see {@link #holderMayBeGone}). */
-    private final Map<String, Object> departures = new java.util.concurrent.ConcurrentHashMap<>();
-
-    private boolean connected(String account) {
-        return connections.stream().anyMatch(c -> c.account().equals(account));
-    }
-
-    /** {@code account}'s last console left: its holds end after the grace, unless one of its consoles is back. */
-    private void holderMayBeGone(String account) {
-        if (connected(account) || calls.presence().holders().values().stream().noneMatch(account::equals)) {
-            return;
-        }
-        // A console that comes back and leaves again starts a new grace: only the newest timer acts.
-        Object departure = new Object();
-        departures.put(account, departure);
-        try {
-            graceTimer.schedule(() -> {
-                if (connected(account) || !departures.remove(account, departure)) {
-                    return;
-                }
-                calls.presence().holders().forEach((callId, holder) -> {
-                    if (holder.equals(account)) {
-                        LOG.info("{} held call {} and did not come back within {} s: the AI takes it back",
-                                account, callId, holdGrace.toSeconds());
-                        calls.releaseAbandoned(callId, account, account + " disconnected and did not come back within "
-                                + holdGrace.toSeconds() + " s: the call is back with the AI");
-                    }
-                });
-            }, holdGrace.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (java.util.concurrent.RejectedExecutionException e) {
-            // The relay is stopping: its calls end with it.
-        }
-    }
-
     private void onEvent(CallEvent event) {
         if (connections.isEmpty()) {
             return;
         }
         SharedEvent shared = new SharedEvent(event);
+        boolean ended = event.kind() == app.switchboard.call.EventKind.CALL_ENDED;
         for (SupervisorEndpoint c : connections) {
             c.offer(shared);
+            if (ended) {
+                c.callEnded(event.callId());
+            }
         }
     }
 
@@ -305,14 +273,14 @@ public final class SupervisorHub implements AutoCloseable {
 
     void opened(SupervisorEndpoint endpoint) {
         connections.add(endpoint);
-        departures.remove(endpoint.account());
+        holdGrace.back(endpoint.account());
         reportOnline();
     }
 
     void closed(SupervisorEndpoint endpoint) {
         if (connections.remove(endpoint)) {
             reportOnline();
-            holderMayBeGone(endpoint.account());
+            holdGrace.mayBeGone(endpoint.account());
         }
     }
 
@@ -394,7 +362,7 @@ public final class SupervisorHub implements AutoCloseable {
         } catch (Exception e) {
             LOG.debug("Unsubscribing the supervisor hub failed", e);
         }
-        graceTimer.shutdownNow();
+        holdGrace.close();
         historyWork.shutdownNow();
         pings.shutdownNow();
         flushBeforeClosing(SHUTDOWN_FLUSH);

@@ -36,11 +36,18 @@ public sealed interface SupervisorMessage {
     sealed interface ServerMessage extends SupervisorMessage {
     }
 
-    /** First message on every connection. */
-    record Hello(String relay, String supervisor, int protocol) implements ServerMessage {
+    /**
+     * First message on every connection. {@code listen}: the relay serves live audio ({@link Listen})
+     * as the connection opened (its {@code listenToCalls} setting); absent (false) from older relays.
+     */
+    record Hello(String relay, String supervisor, int protocol, boolean listen) implements ServerMessage {
         public Hello {
             Objects.requireNonNull(relay, "relay");
             Objects.requireNonNull(supervisor, "supervisor");
+        }
+
+        public Hello(String relay, String supervisor, int protocol) {
+            this(relay, supervisor, protocol, false);
         }
 
         public String type() {
@@ -520,6 +527,112 @@ public sealed interface SupervisorMessage {
 
         public String type() {
             return "exportChunk";
+        }
+    }
+
+    // ==== live audio (docs/supervisor-api.md#live-audio) ====
+
+    /**
+     * Listen to one call's audio ({@code on}) or stop ({@code on: false}). A console listens to at
+     * most one call: a new {@code listen} replaces the old. Answered with a {@link Reply}; then
+     * {@link Audio} frames of that call only, until stopped or {@link ListenEnded}.
+     */
+    record Listen(String commandId, String callId, Boolean on) implements Command {
+        public Listen {
+            require(commandId, callId);
+            if (on == null) {
+                throw new IllegalArgumentException("on (true or false) is required");
+            }
+        }
+
+        public String type() {
+            return "listen";
+        }
+    }
+
+    /** The call this console listened to sends no more audio ({@code reason}: the call ended, …); listening is off. */
+    record ListenEnded(String callId, String reason) implements ServerMessage {
+        public ListenEnded {
+            if (callId == null || callId.isBlank()) {
+                throw new IllegalArgumentException("callId is required");
+            }
+            if (reason == null || reason.isBlank()) {
+                throw new IllegalArgumentException("a listenEnded says why");
+            }
+        }
+
+        public String type() {
+            return "listenEnded";
+        }
+    }
+
+    /** The layout version of binary {@link Audio} frames (byte 0), apart from the JSON messages' {@code v}. */
+    int AUDIO_FRAME_VERSION = 1;
+    /** The first bytes of every binary audio frame before its callId: version, kind, track, callId length, seq, timestamp. */
+    int AUDIO_HEADER_BYTES = 12;
+    /** Most μ-law bytes one frame may carry: one second (Twilio sends 20 ms, 160 bytes). */
+    int MAX_AUDIO_BYTES = 8000;
+    /** Most UTF-8 bytes of a callId in an audio frame (its length is one byte). */
+    int MAX_AUDIO_CALL_ID_BYTES = 255;
+
+    /**
+     * One piece of the listened call's audio, sent as a <b>binary</b> WebSocket frame (never JSON;
+     * {@link SupervisorCodec#encodeAudio}): {@code track} as Twilio names it (inbound: the caller,
+     * outbound: the agent), {@code seq} counts the frames queued for this console since its
+     * {@code listen} (a gap means frames were dropped for a slow console), {@code timestampMs}
+     * the stream's own time, {@code mulaw} raw 8 kHz μ-law. Both unsigned 32-bit on the wire.
+     */
+    record Audio(String callId, app.switchboard.media.Track track, long seq, long timestampMs, byte[] mulaw)
+            implements ServerMessage {
+        public Audio {
+            if (callId == null || callId.isBlank()) {
+                throw new IllegalArgumentException("callId is required");
+            }
+            if (callId.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > MAX_AUDIO_CALL_ID_BYTES) {
+                throw new IllegalArgumentException("callId longer than " + MAX_AUDIO_CALL_ID_BYTES + " bytes");
+            }
+            Objects.requireNonNull(track, "track");
+            if (seq < 0 || seq > 0xFFFF_FFFFL) {
+                throw new IllegalArgumentException("seq out of 0..2^32-1: " + seq);
+            }
+            if (timestampMs < 0 || timestampMs > 0xFFFF_FFFFL) {
+                throw new IllegalArgumentException("timestampMs out of 0..2^32-1: " + timestampMs);
+            }
+            Objects.requireNonNull(mulaw, "mulaw");
+            if (mulaw.length == 0 || mulaw.length > MAX_AUDIO_BYTES) {
+                throw new IllegalArgumentException("audio of 1.." + MAX_AUDIO_BYTES + " bytes, not " + mulaw.length);
+            }
+            mulaw = mulaw.clone();
+        }
+
+        @Override
+        public byte[] mulaw() {
+            return mulaw.clone();
+        }
+
+        /** As the console's player takes it. */
+        public app.switchboard.media.AudioFrame frame() {
+            return new app.switchboard.media.AudioFrame(callId, track, timestampMs, mulaw);
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Audio a && a.callId.equals(callId) && a.track == track && a.seq == seq
+                    && a.timestampMs == timestampMs && java.util.Arrays.equals(a.mulaw, mulaw);
+        }
+
+        @Override
+        public int hashCode() {
+            return Objects.hash(callId, track, seq, timestampMs, java.util.Arrays.hashCode(mulaw));
+        }
+
+        @Override
+        public String toString() {
+            return "Audio[" + callId + " " + track.wire() + " #" + seq + " @" + timestampMs + "ms, " + mulaw.length + " bytes]";
+        }
+
+        public String type() {
+            return "audio";
         }
     }
 

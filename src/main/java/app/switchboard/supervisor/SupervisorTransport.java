@@ -30,6 +30,10 @@ public interface SupervisorTransport extends AutoCloseable {
     interface Receiver {
         void onText(String text);
 
+        /** A binary frame (live audio); {@code data} is valid only during the call. */
+        default void onBinary(java.nio.ByteBuffer data) {
+        }
+
         void onClose(int code, String reason);
     }
 

@@ -151,7 +151,7 @@ class ArchitectureTest {
         // The remote console uses the client, its transport seam, the message model and RemoteCallControl
         // (with its pinning and backoff); Jetty stays in JettySupervisorTransport and the relay side.
         noClasses().that().haveNameMatching(APP.replace(".", "\\.")
-                        + "\\.supervisor\\.(SupervisorClient|SupervisorTransport|SupervisorMessage|SupervisorCodec|RemoteCallControl|RelayConnection|RemoteCalls|PinnedCertificate|Backoff|PingTiming)(\\$.*)?")
+                        + "\\.supervisor\\.(SupervisorClient|SupervisorTransport|SupervisorMessage|SupervisorCodec|RemoteCallControl|RelayConnection|RemoteCalls|RemoteAudio|RemotePresence|RemoteCommands|PinnedCertificate|Backoff|PingTiming)(\\$.*)?")
                 .should().dependOnClassesThat().resideInAnyPackage("org.eclipse.jetty..")
                 .check(product);
     }

@@ -44,6 +44,8 @@ final class ConsoleHarness implements AutoCloseable {
     final SimClient callers;
     final JettySupervisorTransport transport;
     final List<CallEvent> recorded = new CopyOnWriteArrayList<>();
+    /** The relay's settings, read live (listenToCalls, for one). */
+    final Settings settings;
 
     ConsoleHarness(Path dir, SupervisorHub.Limits limits) throws Exception {
         this(dir, limits, 0);
@@ -65,7 +67,7 @@ final class ConsoleHarness implements AutoCloseable {
     /** With the supervisor API served from {@code served(registry)}: the registry as the hub sees it. */
     ConsoleHarness(Path dir, SupervisorHub.Limits limits, double tokensPerSecond, Duration holdGrace,
                    boolean withStore, UnaryOperator<CallControl> served) throws Exception {
-        Settings settings = new Settings();
+        settings = new Settings();
         accounts = SupervisorAccounts.in(dir.resolve("data"));
         responder = new OfflineResponder(tokensPerSecond);
         registry = new CallRegistry(ConversationAgent.factory(responder, AgentSettings.defaults()),

@@ -42,6 +42,13 @@ public final class StuckConsole implements Session.Listener, AutoCloseable {
         received.incrementAndGet();
     }
 
+    /** Sends a message; the console still reads nothing. */
+    void send(String text) throws Exception {
+        org.eclipse.jetty.websocket.api.Callback.Completable sent = new org.eclipse.jetty.websocket.api.Callback.Completable();
+        session.sendText(text, sent);
+        sent.get(10, TimeUnit.SECONDS);
+    }
+
     @Override
     public void close() throws Exception {
         client.stop();

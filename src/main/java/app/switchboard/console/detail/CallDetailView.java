@@ -231,17 +231,19 @@ public final class CallDetailView extends FxmlView<StackPane> {
             listenToggle.setSelected(listen.listeningProperty().get());
         });
         listen.listeningProperty().addListener((obs, was, now) -> listenToggle.setSelected(listen.listeningProperty().get()));
-        listenToggle.disableProperty().bind(listen.availableProperty().not());
-        listenToggle.setTooltip(new javafx.scene.control.Tooltip("Hear the selected call (nothing is recorded)"));
+        // Listening kept on through a remote console's reconnect can still be turned off.
+        listenToggle.disableProperty().bind(listen.availableProperty().not().and(listen.listeningProperty().not()));
         listenMixChoice.getItems().setAll(app.switchboard.media.Mix.values());
         listenMixChoice.valueProperty().bindBidirectional(listen.mixProperty());
         listenVolumeSlider.valueProperty().bindBidirectional(listen.volumeProperty());
         listenMessage.textProperty().bind(listen.messageProperty());
         listenMessage.visibleProperty().bind(listen.messageProperty().isNotEmpty());
         listenMessage.managedProperty().bind(listenMessage.visibleProperty());
-        if (!listen.availableProperty().get()) {
-            listenToggle.setTooltip(new javafx.scene.control.Tooltip(listen.whyUnavailable()));
-        }
+        // A remote console's audio comes and goes with its connection: the tooltip follows.
+        Runnable tooltip = () -> listenToggle.setTooltip(new javafx.scene.control.Tooltip(listen.availableProperty().get()
+                ? "Hear the selected call (nothing is recorded)" : listen.whyUnavailable()));
+        tooltip.run();
+        listen.availableProperty().addListener((obs, was, now) -> tooltip.run());
     }
 
     @FXML

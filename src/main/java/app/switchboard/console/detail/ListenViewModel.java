@@ -26,7 +26,11 @@ import org.slf4j.LoggerFactory;
  * The call detail's Listen toggle (docs/live-audio.md): plays the selected call's audio (the
  * caller, the agent, or both) on a playback thread of its own. Where there is no audio device,
  * or this console gets no audio, the toggle turns itself off and {@link #messageProperty()}
- * says why. A different call selected stops listening. Lives on the FX thread.
+ * says why. A different call selected stops listening. Embedded, the audio is the relay's; in a
+ * remote console it comes over the supervisor API: the toggle is unavailable while disconnected
+ * or when the relay serves no audio; listening that was on stays on through a drop (the relay is
+ * asked again after the reconnect), and a refusal or the call's end turns it off with the reason.
+ * Lives on the FX thread.
  */
 public final class ListenViewModel {
 
@@ -52,6 +56,7 @@ public final class ListenViewModel {
     private String callId;
     private AudioPlayback playback;
     private AutoCloseable subscription;
+    private final AutoCloseable availability;
 
     public ListenViewModel(CallAudio audio) {
         this(audio, SoundOutput::open, Platform::runLater);
@@ -63,6 +68,8 @@ public final class ListenViewModel {
         this.outputs = outputs;
         this.fx = fx;
         available.set(audio.available());
+        // A remote console's audio comes and goes with its connection.
+        availability = audio.subscribeAvailability(() -> fx.execute(this::availabilityChanged));
         listening.addListener((obs, was, now) -> {
             if (now) {
                 start();
@@ -115,7 +122,11 @@ public final class ListenViewModel {
                         message.set(why);
                     }
                 }));
-        subscription = audio.listen(listened, playback::offer);
+        subscription = audio.listen(listened, playback::offer, why -> fx.execute(() -> {
+            if (listened.equals(callId) && listening.get()) {
+                refuse(why);
+            }
+        }));
         message.set("Listening to " + describe(mix.get()) + ". Nothing is recorded.");
     }
 
@@ -125,6 +136,16 @@ public final class ListenViewModel {
             case AGENT -> "the agent";
             case BOTH -> "the caller and the agent";
         };
+    }
+
+    private void availabilityChanged() {
+        boolean now = audio.available();
+        available.set(now);
+        if (listening.get()) {
+            // Kept on: the audio source asks for the call again once it is back.
+            message.set(now ? "Listening to " + describe(mix.get()) + ". Nothing is recorded."
+                    : audio.why() + " Listening resumes after the reconnect.");
+        }
     }
 
     /** Turns the toggle back off and says why; the off-listener then has nothing to stop. */
@@ -155,6 +176,11 @@ public final class ListenViewModel {
     public void close() {
         listening.set(false);
         stop();
+        try {
+            availability.close();
+        } catch (Exception e) {
+            LOG.debug("Closing the audio availability subscription failed", e);
+        }
     }
 
     public BooleanProperty listeningProperty() {
