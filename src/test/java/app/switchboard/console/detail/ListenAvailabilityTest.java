@@ -1,4 +1,4 @@
-package app.switchboard.console;
+package app.switchboard.console.detail;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
