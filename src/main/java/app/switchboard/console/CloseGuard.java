@@ -62,7 +62,7 @@ final class CloseGuard {
         }
         boolean handoff = calls.status().handoffConfigured();
         Alert alert = new Alert(Alert.AlertType.CONFIRMATION);
-        alert.initOwner(owner);
+        WindowLook.dressLike(owner, alert);
         alert.setTitle("Live calls");
         alert.setHeaderText(live.size() == 1 ? "1 call is live." : live.size() + " calls are live.");
         alert.setContentText("Closing the console must not hang up on anyone without a word. What should happen to "

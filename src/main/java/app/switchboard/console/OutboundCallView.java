@@ -24,6 +24,8 @@ public final class OutboundCallView extends FxmlView<VBox> {
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss").withZone(ZoneId.systemDefault());
 
     @FXML private Label unavailableLabel;
+    @FXML private Label fromLabel;
+    @FXML private Label toLabel;
     @FXML private ChoiceBox<AccountNumber> fromChoice;
     @FXML private TextField toField;
     @FXML private ProgressIndicator busyIndicator;
@@ -39,6 +41,9 @@ public final class OutboundCallView extends FxmlView<VBox> {
         unavailableLabel.textProperty().bind(viewModel.unavailableProperty());
         unavailableLabel.visibleProperty().bind(viewModel.unavailableProperty().isNotEmpty());
         unavailableLabel.managedProperty().bind(unavailableLabel.visibleProperty());
+        // Alt+F / Alt+T reach the fields.
+        fromLabel.setLabelFor(fromChoice);
+        toLabel.setLabelFor(toField);
         fromChoice.setItems(viewModel.fromNumbers());
         fromChoice.valueProperty().bindBidirectional(viewModel.fromProperty());
         fromChoice.setConverter(new StringConverter<>() {

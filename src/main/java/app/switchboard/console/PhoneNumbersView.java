@@ -101,9 +101,7 @@ public final class PhoneNumbersView extends FxmlView<VBox> {
         Alert alert = new Alert(Alert.AlertType.CONFIRMATION, what.text(), ButtonType.CANCEL, ButtonType.OK);
         alert.setTitle("Switchboard \u2014 phone number");
         alert.setHeaderText(what.title());
-        if (root().getScene() != null) {
-            alert.initOwner(root().getScene().getWindow());
-        }
+        WindowLook.dressLike(root().getScene() == null ? null : root().getScene().getWindow(), alert);
         alert.setOnHidden(e -> {
             confirmation = null;
             if (alert.getResult() == ButtonType.OK) {

@@ -53,6 +53,7 @@ public final class ReplayView extends FxmlView<BorderPane> {
     @FXML private ProgressBar runProgress;
     @FXML private ListView<ReplayViewModel.RunEntry> runList;
     @FXML private Button openRunButton;
+    @FXML private Label compareLabel;
     @FXML private ComboBox<ReplayViewModel.RunEntry> compareChoice;
     @FXML private Label runTitle;
     @FXML private VBox summaryBox;
@@ -101,6 +102,14 @@ public final class ReplayView extends FxmlView<BorderPane> {
                 openRun();
             }
         });
+        // What a double click does, from the keyboard.
+        runList.setOnKeyPressed(e -> {
+            if (e.getCode() == javafx.scene.input.KeyCode.ENTER) {
+                openRun();
+                e.consume();
+            }
+        });
+        compareLabel.setLabelFor(compareChoice);
         compareChoice.disableProperty().bind(viewModel.reportProperty().isNull());
         compareChoice.valueProperty().addListener((obs, old, now) -> viewModel.compareWith(now == null ? null : now.runId()));
 
