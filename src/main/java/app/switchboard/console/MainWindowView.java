@@ -416,7 +416,7 @@ public final class MainWindowView extends FxmlView<BorderPane> {
     }
 
     @FXML
-    private void showShortcuts() {
+    void showShortcuts() {
         Alert alert = new Alert(Alert.AlertType.INFORMATION, CallDetailView.shortcutHelp());
         alert.setHeaderText("Keyboard shortcuts");
         alert.setTitle("Switchboard");

@@ -1,8 +1,10 @@
 package app.switchboard.console;
 
 import java.util.List;
+import javafx.geometry.Rectangle2D;
 import javafx.scene.Scene;
 import javafx.scene.control.Dialog;
+import javafx.stage.Screen;
 import javafx.stage.Stage;
 import javafx.stage.Window;
 
@@ -30,10 +32,20 @@ public final class WindowLook {
         return new Appearance(false, 100);
     }
 
-    /** The app icon and {@code look} on {@code stage}, whose scene is {@code scene}. */
+    /**
+     * The app icon and {@code look} on {@code stage}, whose scene is {@code scene}; a window
+     * asked for larger than the screen (Replay on a 1280×800 laptop) is made to fit it.
+     */
     public static void dress(Stage stage, Scene scene, Appearance look) {
         stage.getIcons().setAll(ConsoleWindow.icons());
         look.applyTo(scene);
+        Rectangle2D screen = Screen.getPrimary().getVisualBounds();
+        if (scene.getWidth() > screen.getWidth()) {
+            stage.setWidth(screen.getWidth());
+        }
+        if (scene.getHeight() > screen.getHeight()) {
+            stage.setHeight(screen.getHeight());
+        }
     }
 
     /** {@code stage} (its scene set) owned by {@code owner} when there is one, dressed like it. */
