@@ -23,9 +23,9 @@ final class CloseGuard {
         /** A console of a remote relay: its calls go on there; closing only disconnects. */
         DISCONNECT }
 
-    static final ButtonType KEEP = new ButtonType("Keep them running without a window", ButtonBar.ButtonData.OTHER);
-    static final ButtonType HAND_OVER = new ButtonType("Hand all to a human", ButtonBar.ButtonData.OTHER);
-    static final ButtonType END_ALL = new ButtonType("End them all", ButtonBar.ButtonData.OTHER);
+    static final ButtonType KEEP = new ButtonType("_Keep them running without a window", ButtonBar.ButtonData.OTHER);
+    static final ButtonType HAND_OVER = new ButtonType("_Hand all to a human", ButtonBar.ButtonData.OTHER);
+    static final ButtonType END_ALL = new ButtonType("_End them all", ButtonBar.ButtonData.OTHER);
     static final ButtonType CANCEL = new ButtonType("Cancel", ButtonBar.ButtonData.CANCEL_CLOSE);
 
     private final CallControl calls;

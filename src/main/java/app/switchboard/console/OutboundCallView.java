@@ -76,6 +76,13 @@ public final class OutboundCallView extends FxmlView<VBox> {
                         + (a.durationSeconds() >= 0 ? " (" + a.durationSeconds() + " s)" : ""));
             }
         });
+        // Esc closes it, as it closes the console's other dialogs.
+        root().addEventHandler(javafx.scene.input.KeyEvent.KEY_PRESSED, e -> {
+            if (e.getCode() == javafx.scene.input.KeyCode.ESCAPE && root().getScene() != null) {
+                root().getScene().getWindow().hide();
+                e.consume();
+            }
+        });
         // The relay's list is in memory: reading it once a second while the dialog is open is cheap.
         refresh = new Timeline(new KeyFrame(Duration.seconds(1), e -> viewModel.refreshAttempts()));
         refresh.setCycleCount(Timeline.INDEFINITE);

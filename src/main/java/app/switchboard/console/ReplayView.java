@@ -38,6 +38,10 @@ import javafx.scene.text.TextFlow;
 public final class ReplayView extends FxmlView<BorderPane> {
 
     @FXML private Label targetLabel;
+    @FXML private Label nameLabel;
+    @FXML private Label promptLabel;
+    @FXML private Label modelLabel;
+    @FXML private Label baseUrlLabel;
     @FXML private ComboBox<String> profileChoice;
     @FXML private Button loadProfileButton;
     @FXML private Button saveProfileButton;
@@ -109,6 +113,11 @@ public final class ReplayView extends FxmlView<BorderPane> {
                 e.consume();
             }
         });
+        // Alt+the underlined letter reaches each field (Tab cannot leave the prompt: it types a tab there).
+        nameLabel.setLabelFor(nameField);
+        promptLabel.setLabelFor(promptArea);
+        modelLabel.setLabelFor(modelField);
+        baseUrlLabel.setLabelFor(baseUrlField);
         compareLabel.setLabelFor(compareChoice);
         compareChoice.disableProperty().bind(viewModel.reportProperty().isNull());
         compareChoice.valueProperty().addListener((obs, old, now) -> viewModel.compareWith(now == null ? null : now.runId()));
