@@ -74,6 +74,10 @@ final class CloseGuard {
         alert.getDialogPane().lookupButton(HAND_OVER).setId("closeHandOver");
         alert.getDialogPane().lookupButton(END_ALL).setId("closeEndAll");
         alert.getDialogPane().lookupButton(CANCEL).setId("closeCancel");
+        // Each button as wide as its words: four as wide as the longest outgrow the screen at large text sizes.
+        for (ButtonType type : alert.getButtonTypes()) {
+            ButtonBar.setButtonUniformSize(alert.getDialogPane().lookupButton(type), false);
+        }
         open = alert;
         alert.setOnHidden(e -> {
             open = null;

@@ -76,6 +76,7 @@ final class ConnectDialog {
         token.setPromptText("the token `switchboard users add NAME` printed");
         status.setId("connectStatus");
         status.setWrapText(true);
+        status.setMinHeight(javafx.scene.layout.Region.USE_PREF_SIZE);
         connect.setId("connectButton");
         connect.setDefaultButton(true);
         connect.setOnAction(e -> start());
@@ -98,7 +99,9 @@ final class ConnectDialog {
         if (owner != null) {
             stage.initModality(Modality.WINDOW_MODAL);
         }
-        stage.setScene(new Scene(root, 560, 230));
+        // As wide as the text size asks, as high as what it shows (an error grows it: see fail).
+        root.setPrefWidth(560 * WindowLook.of(owner).textPercent() / 100.0);
+        stage.setScene(new Scene(root));
         WindowLook.dressLike(owner, stage);
         stage.show();
     }
@@ -116,6 +119,7 @@ final class ConnectDialog {
         status.setText("\u26a0 " + message);
         status.getStyleClass().setAll("label", "connect-error");
         connect.setDisable(false);
+        stage.sizeToScene();
     }
 
     private void progress(String message) {
@@ -169,15 +173,17 @@ final class ConnectDialog {
         shown.setId("presentedFingerprint");
         shown.setEditable(false);
         shown.setWrapText(true);
-        shown.setPrefRowCount(2);
+        shown.setPrefRowCount(3);
         shown.setAccessibleText("The relay's certificate SHA-256 fingerprint");
         VBox content = new VBox(8, new Label("The relay presents a certificate with this SHA-256 fingerprint. Compare it "
                 + "with the one the relay printed at start-up (\"TLS certificate SHA-256 \u2026\"). Trust it only if they match: "
                 + "it is pinned, and a relay presenting another certificate later is refused."), shown);
         ((Label) content.getChildren().get(0)).setWrapText(true);
         alert.getDialogPane().setContent(content);
-        // A fixed size: laid out once, so the buttons do not move after the dialog is shown.
-        alert.getDialogPane().setPrefSize(560, 300);
+        // A fixed size, laid out once so the buttons do not move after the dialog is shown; in
+        // proportion to the text size, or the explanation and the fingerprint are cut short.
+        double scale = WindowLook.of(stage).textPercent() / 100.0;
+        alert.getDialogPane().setPrefSize(560 * scale, 330 * scale);
         alert.getDialogPane().setMinHeight(javafx.scene.layout.Region.USE_PREF_SIZE);
         alert.getButtonTypes().setAll(TRUST, ButtonType.CANCEL);
         alert.getDialogPane().lookupButton(TRUST).setId("trustCertificate");

@@ -33,18 +33,20 @@ public final class WindowLook {
     }
 
     /**
-     * The app icon and {@code look} on {@code stage}, whose scene is {@code scene}; a window
-     * asked for larger than the screen (Replay on a 1280×800 laptop) is made to fit it.
+     * The app icon and {@code look} on {@code stage}, whose scene is {@code scene}. A window
+     * given a size grows with the text (at 150 % its labels would be cut short otherwise), and
+     * never beyond the screen (Replay on a 1280×800 laptop).
      */
     public static void dress(Stage stage, Scene scene, Appearance look) {
         stage.getIcons().setAll(ConsoleWindow.icons());
         look.applyTo(scene);
         Rectangle2D screen = Screen.getPrimary().getVisualBounds();
-        if (scene.getWidth() > screen.getWidth()) {
-            stage.setWidth(screen.getWidth());
+        double scale = look.textPercent() / 100.0;
+        if (scene.getWidth() > 0 && (scale != 1 || scene.getWidth() > screen.getWidth())) {
+            stage.setWidth(Math.min(scene.getWidth() * scale, screen.getWidth()));
         }
-        if (scene.getHeight() > screen.getHeight()) {
-            stage.setHeight(screen.getHeight());
+        if (scene.getHeight() > 0 && (scale != 1 || scene.getHeight() > screen.getHeight())) {
+            stage.setHeight(Math.min(scene.getHeight() * scale, screen.getHeight()));
         }
     }
 
