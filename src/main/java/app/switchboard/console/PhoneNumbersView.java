@@ -15,6 +15,7 @@ import javafx.scene.layout.VBox;
 /** The settings dialog's phone-number section; every change asks first, showing the current value. */
 public final class PhoneNumbersView extends FxmlView<VBox> {
 
+    @FXML private Label numbersLabel;
     @FXML private Label unavailableLabel;
     @FXML private ListView<AccountNumber> numbersList;
     @FXML private Button refreshButton;
@@ -32,6 +33,8 @@ public final class PhoneNumbersView extends FxmlView<VBox> {
         unavailableLabel.textProperty().bind(viewModel.unavailableProperty());
         unavailableLabel.visibleProperty().bind(viewModel.unavailableProperty().isNotEmpty());
         unavailableLabel.managedProperty().bind(unavailableLabel.visibleProperty());
+        // Alt+N reaches the list at the end of the settings' long scrolling body.
+        numbersLabel.setLabelFor(numbersList);
         numbersList.setItems(viewModel.numbers());
         numbersList.setCellFactory(list -> new ListCell<>() {
             @Override

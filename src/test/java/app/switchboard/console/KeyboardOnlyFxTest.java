@@ -40,8 +40,8 @@ import org.testfx.framework.junit5.Start;
  * A supervisor who uses no mouse takes a call through every action: say, interrupt, take over,
  * send the AI's draft, end. Only key presses (Shortcut is Ctrl here); each step checked in what
  * the caller's socket received or in the call's recorded events. The dialogs too: Connect to
- * relay and its certificate question, Call a number (against the local fake of Twilio's REST
- * API), Replay's run and compare (the real agent and openai-java against the local
+ * relay and its certificate question, Call a number and pointing a phone number at the relay
+ * (against the local fake of Twilio's REST API), Replay's run and compare (the real agent and openai-java against the local
  * OpenAI-compatible server, over calls in a real SQLite history), the close question.
  *
  * <p>Monocle does not focus a newly shown window (a desktop does): the tests give it focus
@@ -294,5 +294,32 @@ class KeyboardOnlyFxTest {
         mnemonic(robot, KeyCode.E);
         await().until(() -> !caller.framesOf(OutboundMessage.End.class).isEmpty());
         await().until(() -> !window.stage().isShowing());
+    }
+
+    @Test
+    void pointANumberAtTheRelayWithTheKeyboardAlone(FxRobot robot) {
+        String current = TwilioResponses.number(DialogFixtures.ACCOUNT, DialogFixtures.NUMBER_SID, DialogFixtures.NUMBER,
+                "https://old.example.test/voice", null);
+        String numberPath = TwilioResponses.numberPath(DialogFixtures.ACCOUNT, DialogFixtures.NUMBER_SID);
+        twilio.reply("GET", numberPath, 200, current).reply("GET", numberPath, 200, current)
+                .reply("POST", numberPath, 200, TwilioResponses.number(DialogFixtures.ACCOUNT, DialogFixtures.NUMBER_SID,
+                        DialogFixtures.NUMBER, "https://calls.example.test/twiml", null));
+        shortcut(robot, KeyCode.COMMA);
+        focused(robot, () -> DialogFixtures.window("Switchboard settings"));
+        PhoneNumbersView numbers = window.view().phoneNumbers();
+        await().atMost(Duration.ofSeconds(20)).until(() -> numbers.numbersList().getItems().size() == 1);
+
+        // Alt+N: the numbers; Home: the first; Alt+P: Point at this relay…; Enter: OK.
+        mnemonic(robot, KeyCode.N);
+        robot.type(KeyCode.HOME);
+        await().until(() -> numbers.numbersList().getSelectionModel().getSelectedItem() != null);
+        mnemonic(robot, KeyCode.P);
+        focused(robot, () -> numbers.confirmation() == null ? null : numbers.confirmation().getDialogPane().getScene().getWindow());
+        assertThat(twilio.received().stream().noneMatch(r -> r.method().equals("POST"))).as("nothing changed before OK").isTrue();
+        robot.type(KeyCode.ENTER);
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> twilio.received().stream().anyMatch(r -> r.method().equals("POST")));
+        assertThat(twilio.received().stream().filter(r -> r.method().equals("POST")).findFirst().orElseThrow()
+                .formValue("VoiceUrl")).isEqualTo("https://calls.example.test/twiml");
     }
 }
