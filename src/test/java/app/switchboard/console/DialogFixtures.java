@@ -131,8 +131,8 @@ final class DialogFixtures {
      * whose {@code labelFor} is it. A control's own parts (a spinner's editor, a table's scroll
      * bars) are announced as that control and not walked; what a control holds (a scroll pane's
      * content, a split pane's items, a tab's content) is. A label is text, not a control to
-     * name, unless it shows only a picture; separators are decoration, and split panes, tool bars
-     * and button bars only lay out what they hold.
+     * name, unless it shows only a picture; separators are decoration, and split panes, tool bars,
+     * button bars and menu bars only lay out what they hold (menus are named by their text).
      */
     static List<String> unnamedControls(Parent root) {
         List<Node> nodes = new java.util.ArrayList<>();
@@ -155,7 +155,7 @@ final class DialogFixtures {
 
     private static boolean needsName(Control control) {
         if (control instanceof Separator || control instanceof SplitPane || control instanceof ToolBar
-                || control instanceof ButtonBar) {
+                || control instanceof ButtonBar || control instanceof javafx.scene.control.MenuBar) {
             return false;
         }
         if (control instanceof Label label) {
