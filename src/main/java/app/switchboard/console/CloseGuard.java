@@ -23,9 +23,9 @@ final class CloseGuard {
         /** A console of a remote relay: its calls go on there; closing only disconnects. */
         DISCONNECT }
 
-    static final ButtonType KEEP = new ButtonType("Keep them running without a window", ButtonBar.ButtonData.OTHER);
-    static final ButtonType HAND_OVER = new ButtonType("Hand all to a human", ButtonBar.ButtonData.OTHER);
-    static final ButtonType END_ALL = new ButtonType("End them all", ButtonBar.ButtonData.OTHER);
+    static final ButtonType KEEP = new ButtonType("_Keep them running without a window", ButtonBar.ButtonData.OTHER);
+    static final ButtonType HAND_OVER = new ButtonType("_Hand all to a human", ButtonBar.ButtonData.OTHER);
+    static final ButtonType END_ALL = new ButtonType("_End them all", ButtonBar.ButtonData.OTHER);
     static final ButtonType CANCEL = new ButtonType("Cancel", ButtonBar.ButtonData.CANCEL_CLOSE);
 
     private final CallControl calls;
@@ -62,7 +62,7 @@ final class CloseGuard {
         }
         boolean handoff = calls.status().handoffConfigured();
         Alert alert = new Alert(Alert.AlertType.CONFIRMATION);
-        alert.initOwner(owner);
+        WindowLook.dressLike(owner, alert);
         alert.setTitle("Live calls");
         alert.setHeaderText(live.size() == 1 ? "1 call is live." : live.size() + " calls are live.");
         alert.setContentText("Closing the console must not hang up on anyone without a word. What should happen to "
@@ -74,6 +74,10 @@ final class CloseGuard {
         alert.getDialogPane().lookupButton(HAND_OVER).setId("closeHandOver");
         alert.getDialogPane().lookupButton(END_ALL).setId("closeEndAll");
         alert.getDialogPane().lookupButton(CANCEL).setId("closeCancel");
+        // Each button as wide as its words: four as wide as the longest outgrow the screen at large text sizes.
+        for (ButtonType type : alert.getButtonTypes()) {
+            ButtonBar.setButtonUniformSize(alert.getDialogPane().lookupButton(type), false);
+        }
         open = alert;
         alert.setOnHidden(e -> {
             open = null;

@@ -6,7 +6,6 @@ import app.switchboard.call.ConnectionState.Phase;
 import app.switchboard.config.AppDirectories;
 import app.switchboard.config.Settings;
 import java.net.URI;
-import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BiConsumer;
 import javafx.application.Platform;
@@ -39,7 +38,7 @@ import org.slf4j.LoggerFactory;
 final class ConnectDialog {
 
     private static final Logger LOG = LoggerFactory.getLogger(ConnectDialog.class);
-    static final ButtonType TRUST = new ButtonType("Trust and connect", ButtonBar.ButtonData.OK_DONE);
+    static final ButtonType TRUST = new ButtonType("_Trust and connect", ButtonBar.ButtonData.OK_DONE);
 
     private final RelayConnector connector;
     private final Settings settings;
@@ -60,7 +59,7 @@ final class ConnectDialog {
         this.onConnected = onConnected;
     }
 
-    void show(Window owner, List<String> stylesheets) {
+    void show(Window owner) {
         url.setEditable(true);
         url.setId("relayUrlField");
         url.setPromptText("https://relay.example.com:8443");
@@ -71,42 +70,56 @@ final class ConnectDialog {
         if (!url.getItems().isEmpty()) {
             url.setValue(url.getItems().get(0));
         }
+        url.setAccessibleText("Relay address");
         token.setId("relayTokenField");
+        token.setAccessibleText("Supervisor token");
         token.setPromptText("the token `switchboard users add NAME` printed");
         status.setId("connectStatus");
         status.setWrapText(true);
+        status.setMinHeight(javafx.scene.layout.Region.USE_PREF_SIZE);
         connect.setId("connectButton");
         connect.setDefaultButton(true);
         connect.setOnAction(e -> start());
         Button cancel = new Button("Cancel");
+        cancel.setId("connectCancel");
         cancel.setCancelButton(true);
         cancel.setOnAction(e -> stage.close());
 
         GridPane form = new GridPane();
         form.setHgap(10);
         form.setVgap(10);
-        form.addRow(0, new Label("Relay"), url);
-        form.addRow(1, new Label("Token"), token);
+        form.addRow(0, mnemonicLabel("_Relay", url), url);
+        form.addRow(1, mnemonicLabel("T_oken", token), token);
         GridPane.setHgrow(url, javafx.scene.layout.Priority.ALWAYS);
         HBox buttons = new HBox(10, cancel, connect);
         buttons.setAlignment(javafx.geometry.Pos.CENTER_RIGHT);
         VBox root = new VBox(14, form, status, buttons);
         root.setPadding(new Insets(18));
-        Scene scene = new Scene(root, 560, 230);
-        scene.getStylesheets().addAll(stylesheets);
         stage.setTitle("Connect to relay");
         if (owner != null) {
-            stage.initOwner(owner);
             stage.initModality(Modality.WINDOW_MODAL);
         }
-        stage.setScene(scene);
+        // As wide as the text size asks, as high as what it shows (an error grows it: see fail).
+        root.setPrefWidth(560 * WindowLook.of(owner).textPercent() / 100.0);
+        stage.setScene(new Scene(root));
+        WindowLook.dressLike(owner, stage);
         stage.show();
     }
 
+    /** A field's label: names it for a screen reader, and Alt+its letter moves focus there. */
+    private static Label mnemonicLabel(String text, javafx.scene.Node field) {
+        Label label = new Label(text);
+        label.setMnemonicParsing(true);
+        label.setLabelFor(field);
+        return label;
+    }
+
     private void fail(String message) {
-        status.setText(message);
+        // The symbol says "error" without the colour.
+        status.setText("\u26a0 " + message);
         status.getStyleClass().setAll("label", "connect-error");
         connect.setDisable(false);
+        stage.sizeToScene();
     }
 
     private void progress(String message) {
@@ -154,25 +167,31 @@ final class ConnectDialog {
     /** A certificate seen for the first time: shown by fingerprint, trusted only when the supervisor says so. */
     private void askToTrust(URI relay, String address, String fingerprint, String secret) {
         Alert alert = new Alert(Alert.AlertType.CONFIRMATION);
-        alert.initOwner(stage);
         alert.setTitle("Trust this relay?");
         alert.setHeaderText("First connection to " + address);
         TextArea shown = new TextArea(fingerprint);
         shown.setId("presentedFingerprint");
         shown.setEditable(false);
         shown.setWrapText(true);
-        shown.setPrefRowCount(2);
+        shown.setPrefRowCount(3);
+        shown.setAccessibleText("The relay's certificate SHA-256 fingerprint");
         VBox content = new VBox(8, new Label("The relay presents a certificate with this SHA-256 fingerprint. Compare it "
                 + "with the one the relay printed at start-up (\"TLS certificate SHA-256 \u2026\"). Trust it only if they match: "
                 + "it is pinned, and a relay presenting another certificate later is refused."), shown);
         ((Label) content.getChildren().get(0)).setWrapText(true);
         alert.getDialogPane().setContent(content);
-        // A fixed size: laid out once, so the buttons do not move after the dialog is shown.
-        alert.getDialogPane().setPrefSize(560, 300);
+        // A fixed size, laid out once so the buttons do not move after the dialog is shown; in
+        // proportion to the text size, or the explanation and the fingerprint are cut short.
+        double scale = WindowLook.of(stage).textPercent() / 100.0;
+        alert.getDialogPane().setPrefSize(560 * scale, 330 * scale);
         alert.getDialogPane().setMinHeight(javafx.scene.layout.Region.USE_PREF_SIZE);
         alert.getButtonTypes().setAll(TRUST, ButtonType.CANCEL);
         alert.getDialogPane().lookupButton(TRUST).setId("trustCertificate");
         alert.getDialogPane().lookupButton(ButtonType.CANCEL).setId("distrustCertificate");
+        // Trusting must be deliberate (Alt+T, or Tab to it and Space): Enter, like Esc, declines.
+        ((Button) alert.getDialogPane().lookupButton(TRUST)).setDefaultButton(false);
+        ((Button) alert.getDialogPane().lookupButton(ButtonType.CANCEL)).setDefaultButton(true);
+        WindowLook.dressLike(stage, alert);
         trustPrompt = alert;
         alert.setOnHidden(e -> {
             trustPrompt = null;
@@ -221,7 +240,7 @@ final class ConnectDialog {
         fail("Not connected to " + address + ": " + state.problem());
         if (state.phase() == Phase.REFUSED && state.problem() != null && state.problem().contains("certificate")) {
             Alert alert = new Alert(Alert.AlertType.ERROR, state.problem());
-            alert.initOwner(stage);
+            WindowLook.dressLike(stage, alert);
             alert.setTitle("Certificate changed");
             alert.setHeaderText("The relay at " + address + " presents another certificate than the one you trusted.");
             alert.show();

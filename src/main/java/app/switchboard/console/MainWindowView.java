@@ -157,7 +157,7 @@ public final class MainWindowView extends FxmlView<BorderPane> {
                     ConsoleWindow.show(stage, viewModel.context().overRemote(remote, relayName, settings));
                 });
         connectDialog = dialog;
-        dialog.show(owner, root().getScene() == null ? java.util.List.of() : root().getScene().getStylesheets());
+        dialog.show(owner);
     }
 
     ConnectDialog connectDialog() {
@@ -355,11 +355,8 @@ public final class MainWindowView extends FxmlView<BorderPane> {
         appearance = next;
         darkThemeItem.setSelected(next.dark());
         Window main = root().getScene() == null ? null : root().getScene().getWindow();
-        for (Window w : java.util.List.copyOf(Window.getWindows())) {
-            boolean ours = w == main || w instanceof Stage s && s.getOwner() != null && s.getOwner() == main;
-            if (ours && w.getScene() != null) {
-                next.applyTo(w.getScene());
-            }
+        if (main != null) {
+            WindowLook.applyToAll(main, next);
         }
         if (root().getScene() != null && main == null) {
             next.applyTo(root().getScene());
@@ -368,8 +365,7 @@ public final class MainWindowView extends FxmlView<BorderPane> {
 
     /** A window of this console: its icon, the chosen look. */
     void dress(Stage stage, Scene scene) {
-        stage.getIcons().setAll(ConsoleWindow.icons());
-        appearance.applyTo(scene);
+        WindowLook.dress(stage, scene, appearance);
     }
 
     void useLayout(WindowLayout saved) {
@@ -435,13 +431,11 @@ public final class MainWindowView extends FxmlView<BorderPane> {
     }
 
     @FXML
-    private void showShortcuts() {
+    void showShortcuts() {
         Alert alert = new Alert(Alert.AlertType.INFORMATION, CallDetailView.shortcutHelp());
         alert.setHeaderText("Keyboard shortcuts");
         alert.setTitle("Switchboard");
-        if (root().getScene() != null) {
-            alert.initOwner(root().getScene().getWindow());
-        }
+        WindowLook.dressLike(root().getScene() == null ? null : root().getScene().getWindow(), alert);
         alert.show();
     }
 

@@ -25,6 +25,8 @@ public final class OutboundCallView extends FxmlView<VBox> {
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss").withZone(ZoneId.systemDefault());
 
     @FXML private Label unavailableLabel;
+    @FXML private Label fromLabel;
+    @FXML private Label toLabel;
     @FXML private ChoiceBox<AccountNumber> fromChoice;
     @FXML private TextField toField;
     @FXML private ProgressIndicator busyIndicator;
@@ -40,6 +42,9 @@ public final class OutboundCallView extends FxmlView<VBox> {
         unavailableLabel.textProperty().bind(viewModel.unavailableProperty());
         unavailableLabel.visibleProperty().bind(viewModel.unavailableProperty().isNotEmpty());
         unavailableLabel.managedProperty().bind(unavailableLabel.visibleProperty());
+        // Alt+F / Alt+T reach the fields.
+        fromLabel.setLabelFor(fromChoice);
+        toLabel.setLabelFor(toField);
         fromChoice.setItems(viewModel.fromNumbers());
         fromChoice.valueProperty().bindBidirectional(viewModel.fromProperty());
         fromChoice.setConverter(new StringConverter<>() {
@@ -70,6 +75,13 @@ public final class OutboundCallView extends FxmlView<VBox> {
                 setText(empty || a == null ? null : TIME.format(a.placedAt()) + "  " + a.to() + "  from " + a.from()
                         + "  \u2014  " + a.status().label()
                         + (a.durationSeconds() >= 0 ? " (" + a.durationSeconds() + " s)" : ""));
+            }
+        });
+        // Esc closes it, as it closes the console's other dialogs.
+        root().addEventHandler(javafx.scene.input.KeyEvent.KEY_PRESSED, e -> {
+            if (e.getCode() == javafx.scene.input.KeyCode.ESCAPE && root().getScene() != null) {
+                root().getScene().getWindow().hide();
+                e.consume();
             }
         });
         // The relay's list is in memory: reading it once a second while the dialog is open is cheap.

@@ -16,6 +16,7 @@ import javafx.scene.layout.VBox;
 /** The settings dialog's phone-number section; every change asks first, showing the current value. */
 public final class PhoneNumbersView extends FxmlView<VBox> {
 
+    @FXML private Label numbersLabel;
     @FXML private Label unavailableLabel;
     @FXML private ListView<AccountNumber> numbersList;
     @FXML private Button refreshButton;
@@ -33,6 +34,8 @@ public final class PhoneNumbersView extends FxmlView<VBox> {
         unavailableLabel.textProperty().bind(viewModel.unavailableProperty());
         unavailableLabel.visibleProperty().bind(viewModel.unavailableProperty().isNotEmpty());
         unavailableLabel.managedProperty().bind(unavailableLabel.visibleProperty());
+        // Alt+N reaches the list at the end of the settings' long scrolling body.
+        numbersLabel.setLabelFor(numbersList);
         numbersList.setItems(viewModel.numbers());
         numbersList.setCellFactory(list -> new ListCell<>() {
             @Override
@@ -102,9 +105,7 @@ public final class PhoneNumbersView extends FxmlView<VBox> {
         Alert alert = new Alert(Alert.AlertType.CONFIRMATION, what.text(), ButtonType.CANCEL, ButtonType.OK);
         alert.setTitle("Switchboard \u2014 phone number");
         alert.setHeaderText(what.title());
-        if (root().getScene() != null) {
-            alert.initOwner(root().getScene().getWindow());
-        }
+        WindowLook.dressLike(root().getScene() == null ? null : root().getScene().getWindow(), alert);
         alert.setOnHidden(e -> {
             confirmation = null;
             if (alert.getResult() == ButtonType.OK) {

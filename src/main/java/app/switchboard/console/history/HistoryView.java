@@ -242,12 +242,8 @@ public final class HistoryView extends FxmlView<BorderPane> {
         Stage stage = new Stage();
         stage.setTitle("Switchboard \u2014 replay calls against a candidate profile");
         Window owner = root().getScene() == null ? null : root().getScene().getWindow();
-        if (owner != null) {
-            stage.initOwner(owner);
-        }
-        Scene scene = new Scene(replay.root(), 1320, 820);
-        scene.getStylesheets().addAll(root().getScene() == null ? List.of() : root().getScene().getStylesheets());
-        stage.setScene(scene);
+        stage.setScene(new Scene(replay.root(), 1320, 820));
+        WindowLook.dressLike(owner, stage);
         stage.setOnHidden(e -> {
             model.close();
             replayStage = null;

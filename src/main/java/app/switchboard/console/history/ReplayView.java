@@ -39,6 +39,10 @@ import javafx.scene.text.TextFlow;
 public final class ReplayView extends FxmlView<BorderPane> {
 
     @FXML private Label targetLabel;
+    @FXML private Label nameLabel;
+    @FXML private Label promptLabel;
+    @FXML private Label modelLabel;
+    @FXML private Label baseUrlLabel;
     @FXML private ComboBox<String> profileChoice;
     @FXML private Button loadProfileButton;
     @FXML private Button saveProfileButton;
@@ -54,6 +58,7 @@ public final class ReplayView extends FxmlView<BorderPane> {
     @FXML private ProgressBar runProgress;
     @FXML private ListView<ReplayViewModel.RunEntry> runList;
     @FXML private Button openRunButton;
+    @FXML private Label compareLabel;
     @FXML private ComboBox<ReplayViewModel.RunEntry> compareChoice;
     @FXML private Label runTitle;
     @FXML private VBox summaryBox;
@@ -102,6 +107,19 @@ public final class ReplayView extends FxmlView<BorderPane> {
                 openRun();
             }
         });
+        // What a double click does, from the keyboard.
+        runList.setOnKeyPressed(e -> {
+            if (e.getCode() == javafx.scene.input.KeyCode.ENTER) {
+                openRun();
+                e.consume();
+            }
+        });
+        // Alt+the underlined letter reaches each field (Tab cannot leave the prompt: it types a tab there).
+        nameLabel.setLabelFor(nameField);
+        promptLabel.setLabelFor(promptArea);
+        modelLabel.setLabelFor(modelField);
+        baseUrlLabel.setLabelFor(baseUrlField);
+        compareLabel.setLabelFor(compareChoice);
         compareChoice.disableProperty().bind(viewModel.reportProperty().isNull());
         compareChoice.valueProperty().addListener((obs, old, now) -> viewModel.compareWith(now == null ? null : now.runId()));
 

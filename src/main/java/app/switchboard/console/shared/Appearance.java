@@ -75,6 +75,8 @@ public record Appearance(boolean dark, int textPercent) {
         }
         if (scene.getRoot() != null) {
             scene.getRoot().setStyle(rootStyle());
+            // So a window opened from this one can wear the same look (WindowLook.of).
+            scene.getRoot().getProperties().put(WindowLook.WORN, this);
         }
     }
 }
