@@ -1,5 +1,6 @@
 package app.switchboard.console;
 
+import app.switchboard.console.shared.WindowLook;
 import app.switchboard.call.CallControl;
 import app.switchboard.call.CallState;
 import app.switchboard.call.CallSummary;

@@ -1,5 +1,6 @@
 package app.switchboard.console;
 
+import app.switchboard.console.shared.WindowLook;
 import app.switchboard.concurrent.Threads;
 import app.switchboard.call.ConnectionState;
 import app.switchboard.call.ConnectionState.Phase;

@@ -1,5 +1,6 @@
 package app.switchboard.console;
 
+import app.switchboard.console.shared.AppIcons;
 import app.switchboard.console.calls.CallBoard;
 import java.net.URL;
 import javafx.scene.Scene;
@@ -39,29 +40,10 @@ public final class ConsoleWindow {
         return window;
     }
 
-    /** The window icon in the sizes platforms pick from (title bar, task switcher, dock). */
-    static final java.util.List<String> ICON_SIZES = java.util.List.of("16", "32", "64", "256");
-    private static java.util.List<Image> icons;
-
-    /** Switchboard's icon (drawn by installer/icon/DrawIcon.java), loaded once. FX thread. */
-    static java.util.List<Image> icons() {
-        if (icons == null) {
-            java.util.List<Image> loaded = new java.util.ArrayList<>();
-            for (String size : ICON_SIZES) {
-                URL url = ConsoleWindow.class.getResource("/icons/switchboard-" + size + ".png");
-                if (url != null) {
-                    loaded.add(new Image(url.toExternalForm()));
-                }
-            }
-            icons = java.util.List.copyOf(loaded);
-        }
-        return icons;
-    }
-
     private void open() {
         Scene scene = new Scene(view.root(), 1280, 800);
         view.appearance().applyTo(scene);
-        stage.getIcons().setAll(icons());
+        stage.getIcons().setAll(AppIcons.icons());
         WindowLayout layout = WindowLayout.load(configDir());
         layout.placeMainWindow(stage);
         view.useLayout(layout);

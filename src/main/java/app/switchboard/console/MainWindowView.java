@@ -1,5 +1,6 @@
 package app.switchboard.console;
 
+import app.switchboard.console.shared.WindowLook;
 import app.switchboard.console.account.OutboundCallView;
 import app.switchboard.console.account.OutboundCallViewModel;
 import app.switchboard.console.account.PhoneNumbersView;

@@ -1,5 +1,10 @@
 package app.switchboard.console;
 
+import app.switchboard.console.shared.Appearance;
+import app.switchboard.console.history.HistoryView;
+import app.switchboard.console.history.ReplayView;
+import app.switchboard.console.account.OutboundCallView;
+import app.switchboard.console.account.PhoneNumbersView;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -316,11 +321,11 @@ class AccessibleNamesFxTest {
 
     // ---- the console's look on each of them ----
 
-    private static final String DARK = ConsoleWindow.class.getResource(ConsoleWindow.DARK_THEME).toExternalForm();
+    private static final String DARK = Appearance.class.getResource(Appearance.DARK_THEME).toExternalForm();
 
     private static void assertWearsTheConsolesLook(Window w, boolean dark, String fontSize) {
         String what = w instanceof Stage s ? s.getTitle() : w.toString();
-        assertThat(((Stage) w).getIcons()).as("icons of %s", what).hasSize(ConsoleWindow.ICON_SIZES.size());
+        assertThat(((Stage) w).getIcons()).as("icons of %s", what).hasSize(app.switchboard.console.shared.AppIcons.ICON_SIZES.size());
         if (dark) {
             assertThat(w.getScene().getStylesheets()).as("theme of %s", what).contains(DARK);
         } else {

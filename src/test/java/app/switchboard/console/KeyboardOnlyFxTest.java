@@ -1,5 +1,9 @@
 package app.switchboard.console;
 
+import app.switchboard.console.history.HistoryView;
+import app.switchboard.console.history.ReplayView;
+import app.switchboard.console.account.OutboundCallView;
+import app.switchboard.console.account.PhoneNumbersView;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 

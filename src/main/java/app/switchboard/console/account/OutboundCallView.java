@@ -110,7 +110,7 @@ public final class OutboundCallView extends FxmlView<VBox> {
         return callButton;
     }
 
-    Label callMessage() {
+    public Label callMessage() {
         return callMessage;
     }
 }

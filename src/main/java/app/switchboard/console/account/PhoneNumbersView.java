@@ -1,5 +1,6 @@
 package app.switchboard.console.account;
 
+import app.switchboard.console.shared.WindowLook;
 import app.switchboard.account.AccountNumber;
 import app.switchboard.console.shared.FxmlView;
 import javafx.beans.binding.Bindings;
@@ -117,11 +118,11 @@ public final class PhoneNumbersView extends FxmlView<VBox> {
     }
 
     /** The confirmation on screen, if any (tests answer it). */
-    Alert confirmation() {
+    public Alert confirmation() {
         return confirmation;
     }
 
-    Button pointButton() {
+    public Button pointButton() {
         return pointButton;
     }
 
@@ -129,7 +130,7 @@ public final class PhoneNumbersView extends FxmlView<VBox> {
         return restoreButton;
     }
 
-    ListView<AccountNumber> numbersList() {
+    public ListView<AccountNumber> numbersList() {
         return numbersList;
     }
 }

@@ -77,7 +77,7 @@ public final class AlertsView extends FxmlView<VBox> {
         return row;
     }
 
-    VBox rows() {
+    public VBox rows() {
         return rows;
     }
 }

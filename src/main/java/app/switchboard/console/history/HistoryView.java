@@ -1,5 +1,6 @@
 package app.switchboard.console.history;
 
+import app.switchboard.console.shared.WindowLook;
 import app.switchboard.console.calls.ConversationEntry;
 import app.switchboard.console.calls.LiveCall;
 import app.switchboard.console.detail.CallDetailView;
@@ -225,7 +226,7 @@ public final class HistoryView extends FxmlView<BorderPane> {
 
     /** Opens the replay window for the selected calls (or the search shown), or brings it to the front. */
     @FXML
-    void openReplay() {
+    public void openReplay() {
         List<CallRecord> selected = List.copyOf(callTable.getSelectionModel().getSelectedItems());
         if (replayStage != null) {
             replay.viewModel().setTarget(viewModel.replayTarget(selected));
@@ -407,11 +408,11 @@ public final class HistoryView extends FxmlView<BorderPane> {
         return viewModel;
     }
 
-    ReplayView replay() {
+    public ReplayView replay() {
         return replay;
     }
 
-    Stage replayStage() {
+    public Stage replayStage() {
         return replayStage;
     }
 }

@@ -319,11 +319,11 @@ public final class ReplayView extends FxmlView<BorderPane> {
         return callList;
     }
 
-    ListView<ReplayViewModel.RunEntry> runList() {
+    public ListView<ReplayViewModel.RunEntry> runList() {
         return runList;
     }
 
-    Button runButton() {
+    public Button runButton() {
         return runButton;
     }
 
@@ -331,7 +331,7 @@ public final class ReplayView extends FxmlView<BorderPane> {
         return cancelButton;
     }
 
-    ReplayViewModel viewModel() {
+    public ReplayViewModel viewModel() {
         return viewModel;
     }
 

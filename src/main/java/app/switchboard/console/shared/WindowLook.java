@@ -1,4 +1,4 @@
-package app.switchboard.console;
+package app.switchboard.console.shared;
 
 import java.util.List;
 import javafx.geometry.Rectangle2D;
@@ -38,7 +38,7 @@ public final class WindowLook {
      * never beyond the screen (Replay on a 1280×800 laptop).
      */
     public static void dress(Stage stage, Scene scene, Appearance look) {
-        stage.getIcons().setAll(ConsoleWindow.icons());
+        stage.getIcons().setAll(AppIcons.icons());
         look.applyTo(scene);
         Rectangle2D screen = Screen.getPrimary().getVisualBounds();
         double scale = look.textPercent() / 100.0;
