@@ -109,7 +109,7 @@ public final class HistoryView extends FxmlView<BorderPane> {
         column(turnsColumn, c -> Integer.toString(c.turns()));
         column(endColumn, c -> c.ended() ? (c.endReason() == null ? "ended" : c.endReason()) : "in progress");
         column(flagsColumn, HistoryView::flags);
-        column(recordingColumn, HistoryViewModel::recordingCell);
+        column(recordingColumn, CallRecordings::recordingCell);
         // Several calls may be selected for a replay; the one clicked last is the one opened.
         callTable.getSelectionModel().setSelectionMode(SelectionMode.MULTIPLE);
         callTable.getSelectionModel().selectedItemProperty().addListener((obs, old, now) -> viewModel.open(now));
@@ -147,7 +147,7 @@ public final class HistoryView extends FxmlView<BorderPane> {
         recordingBar.visibleProperty().bind(viewModel.recordingProperty().isNotNull());
         recordingBar.managedProperty().bind(recordingBar.visibleProperty());
         viewModel.recordingProperty().addListener((obs, old, now) -> {
-            recordingLabel.setText(HistoryViewModel.recordingText(now));
+            recordingLabel.setText(CallRecordings.recordingText(now));
             openRecordingButton.setDisable(!viewModel.canOpenRecording());
         });
 
