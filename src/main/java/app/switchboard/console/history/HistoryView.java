@@ -2,7 +2,7 @@ package app.switchboard.console.history;
 
 import app.switchboard.console.calls.ConversationEntry;
 import app.switchboard.console.calls.LiveCall;
-import app.switchboard.console.detail.CallDetailView;
+import app.switchboard.console.detail.ConversationRows;
 import app.switchboard.console.detail.CallHeaderView;
 import app.switchboard.console.shared.FxmlView;
 import app.switchboard.history.AuditEntry;
@@ -318,7 +318,7 @@ public final class HistoryView extends FxmlView<BorderPane> {
         }
         headerController.show(call, String.join(" \u00b7 ", info));
         for (ConversationEntry entry : call.entries()) {
-            conversation.getChildren().add(CallDetailView.conversationRow(entry));
+            conversation.getChildren().add(ConversationRows.row(entry));
         }
         conversationScroll.setVvalue(0);
     }
