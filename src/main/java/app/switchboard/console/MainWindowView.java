@@ -18,7 +18,6 @@ import app.switchboard.console.shared.FxmlView;
 import javafx.css.PseudoClass;
 import javafx.fxml.FXML;
 import javafx.scene.Scene;
-import javafx.scene.control.Alert;
 import javafx.scene.control.CheckMenuItem;
 import javafx.scene.control.Label;
 import javafx.scene.control.MenuItem;
@@ -51,8 +50,6 @@ public final class MainWindowView extends FxmlView<BorderPane> {
     @FXML private FloorView floorController;
 
     private final MainWindowViewModel viewModel;
-    /** Another supervisor asks for a call this one holds (built here: one bar, two buttons). */
-    private final javafx.scene.layout.HBox holdRequestBar = new javafx.scene.layout.HBox(8);
     private final CallListView list;
     private final CallDetailView detail;
     private final AlertsView alerts;
@@ -110,38 +107,16 @@ public final class MainWindowView extends FxmlView<BorderPane> {
         if (viewModel.context().connector() == null) {
             connectItem.setVisible(false);
         }
-        buildHoldRequestBar();
+        javafx.scene.layout.Pane banners = (javafx.scene.layout.Pane) noticeBanner.getParent();
+        banners.getChildren().add(banners.getChildren().indexOf(noticeBanner) + 1, HoldRequestBar.of(viewModel));
         darkThemeItem.setSelected(appearance.dark());
         // The alert banner goes under the other banners: they say the console is degraded, it says a call needs someone.
         alerts = new AlertsView(viewModel.alerts());
-        javafx.scene.layout.Pane banners = (javafx.scene.layout.Pane) noticeBanner.getParent();
         banners.getChildren().add(alerts.root());
     }
 
     AlertsView alerts() {
         return alerts;
-    }
-
-    private void buildHoldRequestBar() {
-        Label text = new Label();
-        text.setId("holdRequestText");
-        text.setWrapText(true);
-        text.setMaxWidth(Double.MAX_VALUE);
-        javafx.scene.layout.HBox.setHgrow(text, javafx.scene.layout.Priority.ALWAYS);
-        text.textProperty().bind(viewModel.holdRequestProperty());
-        javafx.scene.control.Button release = new javafx.scene.control.Button("Release");
-        release.setId("releaseRequestedButton");
-        release.setOnAction(e -> viewModel.releaseRequested());
-        javafx.scene.control.Button dismiss = new javafx.scene.control.Button("Keep it");
-        dismiss.setOnAction(e -> viewModel.dismissHoldRequest());
-        holdRequestBar.setId("holdRequestBar");
-        holdRequestBar.getStyleClass().add("notice-banner");
-        holdRequestBar.setAlignment(javafx.geometry.Pos.CENTER_LEFT);
-        holdRequestBar.getChildren().setAll(text, release, dismiss);
-        holdRequestBar.visibleProperty().bind(viewModel.holdRequestProperty().isNotEmpty());
-        holdRequestBar.managedProperty().bind(holdRequestBar.visibleProperty());
-        javafx.scene.layout.Pane banners = (javafx.scene.layout.Pane) noticeBanner.getParent();
-        banners.getChildren().add(banners.getChildren().indexOf(noticeBanner) + 1, holdRequestBar);
     }
 
     /** File › Connect to relay…: a console over another relay opens in its own window. */
@@ -386,40 +361,13 @@ public final class MainWindowView extends FxmlView<BorderPane> {
         return split;
     }
 
-    /** Help › About: the version and the bundled software with its licences, in a scrollable list. */
+    /** Help › About (see {@link AboutDialog}); one at a time. */
     @FXML
     void showAbout() {
         if (about != null && about.isShowing()) {
             return;
         }
-        javafx.scene.control.Dialog<Void> dialog = new javafx.scene.control.Dialog<>();
-        dialog.setTitle("About Switchboard");
-        dialog.setHeaderText("Switchboard " + AboutInfo.version());
-        java.util.List<AboutInfo.Component> components = AboutInfo.components();
-        Label intro = new Label("Operator console for AI voice agents on Twilio ConversationRelay.\n"
-                + "It bundles the following software (" + components.size() + " libraries), each under its own licence:");
-        intro.setWrapText(true);
-        javafx.scene.control.TextArea licences = new javafx.scene.control.TextArea(AboutInfo.licenceText(components));
-        licences.setId("aboutLicences");
-        licences.setEditable(false);
-        licences.setWrapText(false);
-        licences.setPrefRowCount(16);
-        licences.setPrefColumnCount(70);
-        licences.setAccessibleText("Bundled software and licences");
-        javafx.scene.layout.VBox content = new javafx.scene.layout.VBox(8, intro, licences);
-        javafx.scene.layout.VBox.setVgrow(licences, javafx.scene.layout.Priority.ALWAYS);
-        dialog.getDialogPane().setContent(content);
-        dialog.getDialogPane().getButtonTypes().setAll(javafx.scene.control.ButtonType.CLOSE);
-        dialog.getDialogPane().setId("aboutPane");
-        dialog.setResizable(true);
-        if (root().getScene() != null) {
-            dialog.initOwner(root().getScene().getWindow());
-        }
-        if (dialog.getDialogPane().getScene().getWindow() instanceof Stage stage) {
-            dress(stage, dialog.getDialogPane().getScene());
-        }
-        about = dialog;
-        dialog.show();
+        about = AboutDialog.show(root().getScene() == null ? null : root().getScene().getWindow(), this::dress);
     }
 
     javafx.scene.control.Dialog<Void> about() {
@@ -433,11 +381,7 @@ public final class MainWindowView extends FxmlView<BorderPane> {
 
     @FXML
     void showShortcuts() {
-        Alert alert = new Alert(Alert.AlertType.INFORMATION, CallDetailView.shortcutHelp());
-        alert.setHeaderText("Keyboard shortcuts");
-        alert.setTitle("Switchboard");
-        WindowLook.dressLike(root().getScene() == null ? null : root().getScene().getWindow(), alert);
-        alert.show();
+        ShortcutHelp.show(root().getScene() == null ? null : root().getScene().getWindow());
     }
 
     CallListView list() {

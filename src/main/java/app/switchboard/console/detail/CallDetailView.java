@@ -4,19 +4,13 @@ import app.switchboard.call.CallState;
 import app.switchboard.console.calls.ConversationEntry;
 import app.switchboard.console.calls.LiveCall;
 import app.switchboard.console.shared.FxmlView;
-import java.time.ZoneId;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import javafx.application.Platform;
 import javafx.beans.binding.Bindings;
-import javafx.beans.value.ChangeListener;
-import javafx.beans.value.WeakChangeListener;
 import javafx.collections.ListChangeListener;
-import javafx.css.PseudoClass;
 import javafx.fxml.FXML;
 import javafx.scene.Node;
 import javafx.scene.Scene;
@@ -34,11 +28,8 @@ import javafx.scene.control.Tooltip;
 import javafx.scene.input.KeyCombination;
 import javafx.scene.layout.BorderPane;
 import javafx.scene.layout.HBox;
-import javafx.scene.layout.Priority;
 import javafx.scene.layout.StackPane;
 import javafx.scene.layout.VBox;
-import javafx.scene.text.Text;
-import javafx.scene.text.TextFlow;
 
 /**
  * The selected call: its conversation as it happens, its latency chart, the AI's draft while
@@ -46,11 +37,6 @@ import javafx.scene.text.TextFlow;
  * commands live in {@link CallDetailViewModel}.
  */
 public final class CallDetailView extends FxmlView<StackPane> {
-
-    static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss", Locale.ROOT)
-            .withZone(ZoneId.systemDefault());
-    private static final PseudoClass PARTIAL = PseudoClass.getPseudoClass("partial");
-    private static final PseudoClass STREAMING = PseudoClass.getPseudoClass("streaming");
 
     @FXML private BorderPane detailPane;
     @FXML private Label placeholder;
@@ -192,32 +178,6 @@ public final class CallDetailView extends FxmlView<StackPane> {
             languageChoice.show();
         });
         keys.put(KeyCombination.keyCombination("Shortcut+Shift+E"), viewModel::end);
-    }
-
-    /** The shortcuts as this platform writes them (Ctrl+K here, ⌘K on macOS). */
-    public static String shortcutHelp() {
-        String[][] rows = {
-                {"Shortcut+K", "focus Say (Enter speaks it)"},
-                {"Shortcut+I", "Interrupt the AI"},
-                {"Shortcut+T", "Take over / Release"},
-                {"Shortcut+D", "Send the draft"},
-                {"Shortcut+G", "focus Whisper (Enter sends it)"},
-                {"Shortcut+L", "choose a language"},
-                {"Shortcut+Shift+E", "End the call"},
-                {"Shortcut+Comma", "Settings"},
-                {"Shortcut+H", "Call history (past calls)"},
-                {"Shortcut+Shift+N", "Call a number"},
-                {"Shortcut+Shift+D", "Dark theme on/off"},
-                {"Shortcut+Equals", "Larger text"},
-                {"Shortcut+Minus", "Smaller text"},
-                {"Shortcut+Digit0", "Actual text size"},
-                {"Shortcut+Q", "Quit (asks first while calls are live)"},
-                {"F1", "This list"}};
-        StringBuilder help = new StringBuilder();
-        for (String[] row : rows) {
-            help.append(KeyCombination.keyCombination(row[0]).getDisplayText()).append("   ").append(row[1]).append('\n');
-        }
-        return help.append("Up/Down in the call list: select a call; Tab moves between controls").toString();
     }
 
     // ---- actions (from FXML) ----
@@ -366,58 +326,8 @@ public final class CallDetailView extends FxmlView<StackPane> {
     }
 
     private Node node(ConversationEntry entry) {
-        Node row = conversationRow(entry);
+        Node row = ConversationRows.row(entry);
         nodes.put(entry, row);
-        return row;
-    }
-
-    /**
-     * One conversation line: time, speaker, text (unheard part struck through), note. The one
-     * rendering of a {@link ConversationEntry}: the History view shows past calls with it too.
-     */
-    public static Node conversationRow(ConversationEntry entry) {
-        Label time = new Label(TIME.format(entry.time()));
-        time.getStyleClass().add("entry-time");
-        Label speaker = new Label(entry.speaker());
-        speaker.getStyleClass().add("entry-speaker");
-
-        Text text = new Text();
-        text.getStyleClass().add("entry-text");
-        text.textProperty().bind(entry.textProperty());
-        Text unheard = new Text();
-        unheard.getStyleClass().add("entry-unheard");
-        unheard.textProperty().bind(entry.unheardProperty());
-        unheard.setStrikethrough(true);
-        // An empty struck-through Text still draws its line: keep it out unless there is text.
-        unheard.visibleProperty().bind(entry.unheardProperty().isNotEmpty());
-        unheard.managedProperty().bind(unheard.visibleProperty());
-        Text caret = new Text(" \u258d");
-        caret.getStyleClass().add("entry-caret");
-        caret.visibleProperty().bind(entry.streamingProperty());
-        caret.managedProperty().bind(caret.visibleProperty());
-        Text detail = new Text();
-        detail.getStyleClass().add("entry-detail");
-        detail.textProperty().bind(Bindings.createStringBinding(
-                () -> entry.detail().isEmpty() ? "" : "   " + entry.detail(), entry.detailProperty()));
-        detail.visibleProperty().bind(entry.detailProperty().isNotEmpty());
-        detail.managedProperty().bind(detail.visibleProperty());
-        TextFlow flow = new TextFlow(text, unheard, caret, detail);
-        flow.getStyleClass().add("entry-flow");
-
-        VBox body = new VBox(2, speaker, flow);
-        body.getStyleClass().add("entry-body");
-        HBox.setHgrow(body, Priority.ALWAYS);
-        HBox row = new HBox(10, time, body);
-        row.getStyleClass().addAll("entry", "entry-" + entry.kind().name().toLowerCase(Locale.ROOT));
-        row.pseudoClassStateChanged(PARTIAL, entry.isPartial());
-        row.pseudoClassStateChanged(STREAMING, entry.isStreaming());
-        // Entries outlive their nodes (the supervisor switches calls): listen weakly, and let
-        // the row hold the strong references so they live exactly as long as it does.
-        ChangeListener<Boolean> partial = (obs, old, now) -> row.pseudoClassStateChanged(PARTIAL, now);
-        ChangeListener<Boolean> streaming = (obs, old, now) -> row.pseudoClassStateChanged(STREAMING, now);
-        row.getProperties().put("listeners", new Object[] {partial, streaming});
-        entry.partialProperty().addListener(new WeakChangeListener<>(partial));
-        entry.streamingProperty().addListener(new WeakChangeListener<>(streaming));
         return row;
     }
 

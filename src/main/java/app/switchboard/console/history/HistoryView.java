@@ -3,13 +3,12 @@ package app.switchboard.console.history;
 import app.switchboard.console.shared.WindowLook;
 import app.switchboard.console.calls.ConversationEntry;
 import app.switchboard.console.calls.LiveCall;
-import app.switchboard.console.detail.CallDetailView;
 import app.switchboard.console.detail.CallHeaderView;
+import app.switchboard.console.detail.ConversationRows;
 import app.switchboard.console.shared.FxmlView;
 import app.switchboard.history.AuditEntry;
 import app.switchboard.history.CallRecord;
 import app.switchboard.history.ExportFormat;
-import java.io.File;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -36,7 +35,6 @@ import javafx.scene.layout.VBox;
 import javafx.collections.ListChangeListener;
 import javafx.scene.Scene;
 import javafx.scene.control.SelectionMode;
-import javafx.stage.FileChooser;
 import javafx.stage.Stage;
 import javafx.stage.WindowEvent;
 import javafx.stage.Window;
@@ -89,7 +87,7 @@ public final class HistoryView extends FxmlView<BorderPane> {
     private final HistoryViewModel viewModel;
     private final DateTimeFormatter started;
     private final DateTimeFormatter clock;
-    private File lastFolder;
+    private final ExportTargetChooser exportTargets;
     private Stage replayStage;
     private ReplayView replay;
 
@@ -97,6 +95,7 @@ public final class HistoryView extends FxmlView<BorderPane> {
         this.viewModel = viewModel;
         this.started = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm", Locale.ROOT).withZone(viewModel.zone());
         this.clock = DateTimeFormatter.ofPattern("HH:mm:ss", Locale.ROOT).withZone(viewModel.zone());
+        this.exportTargets = new ExportTargetChooser();
 
         numberField.textProperty().bindBidirectional(viewModel.numberProperty());
         textField.textProperty().bindBidirectional(viewModel.textProperty());
@@ -110,7 +109,7 @@ public final class HistoryView extends FxmlView<BorderPane> {
         column(turnsColumn, c -> Integer.toString(c.turns()));
         column(endColumn, c -> c.ended() ? (c.endReason() == null ? "ended" : c.endReason()) : "in progress");
         column(flagsColumn, HistoryView::flags);
-        column(recordingColumn, HistoryViewModel::recordingCell);
+        column(recordingColumn, CallRecordings::recordingCell);
         // Several calls may be selected for a replay; the one clicked last is the one opened.
         callTable.getSelectionModel().setSelectionMode(SelectionMode.MULTIPLE);
         callTable.getSelectionModel().selectedItemProperty().addListener((obs, old, now) -> viewModel.open(now));
@@ -148,7 +147,7 @@ public final class HistoryView extends FxmlView<BorderPane> {
         recordingBar.visibleProperty().bind(viewModel.recordingProperty().isNotNull());
         recordingBar.managedProperty().bind(recordingBar.visibleProperty());
         viewModel.recordingProperty().addListener((obs, old, now) -> {
-            recordingLabel.setText(HistoryViewModel.recordingText(now));
+            recordingLabel.setText(CallRecordings.recordingText(now));
             openRecordingButton.setDisable(!viewModel.canOpenRecording());
         });
 
@@ -264,35 +263,13 @@ public final class HistoryView extends FxmlView<BorderPane> {
         Task<Long> start(ExportFormat format, Path target);
     }
 
-    /** The file's type chooses the format: the filter picked, or the name's extension. */
+    /** Asks where to write (see {@link ExportTargetChooser}) and starts the export there. */
     private void chooseTarget(String title, String baseName, Exporter exporter) {
-        FileChooser chooser = new FileChooser();
-        chooser.setTitle(title);
-        FileChooser.ExtensionFilter json = new FileChooser.ExtensionFilter("JSON (every event, all fields)", "*.json");
-        FileChooser.ExtensionFilter csv = new FileChooser.ExtensionFilter("CSV (one line per event)", "*.csv");
-        chooser.getExtensionFilters().setAll(json, csv);
-        chooser.setSelectedExtensionFilter(json);
-        chooser.setInitialFileName(baseName + ".json");
-        // The last folder exported to, else the home folder (never the app's working directory).
-        File folder = lastFolder != null ? lastFolder : new File(System.getProperty("user.home"));
-        if (folder.isDirectory()) {
-            chooser.setInitialDirectory(folder);
-        }
         Window owner = root().getScene() == null ? null : root().getScene().getWindow();
-        File file = chooser.showSaveDialog(owner);
-        if (file == null) {
-            return;
+        ExportTargetChooser.Target target = exportTargets.choose(owner, title, baseName);
+        if (target != null) {
+            exporter.start(target.format(), target.path());
         }
-        String name = file.getName().toLowerCase(Locale.ROOT);
-        ExportFormat format = name.endsWith(".csv") ? ExportFormat.CSV
-                : name.endsWith(".json") ? ExportFormat.JSON
-                : chooser.getSelectedExtensionFilter() == csv ? ExportFormat.CSV : ExportFormat.JSON;
-        lastFolder = file.getParentFile();
-        Path target = file.toPath();
-        if (!name.endsWith(".csv") && !name.endsWith(".json")) {
-            target = target.resolveSibling(file.getName() + (format == ExportFormat.CSV ? ".csv" : ".json"));
-        }
-        exporter.start(format, target);
     }
 
     // ---- the opened call ----
@@ -315,7 +292,7 @@ public final class HistoryView extends FxmlView<BorderPane> {
         }
         headerController.show(call, String.join(" \u00b7 ", info));
         for (ConversationEntry entry : call.entries()) {
-            conversation.getChildren().add(CallDetailView.conversationRow(entry));
+            conversation.getChildren().add(ConversationRows.row(entry));
         }
         conversationScroll.setVvalue(0);
     }

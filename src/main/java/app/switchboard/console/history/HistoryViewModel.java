@@ -5,9 +5,7 @@ import app.switchboard.config.AppDirectories;
 import app.switchboard.config.Secrets;
 import app.switchboard.console.calls.LiveCall;
 import app.switchboard.console.shared.Browser;
-import app.switchboard.history.ExportProgress;
 import app.switchboard.history.CallHistory;
-import app.switchboard.call.CallEvent;
 import app.switchboard.call.EventPayload;
 import app.switchboard.history.AuditEntry;
 import app.switchboard.history.CallPage;
@@ -19,7 +17,6 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
@@ -32,7 +29,6 @@ import javafx.beans.property.ReadOnlyBooleanWrapper;
 import javafx.beans.property.ReadOnlyLongProperty;
 import javafx.beans.property.ReadOnlyLongWrapper;
 import javafx.beans.property.ReadOnlyObjectProperty;
-import javafx.beans.property.ReadOnlyObjectWrapper;
 import javafx.beans.property.ReadOnlyStringProperty;
 import javafx.beans.property.ReadOnlyStringWrapper;
 import javafx.beans.property.SimpleObjectProperty;
@@ -48,8 +44,9 @@ import javafx.concurrent.Task;
  * exactly as the live view did), its audit trail, and exports.
  *
  * <p>Every store call runs as a {@link Task} on executors this view model owns (one for reads,
- * one for exports, so a long export never holds up browsing); results land on the FX thread.
- * Used from the FX thread; {@link #close()} stops its threads.
+ * one for exports in {@link HistoryExports}, so a long export never holds up browsing); results
+ * land on the FX thread. The opened call is an {@link OpenedPastCall}. Used from the FX thread;
+ * {@link #close()} stops its threads.
  */
 public final class HistoryViewModel implements AutoCloseable {
 
@@ -61,7 +58,6 @@ public final class HistoryViewModel implements AutoCloseable {
     private final ZoneId zone;
     private final int pageSize;
     private final ExecutorService reads = Executors.newSingleThreadExecutor(Threads.numbered("history-reader-"));
-    private final ExecutorService exports = Executors.newSingleThreadExecutor(Threads.numbered("history-export-"));
 
     private final StringProperty number = new SimpleStringProperty(this, "number", "");
     private final StringProperty text = new SimpleStringProperty(this, "text", "");
@@ -77,22 +73,14 @@ public final class HistoryViewModel implements AutoCloseable {
     private final ReadOnlyBooleanWrapper loading = new ReadOnlyBooleanWrapper(this, "loading", false);
     private final ReadOnlyStringWrapper status = new ReadOnlyStringWrapper(this, "status", "");
 
-    private final ReadOnlyObjectWrapper<CallRecord> openedRecord = new ReadOnlyObjectWrapper<>(this, "openedRecord");
-    private final ReadOnlyObjectWrapper<LiveCall> opened = new ReadOnlyObjectWrapper<>(this, "opened");
-    private final ReadOnlyObjectWrapper<EventPayload.Recording> recording = new ReadOnlyObjectWrapper<>(this, "recording");
-    /** Opens a web page in the desktop's browser ({@link Browser} in the console). */
-    private Consumer<String> browser = url -> { };
-    private final ObservableList<AuditEntry> audit = FXCollections.observableArrayList();
-    private final ObservableList<AuditEntry> auditView = FXCollections.unmodifiableObservableList(audit);
+    private final OpenedPastCall openedCall;
 
-    private final ReadOnlyObjectWrapper<Task<Long>> export = new ReadOnlyObjectWrapper<>(this, "export");
-    private final ReadOnlyBooleanWrapper exporting = new ReadOnlyBooleanWrapper(this, "exporting", false);
+    private final HistoryExports exports;
 
     /** The search the shown page belongs to (paging keeps it, even if the fields were edited since). */
     private HistoryQuery query;
     /** Bumped per page or open request: an older answer arriving late is dropped. */
     private int pageRequest;
-    private int openRequest;
 
     public HistoryViewModel(CallHistory history) {
         this(history, null, ZoneId.systemDefault(), PAGE_SIZE);
@@ -112,7 +100,7 @@ public final class HistoryViewModel implements AutoCloseable {
 
     /** Where {@link #openRecording()} sends the recording's link (the console: the desktop's browser). */
     public void browser(Consumer<String> opener) {
-        this.browser = Objects.requireNonNull(opener, "opener");
+        openedCall.browser(opener);
     }
 
     HistoryViewModel(CallHistory history, ZoneId zone, int pageSize) {
@@ -125,6 +113,8 @@ public final class HistoryViewModel implements AutoCloseable {
         this.zone = zone;
         this.pageSize = pageSize;
         this.query = HistoryQuery.all(pageSize);
+        this.exports = new HistoryExports(history, status::set);
+        this.openedCall = new OpenedPastCall(history, reads, status::set);
     }
 
     // ---- search and paging ----
@@ -215,153 +205,17 @@ public final class HistoryViewModel implements AutoCloseable {
      * the live model, so it reads exactly as it did while live.
      */
     public Task<LiveCall> open(CallRecord record) {
-        int id = ++openRequest;
-        if (record == null) {
-            openedRecord.set(null);
-            opened.set(null);
-            recording.set(null);
-            audit.clear();
-            return null;
-        }
-        List<AuditEntry> trail = new ArrayList<>();
-        EventPayload.Recording[] recorded = new EventPayload.Recording[1];
-        Task<LiveCall> task = new Task<>() {
-            @Override
-            protected LiveCall call() {
-                List<CallEvent> events = history.events(record.callId());
-                trail.addAll(history.auditTrail(record.callId()));
-                recorded[0] = recording(events);
-                // Not yet shown anywhere, so it can be built off the FX thread.
-                return rebuild(record, events);
-            }
-        };
-        task.setOnSucceeded(e -> {
-            if (id != openRequest) {
-                return;
-            }
-            openedRecord.set(record);
-            audit.setAll(trail);
-            recording.set(recorded[0]);
-            opened.set(task.getValue());
-        });
-        task.setOnFailed(e -> {
-            if (id == openRequest) {
-                status.set("Could not open call " + record.callId() + ": " + message(task.getException()));
-            }
-        });
-        reads.execute(task);
-        return task;
-    }
-
-    /**
-     * The stored events through the live model. If the call id restarted its sequence (Twilio
-     * reconnected through the action URL), the later session's events are numbered on, since the
-     * live model skips numbers it has already seen.
-     */
-    static LiveCall rebuild(CallRecord record, List<CallEvent> events) {
-        LiveCall call = new LiveCall(record.callId());
-        List<CallEvent> ordered = new ArrayList<>(events.size());
-        long last = 0;
-        for (CallEvent event : events) {
-            long seq = event.seq() > last ? event.seq() : last + 1;
-            last = seq;
-            ordered.add(seq == event.seq() ? event
-                    : new CallEvent(event.callId(), seq, event.time(), event.payload()));
-        }
-        call.applyAll(ordered);
-        Instant end = record.endedAt() != null ? record.endedAt() : record.lastEventAt();
-        if (end != null) {
-            call.tick(end);
-        }
-        return call;
-    }
-
-    // ---- the opened call's recording ----
-
-    /**
-     * What the call's recording status callbacks came to: the latest one, except that a
-     * completed recording is kept over a later-arriving earlier status (callbacks may cross).
-     * Null when the call was not recorded.
-     */
-    static EventPayload.Recording recording(List<CallEvent> events) {
-        EventPayload.Recording latest = null;
-        for (CallEvent e : events) {
-            if (e.payload() instanceof EventPayload.Recording r
-                    && (latest == null || !EventPayload.Recording.COMPLETED.equals(latest.status())
-                    || !Objects.equals(latest.recordingSid(), r.recordingSid()))) {
-                latest = r;
-            }
-        }
-        return latest;
-    }
-
-    /** The recording line of the opened call: SID, status, length and Twilio's error code. */
-    static String recordingText(EventPayload.Recording r) {
-        if (r == null) {
-            return "";
-        }
-        List<String> parts = new ArrayList<>();
-        parts.add("Recording " + r.recordingSid());
-        parts.add(r.status());
-        if (r.durationSeconds() != null) {
-            parts.add(String.format(Locale.ROOT, "%d:%02d", r.durationSeconds() / 60, r.durationSeconds() % 60));
-        }
-        if (r.errorCode() != null) {
-            parts.add("Twilio error " + r.errorCode());
-        }
-        return String.join(" \u00b7 ", parts);
-    }
-
-    /** The History list's recording cell: empty for a call that was not recorded. */
-    static String recordingCell(CallRecord c) {
-        if (c.recording() == null) {
-            return "";
-        }
-        return switch (c.recording()) {
-            case EventPayload.Recording.COMPLETED -> "recorded";
-            case "in-progress" -> "recording";
-            default -> c.recording();
-        };
-    }
-
-    /**
-     * Whether a recording's link may be handed to the browser: Twilio's own https URL, never one
-     * with credentials in it. The relay checks the same before recording it; this guards against
-     * an older or foreign record.
-     */
-    static boolean browsable(String url) {
-        if (url == null || url.isBlank()) {
-            return false;
-        }
-        try {
-            java.net.URI uri = new java.net.URI(url);
-            String host = uri.getHost() == null ? "" : uri.getHost().toLowerCase(Locale.ROOT);
-            return "https".equalsIgnoreCase(uri.getScheme()) && uri.getRawUserInfo() == null
-                    && (host.equals("twilio.com") || host.endsWith(".twilio.com"));
-        } catch (java.net.URISyntaxException e) {
-            return false;
-        }
+        return openedCall.open(record);
     }
 
     /** Whether the opened call has a recording whose link can be opened. */
     public boolean canOpenRecording() {
-        EventPayload.Recording r = recording.get();
-        return r != null && browsable(r.url());
+        return openedCall.canOpenRecording();
     }
 
-    /**
-     * Opens the opened call's recording at Twilio in the browser. The link carries no
-     * credentials: where the account protects its media with HTTP authentication, Twilio asks for them.
-     */
+    /** Opens the opened call's recording at Twilio in the browser. */
     public boolean openRecording() {
-        EventPayload.Recording r = recording.get();
-        if (r == null || !browsable(r.url())) {
-            status.set(r == null ? "This call was not recorded." : "Twilio has not sent a link for recording " + r.recordingSid() + " yet.");
-            return false;
-        }
-        browser.accept(r.url());
-        status.set("Opened recording " + r.recordingSid() + " at Twilio (it asks for the account's credentials if media is protected).");
-        return true;
+        return openedCall.openRecording();
     }
 
     // ---- replay ----
@@ -397,60 +251,18 @@ public final class HistoryViewModel implements AutoCloseable {
 
     /** Exports the opened call; null when none is open. */
     public Task<Long> exportOpened(ExportFormat format, Path target) {
-        CallRecord record = openedRecord.get();
-        if (record == null) {
-            return null;
-        }
-        return startExport("call " + record.callId(), target,
-                progress -> history.exportCall(record.callId(), format, target, progress));
+        CallRecord record = openedCall.recordProperty().get();
+        return record == null ? null : exports.exportCall(record.callId(), format, target);
     }
 
     /** Exports every call matching the search shown (all pages). */
     public Task<Long> exportResults(ExportFormat format, Path target) {
-        HistoryQuery all = query;
-        return startExport(total.get() == 1 ? "1 call" : String.format(Locale.ROOT, "%,d calls", total.get()), target,
-                progress -> history.export(all, format, target, progress));
+        return exports.exportSearch(query, total.get(), format, target);
     }
 
     /** Cancels the running export; its file is not written. */
     public void cancelExport() {
-        Task<Long> task = export.get();
-        if (task != null && !task.isDone()) {
-            task.cancel(true);
-        }
-    }
-
-    private interface ExportWork {
-        long run(app.switchboard.history.ExportProgress progress);
-    }
-
-    private Task<Long> startExport(String what, Path target, ExportWork work) {
-        cancelExport();
-        Task<Long> task = new Task<>() {
-            @Override
-            protected Long call() {
-                updateProgress(0, 1);
-                long written = work.run((done, all) -> updateProgress(done, Math.max(all, 1)));
-                updateProgress(1, 1);
-                return written;
-            }
-        };
-        exporting.set(true);
-        status.set("Exporting " + what + " to " + target.getFileName() + "\u2026");
-        task.setOnSucceeded(e -> finishExport(task, String.format(Locale.ROOT, "Exported %s (%,d events) to %s",
-                what, task.getValue(), target)));
-        task.setOnCancelled(e -> finishExport(task, "Export cancelled"));
-        task.setOnFailed(e -> finishExport(task, "Export failed: " + message(task.getException())));
-        export.set(task);
-        exports.execute(task);
-        return task;
-    }
-
-    private void finishExport(Task<Long> task, String message) {
-        if (export.get() == task) {
-            exporting.set(false);
-        }
-        status.set(message);
+        exports.cancel();
     }
 
     // ---- properties ----
@@ -500,28 +312,28 @@ public final class HistoryViewModel implements AutoCloseable {
     }
 
     public ReadOnlyObjectProperty<CallRecord> openedRecordProperty() {
-        return openedRecord.getReadOnlyProperty();
+        return openedCall.recordProperty();
     }
 
     public ReadOnlyObjectProperty<LiveCall> openedProperty() {
-        return opened.getReadOnlyProperty();
+        return openedCall.callProperty();
     }
 
     /** The opened call's recording (latest status); null when it was not recorded or none is open. */
     public ReadOnlyObjectProperty<EventPayload.Recording> recordingProperty() {
-        return recording.getReadOnlyProperty();
+        return openedCall.recordingProperty();
     }
 
     public ObservableList<AuditEntry> auditTrail() {
-        return auditView;
+        return openedCall.auditTrail();
     }
 
     public ReadOnlyObjectProperty<Task<Long>> exportProperty() {
-        return export.getReadOnlyProperty();
+        return exports.exportProperty();
     }
 
     public ReadOnlyBooleanProperty exportingProperty() {
-        return exporting.getReadOnlyProperty();
+        return exports.exportingProperty();
     }
 
     ZoneId zone() {
@@ -531,9 +343,8 @@ public final class HistoryViewModel implements AutoCloseable {
     /** Stops reading and cancels a running export. */
     @Override
     public void close() {
-        cancelExport();
+        exports.close();
         reads.shutdownNow();
-        exports.shutdownNow();
     }
 
     private static String blankToNull(String s) {

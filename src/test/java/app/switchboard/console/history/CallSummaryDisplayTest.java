@@ -38,7 +38,7 @@ class CallSummaryDisplayTest {
         Instant t = Instant.parse("2026-11-25T17:00:00Z");
         CallRecord record = new CallRecord("CA1", "CA1", List.of(), "+15550001111", "+15550002222", t, t.plusSeconds(3),
                 "completed", "en-US", 1, 0, List.of(), 4, t.plusSeconds(4));
-        LiveCall rebuilt = HistoryViewModel.rebuild(record, endedCallWithSummary().take());
+        LiveCall rebuilt = OpenedPastCall.rebuild(record, endedCallWithSummary().take());
 
         ConversationEntry last = rebuilt.entries().get(rebuilt.entries().size() - 1);
         assertEquals("Summary", last.speaker());

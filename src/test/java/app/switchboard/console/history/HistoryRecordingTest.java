@@ -108,8 +108,8 @@ class HistoryRecordingTest {
 
     @Test
     void theListShowsWhichCallsWereRecorded() throws Exception {
-        assertEquals("recorded", HistoryViewModel.recordingCell(row("CA001")));
-        assertEquals("", HistoryViewModel.recordingCell(row("CA002")));
+        assertEquals("recorded", CallRecordings.recordingCell(row("CA001")));
+        assertEquals("", CallRecordings.recordingCell(row("CA002")));
     }
 
     @Test
@@ -117,7 +117,7 @@ class HistoryRecordingTest {
         open("CA001");
         EventPayload.Recording shown = fx(() -> viewModel.recordingProperty().get());
         assertEquals(new EventPayload.Recording(SID, "completed", URL, 83, null), shown);
-        assertEquals("Recording " + SID + " \u00b7 completed \u00b7 1:23", HistoryViewModel.recordingText(shown));
+        assertEquals("Recording " + SID + " \u00b7 completed \u00b7 1:23", CallRecordings.recordingText(shown));
         assertTrue(fx(viewModel::openRecording));
         assertEquals(List.of(URL), browsed);
     }
@@ -138,18 +138,18 @@ class HistoryRecordingTest {
         List<CallEvent> events = List.of(
                 new CallEvent("CA9", 1, t, completed),
                 new CallEvent("CA9", 2, t.plusSeconds(1), new EventPayload.Recording(SID, "in-progress", URL, null, null)));
-        assertEquals(completed, HistoryViewModel.recording(events));
+        assertEquals(completed, CallRecordings.recording(events));
     }
 
     @Test
     void onlyTwiliosHttpsLinksWithoutCredentialsGoToTheBrowser() {
-        assertTrue(HistoryViewModel.browsable(URL));
-        assertTrue(HistoryViewModel.browsable("https://api.dublin.ie1.twilio.com/2010-04-01/Recordings/" + SID));
-        assertFalse(HistoryViewModel.browsable("http://api.twilio.com/2010-04-01/Recordings/" + SID));
-        assertFalse(HistoryViewModel.browsable("https://AC1:token@api.twilio.com/2010-04-01/Recordings/" + SID));
-        assertFalse(HistoryViewModel.browsable("https://api.twilio.com.evil.example/" + SID));
-        assertFalse(HistoryViewModel.browsable("javascript:alert(1)"));
-        assertFalse(HistoryViewModel.browsable("file:///etc/passwd"));
-        assertFalse(HistoryViewModel.browsable(null));
+        assertTrue(CallRecordings.browsable(URL));
+        assertTrue(CallRecordings.browsable("https://api.dublin.ie1.twilio.com/2010-04-01/Recordings/" + SID));
+        assertFalse(CallRecordings.browsable("http://api.twilio.com/2010-04-01/Recordings/" + SID));
+        assertFalse(CallRecordings.browsable("https://AC1:token@api.twilio.com/2010-04-01/Recordings/" + SID));
+        assertFalse(CallRecordings.browsable("https://api.twilio.com.evil.example/" + SID));
+        assertFalse(CallRecordings.browsable("javascript:alert(1)"));
+        assertFalse(CallRecordings.browsable("file:///etc/passwd"));
+        assertFalse(CallRecordings.browsable(null));
     }
 }
