@@ -246,14 +246,14 @@ public final class SoakBench implements Callable<Integer> {
         List<SoakReport.Criterion> criteria = new ArrayList<>();
         List<String> context = new ArrayList<>();
         List<String> histogramRows = new ArrayList<>();
-        try (ChildProcess model = RelayBench.startModel(firstTokenMillis, tokensPerSecond, tokensPerReply);
-             ChildProcess relay = RelayBench.startRelay(dir, relaySettings(),
-                     ChildProcess.match(RelayBench.MODEL_READY, model.awaitLine(RelayBench.MODEL_READY, 60)).group(1),
+        try (ChildProcess model = BenchProcesses.startModel(firstTokenMillis, tokensPerSecond, tokensPerReply);
+             ChildProcess relay = BenchProcesses.startRelay(dir, relaySettings(),
+                     ChildProcess.match(BenchProcesses.MODEL_READY, model.awaitLine(BenchProcesses.MODEL_READY, 60)).group(1),
                      token, relayJvm, relayJar, null);
              LoopbackClient loopback = new LoopbackClient()) {
-            RelayBench.Target target = RelayBench.target(relay, token);
-            String modelBase = ChildProcess.match(RelayBench.MODEL_READY, model.awaitLine(RelayBench.MODEL_READY, 1)).group(1);
-            boolean sharedClock = RelayBench.sharesClock(modelBase);
+            BenchProcesses.Target target = BenchProcesses.target(relay, token);
+            String modelBase = ChildProcess.match(BenchProcesses.MODEL_READY, model.awaitLine(BenchProcesses.MODEL_READY, 1)).group(1);
+            boolean sharedClock = ModelRecord.sharesClock(modelBase);
             Path db = dir.resolve("data").resolve("switchboard.db");
             context.add(String.format(Locale.ROOT, "%d cores, Java %s, relay JVM `%s`%s; model: first token %d ms, %d tokens a reply at %s tokens/s",
                     Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"), String.join(" ", relayJvm),
@@ -444,14 +444,14 @@ public final class SoakBench implements Callable<Integer> {
 
     // ---------------------------------------------------------------- sampling
 
-    private SoakReport.Sample sample(ChildProcess relay, LoopbackClient loopback, RelayBench.Target target, Path db,
+    private SoakReport.Sample sample(ChildProcess relay, LoopbackClient loopback, BenchProcesses.Target target, Path db,
                                      String modelBase, TokenPairing pairing, Interval closed, boolean sharedClock,
                                      double seconds, boolean warmUp, long rowsBefore) throws Exception {
         long heap = relay.heapAfterFullGc();
         long rss = relay.rssBytes();
         int live = loopback.health(target).path("liveCalls").asInt(-1);
         long rows = rows(db);
-        LatencyStats perToken = pairing.pair(RelayBench.fetchSends(modelBase), closed.arrivals, sharedClock);
+        LatencyStats perToken = pairing.pair(ModelRecord.fetchSends(modelBase), closed.arrivals, sharedClock);
         return new SoakReport.Sample(seconds, warmUp, heap, rss, live, callersOpen.get(), rows, rows - rowsBefore,
                 closed.turns.get(), p50p99(closed.firstFrame), p50p99(perToken),
                 closed.floodsClosedByRelay.get() + " / " + closed.floodsSent.get(),
@@ -539,7 +539,7 @@ public final class SoakBench implements Callable<Integer> {
     }
 
     /** Polls the relay's live-call count until it is 0 or {@code limit} has passed; returns the last count. */
-    private static int awaitNoLiveCalls(LoopbackClient loopback, RelayBench.Target target, Duration limit) throws Exception {
+    private static int awaitNoLiveCalls(LoopbackClient loopback, BenchProcesses.Target target, Duration limit) throws Exception {
         long deadline = System.nanoTime() + limit.toNanos();
         int live;
         while ((live = loopback.health(target).path("liveCalls").asInt(-1)) != 0 && System.nanoTime() < deadline) {
@@ -578,7 +578,7 @@ public final class SoakBench implements Callable<Integer> {
         "Okay thank you, that helps",
     };
 
-    private SimulatedCall newCall(SimClient client, RelayBench.Target target, int index) {
+    private SimulatedCall newCall(SimClient client, BenchProcesses.Target target, int index) {
         return SimulatedCall.builder(client, target.connectUrl())
                 .signedUrl(target.signedUrl())
                 .authToken(target.authToken())
@@ -590,7 +590,7 @@ public final class SoakBench implements Callable<Integer> {
     }
 
     /** One lane: a call at a time until the run stops. */
-    private Void lane(SimClient client, RelayBench.Target target, int lane, long delayNanos) throws Exception {
+    private Void lane(SimClient client, BenchProcesses.Target target, int lane, long delayNanos) throws Exception {
         TimeUnit.NANOSECONDS.sleep(delayNanos); // arrival pacing over the ramp
         SplittableRandom random = new SplittableRandom(seed * 1_000_003L + lane);
         while (!stopping.get()) {
@@ -599,7 +599,7 @@ public final class SoakBench implements Callable<Integer> {
         return null;
     }
 
-    private void oneCall(SimClient client, RelayBench.Target target, int index, SplittableRandom random) throws Exception {
+    private void oneCall(SimClient client, BenchProcesses.Target target, int index, SplittableRandom random) throws Exception {
         SimulatedCall call = newCall(client, target, index);
         try {
             call.connect().get(60, TimeUnit.SECONDS);
@@ -691,7 +691,7 @@ public final class SoakBench implements Callable<Integer> {
                 arrived.add(new TokenClock.Stamp(f.nanos(), f.text().token()));
             }
         }
-        i.arrivals.put(RelayBench.key(index, t), arrived);
+        i.arrivals.put(ModelRecord.key(index, t), arrived);
         return TurnEnd.ANSWERED;
     }
 
@@ -764,7 +764,7 @@ public final class SoakBench implements Callable<Integer> {
      * frames (the bad-frame count trips: 1007), the odd ones a valid {@code info} frame after
      * every nine bad ones, so the count never trips and the frame rate does (1008).
      */
-    private void flood(SimClient client, RelayBench.Target target) {
+    private void flood(SimClient client, BenchProcesses.Target target) {
         if (stopping.get()) {
             return;
         }
@@ -809,7 +809,7 @@ public final class SoakBench implements Callable<Integer> {
     }
 
     /** A signed socket that never sends setup: the relay must close it 1008 at its setup deadline. */
-    private void silent(LoopbackClient loopback, RelayBench.Target target) {
+    private void silent(LoopbackClient loopback, BenchProcesses.Target target) {
         if (stopping.get()) {
             return;
         }
