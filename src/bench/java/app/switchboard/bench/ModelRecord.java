@@ -32,7 +32,6 @@ final class ModelRecord {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
     private static JsonNode get(String modelBase, String path) throws Exception {
