@@ -45,7 +45,7 @@ final class LoopbackClient implements AutoCloseable {
     }
 
     /** The relay's {@code /health} answer. */
-    JsonNode health(RelayBench.Target target) throws Exception {
+    JsonNode health(BenchProcesses.Target target) throws Exception {
         URI relay = target.connectUrl();
         ContentResponse r = http.newRequest("https://" + relay.getHost() + ":" + relay.getPort() + "/health")
                 .timeout(30, TimeUnit.SECONDS).send();
@@ -56,7 +56,7 @@ final class LoopbackClient implements AutoCloseable {
      * Opens a signed socket that sends nothing; the future completes with the relay's close
      * (or fails if the upgrade does).
      */
-    CompletableFuture<Closed> silentSocket(RelayBench.Target target) throws Exception {
+    CompletableFuture<Closed> silentSocket(BenchProcesses.Target target) throws Exception {
         CompletableFuture<Closed> closed = new CompletableFuture<>();
         ClientUpgradeRequest upgrade = new ClientUpgradeRequest(target.connectUrl());
         upgrade.setHeader("User-Agent", SimulatedCall.SOCKET_USER_AGENT);

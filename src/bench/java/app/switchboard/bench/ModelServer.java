@@ -10,7 +10,6 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
@@ -50,8 +49,8 @@ import picocli.CommandLine.Option;
  * returns and forgets them; {@code GET /bench/clock} returns the clock, so a client can check
  * that it shares it.
  *
- * <p>Over 400 lines only because the OpenAI wire shapes (chunks, usage, completion, errors) are
- * spelled out here, one job.
+ * <p>The OpenAI wire shapes (chunks, usage, completion, errors) are {@link OpenAiWire}'s; what a
+ * request asks and the reply's words, {@link ModelRequests}'.
  */
 @Command(name = "switchboard-model-server", mixinStandardHelpOptions = true,
         description = "OpenAI-compatible streaming chat-completions server for benchmarks.")
@@ -59,11 +58,6 @@ public final class ModelServer implements AutoCloseable, Callable<Integer> {
 
     public static final String READY = "Model server listening on ";
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final String[] WORDS = {
-        "Sure", "I", "can", "help", "with", "that", "right", "away", "your", "account", "looks", "fine",
-        "and", "the", "last", "payment", "arrived", "on", "time", "so", "there", "is", "nothing", "more",
-        "to", "do", "today", "please", "let", "me", "know", "if", "anything", "else", "comes", "up",
-    };
 
     @Option(names = "--host", defaultValue = "127.0.0.1", description = "Interface (default: ${DEFAULT-VALUE}).")
     String host = "127.0.0.1";
@@ -213,12 +207,12 @@ public final class ModelServer implements AutoCloseable, Callable<Integer> {
             return;
         }
         // A call's post-call summary is the relay's work too, but not a turn: counted apart, never paired.
-        boolean summary = isSummary(json);
+        boolean summary = ModelRequests.isSummary(json);
         (summary ? summaries : requests).incrementAndGet();
         String id = "chatcmpl-bench" + ids.incrementAndGet();
         String model = json.path("model").asText("bench-model");
-        String user = lastUser(json);
-        List<String> tokens = reply(user);
+        String user = ModelRequests.lastUser(json);
+        List<String> tokens = ModelRequests.reply(user, tokensPerReply);
         int promptTokens = Math.max(1, body.length() / 4);
         response.getHeaders().put("x-request-id", "req_" + id);
         if (!json.path("stream").asBoolean(false)) {
@@ -244,23 +238,18 @@ public final class ModelServer implements AutoCloseable, Callable<Integer> {
     private final class Stream {
         final Response response;
         final Callback done;
-        final String id;
-        final String model;
+        final OpenAiWire.Reply reply;
         final List<String> tokens;
-        final boolean usage;
         final int promptTokens;
         final Sends record;
-        final long created = System.currentTimeMillis() / 1000;
         long firstAt;
 
         Stream(Response response, Callback done, String id, String model, List<String> tokens, boolean usage,
                int promptTokens, Sends record) {
             this.response = response;
             this.done = done;
-            this.id = id;
-            this.model = model;
+            this.reply = new OpenAiWire.Reply(id, model, System.currentTimeMillis() / 1000, usage);
             this.tokens = tokens;
-            this.usage = usage;
             this.promptTokens = promptTokens;
             this.record = record;
         }
@@ -268,9 +257,9 @@ public final class ModelServer implements AutoCloseable, Callable<Integer> {
         void write(int i) {
             try {
                 if (i == tokens.size()) {
-                    StringBuilder end = new StringBuilder(chunk(JSON.createObjectNode(), "stop"));
-                    if (usage) {
-                        end.append(usageChunk());
+                    StringBuilder end = new StringBuilder(OpenAiWire.finishChunk(reply));
+                    if (reply.usage()) {
+                        end.append(OpenAiWire.usageChunk(reply, promptTokens, tokens.size()));
                     }
                     end.append("data: [DONE]\n\n");
                     if (record != null) {
@@ -282,10 +271,7 @@ public final class ModelServer implements AutoCloseable, Callable<Integer> {
                     }, this::fail));
                     return;
                 }
-                ObjectNode delta = JSON.createObjectNode();
-                String text = i == 0 ? role() : "";
-                delta.put("content", tokens.get(i));
-                text += chunk(delta, null);
+                String text = (i == 0 ? OpenAiWire.roleChunk(reply) : "") + OpenAiWire.tokenChunk(reply, tokens.get(i));
                 if (record != null) {
                     record.nanos()[i] = System.nanoTime();
                 }
@@ -310,52 +296,6 @@ public final class ModelServer implements AutoCloseable, Callable<Integer> {
             }
         }
 
-        private String role() {
-            ObjectNode delta = JSON.createObjectNode();
-            delta.put("role", "assistant");
-            delta.put("content", "");
-            delta.putNull("refusal");
-            return chunk(delta, null);
-        }
-
-        private String chunk(ObjectNode delta, String finishReason) {
-            ObjectNode chunk = header();
-            ObjectNode choice = chunk.putArray("choices").addObject();
-            choice.put("index", 0);
-            choice.set("delta", delta);
-            choice.putNull("logprobs");
-            if (finishReason == null) {
-                choice.putNull("finish_reason");
-            } else {
-                choice.put("finish_reason", finishReason);
-            }
-            if (usage) {
-                chunk.putNull("usage");
-            }
-            return "data: " + chunk + "\n\n";
-        }
-
-        private String usageChunk() {
-            ObjectNode chunk = header();
-            chunk.putArray("choices");
-            ObjectNode u = chunk.putObject("usage");
-            u.put("prompt_tokens", promptTokens);
-            u.put("completion_tokens", tokens.size());
-            u.put("total_tokens", promptTokens + tokens.size());
-            return "data: " + chunk + "\n\n";
-        }
-
-        private ObjectNode header() {
-            ObjectNode chunk = JSON.createObjectNode();
-            chunk.put("id", id);
-            chunk.put("object", "chat.completion.chunk");
-            chunk.put("created", created);
-            chunk.put("model", model);
-            chunk.put("service_tier", "default");
-            chunk.put("system_fingerprint", "fp_bench");
-            return chunk;
-        }
-
         private void fail(Throwable failure) {
             failed.incrementAndGet();
             done.failed(failure);
@@ -364,27 +304,10 @@ public final class ModelServer implements AutoCloseable, Callable<Integer> {
 
     private void complete(Response response, Callback callback, String id, String model, String text,
                           int promptTokens, int completionTokens) {
-        ObjectNode c = JSON.createObjectNode();
-        c.put("id", id);
-        c.put("object", "chat.completion");
-        c.put("created", System.currentTimeMillis() / 1000);
-        c.put("model", model);
-        ObjectNode choice = c.putArray("choices").addObject();
-        choice.put("index", 0);
-        ObjectNode message = choice.putObject("message");
-        message.put("role", "assistant");
-        message.put("content", text);
-        message.putNull("refusal");
-        choice.putNull("logprobs");
-        choice.put("finish_reason", "stop");
-        ObjectNode u = c.putObject("usage");
-        u.put("prompt_tokens", promptTokens);
-        u.put("completion_tokens", completionTokens);
-        u.put("total_tokens", promptTokens + completionTokens);
         response.setStatus(200);
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
         completed.incrementAndGet();
-        Content.Sink.write(response, true, c.toString(), callback);
+        Content.Sink.write(response, true, OpenAiWire.completion(id, model, text, promptTokens, completionTokens), callback);
     }
 
     private void serveBench(String path, Request request, Response response, Callback callback) throws IOException {
@@ -419,50 +342,9 @@ public final class ModelServer implements AutoCloseable, Callable<Integer> {
     }
 
     private static void error(Response response, Callback callback, int status, String message, String type) {
-        ObjectNode e = JSON.createObjectNode();
-        ObjectNode err = e.putObject("error");
-        err.put("message", message);
-        err.put("type", type);
-        err.putNull("param");
-        err.putNull("code");
         response.setStatus(status);
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
-        Content.Sink.write(response, true, e.toString(), callback);
-    }
-
-    private static boolean isSummary(JsonNode json) {
-        JsonNode first = json.path("messages").path(0);
-        return "system".equals(first.path("role").asText())
-                && first.path("content").asText("").equals(app.switchboard.agent.PostCallSummaries.SYSTEM_PROMPT);
-    }
-
-    private static String lastUser(JsonNode json) {
-        String found = "";
-        for (JsonNode m : json.path("messages")) {
-            if ("user".equals(m.path("role").asText())) {
-                JsonNode content = m.path("content");
-                if (content.isTextual()) {
-                    found = content.asText();
-                } else if (content.isArray()) {
-                    StringBuilder b = new StringBuilder();
-                    content.forEach(part -> b.append(part.path("text").asText("")));
-                    found = b.toString();
-                }
-            }
-        }
-        return found;
-    }
-
-    /** The reply's tokens: plain words (no digits, which the agent would spell out), a full stop at the end. */
-    private List<String> reply(String user) {
-        List<String> tokens = new ArrayList<>(tokensPerReply);
-        int offset = Math.floorMod(user.hashCode(), WORDS.length);
-        for (int i = 0; i < tokensPerReply; i++) {
-            String word = WORDS[(offset + i) % WORDS.length];
-            String token = i == 0 ? word.substring(0, 1).toUpperCase(Locale.ROOT) + word.substring(1) : " " + word;
-            tokens.add(i == tokensPerReply - 1 ? token + "." : token);
-        }
-        return tokens;
+        Content.Sink.write(response, true, OpenAiWire.error(message, type), callback);
     }
 
     @Override

@@ -141,7 +141,7 @@ final class Report {
             }
             textFrames += arrived.size();
             if (scenario.calls() * (long) turns <= 100_000) {
-                arrivals.put(RelayBench.key(call, t), arrived);
+                arrivals.put(ModelRecord.key(call, t), arrived);
             }
             t++;
         }

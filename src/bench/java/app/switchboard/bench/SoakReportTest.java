@@ -136,12 +136,12 @@ class SoakReportTest {
     void floodsTripTheLimitTheyAreBuiltFor() {
         // Bad-frame floods: never a valid frame, so 20 in a row arrive. Rate floods: a valid frame every tenth.
         for (int k = 0; k < 30; k++) {
-            assertFalse(SoakBench.floodFrame(k, false) instanceof app.switchboard.protocol.InboundMessage.Info);
+            assertFalse(SoakCallers.floodFrame(k, false) instanceof app.switchboard.protocol.InboundMessage.Info);
         }
         int run = 0;
         int longest = 0;
         for (int k = 0; k < 600; k++) {
-            boolean valid = SoakBench.floodFrame(k, true) instanceof app.switchboard.protocol.InboundMessage.Info;
+            boolean valid = SoakCallers.floodFrame(k, true) instanceof app.switchboard.protocol.InboundMessage.Info;
             run = valid ? 0 : run + 1;
             longest = Math.max(longest, run);
         }

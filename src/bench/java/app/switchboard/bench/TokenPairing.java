@@ -24,7 +24,7 @@ final class TokenPairing {
     LatencyStats pair(JsonNode sends, Map<Long, List<TokenClock.Stamp>> arrivals, boolean sharedClock) {
         LatencyStats interval = new LatencyStats();
         Map<Long, List<TokenClock.Stamp>> sent = new HashMap<>(waitingSends);
-        sent.putAll(RelayBench.stampsByTurn(sends));
+        sent.putAll(ModelRecord.stampsByTurn(sends));
         Map<Long, List<TokenClock.Stamp>> arrived = new HashMap<>(waitingArrivals);
         arrived.putAll(arrivals);
         Map<Long, List<TokenClock.Stamp>> nextSends = new HashMap<>();

@@ -31,7 +31,7 @@ class TokenPairingTest {
 
     /** One frame carrying both tokens, at 5 ms. */
     private static Map<Long, List<TokenClock.Stamp>> heard(int call, int turn, String text) {
-        return Map.of(RelayBench.key(call, turn), List.of(new TokenClock.Stamp(5_000_000L, text)));
+        return Map.of(ModelRecord.key(call, turn), List.of(new TokenClock.Stamp(5_000_000L, text)));
     }
 
     @Test

@@ -3,14 +3,11 @@ package app.switchboard.sim;
 import com.sun.management.OperatingSystemMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
-import java.lang.management.ThreadInfo;
-import java.lang.management.ThreadMXBean;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -103,13 +100,13 @@ public final class LoadGenerator implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        List<Report> reports = execute(System.out);
+        List<LoadReport> reports = execute(System.out);
         return reports.stream().allMatch(r -> r.errors() == 0) ? 0 : 1;
     }
 
     /** Runs every configured size, printing a markdown table to {@code out}; returns the reports. */
-    List<Report> execute(java.io.PrintStream out) throws Exception {
-        List<Report> reports = new ArrayList<>();
+    List<LoadReport> execute(java.io.PrintStream out) throws Exception {
+        List<LoadReport> reports = new ArrayList<>();
         Path dataDir = null;
         InProcessRelay inProcess = null;
         Target target;
@@ -140,9 +137,9 @@ public final class LoadGenerator implements Callable<Integer> {
                 run(client, timer, target, warmupCalls);
                 out.printf(Locale.ROOT, "# warm-up: %d calls done%n", warmupCalls);
             }
-            out.println(Report.header(target.clock() != null));
+            out.println(LoadReport.header(target.clock() != null));
             for (int n : calls) {
-                Report report = run(client, timer, target, n);
+                LoadReport report = run(client, timer, target, n);
                 reports.add(report);
                 out.println(report.row(target.clock() != null));
                 out.println(report.details());
@@ -176,7 +173,7 @@ public final class LoadGenerator implements Callable<Integer> {
         return b.build();
     }
 
-    private Report run(SimClient client, ScheduledExecutorService timer, Target target, int n) throws Exception {
+    private LoadReport run(SimClient client, ScheduledExecutorService timer, Target target, int n) throws Exception {
         OperatingSystemMXBean os = ManagementFactory.getPlatformMXBean(OperatingSystemMXBean.class);
         MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
         if (target.clock() != null) {
@@ -185,9 +182,9 @@ public final class LoadGenerator implements Callable<Integer> {
         System.gc();
         long heapBefore = memory.getHeapMemoryUsage().getUsed();
         long cpuBefore = os.getProcessCpuTime();
-        Map<Long, ThreadCpu> threadsBefore = threadCpu();
+        Map<Long, LoadProbes.ThreadCpu> threadsBefore = LoadProbes.threadCpu();
         double loadBefore = os.getSystemLoadAverage();
-        SchedulerProbe probe = new SchedulerProbe();
+        LoadProbes.SchedulerProbe probe = new LoadProbes.SchedulerProbe();
         probe.start();
         long start = System.nanoTime();
 
@@ -233,7 +230,7 @@ public final class LoadGenerator implements Callable<Integer> {
         long end = System.nanoTime();
         probe.stop();
         long cpuAfter = os.getProcessCpuTime();
-        Map<Long, ThreadCpu> threadsAfter = threadCpu();
+        Map<Long, LoadProbes.ThreadCpu> threadsAfter = LoadProbes.threadCpu();
         double loadAfter = os.getSystemLoadAverage();
 
         // All calls are still open (idle, scripts done): what they cost in memory, both sides.
@@ -241,7 +238,7 @@ public final class LoadGenerator implements Callable<Integer> {
         long heapWithCalls = memory.getHeapMemoryUsage().getUsed();
         long openAtMeasure = simCalls.stream().filter(SimulatedCall::isOpen).count();
 
-        Report report = new Report(n, turns);
+        LoadReport report = new LoadReport(n, turns);
         report.schedulerLateness = probe.lateness;
         report.wallNanos = end - start;
         report.timedOut = timedOut;
@@ -251,7 +248,7 @@ public final class LoadGenerator implements Callable<Integer> {
         report.loadBefore = loadBefore;
         report.loadAfter = loadAfter;
         report.heapPerCallBytes = openAtMeasure == 0 ? 0 : (heapWithCalls - heapBefore) / openAtMeasure;
-        splitCpu(threadsBefore, threadsAfter, report);
+        LoadProbes.splitCpu(threadsBefore, threadsAfter, report);
         double intervalNanos = tokensPerSecond > 0 ? 1e9 / tokensPerSecond : 0;
 
         for (int i = 0; i < n; i++) {
@@ -323,7 +320,7 @@ public final class LoadGenerator implements Callable<Integer> {
      * Pairs the relay's stamps of the answer text with the caller's arrival stamps by text
      * position: a token has arrived when the frame carrying its last character has.
      */
-    private static void matchTokens(SimulatedCall call, TokenClock clock, Report report, long rampEnd) {
+    private static void matchTokens(SimulatedCall call, TokenClock clock, LoadReport report, long rampEnd) {
         List<TokenClock.Stamp> emitted = clock.emitted(call.callSid());
         List<TokenClock.Stamp> written = clock.written(call.callSid());
         List<TokenClock.Stamp> arrived = call.received().stream()
@@ -349,72 +346,6 @@ public final class LoadGenerator implements Callable<Integer> {
         report.framesPerToken.add(written.size(), emitted.size());
     }
 
-    /**
-     * A control for the machine, not the relay: a thread that asks to wake every millisecond and
-     * records how late it woke. On a shared, overloaded machine this lateness, not the relay,
-     * sets the floor of every latency above.
-     */
-    private static final class SchedulerProbe {
-        final LatencyStats lateness = new LatencyStats();
-        private volatile boolean running = true;
-        private final Thread thread = new Thread(this::loop, "load-probe");
-
-        void start() {
-            thread.setDaemon(true);
-            thread.start();
-        }
-
-        void stop() throws InterruptedException {
-            running = false;
-            thread.join();
-        }
-
-        private void loop() {
-            while (running) {
-                long before = System.nanoTime();
-                java.util.concurrent.locks.LockSupport.parkNanos(1_000_000L);
-                lateness.add(Math.max(0, System.nanoTime() - before - 1_000_000L));
-            }
-        }
-    }
-
-    private record ThreadCpu(String name, long nanos) {
-    }
-
-    private static Map<Long, ThreadCpu> threadCpu() {
-        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
-        Map<Long, ThreadCpu> cpu = new HashMap<>();
-        for (ThreadInfo info : threads.getThreadInfo(threads.getAllThreadIds())) {
-            if (info == null) {
-                continue;
-            }
-            long nanos = threads.getThreadCpuTime(info.getThreadId());
-            if (nanos >= 0) {
-                cpu.put(info.getThreadId(), new ThreadCpu(info.getThreadName(), nanos));
-            }
-        }
-        return cpu;
-    }
-
-    /** CPU spent by the simulator's own threads vs every other Java thread (the relay's) during the run. */
-    private static void splitCpu(Map<Long, ThreadCpu> before, Map<Long, ThreadCpu> after, Report report) {
-        for (Map.Entry<Long, ThreadCpu> e : after.entrySet()) {
-            ThreadCpu was = before.get(e.getKey());
-            long delta = e.getValue().nanos() - (was == null ? 0 : was.nanos());
-            String name = e.getValue().name();
-            if (name.startsWith("relay") || name.startsWith("call-") || name.startsWith("offline-responder")
-                    || name.startsWith("agent-")) {
-                report.relayCpuNanos += delta;
-            } else if (name.startsWith("sim-client") || name.startsWith("load-") || name.equals("main")
-                    || name.startsWith("HttpClient") || name.startsWith("CompletableFutureDelayScheduler")) {
-                report.simulatorCpuNanos += delta;
-            } else {
-                report.otherCpuNanos += delta;
-                report.otherThreads.merge(name.replaceAll("[-@#]?[0-9a-f]{4,}.*|-?\\d+$", ""), delta, Long::sum);
-            }
-        }
-    }
-
     private static String fmt(double d) {
         return d == Math.rint(d) ? Long.toString((long) d) : String.format(Locale.ROOT, "%.2f", d);
     }
@@ -427,109 +358,4 @@ public final class LoadGenerator implements Callable<Integer> {
         }
     }
 
-    /** A running ratio of two counts. */
-    static final class Ratio {
-        private long numerator;
-        private long denominator;
-
-        synchronized void add(long n, long d) {
-            numerator += n;
-            denominator += d;
-        }
-
-        synchronized double value() {
-            return denominator == 0 ? Double.NaN : (double) numerator / denominator;
-        }
-    }
-
-    /** One run's numbers. */
-    static final class Report {
-        final int calls;
-        final int turns;
-        long wallNanos;
-        boolean timedOut;
-        int connectFailures;
-        int scriptFailures;
-        int answered;
-        int unanswered;
-        int invalidFrames;
-        int unexpectedCloses;
-        int tokenMismatches;
-        int hangupProblems;
-        int webhookErrors;
-        long cpuNanos;
-        long relayCpuNanos;
-        long simulatorCpuNanos;
-        long otherCpuNanos;
-        final Map<String, Long> otherThreads = new HashMap<>();
-        int cores;
-        double loadBefore;
-        double loadAfter;
-        long heapPerCallBytes;
-        final LatencyStats firstToken = new LatencyStats();
-        final LatencyStats relayPerToken = new LatencyStats();
-        /** Tokens emitted once every call had connected: no TLS handshakes competing. */
-        final LatencyStats relayPerTokenAfterRamp = new LatencyStats();
-        final LatencyStats executorPerToken = new LatencyStats();
-        final LatencyStats wirePerToken = new LatencyStats();
-        final LatencyStats jitter = new LatencyStats();
-        /** Text frames written per model token: below 1 when the agent held tokens back and sent them together. */
-        final Ratio framesPerToken = new Ratio();
-        /** How late a thread asking to wake in 1 ms woke up: the machine's own scheduling delay. */
-        LatencyStats schedulerLateness = new LatencyStats();
-
-        Report(int calls, int turns) {
-            this.calls = calls;
-            this.turns = turns;
-        }
-
-        int errors() {
-            return connectFailures + scriptFailures + unanswered + invalidFrames + unexpectedCloses + tokenMismatches
-                    + hangupProblems + webhookErrors + (timedOut ? 1 : 0);
-        }
-
-        static String header(boolean inProcess) {
-            String h = "| calls | turns answered | errors | prompt→first token ms p50/p95/p99/max |";
-            String sep = "|---:|---:|---:|---|";
-            if (inProcess) {
-                h += " relay per token ms p50/p95/p99/max | of which model→frame written | frame written→caller |";
-                sep += "---|---|---|";
-            }
-            h += " token gap deviation ms p50/p99 | 1 ms wake-up lateness ms p50/p99/max | CPU ms per call (relay / sim) | CPU use of cores | heap KB per open call | load avg |";
-            sep += "---|---|---|---:|---:|---|";
-            return h + "\n" + sep;
-        }
-
-        String row(boolean inProcess) {
-            StringBuilder r = new StringBuilder();
-            r.append(String.format(Locale.ROOT, "| %d | %d/%d | %d | %s |", calls, answered, calls * turns, errors(),
-                    firstToken.summary()));
-            if (inProcess) {
-                r.append(String.format(Locale.ROOT, " %s | %s | %s |", relayPerToken.summary(),
-                        executorPerToken.summary(), wirePerToken.summary()));
-            }
-            double wallSec = wallNanos / 1e9;
-            // A single call's heap is below the noise of a full GC; it can even come out negative.
-            String heap = heapPerCallBytes <= 0 ? "noise" : Long.toString(heapPerCallBytes / 1024);
-            String relayCpu = inProcess ? String.format(Locale.ROOT, "%.1f", relayCpuNanos / 1e6 / calls) : "n/a";
-            r.append(String.format(Locale.ROOT, " %s / %s | %s / %s / %s | %s / %.1f | %.0f%% | %s | %.1f→%.1f |",
-                    LatencyStats.fmt(jitter.percentileMs(50)), LatencyStats.fmt(jitter.percentileMs(99)),
-                    LatencyStats.fmt(schedulerLateness.percentileMs(50)), LatencyStats.fmt(schedulerLateness.percentileMs(99)),
-                    LatencyStats.fmt(schedulerLateness.maxMs()),
-                    relayCpu, simulatorCpuNanos / 1e6 / calls,
-                    100.0 * cpuNanos / (wallNanos * (double) cores), heap, loadBefore, loadAfter));
-            return r.toString();
-        }
-
-        String details() {
-            return String.format(Locale.ROOT,
-                    "<!-- %d calls: wall %.1fs, process CPU %.1fs; tokens measured %d (after the ramp: %d, relay per token %s ms); text frames per model token %.3f; errors: connect %d, script %d, "
-                            + "unanswered %d, invalid frames %d, unexpected closes %d, token mismatches %d, hang-up %d, "
-                            + "webhooks %d, timed out %s; CPU of other Java threads %.1fs %s -->",
-                    calls, wallNanos / 1e9, cpuNanos / 1e9, relayPerToken.count(), relayPerTokenAfterRamp.count(),
-                    relayPerTokenAfterRamp.summary(), framesPerToken.value(), connectFailures, scriptFailures,
-                    unanswered, invalidFrames, unexpectedCloses, tokenMismatches, hangupProblems, webhookErrors, timedOut,
-                    otherCpuNanos / 1e9, otherThreads);
-        }
-    }
 }

@@ -19,9 +19,9 @@ class LoadGeneratorTest {
         new CommandLine(generator).parseArgs("--calls", "3", "--turns", "2", "--warmup-calls", "0",
                 "--ramp-seconds", "0", "--pace", "0", "--tokens-per-second", "200");
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        List<LoadGenerator.Report> reports = generator.execute(new PrintStream(out, true, StandardCharsets.UTF_8));
+        List<LoadReport> reports = generator.execute(new PrintStream(out, true, StandardCharsets.UTF_8));
 
-        LoadGenerator.Report report = reports.get(0);
+        LoadReport report = reports.get(0);
         assertEquals(0, report.errors(), out.toString(StandardCharsets.UTF_8));
         assertEquals(6, report.answered);
         assertEquals(6, report.firstToken.count());

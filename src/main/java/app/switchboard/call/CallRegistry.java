@@ -1,16 +1,11 @@
 package app.switchboard.call;
 
-import app.switchboard.concurrent.Threads;
 import app.switchboard.protocol.InboundMessage;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -23,7 +18,9 @@ import org.slf4j.LoggerFactory;
  * <p>The façade the relay, the console and the cluster use, owning the threads; its parts:
  * {@link LiveCalls} (the map, find or start a call), {@link EventFanOut} (listeners, isolated),
  * {@link EndedCallRetention} (forgetting ended calls), {@link ClosedSockets} (end grace, reconnect
- * wait, hand-over), {@link OperatorControl} (commands under an operator's name), {@link CallHolds}.
+ * wait, hand-over), {@link OperatorControl} (commands under an operator's name), {@link CallHolds},
+ * {@link AttentionRules} (the rules in force, the timed check), {@link ClusterHooks} (what other
+ * relays of a cluster call: actions elsewhere, second sessions, hand-over), {@link CallThreads}.
  */
 public final class CallRegistry implements CallControl, AutoCloseable {
 
@@ -70,17 +67,16 @@ public final class CallRegistry implements CallControl, AutoCloseable {
     private final CallHolds holds;
     private final EventFanOut fanOut;
     private final EndedCallRetention retention;
-    private final ExecutorService pool;
-    private final ScheduledExecutorService timers;
+    private final CallThreads threads = new CallThreads();
     private final CallAgent.Factory agentFactory;
     private final List<String> languages;
     private final ClosedSockets closedSockets;
     private final OutboundAttempts outbound;
+    private final AttentionRules attention = new AttentionRules();
+    private final ClusterHooks cluster;
     private volatile Supplier<String> embeddedOperator = () -> System.getProperty("user.name", "unknown");
     private volatile Supplier<RelayStatus> status = () -> new RelayStatus("", "", 0, "", false, "", 0, false);
     private volatile Reconnects reconnects = Reconnects.OFF;
-    /** The supervisor's attention rules; every call reads the current list at each event and tick. */
-    private volatile List<AlertRule> alertRules = List.of();
     /** How often the timed rules (silence, duration) are checked: one timer for all calls. */
     static final Duration ALERT_TICK = Duration.ofSeconds(1);
 
@@ -94,53 +90,33 @@ public final class CallRegistry implements CallControl, AutoCloseable {
         this.agentFactory = agentFactory;
         this.languages = List.copyOf(languages);
         this.outbound = new OutboundAttempts(clock);
-        int threads = Math.max(4, Runtime.getRuntime().availableProcessors() * 2);
-        this.pool = Executors.newFixedThreadPool(threads, Threads.numbered("call-"));
         this.retention = new EndedCallRetention(endedCalls, clock);
         this.holds = new CallHolds(this::find);
         this.fanOut = new EventFanOut(holds);
         // The sessions publish straight to the fan-out: no hop through the registry per event.
-        this.calls = new LiveCalls(pool, clock, fanOut::publish, languages, defaultLanguage, agentFactory,
-                this::alertRules);
-        this.timers = Executors.newSingleThreadScheduledExecutor(Threads.numbered("call-timer-"));
-        this.closedSockets = new ClosedSockets(timers, endGrace, this::reconnects, calls, fanOut);
+        this.calls = new LiveCalls(threads.pool, clock, fanOut::publish, languages, defaultLanguage, agentFactory,
+                attention::rules);
+        this.closedSockets = new ClosedSockets(threads.timers, endGrace, this::reconnects, calls, fanOut);
+        this.cluster = new ClusterHooks(calls, closedSockets);
         // Calls end without any new call arriving (a quiet night after a busy hour): prune on a timer.
-        long every = endedCalls.pruneEvery().toMillis();
-        timers.scheduleWithFixedDelay(this::pruneEndedCalls, every, every, TimeUnit.MILLISECONDS);
-        timers.scheduleWithFixedDelay(this::checkAlertTimers, ALERT_TICK.toMillis(), ALERT_TICK.toMillis(),
-                TimeUnit.MILLISECONDS);
+        threads.every(endedCalls.pruneEvery(), this::pruneEndedCalls);
+        threads.every(ALERT_TICK, this::checkAlertTimers);
     }
 
-    /**
-     * The timed attention rules of every live call, on each call's executor (one timer for all
-     * calls, no thread per call). Nothing is queued while no timed rule is on.
-     */
+    /** The timed attention rules of every live call (see {@link AttentionRules#checkTimers}); the timer runs this. */
     void checkAlertTimers() {
-        try {
-            boolean timed = alertRules.stream().anyMatch(r -> r.enabled()
-                    && (r.kind() == AlertRule.Kind.SILENCE || r.kind() == AlertRule.Kind.DURATION));
-            if (!timed) {
-                return;
-            }
-            for (CallSession s : calls.all()) {
-                if (!s.ended()) {
-                    s.checkAlertTimers();
-                }
-            }
-        } catch (RuntimeException e) {
-            LOG.warn("Checking the timed attention rules failed; trying again at the next tick", e);
-        }
+        attention.checkTimers(calls::all);
     }
 
     @Override
     public boolean alertRules(List<AlertRule> rules) {
-        this.alertRules = rules == null ? List.of() : List.copyOf(rules);
+        attention.rules(rules);
         return true;
     }
 
     /** The attention rules in force. */
     public List<AlertRule> alertRules() {
-        return alertRules;
+        return attention.rules();
     }
 
     @Override
@@ -244,23 +220,14 @@ public final class CallRegistry implements CallControl, AutoCloseable {
         boolean route(String callSid, Map<String, String> form, String outcome);
     }
 
-    private volatile ActionsElsewhere actionsElsewhere = ActionsElsewhere.NONE;
-
     /** A cluster node routes the action webhooks of other nodes' calls (the load balancer sends them to any node). */
     public void actionsElsewhere(ActionsElsewhere routing) {
-        this.actionsElsewhere = routing == null ? ActionsElsewhere.NONE : routing;
+        cluster.actionsElsewhere(routing);
     }
 
-    /** Records the action webhook on its call; {@code outcome} is what the relay answered. */
+    /** Records the action webhook on its call, or routes it to the relay that holds the call; {@code outcome} is what the relay answered. */
     public void actionCallback(String callSid, Map<String, String> form, String outcome) {
-        CallSession session = callSid == null ? null : calls.find(callSid);
-        if (session == null) {
-            if (callSid == null || !actionsElsewhere.route(callSid, form, outcome)) {
-                LOG.info("Action callback for unknown call {} ({})", callSid, form.get("SessionStatus"));
-            }
-            return;
-        }
-        session.onActionCallback(form, outcome);
+        cluster.actionCallback(callSid, form, outcome);
     }
 
     /** Outbound calls placed through the account, and their status callbacks. */
@@ -279,12 +246,7 @@ public final class CallRegistry implements CallControl, AutoCloseable {
      * here as for a second socket reaching this relay (issue 11).
      */
     public boolean refusesSecondSession(String callId, String where) {
-        CallSession session = calls.find(callId);
-        if (session == null || !session.hasOpenSocket()) {
-            return false;
-        }
-        session.secondSessionRefusedElsewhere(where);
-        return true;
+        return cluster.refusesSecondSession(callId, where);
     }
 
     /**
@@ -294,7 +256,7 @@ public final class CallRegistry implements CallControl, AutoCloseable {
      * A call with an open socket here is not given up (Twilio has one socket per call).
      */
     public boolean handOver(String callId) {
-        return closedSockets.handOver(callId);
+        return cluster.handOver(callId);
     }
 
     public long liveCalls() {
@@ -429,13 +391,7 @@ public final class CallRegistry implements CallControl, AutoCloseable {
     @Override
     public void close() {
         calls.all().forEach(s -> s.endCall(RELAY_STOPPED));
-        timers.shutdownNow();
-        pool.shutdown();
-        try {
-            pool.awaitTermination(2, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        threads.close();
         if (agentFactory instanceof AutoCloseable owner) {
             // The agents' shared timers (AgentTimers) live as long as the registry that made the agents.
             try {
