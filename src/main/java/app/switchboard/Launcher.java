@@ -1,7 +1,6 @@
 package app.switchboard;
 
 import org.slf4j.bridge.SLF4JBridgeHandler;
-import picocli.CommandLine;
 
 /**
  * The entry point of the jar and the installed app. It does not extend JavaFX's Application,

@@ -24,7 +24,6 @@ import app.switchboard.supervisor.SupervisorAccounts;
 import app.switchboard.supervisor.RelayAudio;
 import app.switchboard.supervisor.SupervisorHub;
 import app.switchboard.console.ConsoleApp;
-import app.switchboard.history.CallHistory;
 import app.switchboard.console.ConsoleContext;
 import app.switchboard.sim.DemoCallers;
 import app.switchboard.store.EventStore;

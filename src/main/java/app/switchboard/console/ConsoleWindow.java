@@ -2,9 +2,7 @@ package app.switchboard.console;
 
 import app.switchboard.console.shared.AppIcons;
 import app.switchboard.console.calls.CallBoard;
-import java.net.URL;
 import javafx.scene.Scene;
-import javafx.scene.image.Image;
 import javafx.stage.Stage;
 
 /**

@@ -32,7 +32,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import javafx.scene.Node;
 import javafx.scene.Parent;
 import javafx.scene.control.Control;
 import javafx.scene.control.Labeled;
@@ -99,24 +98,6 @@ class AccessibleNamesFxTest {
         recorded.close();
     }
 
-    /** Controls a keyboard reaches without a name; their class and id, to fix them by. */
-    static List<String> unnamed(Parent root) {
-        List<String> missing = new ArrayList<>();
-        walk(root, missing);
-        return missing;
-    }
-
-    private static void walk(Node node, List<String> missing) {
-        if (node instanceof Control control && control.isFocusTraversable() && !named(control)) {
-            missing.add(control.getClass().getSimpleName() + (control.getId() == null ? "" : "#" + control.getId()));
-        }
-        if (node instanceof Parent parent) {
-            for (Node child : parent.getChildrenUnmodifiable()) {
-                walk(child, missing);
-            }
-        }
-    }
-
     static boolean named(Control control) {
         if (control.getAccessibleText() != null && !control.getAccessibleText().isBlank()) {
             return true;
@@ -132,7 +113,7 @@ class AccessibleNamesFxTest {
         robot.interact(() -> window.view().list().table().getSelectionModel().select(0));
         await().until(() -> window.view().detail().root().lookup("#sayField").isVisible());
 
-        robot.interact(() -> assertThat(unnamed(window.stage().getScene().getRoot())).isEmpty());
+        robot.interact(() -> assertThat(DialogFixtures.unnamedControls(window.stage().getScene().getRoot())).isEmpty());
     }
 
     @Test
@@ -153,7 +134,7 @@ class AccessibleNamesFxTest {
         robot.interact(() -> window.view().openHistory());
         await().until(() -> window.view().historyStage() != null && window.view().historyStage().isShowing());
 
-        robot.interact(() -> assertThat(unnamed(window.view().historyStage().getScene().getRoot())).isEmpty());
+        robot.interact(() -> assertThat(DialogFixtures.unnamedControls(window.view().historyStage().getScene().getRoot())).isEmpty());
     }
 
     @Test
@@ -161,7 +142,7 @@ class AccessibleNamesFxTest {
         robot.interact(() -> window.view().openSettings());
         await().until(() -> settingsWindow() != null);
 
-        robot.interact(() -> assertThat(unnamed(settingsWindow().getScene().getRoot())).isEmpty());
+        robot.interact(() -> assertThat(DialogFixtures.unnamedControls(settingsWindow().getScene().getRoot())).isEmpty());
     }
 
     private static Window settingsWindow() {

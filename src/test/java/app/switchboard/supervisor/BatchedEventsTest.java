@@ -3,7 +3,6 @@ package app.switchboard.supervisor;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import app.switchboard.call.CallEvent;
 import app.switchboard.call.CallSummary;
 import app.switchboard.sim.SimulatedCall;
 import java.time.Duration;
