@@ -2,6 +2,7 @@ package app.switchboard.agent;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 
 /**
@@ -46,7 +47,7 @@ final class OutputGuard {
     }
 
     OutputGuard(String systemPrompt, List<String> secrets, int quoteWords, int secretChars, int holdFromWords) {
-        this.prompt = " " + comparable(systemPrompt == null ? "" : systemPrompt) + " ";
+        this.prompt = comparablePrompt(systemPrompt == null ? "" : systemPrompt);
         this.secrets = new ArrayList<>();
         for (String s : secrets) {
             String c = compact(s);
@@ -182,6 +183,22 @@ final class OutputGuard {
     }
 
     /** Lower-case words separated by single spaces; a trailing partial word stays partial. */
+    /**
+     * The last system prompt's comparable form. Every turn of every call builds a guard, nearly
+     * always for the same prompt (kilobytes long, with tool schemas): compared, not redone.
+     */
+    private static volatile Map.Entry<String, String> lastPrompt;
+
+    private static String comparablePrompt(String systemPrompt) {
+        Map.Entry<String, String> last = lastPrompt;
+        if (last != null && last.getKey().equals(systemPrompt)) {
+            return last.getValue();
+        }
+        String padded = " " + comparable(systemPrompt) + " ";
+        lastPrompt = Map.entry(systemPrompt, padded);
+        return padded;
+    }
+
     static String comparable(String text) {
         StringBuilder out = new StringBuilder();
         boolean space = false;

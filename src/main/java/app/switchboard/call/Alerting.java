@@ -29,6 +29,8 @@ final class Alerting {
     /** How many of the caller's latest opinionated prompts make the rolling sentiment. */
     static final int SENTIMENT_WINDOW = 3;
     private static final Map<String, Pattern> PHRASES = new ConcurrentHashMap<>();
+    /** Each phrase's first word, lower-cased; "" when it is not ASCII (the pattern then decides). */
+    private static final Map<String, String> FIRST_WORDS = new ConcurrentHashMap<>();
 
     private final Sentiment sentiment;
     private final Instant startedAt;
@@ -100,13 +102,14 @@ final class Alerting {
             }
             mood = recentMood.stream().mapToDouble(Double::doubleValue).average().orElse(0);
         }
+        String asciiLower = text == null ? null : asciiLower(text);
         for (AlertRule rule : rules) {
             if (!rule.enabled()) {
                 continue;
             }
             if (rule.kind() == AlertRule.Kind.PHRASE && text != null && !fired.contains(rule.id())) {
                 for (String phrase : rule.phrases()) {
-                    if (mayContain(text, phrase) && phrase(phrase).matcher(text).find()) {
+                    if (mayContain(asciiLower, phrase) && phrase(phrase).matcher(text).find()) {
                         fired.add(rule.id());
                         alerts.add(alert(rule, "caller said \u201c" + phrase + "\u201d", seq));
                         break;
@@ -179,26 +182,32 @@ final class Alerting {
     }
 
     /**
-     * False only when {@code text} cannot contain {@code phrase}: an ASCII text without the phrase's
-     * first word, any case. The phrase patterns (case-insensitive Unicode, look-behind) cost a tenth of
-     * a turn's CPU when every rule's phrases were matched against every prompt; most prompts fail
-     * this check. Outside ASCII, Unicode case folding ({@code ſ} matches {@code s}) makes a
-     * lower-cased substring test unsafe, so the pattern decides.
+     * {@code text} lower-cased when it is all ASCII, else null: what {@link #mayContain} takes,
+     * worked out once per prompt rather than once per phrase.
      */
-    static boolean mayContain(String text, String phrase) {
-        String lower = phrase.toLowerCase(Locale.ROOT).strip();
-        int space = lower.indexOf(' ');
-        String firstWord = space < 0 ? lower : lower.substring(0, space);
-        if (!ascii(text) || !ascii(firstWord)) {
+    static String asciiLower(String text) {
+        return ascii(text) ? text.toLowerCase(Locale.ROOT) : null;
+    }
+
+    /**
+     * False only when the prompt cannot contain {@code phrase}: an ASCII prompt ({@code asciiLower},
+     * see {@link #asciiLower}) without the phrase's first word, any case. The phrase patterns
+     * (case-insensitive Unicode, look-behind) cost a tenth of a turn's CPU when every rule's phrases
+     * were matched against every prompt; most prompts fail this check. Outside ASCII
+     * ({@code asciiLower} null, or a phrase's first word outside it), Unicode case folding
+     * ({@code ſ} matches {@code s}) makes a substring test unsafe, so the pattern decides.
+     */
+    static boolean mayContain(String asciiLower, String phrase) {
+        if (asciiLower == null) {
             return true;
         }
-        int n = firstWord.length();
-        for (int i = 0; i + n <= text.length(); i++) {
-            if (text.regionMatches(true, i, firstWord, 0, n)) {
-                return true;
-            }
-        }
-        return false;
+        String firstWord = FIRST_WORDS.computeIfAbsent(phrase, p -> {
+            String lower = p.toLowerCase(Locale.ROOT).strip();
+            int space = lower.indexOf(' ');
+            String first = space < 0 ? lower : lower.substring(0, space);
+            return ascii(first) ? first : "";
+        });
+        return firstWord.isEmpty() || asciiLower.contains(firstWord);
     }
 
     private static boolean ascii(String s) {
