@@ -348,6 +348,13 @@ public final class MainWindowView extends FxmlView<BorderPane> {
         layout = saved;
         // After the first layout pass: before it the split has no width and its minimum sizes move the divider.
         javafx.application.Platform.runLater(() -> saved.applyDividers(split));
+        // Inside the centre's scroll pane the split is laid out at more than one width while the
+        // window settles, and the call list keeps its width through each, which moves the divider:
+        // the saved position is put back at each width until the supervisor first touches the split.
+        javafx.beans.value.ChangeListener<Number> settle = (o, was, now) -> saved.applyDividers(split);
+        split.widthProperty().addListener(settle);
+        split.addEventFilter(javafx.scene.input.MouseEvent.MOUSE_PRESSED,
+                e -> split.widthProperty().removeListener(settle));
         WindowLayout.applyColumns(list.table(), saved.callColumns());
     }
 

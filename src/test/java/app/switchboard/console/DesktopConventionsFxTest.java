@@ -14,7 +14,11 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import javafx.geometry.Bounds;
+import javafx.scene.Node;
+import javafx.scene.control.ScrollPane;
 import javafx.scene.control.TableView;
+import javafx.scene.layout.BorderPane;
 import javafx.scene.control.TextArea;
 import javafx.scene.input.KeyCode;
 import javafx.stage.Stage;
@@ -114,6 +118,56 @@ class DesktopConventionsFxTest {
 
         await().until(() -> stage.getScene().getStylesheets().contains(dark));
         assertThat(saved(Settings.FILE_NAME).get("theme").asText()).isEqualTo("dark");
+    }
+
+    /**
+     * At the largest text the floor and a call no longer fit the default 1280 px window: the centre
+     * scrolls instead of being cut off at the window's edge, and the bars above and below stay whole.
+     */
+    @Test
+    void atTheLargestTextTheCentreScrollsAndNothingIsCutOff(FxRobot robot) {
+        callers.connect("CA-wide", "+14155550123");
+        await().until(() -> !window.view().list().table().getItems().isEmpty());
+        robot.interact(() -> window.view().list().table().getSelectionModel().select(0));
+        ScrollPane centre = robot.lookup(".main-scroll").queryAs(ScrollPane.class);
+        robot.interact(() -> {
+            stage.setWidth(1280); // the window's default size
+            stage.setHeight(800);
+        });
+        await().until(() -> centre.getViewportBounds().getWidth() > 1100);
+        assertThat(fits(centre)).as("at 100 %% the centre fits its window: %s in %s",
+                centre.getContent().getLayoutBounds(), centre.getViewportBounds()).isTrue();
+
+        robot.interact(() -> {
+            for (int i = 0; i < 10; i++) {
+                window.view().largerText();
+            }
+        });
+        robot.interact(() -> stage.getScene().getRoot().layout());
+        assertThat(window.view().appearance().textPercent()).isEqualTo(Appearance.MAX_PERCENT);
+        assertThat(fits(centre)).as("at 150 %% the centre is wider than the window: it scrolls").isFalse();
+        double sceneWidth = stage.getScene().getWidth();
+        Node endCall = robot.lookup("#endButton").query();
+        robot.interact(() -> {
+            for (Node bar : List.of(stage.getScene().getRoot().lookup(".status-bar"),
+                    ((BorderPane) stage.getScene().getRoot()).getTop())) {
+                Bounds b = bar.localToScene(bar.getLayoutBounds());
+                assertThat(b.getMaxX()).as("%s within the window", bar.getStyleClass()).isLessThanOrEqualTo(sceneWidth + 0.5);
+            }
+            centre.setHvalue(centre.getHmax());
+            centre.layout();
+        });
+        robot.interact(() -> {
+            Bounds end = endCall.localToScene(endCall.getLayoutBounds());
+            assertThat(end.getMaxX()).as("End call, scrolled to").isLessThanOrEqualTo(sceneWidth + 0.5);
+        });
+    }
+
+    private static boolean fits(ScrollPane pane) {
+        Bounds viewport = pane.getViewportBounds();
+        Node content = pane.getContent();
+        return content.getLayoutBounds().getWidth() <= viewport.getWidth() + 0.5
+                && content.getLayoutBounds().getHeight() <= viewport.getHeight() + 0.5;
     }
 
     @Test
