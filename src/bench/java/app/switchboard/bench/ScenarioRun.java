@@ -78,6 +78,26 @@ final class ScenarioRun {
         return report;
     }
 
+    /**
+     * The cluster stream once the nodes' publishers have flushed: each node sends its events in
+     * batches, so when the callers' last token has arrived the last batch may not be in Redis yet
+     * (under load, a node's whole last turns). Waits until the stream stops growing for 300 ms,
+     * at most 10 s.
+     */
+    private static ClusterEventCounter.Mark settled(ClusterEventCounter redis) throws InterruptedException {
+        ClusterEventCounter.Mark last = redis.mark();
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+        while (System.nanoTime() < deadline) {
+            Thread.sleep(300); // polling Redis, not synchronising threads: the stream has no "flushed" signal
+            ClusterEventCounter.Mark now = redis.mark();
+            if (now.entriesAdded() == last.entriesAdded()) {
+                return now;
+            }
+            last = now;
+        }
+        return last;
+    }
+
     private void runOn(RelayBench.Scenario s, Report report, List<Node> relays, String modelBase, ClusterEventCounter redis,
                        ScheduledExecutorService timer, String consoleToken) throws Exception {
         List<BenchProcesses.Target> targets = relays.stream().map(Node::target).toList();
@@ -126,7 +146,7 @@ final class ScenarioRun {
             long start = System.nanoTime();
             List<SimulatedCall> open = lanes.drive(client, timer, targets, s, report, 0);
             report.wallNanos = System.nanoTime() - start;
-            ClusterEventCounter.Mark redisAfter = redis == null ? null : redis.mark();
+            ClusterEventCounter.Mark redisAfter = redis == null ? null : settled(redis);
             for (int k = 0; k < relays.size(); k++) {
                 Report.NodeFigures f = report.nodes.get(k);
                 f.cpuNanos = relays.get(k).process().cpuNanos() - cpuBefore[k];
