@@ -54,6 +54,31 @@ final class BenchProcesses {
     }
 
     /**
+     * How a relay process is started: {@code java -jar jar}, or {@code java -cp <this class path>
+     * mainClass} (the product's {@code app.switchboard.Launcher} when both are null, or another
+     * relay such as {@link FloorRelay}); {@code extraArgs} follow the usual ones.
+     */
+    record RelayLaunch(Path jar, String mainClass, List<String> extraArgs) {
+        RelayLaunch {
+            if (jar != null && mainClass != null) {
+                throw new IllegalArgumentException("a relay runs from a jar or a main class, not both");
+            }
+            extraArgs = extraArgs == null ? List.of() : extraArgs.stream().filter(a -> !a.isBlank()).toList();
+        }
+
+        static RelayLaunch jar(Path jar) {
+            return new RelayLaunch(jar, null, List.of());
+        }
+
+        /** What ran, for the report's header. */
+        String describe() {
+            String what = jar != null ? "-jar " + jar
+                    : mainClass != null ? "main class " + mainClass : "the product from this class path";
+            return what + (extraArgs.isEmpty() ? "" : " " + String.join(" ", extraArgs));
+        }
+    }
+
+    /**
      * The product's relay, headless, in a JVM of its own on {@code dir} as its data directory,
      * with {@code settings} as the user's settings file, its agent on openai-java against
      * {@code modelBase}, signatures checked with {@code token}; {@code relayJar} null runs it
@@ -61,26 +86,28 @@ final class BenchProcesses {
      */
     static ChildProcess startRelay(Path dir, Map<String, Object> settings, String modelBase, String token,
                                    List<String> relayJvm, Path relayJar, String cluster) throws Exception {
-        return startRelay(dir, settings, modelBase, token, relayJvm, relayJar, cluster, "bench-relay");
+        return startRelay(dir, settings, modelBase, token, relayJvm, RelayLaunch.jar(relayJar), cluster, "bench-relay");
     }
 
-    /** As above, a cluster node named {@code nodeId}. */
+    /** As above, started as {@code launch} says, a cluster node named {@code nodeId}. */
     static ChildProcess startRelay(Path dir, Map<String, Object> settings, String modelBase, String token,
-                                   List<String> relayJvm, Path relayJar, String cluster, String nodeId) throws Exception {
+                                   List<String> relayJvm, RelayLaunch launch, String cluster, String nodeId) throws Exception {
         Path config = Files.createDirectories(dir.resolve("config"));
         JSON.writeValue(config.resolve("settings.json").toFile(), settings);
         List<String> cmd = new ArrayList<>();
         cmd.add(ChildProcess.java());
         cmd.addAll(relayJvm.stream().filter(o -> !o.isBlank()).toList());
-        if (relayJar != null) {
-            cmd.addAll(List.of("-jar", relayJar.toString()));
+        if (launch.jar() != null) {
+            cmd.addAll(List.of("-jar", launch.jar().toString()));
         } else {
-            cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "app.switchboard.Launcher"));
+            cmd.addAll(List.of("-cp", System.getProperty("java.class.path"),
+                    launch.mainClass() != null ? launch.mainClass() : "app.switchboard.Launcher"));
         }
         cmd.addAll(List.of("--headless", "--port", "0", "--data-dir", dir.toString()));
         if (cluster != null) {
             cmd.addAll(List.of("--cluster", cluster, "--node-id", nodeId));
         }
+        cmd.addAll(launch.extraArgs());
         Map<String, String> env = new HashMap<>();
         env.put("OPENAI_BASE_URL", modelBase);
         env.put("OPENAI_API_KEY", "bench-not-a-key");

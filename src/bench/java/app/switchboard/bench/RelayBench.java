@@ -97,6 +97,15 @@ public final class RelayBench implements Callable<Integer> {
     @Option(names = "--relay-jar", description = "Run the relay as java -jar FILE (e.g. target/switchboard.jar); default: this class path.")
     Path relayJar;
 
+    @Option(names = "--relay-main", paramLabel = "CLASS",
+            description = "Run the relay as java -cp <this class path> CLASS (e.g. app.switchboard.bench.FloorRelay) "
+                    + "with the product's command line; default: the product (--relay-jar, or app.switchboard.Launcher).")
+    String relayMain;
+
+    @Option(names = "--relay-args", split = " ", paramLabel = "ARGS",
+            description = "More arguments for the relay, space separated, after the usual ones (e.g. --floor-store).")
+    List<String> relayArgs;
+
     @Option(names = "--relay-jvm", split = " ", defaultValue = "-Xmx1g",
             description = "JVM options of the relay, space separated (default: ${DEFAULT-VALUE}, as the installer).")
     List<String> relayJvm;
@@ -130,6 +139,11 @@ public final class RelayBench implements Callable<Integer> {
     public Integer call() throws Exception {
         List<Report> reports = execute(System.out);
         return reports.stream().allMatch(r -> r.errors() == 0) ? 0 : 1;
+    }
+
+    /** How each scenario's relay is started (jar, main class, extra arguments). */
+    BenchProcesses.RelayLaunch relayLaunch() {
+        return new BenchProcesses.RelayLaunch(relayJar, relayMain, relayArgs);
     }
 
     /** One scenario run: its shape. {@code nodes}: relay processes the callers are spread over. */
@@ -174,6 +188,9 @@ public final class RelayBench implements Callable<Integer> {
                 default -> throw new CommandLine.ParameterException(new CommandLine(this), "unknown scenario " + s);
             }
         }
+        if (relayJar != null && relayMain != null) {
+            throw new CommandLine.ParameterException(new CommandLine(this), "--relay-jar and --relay-main exclude each other");
+        }
         if (nodes < 1) {
             throw new CommandLine.ParameterException(new CommandLine(this), "--nodes must be at least 1");
         }
@@ -190,8 +207,9 @@ public final class RelayBench implements Callable<Integer> {
     List<Report> execute(PrintStream out) throws Exception {
         List<Scenario> plan = plan();
         out.printf(Locale.ROOT, "# Switchboard production-shape benchmark: %d cores, Java %s, relay JVM %s, model: "
-                        + "first token %d ms, %d tokens a reply; %s%s%n", Runtime.getRuntime().availableProcessors(),
+                        + "first token %d ms, %d tokens a reply; relay: %s; %s%s%n", Runtime.getRuntime().availableProcessors(),
                 System.getProperty("java.version"), String.join(" ", relayJvm), firstTokenMillis, tokensPerReply,
+                relayLaunch().describe(),
                 nodes == 1 ? "one relay" : nodes + " relays, callers round-robin",
                 cluster == null ? ", no cluster" : ", cluster nodes on " + cluster);
         out.println(Report.HEADER);

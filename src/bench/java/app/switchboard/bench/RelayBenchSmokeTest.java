@@ -1,6 +1,7 @@
 package app.switchboard.bench;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -89,6 +90,43 @@ class RelayBenchSmokeTest {
         assertEquals(2, r.consolesConnected, printed);
         assertTrue(printed.contains("2 consoles (2 still connected)"), printed);
         assertEquals(5, r.consoleNiceness, "the consoles' process runs under nice -n 5: " + printed);
+    }
+
+    @Test
+    @Timeout(value = 180, unit = TimeUnit.SECONDS)
+    void theFloorRelayRunsAsTheRelayAndAnswersEveryTurnWithTheModelsTokens() throws Exception {
+        RelayBench bench = new RelayBench();
+        new CommandLine(bench).parseArgs("--scenarios", "back-to-back", "--b2b-calls", "4", "--b2b-turns", "5",
+                "--relay-main", FloorRelay.class.getName(), "--relay-args", "--floor-store",
+                "--tokens", Integer.toString(TOKENS), "--warmup-calls", "2", "--ramp-seconds", "0.2",
+                "--relay-jvm", "-Xmx512m -XX:TieredStopAtLevel=1");
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        List<Report> reports = bench.execute(new PrintStream(out, true, StandardCharsets.UTF_8));
+        String printed = out.toString(StandardCharsets.UTF_8);
+
+        assertTrue(printed.contains("relay: main class " + FloorRelay.class.getName() + " --floor-store;"),
+                "the header says which relay ran: " + printed);
+        assertEquals(1, reports.size(), printed);
+        Report r = reports.get(0);
+        assertEquals(0, r.errors(), printed);
+        assertEquals(20, r.answered, printed);
+        assertEquals(20, r.modelRequests, "one model request per turn: " + printed);
+        assertEquals(0, r.summaryRequests, "the floor asks for no post-call summary: " + printed);
+        assertEquals(0, r.unpairedTurns, printed);
+        assertEquals(0, r.textMismatches, "the caller heard exactly the model's text: " + printed);
+        assertEquals(20 * TOKENS, r.perToken.count(), "every token paired with its arrival: " + printed);
+        assertEquals(20L * TOKENS, r.textFrames, "one frame per token, as the product sends them: " + printed);
+        assertTrue(r.relayCpuNanos > 0 && r.heapOpenBytes > 0, "the floor measured as the product is: " + printed);
+    }
+
+    @Test
+    void aRelayRunsFromAJarOrAMainClassNotBoth() {
+        RelayBench bench = new RelayBench();
+        new CommandLine(bench).parseArgs("--relay-jar", "target/switchboard.jar", "--relay-main", FloorRelay.class.getName());
+        assertThrows(CommandLine.ParameterException.class, bench::plan);
+        RelayBench product = new RelayBench();
+        new CommandLine(product).parseArgs();
+        assertEquals("the product from this class path", product.relayLaunch().describe());
     }
 
     @Test

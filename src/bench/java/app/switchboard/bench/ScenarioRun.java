@@ -185,7 +185,10 @@ final class ScenarioRun {
             ModelRecord.matchTokens(report, ModelRecord.fetchSends(modelBase));
             if (s.turns() > 40) {
                 for (Node n : relays) {
-                    ModelRecord.relayLatencyByTurn(n.dir().resolve("data").resolve("switchboard.db"), report);
+                    Path db = n.dir().resolve("data").resolve("switchboard.db");
+                    if (Files.exists(db)) { // a relay other than the product (--relay-main) may keep no store
+                        ModelRecord.relayLatencyByTurn(db, report);
+                    }
                 }
             }
             if (redis != null) {
@@ -252,6 +255,7 @@ final class ScenarioRun {
         // flood; the relay under test gets a frame rate no real caller reaches.
         settings.put("socketFramesPerSecond", 100_000.0);
         settings.put("socketFrameBurst", 100_000);
-        return BenchProcesses.startRelay(dir, settings, modelBase, token, options.relayJvm, options.relayJar, options.cluster, nodeId);
+        return BenchProcesses.startRelay(dir, settings, modelBase, token, options.relayJvm, options.relayLaunch(), options.cluster,
+                nodeId);
     }
 }
