@@ -4,7 +4,6 @@ import app.switchboard.agent.ChatMessage;
 import app.switchboard.agent.LlmClient;
 import app.switchboard.agent.OpenAiChatClient;
 import app.switchboard.call.SentFrames;
-import app.switchboard.concurrent.Threads;
 import app.switchboard.config.Secrets;
 import app.switchboard.config.Settings;
 import app.switchboard.protocol.InboundMessage;
@@ -17,19 +16,12 @@ import app.switchboard.relay.TwimlFactory;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.PreparedStatement;
-import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpMethod;
 import org.eclipse.jetty.http.HttpStatus;
@@ -83,11 +75,11 @@ public final class FloorRelay {
     private final LlmClient llm;
     private final TwilioSignatures signatures;
     private final CallTokens tokens;
-    private final Utterances store;
+    private final FloorStore store;
     private String publicBase;
     private TwimlFactory twiml;
 
-    private FloorRelay(Settings settings, LlmClient llm, String authToken, CallTokens tokens, Utterances store) {
+    private FloorRelay(Settings settings, LlmClient llm, String authToken, CallTokens tokens, FloorStore store) {
         this.settings = settings;
         this.llm = llm;
         this.signatures = new TwilioSignatures(List.of(authToken));
@@ -117,7 +109,7 @@ public final class FloorRelay {
         }
         Path data = root.resolve("data");
         Settings settings = Settings.load(root.resolve("config"));
-        Utterances store = withStore ? new Utterances(data.resolve("floor-utterances.db")) : null;
+        FloorStore store = withStore ? new FloorStore(data.resolve("floor-utterances.db")) : null;
         FloorRelay relay = new FloorRelay(settings, OpenAiChatClient.create(secrets, settings), secrets.twilioAuthToken(),
                 CallTokens.loadOrCreate(data), store);
         Server server = relay.start(TlsMaterial.selfSigned(data), host != null ? host : settings.host, port);
@@ -343,78 +335,6 @@ public final class FloorRelay {
                 }
             }
             callback.succeed();
-        }
-    }
-
-    /**
-     * The minimal store of {@code --floor-store}: a row per utterance in SQLite (WAL, synchronous
-     * NORMAL, as the product's store), written by one thread that commits whatever has queued up
-     * since its last commit in one transaction.
-     */
-    static final class Utterances implements AutoCloseable {
-        private record Row(String callSid, String prompt, String reply, long atMillis) {
-        }
-
-        private static final Row STOP = new Row(null, null, null, 0);
-        final Path file;
-        private final BlockingQueue<Row> queue = new LinkedBlockingQueue<>();
-        private final Connection db;
-        private final Thread writer;
-
-        Utterances(Path file) throws Exception {
-            this.file = file;
-            java.nio.file.Files.createDirectories(file.getParent());
-            db = DriverManager.getConnection("jdbc:sqlite:" + file);
-            try (Statement s = db.createStatement()) {
-                s.execute("PRAGMA journal_mode = WAL");
-                s.execute("PRAGMA synchronous = NORMAL");
-                s.execute("CREATE TABLE IF NOT EXISTS utterances (id INTEGER PRIMARY KEY, call_sid TEXT NOT NULL, "
-                        + "prompt TEXT NOT NULL, reply TEXT NOT NULL, at_ms INTEGER NOT NULL)");
-            }
-            db.setAutoCommit(false);
-            writer = Threads.named("floor-store").newThread(this::write);
-            writer.start();
-        }
-
-        void add(String callSid, String prompt, String reply) {
-            queue.add(new Row(callSid, prompt, reply, System.currentTimeMillis()));
-        }
-
-        private void write() {
-            List<Row> batch = new ArrayList<>();
-            try (PreparedStatement insert = db.prepareStatement(
-                    "INSERT INTO utterances (call_sid, prompt, reply, at_ms) VALUES (?, ?, ?, ?)")) {
-                while (true) {
-                    batch.add(queue.take());
-                    queue.drainTo(batch);
-                    boolean stop = batch.removeIf(r -> r == STOP);
-                    for (Row r : batch) {
-                        insert.setString(1, r.callSid());
-                        insert.setString(2, r.prompt());
-                        insert.setString(3, r.reply());
-                        insert.setLong(4, r.atMillis());
-                        insert.executeUpdate();
-                    }
-                    db.commit();
-                    batch.clear();
-                    if (stop) {
-                        return;
-                    }
-                }
-            } catch (Exception e) {
-                error("utterance store failed: " + e);
-            }
-        }
-
-        @Override
-        public void close() {
-            queue.add(STOP);
-            try {
-                writer.join(TimeUnit.SECONDS.toMillis(10));
-                db.close();
-            } catch (Exception e) {
-                error("utterance store did not close: " + e);
-            }
         }
     }
 }

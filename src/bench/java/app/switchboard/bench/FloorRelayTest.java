@@ -85,7 +85,7 @@ class FloorRelayTest {
     @Timeout(value = 60, unit = TimeUnit.SECONDS)
     void everyUtteranceQueuedBeforeCloseIsInTheFile() throws Exception {
         Path file = dir.resolve("data").resolve("floor-utterances.db");
-        FloorRelay.Utterances store = new FloorRelay.Utterances(file);
+        FloorStore store = new FloorStore(file);
         List<Thread> callers = new ArrayList<>();
         for (int c = 0; c < 4; c++) {
             String callSid = "CA" + c;
