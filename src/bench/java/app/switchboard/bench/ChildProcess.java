@@ -269,6 +269,21 @@ final class ChildProcess implements AutoCloseable {
     }
 
     /**
+     * The JVM option that starts JFR with the process, recording nothing. Give it to a process that
+     * {@link #startRecording} will record: JFR's first recording instruments JDK classes and
+     * throws away their compiled code, and when that first recording starts in the measured
+     * window the window is spent recompiling (the relay's CPU per turn measured 2.5–3× its
+     * unrecorded figure). Started at launch, that cost falls in the warm-up; the window's own
+     * recording then holds the window's events only, since no event is enabled before it.
+     */
+    static String idleRecordingOption(Path dir) throws java.io.IOException {
+        Path none = Files.createDirectories(dir).resolve("jfr-none.jfc");
+        Files.writeString(none, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+                + "<configuration version=\"2.0\" label=\"none\" description=\"no events\"></configuration>\n");
+        return "-XX:StartFlightRecording:name=idle,settings=" + none.toAbsolutePath();
+    }
+
+    /**
      * Starts a JFR recording of this process: the measured window only. The {@code profile} settings
      * sample every 10 ms, too coarse for a few seconds' window; {@code -Dbench.jfr.settings=FILE.jfc}
      * names finer ones.

@@ -91,8 +91,12 @@ public final class RelayBench implements Callable<Integer> {
     List<Integer> consoles;
 
     @Option(names = "--relay-jfr", paramLabel = "DIR",
-            description = "Record the relay with JFR (profile settings) over each scenario's measured window, after the warm-up, into DIR/SCENARIO.jfr.")
+            description = "Record the relay with JFR (profile settings, or -Dbench.jfr.settings=FILE.jfc) over each scenario's measured window, after the warm-up, into DIR/SCENARIO.jfr; JFR itself starts with the relay, recording nothing until then.")
     Path relayJfr;
+
+    @Option(names = "--heap-by-class",
+            description = "In scenarios that hold their calls open: what the open calls hold, by class (two heap histograms, one relay only).")
+    boolean heapByClass;
 
     @Option(names = "--relay-jar", description = "Run the relay as java -jar FILE (e.g. target/switchboard.jar); default: this class path.")
     Path relayJar;
@@ -220,6 +224,14 @@ public final class RelayBench implements Callable<Integer> {
             reports.add(r);
             out.println(r.row());
             out.println(r.details());
+            if (!r.heapOfOpenCalls.isEmpty()) {
+                out.printf(Locale.ROOT, "%n%s: live heap with its %d calls open minus with them ended (`jcmd PID "
+                        + "GC.class_histogram`), the 20 classes that differ most%n", s.name(), s.calls());
+                out.println("| class | instances ended → open | MB ended → open | open − ended MB |");
+                out.println("|---|---:|---:|---:|");
+                r.heapOfOpenCalls.forEach(out::println);
+                out.println();
+            }
             out.flush();
         }
         if (nodes > 1 || cluster != null) {

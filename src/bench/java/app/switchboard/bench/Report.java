@@ -85,6 +85,8 @@ final class Report {
     int relayErrorLines;
     int relayWarningLines;
     List<String> relayProblems = List.of();
+    /** With {@code --heap-by-class}: the classes holding most of what the open calls held (markdown rows). */
+    List<String> heapOfOpenCalls = List.of();
     int unpairedTurns;
     int textMismatches;
     boolean sharedClock;

@@ -168,9 +168,13 @@ final class ScenarioRun {
                 }
                 report.relayCpuUntilConsolesDrainedNanos = cpu;
             }
+            Map<String, ChildProcess.ClassCount> heapOpen = null;
             if (s.holdOpen()) {
                 for (int k = 0; k < relays.size(); k++) {
                     report.nodes.get(k).heapOpenBytes = relays.get(k).process().heapAfterFullGc();
+                }
+                if (options.heapByClass && relays.size() == 1) {
+                    heapOpen = relays.get(0).process().classHistogram();
                 }
                 CallerLanes.hangUp(open, report);
             }
@@ -180,6 +184,9 @@ final class ScenarioRun {
             Thread.sleep(SETTLE.toMillis());
             for (int k = 0; k < relays.size(); k++) {
                 report.nodes.get(k).heapAfterBytes = relays.get(k).process().heapAfterFullGc();
+            }
+            if (heapOpen != null) {
+                report.heapOfOpenCalls = SoakReport.histogramGrowth(relays.get(0).process().classHistogram(), heapOpen, 20);
             }
             report.sumNodes();
             ModelRecord.matchTokens(report, ModelRecord.fetchSends(modelBase));
@@ -255,7 +262,10 @@ final class ScenarioRun {
         // flood; the relay under test gets a frame rate no real caller reaches.
         settings.put("socketFramesPerSecond", 100_000.0);
         settings.put("socketFrameBurst", 100_000);
-        return BenchProcesses.startRelay(dir, settings, modelBase, token, options.relayJvm, options.relayLaunch(), options.cluster,
-                nodeId);
+        List<String> jvm = new ArrayList<>(options.relayJvm);
+        if (options.relayJfr != null) {
+            jvm.add(ChildProcess.idleRecordingOption(dir));
+        }
+        return BenchProcesses.startRelay(dir, settings, modelBase, token, jvm, options.relayLaunch(), options.cluster, nodeId);
     }
 }
