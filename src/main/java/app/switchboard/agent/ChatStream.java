@@ -6,9 +6,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.openai.core.http.HttpResponse;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -76,27 +74,8 @@ final class ChatStream {
             closeResponse(); // cancelled while the headers were on their way
             return;
         }
-        try (BufferedReader in = new BufferedReader(new InputStreamReader(answer.body(), StandardCharsets.UTF_8))) {
-            StringBuilder data = new StringBuilder();
-            String event = null;
-            String line;
-            while (!cancelled.get() && (line = in.readLine()) != null) {
-                if (line.isEmpty()) {
-                    if (data.length() > 0 && dispatch(event, data.toString())) {
-                        break;
-                    }
-                    data.setLength(0);
-                    event = null;
-                } else if (line.startsWith("data:")) {
-                    if (data.length() > 0) {
-                        data.append('\n');
-                    }
-                    data.append(line, line.length() > 5 && line.charAt(5) == ' ' ? 6 : 5, line.length());
-                } else if (line.startsWith("event:")) {
-                    event = line.substring(6).trim();
-                }
-                // ':' comments (keep-alives), id: and retry: mean nothing here
-            }
+        try (var body = answer.body()) {
+            new ServerSentEventReader(body).read(this::dispatch, cancelled::get);
             finish(null);
         } catch (IOException | RuntimeException e) {
             finish(e);
@@ -105,26 +84,34 @@ final class ChatStream {
         }
     }
 
+    private static final byte[] DONE = "[DONE]".getBytes(StandardCharsets.US_ASCII);
+
     /** One event; true when the answer is over ({@code [DONE]}). */
-    private boolean dispatch(String event, String data) throws IOException {
-        if (data.equals("[DONE]")) {
+    private boolean dispatch(String event, byte[] data, int length) throws IOException {
+        if (java.util.Arrays.equals(data, 0, length, DONE, 0, DONE.length)) {
             return true;
         }
         if ("error".equals(event)) {
-            throw new OpenAiChatClient.StreamError(data);
+            throw new OpenAiChatClient.StreamError(new String(data, 0, length, StandardCharsets.UTF_8));
         }
-        data(data);
+        data(data, length);
         return false;
     }
 
     /** One chat-completion chunk: only choice 0's text, tool-call pieces and finish reason matter. */
     void data(String json) throws IOException {
+        byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
+        data(bytes, bytes.length);
+    }
+
+    /** The same, from the first {@code length} bytes of {@code json} (UTF-8), as the stream delivers it. */
+    void data(byte[] json, int length) throws IOException {
         if (cancelled.get() || finished.get()) {
             return;
         }
-        try (JsonParser p = JSON.getFactory().createParser(json)) {
+        try (JsonParser p = JSON.getFactory().createParser(json, 0, length)) {
             if (p.nextToken() != JsonToken.START_OBJECT) {
-                throw new OpenAiChatClient.StreamError(json);
+                throw new OpenAiChatClient.StreamError(new String(json, 0, length, StandardCharsets.UTF_8));
             }
             while (p.nextToken() == JsonToken.FIELD_NAME) {
                 String field = p.currentName();
@@ -134,7 +121,7 @@ final class ChatStream {
                         choice(p);
                     }
                 } else if (field.equals("error") && value != JsonToken.VALUE_NULL) {
-                    throw new OpenAiChatClient.StreamError(json);
+                    throw new OpenAiChatClient.StreamError(new String(json, 0, length, StandardCharsets.UTF_8));
                 } else {
                     p.skipChildren();
                 }
