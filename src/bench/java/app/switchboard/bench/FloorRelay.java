@@ -10,6 +10,7 @@ import app.switchboard.protocol.InboundMessage;
 import app.switchboard.protocol.OutboundMessage;
 import app.switchboard.protocol.ProtocolCodec;
 import app.switchboard.relay.CallTokens;
+import app.switchboard.relay.TlsConnector;
 import app.switchboard.relay.TlsMaterial;
 import app.switchboard.relay.TwilioSignatures;
 import app.switchboard.relay.TwimlFactory;
@@ -27,18 +28,13 @@ import org.eclipse.jetty.http.HttpMethod;
 import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.server.FormFields;
 import org.eclipse.jetty.server.Handler;
-import org.eclipse.jetty.server.HttpConfiguration;
-import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
-import org.eclipse.jetty.server.SecureRequestCustomizer;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
-import org.eclipse.jetty.server.SslConnectionFactory;
 import org.eclipse.jetty.server.handler.ContextHandler;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.Fields;
-import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.eclipse.jetty.websocket.api.Session;
 import org.eclipse.jetty.websocket.api.StatusCode;
@@ -128,23 +124,11 @@ public final class FloorRelay {
     }
 
     private Server start(TlsMaterial tls, String host, int port) throws Exception {
-        // As RelayServer and TlsConnector assemble the product's port.
+        // The product's thread pool (as RelayServer sizes it) and its own TLS connector.
         QueuedThreadPool threads = new QueuedThreadPool(256, 8);
         threads.setName("relay");
         Server server = new Server(threads);
-        HttpConfiguration http = new HttpConfiguration();
-        http.setSendServerVersion(false);
-        SecureRequestCustomizer secure = new SecureRequestCustomizer();
-        secure.setSniHostCheck(false);
-        http.addCustomizer(secure);
-        SslContextFactory.Server ssl = new SslContextFactory.Server();
-        ssl.setKeyStore(tls.keyStore());
-        ssl.setKeyStorePassword(new String(tls.password()));
-        ssl.setKeyManagerPassword(new String(tls.password()));
-        ServerConnector connector = new ServerConnector(server, new SslConnectionFactory(ssl, "http/1.1"),
-                new HttpConnectionFactory(http));
-        connector.setHost(host);
-        connector.setPort(port);
+        ServerConnector connector = TlsConnector.create(server, tls, host, port);
         server.addConnector(connector);
 
         ContextHandler context = new ContextHandler("/");

@@ -9,12 +9,12 @@ import org.eclipse.jetty.server.SslConnectionFactory;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
 
 /** The relay's one listening port: HTTP/1.1 over TLS with the relay's key, as Jetty's own examples assemble it. */
-final class TlsConnector {
+public final class TlsConnector {
 
     private TlsConnector() {
     }
 
-    static ServerConnector create(Server server, TlsMaterial tls, String host, int port) {
+    public static ServerConnector create(Server server, TlsMaterial tls, String host, int port) {
         HttpConfiguration http = new HttpConfiguration();
         http.setSendServerVersion(false);
         SecureRequestCustomizer secure = new SecureRequestCustomizer();
