@@ -9,9 +9,11 @@ import java.util.List;
  * call (hours of tokens) keeps the same memory as a short one, and an ended call can be cut to its
  * tail. Written only on the call's executor; read (snapshots) from any thread.
  *
- * <p>Kept as columns in a ring (payload, seq, time as epoch nanos), not as the {@link CallEvent}s
+ * <p>Kept as columns in a ring (payload, time as epoch nanos), not as the {@link CallEvent}s
  * themselves: an event is mostly tokens, and a CallEvent, its Instant and a queue node cost about
- * 80 bytes on top of the payload, against 20 here (issue 10: under 100 KB per idle live call).
+ * 80 bytes on top of the payload, against 12 here (issue 10: under 100 KB per idle live call).
+ * A call's seqs are gap-free, so the ring keeps only the first; a column of seqs appears only if
+ * an event ever breaks the run (none does today).
  * Snapshots, which are rare (a console opening the call), build the CallEvents again; they are
  * equal to the recorded ones (records compare by value). Adding takes an uncontended lock and
  * allocates nothing, but when the ring grows (a few times per call, up to {@link #SIZE}).
@@ -26,7 +28,10 @@ final class EventWindow {
     // Guarded by this; written only on the call's executor.
     private String callId;
     private EventPayload[] payloads = new EventPayload[0];
-    private long[] seqs = new long[0];
+    /** The seq of the oldest event while the seqs run without a gap. */
+    private long headSeq;
+    /** Each slot's seq, once an event broke the run of seqs; null until then. */
+    private long[] seqs;
     private long[] epochNanos = new long[0];
     /** The ring's oldest slot. */
     private int head;
@@ -66,16 +71,37 @@ final class EventWindow {
         if (size == payloads.length) {
             grow();
         }
+        if (seqs == null && size == 0) {
+            headSeq = event.seq();
+        } else if (seqs == null && event.seq() != headSeq + size) {
+            seqs = seqColumn(payloads.length);
+        }
         int slot = (head + size) % payloads.length;
         payloads[slot] = event.payload();
-        seqs[slot] = event.seq();
+        if (seqs != null) {
+            seqs[slot] = event.seq();
+        }
         Instant time = event.time();
         epochNanos[slot] = time == null ? NO_TIME : time.getEpochSecond() * 1_000_000_000L + time.getNano();
         size++;
     }
 
+    /** The implicit seqs written out, slot by slot, into a column of {@code capacity}. */
+    private long[] seqColumn(int capacity) {
+        long[] column = new long[capacity];
+        for (int i = 0; i < size; i++) {
+            column[(head + i) % capacity] = headSeq + i;
+        }
+        return column;
+    }
+
+    private long seqAt(int slot, int index) {
+        return seqs == null ? headSeq + index : seqs[slot];
+    }
+
     private void dropOldest() {
         payloads[head] = null;
+        headSeq++;
         head = (head + 1) % payloads.length;
         size--;
     }
@@ -84,12 +110,14 @@ final class EventWindow {
     private void grow() {
         int capacity = Math.min(SIZE, Math.max(FIRST_CAPACITY, payloads.length + payloads.length / 2));
         EventPayload[] newPayloads = new EventPayload[capacity];
-        long[] newSeqs = new long[capacity];
+        long[] newSeqs = seqs == null ? null : new long[capacity];
         long[] newNanos = new long[capacity];
         for (int i = 0; i < size; i++) {
             int slot = (head + i) % payloads.length;
             newPayloads[i] = payloads[slot];
-            newSeqs[i] = seqs[slot];
+            if (newSeqs != null) {
+                newSeqs[i] = seqs[slot];
+            }
             newNanos[i] = epochNanos[slot];
         }
         payloads = newPayloads;
@@ -106,15 +134,18 @@ final class EventWindow {
         tailOnly = true;
         int keep = Math.max(0, Math.min(tail, size));
         EventPayload[] keptPayloads = new EventPayload[keep];
-        long[] keptSeqs = new long[keep];
+        long[] keptSeqs = seqs == null ? null : new long[keep];
         long[] keptNanos = new long[keep];
         for (int i = 0; i < keep; i++) {
             int slot = (head + size - keep + i) % payloads.length;
             keptPayloads[i] = payloads[slot];
-            keptSeqs[i] = seqs[slot];
+            if (keptSeqs != null) {
+                keptSeqs[i] = seqs[slot];
+            }
             keptNanos[i] = epochNanos[slot];
         }
         // Right-sized: an ended call keeps its tail for as long as the list shows it.
+        headSeq += size - keep;
         payloads = keptPayloads;
         seqs = keptSeqs;
         epochNanos = keptNanos;
@@ -127,7 +158,7 @@ final class EventWindow {
         List<CallEvent> events = new ArrayList<>(size);
         for (int i = 0; i < size; i++) {
             int slot = (head + i) % payloads.length;
-            events.add(new CallEvent(callId, seqs[slot], instant(epochNanos[slot]), payloads[slot]));
+            events.add(new CallEvent(callId, seqAt(slot, i), instant(epochNanos[slot]), payloads[slot]));
         }
         return events;
     }
@@ -139,7 +170,7 @@ final class EventWindow {
 
     /** The seq of the oldest event still in the window (1 until the window starts dropping). */
     synchronized long firstSeq() {
-        return size == 0 ? 1 : seqs[head];
+        return size == 0 ? 1 : seqAt(head, 0);
     }
 
     /** How many events the call has counted (the window's own count, not the ring's). */

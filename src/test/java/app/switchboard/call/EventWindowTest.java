@@ -141,4 +141,33 @@ class EventWindowTest {
         window.cutToTail(2);
         assertEquals(List.of(2L * EventWindow.SIZE + 6, 2L * EventWindow.SIZE + 7), seqs(window));
     }
+
+    /** The ring keeps only the first seq while they run without a gap; a gap still reads back as recorded. */
+    @Test
+    void seqsWithAGapAreKeptAsRecorded() {
+        EventWindow window = new EventWindow();
+        for (long seq : new long[] {5, 6, 7, 20, 21}) {
+            window.add(event(seq));
+        }
+
+        assertEquals(List.of(5L, 6L, 7L, 20L, 21L), seqs(window));
+        window.cutToTail(2);
+        assertEquals(List.of(20L, 21L), seqs(window));
+        assertEquals(20L, window.firstSeq());
+    }
+
+    @Test
+    void aCutWindowGoesOnCountingSeqsFromItsTail() {
+        EventWindow window = new EventWindow();
+        for (long seq = 1; seq <= 10; seq++) {
+            window.add(event(seq));
+        }
+        window.cutToTail(3);
+        window.add(event(11));
+
+        assertEquals(8L, window.firstSeq());
+        assertEquals(List.of(8L, 9L, 10L, 11L), seqs(window));
+        assertEquals(List.of(T0.plusMillis(8), T0.plusMillis(11)),
+                List.of(window.snapshot().get(0).time(), window.snapshot().get(3).time()));
+    }
 }
