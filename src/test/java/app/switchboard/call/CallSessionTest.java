@@ -3,6 +3,7 @@ package app.switchboard.call;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -91,6 +92,28 @@ class CallSessionTest {
         assertEquals(2, eventsOf("CA2", EventKind.PROMPT_PARTIAL).size());
         assertTrue(eventsOf("CA2", EventKind.TURN_STARTED).stream().allMatch(e -> e.seq() > eventsOf("CA2", EventKind.DTMF).get(0).seq()),
                 "only the keypress may start a turn");
+    }
+
+    /**
+     * Issue 10: an idle call's window holds every partial. Each frame decodes its own strings; the
+     * language the partials repeat, and the final prompt's repeat of the last partial, are held once.
+     */
+    @Test
+    void partialsAndTheirFinalPromptHoldOneCopyOfRepeatedText() {
+        RecordingConnection socket = new RecordingConnection();
+        CallSession call = registry.attach(setup("CA-held", "VX-held", "RINGING"), socket);
+        registry.inbound(call, new InboundMessage.Prompt("What", new String("en-US"), false));
+        registry.inbound(call, new InboundMessage.Prompt("What is my bill", new String("en-US"), false));
+        registry.inbound(call, new InboundMessage.Prompt(new String("What is my bill"), new String("en-US"), true));
+        await().until(() -> !eventsOf("CA-held", EventKind.PROMPT).isEmpty());
+
+        List<EventPayload.PromptPartial> partials = eventsOf("CA-held", EventKind.PROMPT_PARTIAL).stream()
+                .map(e -> e.as(EventPayload.PromptPartial.class)).toList();
+        EventPayload.Prompt prompt = eventsOf("CA-held", EventKind.PROMPT).get(0).as(EventPayload.Prompt.class);
+        assertEquals(new EventPayload.Prompt("What is my bill", "en-US"), prompt);
+        assertSame(partials.get(0).lang(), partials.get(1).lang());
+        assertSame(partials.get(0).lang(), prompt.lang());
+        assertSame(partials.get(1).text(), prompt.text());
     }
 
     @Test
