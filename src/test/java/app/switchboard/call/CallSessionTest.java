@@ -3,6 +3,7 @@ package app.switchboard.call;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -71,6 +72,42 @@ class CallSessionTest {
             return socket.get() == null;
         });
         assertNotNull(registry.find("CA-closed"), "the ended call is still listed");
+    }
+
+    /**
+     * Issue 10: the end grace (Twilio's action webhook usually comes first, 10 s on the relay) must
+     * not hold the closed socket either: on a busy relay the sockets closed in the last seconds
+     * outnumbered the open calls.
+     */
+    @Test
+    void theEndGraceDoesNotHoldTheClosedSocket() {
+        CallRegistry patient = new CallRegistry(ConversationAgent.factory(responder, AgentSettings.defaults()),
+                List.of("en-US"), "en-US", Duration.ofHours(1), Clock.systemUTC());
+        try {
+            java.lang.ref.WeakReference<RecordingConnection> socket = attachAndClose(patient, "CA-grace");
+            await().atMost(Duration.ofSeconds(20)).until(() -> {
+                System.gc();
+                return socket.get() == null;
+            });
+            assertNull(patient.find("CA-grace").endedAt(), "the call still waits out its grace");
+        } finally {
+            patient.close();
+        }
+    }
+
+    private java.lang.ref.WeakReference<RecordingConnection> attachAndClose(CallRegistry registry, String callSid) {
+        RecordingConnection socket = new RecordingConnection();
+        List<CallEvent> closes = new CopyOnWriteArrayList<>();
+        registry.subscribe(e -> {
+            if (e.kind() == EventKind.SESSION_CLOSED) {
+                closes.add(e);
+            }
+        });
+        CallSession call = registry.attach(setup(callSid, "VX-grace", "RINGING"), socket);
+        socket.close(1000, "Closing websocket session");
+        registry.socketClosed(call, socket, 1000, "Closing websocket session");
+        await().until(() -> !closes.isEmpty());
+        return new java.lang.ref.WeakReference<>(socket);
     }
 
     private java.lang.ref.WeakReference<RecordingConnection> attachAndClose(String callSid) {
