@@ -1,5 +1,6 @@
 package app.switchboard.call;
 
+import java.lang.ref.WeakReference;
 import java.time.Duration;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -38,11 +39,14 @@ final class ClosedSockets {
         CallRegistry.Reconnects policy = reconnects.get();
         boolean awaitReconnect = policy.enabled() && limit == null && code != 1000;
         Duration wait = awaitReconnect ? policy.waitFor() : endGrace;
+        // The wait must not hold the closed socket (a TLS engine and buffers on a real relay) for
+        // its seconds: a socket that is gone is not open.
+        WeakReference<RelayConnection> closed = new WeakReference<>(socket);
         session.onSocketClosed(socket, code, reason, limit, awaitReconnect, sessionsAtClose -> {
             try {
                 timers.schedule(() -> {
                     // A socket that came since (a reconnect) has the call now; only a call still without one ends.
-                    if (!session.ended() && !socket.isOpen() && session.sessionNumber() == sessionsAtClose
+                    if (!session.ended() && !isOpen(closed) && session.sessionNumber() == sessionsAtClose
                             && session.summary().state() == CallState.ENDED) {
                         session.endCall(code == 1000 ? "relay session closed" : "relay session lost (" + code + ")");
                     }
@@ -51,6 +55,11 @@ final class ClosedSockets {
                 // The registry is closing: it ends every call itself.
             }
         });
+    }
+
+    private static boolean isOpen(WeakReference<RelayConnection> socket) {
+        RelayConnection s = socket.get();
+        return s != null && s.isOpen();
     }
 
     /** See {@link CallRegistry#handOver(String)}. */

@@ -18,6 +18,14 @@ final class InboundFrames {
     static final int MAX_RECORDED_TYPE_CHARS = 64;
 
     private final CallSession call;
+    /**
+     * The caller's language and unfinished utterance as last recorded. Each frame decodes its own
+     * copies, and an idle call's window holds every partial: partials repeat the language, and the
+     * final prompt repeats the last partial's text, so an equal string is recorded as the one
+     * already held (issue 10: memory per idle call).
+     */
+    private String lang;
+    private String partialText;
 
     InboundFrames(CallSession call) {
         this.call = call;
@@ -25,21 +33,28 @@ final class InboundFrames {
 
     void handle(InboundMessage message) {
         if (message instanceof InboundMessage.Prompt p) {
+            String text = p.voicePrompt();
+            String promptLang = heldLang(p.lang());
             if (!p.last()) {
-                call.record(new EventPayload.PromptPartial(p.voicePrompt(), p.lang()));
+                partialText = text;
+                call.record(new EventPayload.PromptPartial(text, promptLang));
                 if (call.state() != CallState.SUPERVISOR && call.state() != CallState.AI_SPEAKING) {
                     call.setState(CallState.CALLER_SPEAKING);
                 }
                 return;
             }
-            call.record(new EventPayload.Prompt(p.voicePrompt(), p.lang()));
-            if (p.lang() != null && !p.lang().isBlank()) {
-                call.language(p.lang());
+            if (text != null && text.equals(partialText)) {
+                text = partialText;
+            }
+            partialText = null;
+            call.record(new EventPayload.Prompt(text, promptLang));
+            if (promptLang != null && !promptLang.isBlank()) {
+                call.language(promptLang);
             }
             if (call.state() == CallState.CALLER_SPEAKING || call.state() == CallState.GREETING) {
                 call.setState(CallState.LISTENING);
             }
-            call.agent().onCallerTurn(p.voicePrompt(), p.lang());
+            call.agent().onCallerTurn(text, promptLang);
         } else if (message instanceof InboundMessage.Dtmf d) {
             call.record(new EventPayload.Dtmf(d.digit()));
             call.agent().onDtmf(d.digit());
@@ -66,6 +81,13 @@ final class InboundFrames {
             call.record(new EventPayload.UnknownMessage("setup", prefix(raw), "setup repeated on an open session",
                     raw.length()));
         }
+    }
+
+    private String heldLang(String decoded) {
+        if (decoded != null && !decoded.equals(lang)) {
+            lang = decoded;
+        }
+        return decoded == null ? null : lang;
     }
 
     static String prefix(String text) {

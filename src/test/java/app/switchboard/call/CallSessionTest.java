@@ -3,6 +3,8 @@ package app.switchboard.call;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -72,6 +74,42 @@ class CallSessionTest {
         assertNotNull(registry.find("CA-closed"), "the ended call is still listed");
     }
 
+    /**
+     * Issue 10: the end grace (Twilio's action webhook usually comes first, 10 s on the relay) must
+     * not hold the closed socket either: on a busy relay the sockets closed in the last seconds
+     * outnumbered the open calls.
+     */
+    @Test
+    void theEndGraceDoesNotHoldTheClosedSocket() {
+        CallRegistry patient = new CallRegistry(ConversationAgent.factory(responder, AgentSettings.defaults()),
+                List.of("en-US"), "en-US", Duration.ofHours(1), Clock.systemUTC());
+        try {
+            java.lang.ref.WeakReference<RecordingConnection> socket = attachAndClose(patient, "CA-grace");
+            await().atMost(Duration.ofSeconds(20)).until(() -> {
+                System.gc();
+                return socket.get() == null;
+            });
+            assertNull(patient.find("CA-grace").endedAt(), "the call still waits out its grace");
+        } finally {
+            patient.close();
+        }
+    }
+
+    private java.lang.ref.WeakReference<RecordingConnection> attachAndClose(CallRegistry registry, String callSid) {
+        RecordingConnection socket = new RecordingConnection();
+        List<CallEvent> closes = new CopyOnWriteArrayList<>();
+        registry.subscribe(e -> {
+            if (e.kind() == EventKind.SESSION_CLOSED) {
+                closes.add(e);
+            }
+        });
+        CallSession call = registry.attach(setup(callSid, "VX-grace", "RINGING"), socket);
+        socket.close(1000, "Closing websocket session");
+        registry.socketClosed(call, socket, 1000, "Closing websocket session");
+        await().until(() -> !closes.isEmpty());
+        return new java.lang.ref.WeakReference<>(socket);
+    }
+
     private java.lang.ref.WeakReference<RecordingConnection> attachAndClose(String callSid) {
         RecordingConnection socket = new RecordingConnection();
         CallSession call = registry.attach(setup(callSid, "VX-closed", "RINGING"), socket);
@@ -91,6 +129,28 @@ class CallSessionTest {
         assertEquals(2, eventsOf("CA2", EventKind.PROMPT_PARTIAL).size());
         assertTrue(eventsOf("CA2", EventKind.TURN_STARTED).stream().allMatch(e -> e.seq() > eventsOf("CA2", EventKind.DTMF).get(0).seq()),
                 "only the keypress may start a turn");
+    }
+
+    /**
+     * Issue 10: an idle call's window holds every partial. Each frame decodes its own strings; the
+     * language the partials repeat, and the final prompt's repeat of the last partial, are held once.
+     */
+    @Test
+    void partialsAndTheirFinalPromptHoldOneCopyOfRepeatedText() {
+        RecordingConnection socket = new RecordingConnection();
+        CallSession call = registry.attach(setup("CA-held", "VX-held", "RINGING"), socket);
+        registry.inbound(call, new InboundMessage.Prompt("What", new String("en-US"), false));
+        registry.inbound(call, new InboundMessage.Prompt("What is my bill", new String("en-US"), false));
+        registry.inbound(call, new InboundMessage.Prompt(new String("What is my bill"), new String("en-US"), true));
+        await().until(() -> !eventsOf("CA-held", EventKind.PROMPT).isEmpty());
+
+        List<EventPayload.PromptPartial> partials = eventsOf("CA-held", EventKind.PROMPT_PARTIAL).stream()
+                .map(e -> e.as(EventPayload.PromptPartial.class)).toList();
+        EventPayload.Prompt prompt = eventsOf("CA-held", EventKind.PROMPT).get(0).as(EventPayload.Prompt.class);
+        assertEquals(new EventPayload.Prompt("What is my bill", "en-US"), prompt);
+        assertSame(partials.get(0).lang(), partials.get(1).lang());
+        assertSame(partials.get(0).lang(), prompt.lang());
+        assertSame(partials.get(1).text(), prompt.text());
     }
 
     @Test
