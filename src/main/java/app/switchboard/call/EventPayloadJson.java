@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.io.IOException;
+import java.io.StringWriter;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -80,10 +81,34 @@ public final class EventPayloadJson {
     /** Never fails, and is always one JSON object: an unreadable stored payload is wrapped as {@code {"unreadable": raw}}. */
     public static String encode(EventPayload payload) {
         try {
+            if (payload instanceof EventPayload.AgentToken t) {
+                return encodeToken(t);
+            }
             return MAPPER.writeValueAsString(stored(payload));
-        } catch (JsonProcessingException | RuntimeException e) {
+        } catch (IOException | RuntimeException e) {
             return "{\"unencodable\":" + quote(String.valueOf(e)) + "}";
         }
+    }
+
+    /**
+     * A token, nine events in ten and each one a stored row: straight to a generator, the bytes
+     * the record's serializer writes (components in order, a null left out) without its
+     * per-property reflection.
+     */
+    private static String encodeToken(EventPayload.AgentToken t) throws IOException {
+        StringWriter out = new StringWriter(40 + (t.token() == null ? 0 : t.token().length()));
+        try (JsonGenerator g = MAPPER.getFactory().createGenerator(out)) {
+            g.writeStartObject();
+            g.writeNumberField("turn", t.turn());
+            if (t.token() != null) {
+                g.writeStringField("token", t.token());
+            }
+            if (t.interruptible() != null) {
+                g.writeBooleanField("interruptible", t.interruptible());
+            }
+            g.writeEndObject();
+        }
+        return out.toString();
     }
 
     /** Writes the payload as its JSON object into {@code g} (keeping the generator's pretty printer). */
