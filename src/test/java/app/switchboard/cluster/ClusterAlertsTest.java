@@ -12,9 +12,7 @@ import app.switchboard.call.EventPayload;
 import app.switchboard.sim.SimulatedCall;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -32,33 +30,20 @@ class ClusterAlertsTest {
 
     @TempDir
     Path dir;
-    private final AutoCloseable[] ownRedis = new AutoCloseable[1];
-    private final List<ClusterTestNode> nodes = new ArrayList<>();
-    private final List<SimulatedCall> callers = new ArrayList<>();
-    private String redis;
-    private String prefix;
+    private TestCluster cluster;
 
     @BeforeEach
     void start() throws Exception {
-        redis = RedisServer.sharedOrOwn(ownRedis);
-        prefix = "test-" + UUID.randomUUID();
+        cluster = new TestCluster(dir);
     }
 
     @AfterEach
     void stop() throws Exception {
-        callers.forEach(SimulatedCall::close);
-        for (ClusterTestNode node : nodes) {
-            node.close();
-        }
-        if (ownRedis[0] != null) {
-            ownRedis[0].close();
-        }
+        cluster.close();
     }
 
     private ClusterTestNode node(String id) throws Exception {
-        ClusterTestNode node = new ClusterTestNode(id, dir.resolve(id), redis, prefix, ClusterTestNode.fastTimings());
-        nodes.add(node);
-        return node;
+        return cluster.node(id);
     }
 
     private static final AlertRule MANAGER = new AlertRule("person", AlertRule.Kind.PHRASE, AlertRule.Severity.CRITICAL,
@@ -94,7 +79,7 @@ class ClusterAlertsTest {
         await().atMost(Duration.ofSeconds(10)).until(() -> a.registry.alertRules().equals(List.of(MANAGER)));
 
         SimulatedCall call = a.call();
-        callers.add(call);
+        cluster.track(call);
         call.say("I want to speak to a manager", "en-US");
         await().atMost(Duration.ofSeconds(10)).until(() -> b.node.control().events(call.callSid()).stream()
                 .anyMatch(e -> e.kind() == EventKind.ALERT));

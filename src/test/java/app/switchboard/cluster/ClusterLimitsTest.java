@@ -22,9 +22,7 @@ import app.switchboard.sim.Webhook;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
@@ -45,32 +43,21 @@ class ClusterLimitsTest {
 
     @TempDir
     Path dir;
-    private final AutoCloseable[] ownRedis = new AutoCloseable[1];
-    private final List<ClusterTestNode> nodes = new ArrayList<>();
-    private final List<SimulatedCall> callers = new ArrayList<>();
     private FakeOpenAiServer model;
     private OpenAiChatClient llm;
-    private String redis;
-    private String prefix;
+    private TestCluster cluster;
 
     @BeforeEach
     void start() throws Exception {
         model = new FakeOpenAiServer();
         llm = new OpenAiChatClient(ClusterReconnectTest.API_KEY, model.baseUrl(), "fake-model", 256);
         llm.warmUp();
-        redis = RedisServer.sharedOrOwn(ownRedis);
-        prefix = "test-" + UUID.randomUUID();
+        cluster = new TestCluster(dir);
     }
 
     @AfterEach
     void stop() throws Exception {
-        callers.forEach(SimulatedCall::close);
-        for (ClusterTestNode node : nodes) {
-            node.close();
-        }
-        if (ownRedis[0] != null) {
-            ownRedis[0].close();
-        }
+        cluster.close();
         llm.close();
         model.close();
     }
@@ -80,10 +67,8 @@ class ClusterLimitsTest {
     }
 
     private ClusterTestNode node(String id, ClusterOptions timings, Consumer<Settings> tune) throws Exception {
-        ClusterTestNode node = new ClusterTestNode(id, dir.resolve(id), redis, prefix, timings, false,
-                llm, Duration.ofSeconds(30), tune);
-        nodes.add(node);
-        return node;
+        return cluster.node(id, (nodeId, nodeDir, redis, prefix) -> new ClusterTestNode(nodeId, nodeDir, redis, prefix,
+                timings, false, llm, Duration.ofSeconds(30), tune));
     }
 
     private ClusterTestNode node(String id) throws Exception {
@@ -91,8 +76,7 @@ class ClusterLimitsTest {
     }
 
     private SimulatedCall track(SimulatedCall call) {
-        callers.add(call);
-        return call;
+        return cluster.track(call);
     }
 
     private static boolean has(List<CallEvent> events, EventKind kind) {

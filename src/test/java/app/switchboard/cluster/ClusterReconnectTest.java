@@ -21,7 +21,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -42,44 +41,41 @@ class ClusterReconnectTest {
 
     @TempDir
     Path dir;
-    private final AutoCloseable[] ownRedis = new AutoCloseable[1];
-    private final List<ClusterTestNode> nodes = new ArrayList<>();
-    private final List<SimulatedCall> callers = new ArrayList<>();
     private FakeOpenAiServer model;
     private OpenAiChatClient llm;
+    private TestCluster cluster;
+    private List<ClusterTestNode> nodes;
 
     @BeforeEach
     void start() throws Exception {
         model = new FakeOpenAiServer();
         llm = new OpenAiChatClient(API_KEY, model.baseUrl(), "fake-model", 256);
         llm.warmUp();
+        cluster = new TestCluster(dir);
+        nodes = cluster.nodes();
     }
 
     @AfterEach
     void stop() throws Exception {
-        callers.forEach(SimulatedCall::close);
-        for (ClusterTestNode node : nodes) {
-            node.close();
-        }
-        if (ownRedis[0] != null) {
-            ownRedis[0].close();
-        }
+        cluster.close();
         llm.close();
         model.close();
     }
 
-    private void cluster(String... ids) throws Exception {
-        String redis = RedisServer.sharedOrOwn(ownRedis);
-        String prefix = "test-" + UUID.randomUUID();
+    /** Nodes answering through openai-java, with application reconnect waiting {@code wait}. */
+    private void cluster(Duration wait, String... ids) throws Exception {
         for (String id : ids) {
-            nodes.add(new ClusterTestNode(id, dir.resolve(id), redis, prefix, ClusterTestNode.fastTimings(), false, llm,
-                    Duration.ofSeconds(30)));
+            cluster.node(id, (nodeId, nodeDir, redis, prefix) -> new ClusterTestNode(nodeId, nodeDir, redis, prefix,
+                    ClusterTestNode.fastTimings(), false, llm, wait));
         }
     }
 
+    private void cluster(String... ids) throws Exception {
+        cluster(Duration.ofSeconds(30), ids);
+    }
+
     private SimulatedCall track(SimulatedCall call) {
-        callers.add(call);
-        return call;
+        return cluster.track(call);
     }
 
     static void assertGapFree(List<CallEvent> record) {
@@ -160,12 +156,7 @@ class ClusterReconnectTest {
     @Test
     void aReconnectLandingOnAnotherNodeWhileTheOwnerStillWaitsForItMovesTheCallThere() throws Exception {
         Duration wait = Duration.ofSeconds(3);
-        String redis = RedisServer.sharedOrOwn(ownRedis);
-        String prefix = "test-" + UUID.randomUUID();
-        for (String id : List.of("node-a", "node-b")) {
-            nodes.add(new ClusterTestNode(id, dir.resolve(id), redis, prefix, ClusterTestNode.fastTimings(), false, llm,
-                    wait));
-        }
+        cluster(wait, "node-a", "node-b");
         ClusterTestNode a = nodes.get(0);
         ClusterTestNode b = nodes.get(1);
         model.script(r -> r.index == 0 ? Reply.tokens("We are open nine to five.") : Reply.tokens("Yes, on Saturdays too."));

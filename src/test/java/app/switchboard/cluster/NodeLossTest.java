@@ -13,9 +13,7 @@ import app.switchboard.call.EventPayload;
 import app.switchboard.sim.SimulatedCall;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -28,27 +26,22 @@ class NodeLossTest {
 
     @TempDir
     Path dir;
-    private final AutoCloseable[] ownRedis = new AutoCloseable[1];
-    private final List<ClusterTestNode> nodes = new ArrayList<>();
-    private final List<SimulatedCall> callers = new ArrayList<>();
+    private TestCluster cluster;
+    private List<ClusterTestNode> nodes;
 
     private List<ClusterTestNode> cluster(ClusterOptions timings) throws Exception {
-        String redis = RedisServer.sharedOrOwn(ownRedis);
-        String prefix = "test-" + UUID.randomUUID();
+        cluster = new TestCluster(dir);
+        nodes = cluster.nodes();
         for (String id : List.of("node-a", "node-b", "node-c")) {
-            nodes.add(new ClusterTestNode(id, dir.resolve(id), redis, prefix, timings));
+            cluster.node(id, (nodeId, nodeDir, redis, prefix) -> new ClusterTestNode(nodeId, nodeDir, redis, prefix, timings));
         }
         return nodes;
     }
 
     @AfterEach
     void stop() throws Exception {
-        callers.forEach(SimulatedCall::close);
-        for (ClusterTestNode node : nodes) {
-            node.close();
-        }
-        if (ownRedis[0] != null) {
-            ownRedis[0].close();
+        if (cluster != null) {
+            cluster.close();
         }
     }
 
@@ -121,8 +114,7 @@ class NodeLossTest {
     }
 
     private SimulatedCall track(SimulatedCall call) {
-        callers.add(call);
-        return call;
+        return cluster.track(call);
     }
 
     private static boolean nodeLost(CallControl console, String callId) {
