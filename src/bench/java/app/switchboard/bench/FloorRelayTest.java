@@ -18,7 +18,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.jetty.websocket.api.StatusCode;
 import org.junit.jupiter.api.Test;
@@ -61,23 +60,14 @@ class FloorRelayTest {
 
                 SimulatedCall forged = SimulatedCall.builder(client, target.connectUrl()).signedUrl(target.signedUrl())
                         .authToken("f".repeat(32)).timeout(Duration.ofSeconds(30)).build();
-                assertEquals(Optional.of(403), refusal(forged));
+                assertEquals(Optional.of(403), forged.connectOrRefusal());
 
                 // Signed upgrade, but no voice webhook: the setup carries no token for its callSid.
                 SimulatedCall tokenless = SimulatedCall.builder(client, target.connectUrl()).signedUrl(target.signedUrl())
                         .authToken(token).timeout(Duration.ofSeconds(30)).build();
-                assertEquals(Optional.empty(), refusal(tokenless));
+                assertEquals(Optional.empty(), tokenless.connectOrRefusal());
                 assertEquals(StatusCode.POLICY_VIOLATION, tokenless.awaitClosed().code());
             }
-        }
-    }
-
-    private static Optional<Integer> refusal(SimulatedCall call) {
-        try {
-            call.connect().join();
-            return Optional.empty();
-        } catch (CompletionException e) {
-            return SimulatedCall.upgradeStatus(e);
         }
     }
 

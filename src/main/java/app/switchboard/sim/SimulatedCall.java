@@ -197,6 +197,19 @@ public final class SimulatedCall implements AutoCloseable {
         return await(connect(), "the socket to open");
     }
 
+    /**
+     * Connects and waits for the upgrade, for a test of what the relay refuses: the HTTP status
+     * the upgrade was refused with, or empty when it was accepted (or failed without a status).
+     */
+    public Optional<Integer> connectOrRefusal() {
+        try {
+            connect().join();
+            return Optional.empty();
+        } catch (java.util.concurrent.CompletionException e) {
+            return upgradeStatus(e);
+        }
+    }
+
     /** The HTTP status of a refused upgrade, found anywhere in a connect failure's causes. */
     public static Optional<Integer> upgradeStatus(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause()) {

@@ -8,7 +8,6 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CompletionException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -35,45 +34,36 @@ class RelaySignatureTest {
         harness.close();
     }
 
-    private Optional<Integer> refusal(SimulatedCall call) {
-        try {
-            call.connect().join();
-            return Optional.empty();
-        } catch (CompletionException e) {
-            return SimulatedCall.upgradeStatus(e);
-        }
-    }
-
     @Test
     void upgradeSignedOverThePublicUrlIsAcceptedOnLoopback() {
         assertEquals(RelayHarness.PUBLIC_URL.replace("https://", "wss://") + "/relay", harness.relay.relayUrl());
         assertTrue(harness.relay.localRelayUrl().startsWith("wss://127.0.0.1:"));
         SimulatedCall call = harness.caller().build();
-        assertEquals(Optional.empty(), refusal(call));
+        assertEquals(Optional.empty(), call.connectOrRefusal());
         call.say("What are your opening hours", "en-US");
         assertTrue(call.awaitTurn(0).text().startsWith("We are open"));
     }
 
     @Test
     void unsignedUpgradeIsRefusedWith403() {
-        assertEquals(Optional.of(403), refusal(harness.caller().voiceWebhook(null, null).authToken(null).build()));
+        assertEquals(Optional.of(403), harness.caller().voiceWebhook(null, null).authToken(null).build().connectOrRefusal());
     }
 
     @Test
     void upgradeSignedWithAnotherTokenIsRefusedWith403() {
-        assertEquals(Optional.of(403), refusal(harness.caller().voiceWebhook(null, null).authToken("ffffffffffffffffffffffffffffffff").build()));
+        assertEquals(Optional.of(403), harness.caller().voiceWebhook(null, null).authToken("ffffffffffffffffffffffffffffffff").build().connectOrRefusal());
     }
 
     @Test
     void upgradeSignedOverTheLocalUrlInsteadOfThePublicOneIsRefused() {
         SimulatedCall call = harness.caller().signedUrl(harness.relay.localRelayUrl()).build();
-        assertEquals(Optional.of(403), refusal(call));
+        assertEquals(Optional.of(403), call.connectOrRefusal());
     }
 
     @Test
     void upgradeSignedOverTheHttpsFormIsRefused() {
         SimulatedCall call = harness.caller().signedUrl(harness.relay.relayUrl().replace("wss://", "https://")).build();
-        assertEquals(Optional.of(403), refusal(call));
+        assertEquals(Optional.of(403), call.connectOrRefusal());
     }
 
     private Webhook.Result postAction(String signedUrl, String token) {
